@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+# tallyvan - one non-recursive Makefile.
+#
+#   make demo      install missing packages, build, run the seed-article demo
+#   make check     install missing packages, build, run every test
+#   make SAN=1 check   the same under ASan+UBSan (objects in build-san/)
+#   make V=1 ...   show the commands
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WERROR  ?= -Werror
+CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	   -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
+	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
+PKGS     = libsodium libzstd libprotobuf-c jansson
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
+	   -lcsv -lpthread
+Q        = $(if $(filter 1,$(V)),,@)
+
+ifeq ($(SAN),1)
+B       ?= build-san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+B       ?= build
+endif
+
+PROTO    = proto/tallyvan.proto
+PB_C     = $(B)/proto/tallyvan.pb-c.c
+PB_H     = $(B)/proto/tallyvan.pb-c.h
+
+LIB_SRC  = $(wildcard crypto/*.c proto/*.c)
+COM_SRC  = $(wildcard common/*.c)
+COL_SRC  = $(wildcard collector/*.c)
+AGG_SRC  = $(wildcard aggregator/*.c)
+TRU_SRC  = $(wildcard trustee/*.c)
+TEST_SRC = $(wildcard tests/unit/t_*.c)
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/proto/tallyvan.pb-c.o
+COM_OBJ  = $(COM_SRC:%.c=$(B)/%.o)
+LIB      = $(B)/libtallyvan.a
+PROGS    = $(B)/bin/collector $(B)/bin/aggregator $(B)/bin/trustee $(B)/bin/scenario
+TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps demo check test bench clean lint
+.SUFFIXES:
+
+all: $(PROGS) $(TESTS)
+
+deps:
+	$(Q)sh tools/deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)B=$(B) sh tools/demo.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)B=$(B) sh tests/run.sh
+
+test: all
+	$(Q)B=$(B) sh tests/run.sh
+
+$(PB_C) $(PB_H): $(PROTO)
+	@mkdir -p $(B)/proto
+	$(Q)protoc-c --c_out=$(B) $(PROTO)
+
+$(B)/%.o: %.c | $(PB_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/proto/tallyvan.pb-c.o: $(PB_C)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(filter-out $(WERROR) -Wshadow,$(CFLAGS)) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/collector: $(COL_SRC:%.c=$(B)/%.o) $(COM_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcurl -lmicrohttpd
+
+$(B)/bin/aggregator: $(AGG_SRC:%.c=$(B)/%.o) $(COM_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lmicrohttpd
+
+$(B)/bin/trustee: $(TRU_SRC:%.c=$(B)/%.o) $(COM_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bin/scenario: $(B)/tools/scenario.o $(COM_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The library never prints or exits: only the programs decide that.
+lint:
+	$(Q)! grep -nE '\b(exit|abort|printf|puts|perror|fprintf)[[:space:]]*\(' \
+		crypto/*.c proto/*.c || { echo "library prints or exits"; exit 1; }
+	$(Q)! grep -nE 'MDB_(NOSYNC|WRITEMAP|MAPASYNC|NOMETASYNC)' \
+		crypto/*.c proto/*.c collector/*.c aggregator/*.c trustee/*.c \
+		|| { echo "forbidden LMDB durability flag"; exit 1; }
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

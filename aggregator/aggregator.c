@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+#include <stddef.h>
+
+#include "aggregator/aggregator.h"
+#include "common/util.h"
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "create the aggregator's store for a campaign" },
+	{ "enroll", cmd_enroll, "accept batches signed by a device key" },
+	{ "revoke", cmd_revoke, "refuse further batches from a device" },
+	{ "devices", cmd_devices, "list enrolled and revoked devices" },
+	{ "ingest", cmd_ingest, "verify and store batch files" },
+	{ "release-request", cmd_request,
+	  "ask the key holders to release closed cells" },
+	{ "report", cmd_report, "print a release as readable tables" },
+};
+
+int
+main(int argc, char **argv)
+{
+	progname = "aggregator";
+	process_harden();
+	return command_run(commands, sizeof commands / sizeof commands[0],
+	    "The aggregator: verifies, deduplicates and sums encrypted "
+	    "records; holds no decryption key.", argc, argv);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * aggregator.h - the server side: enrols devices, ingests signed batches,
+ * keeps encrypted per-cell sums, prepares release requests.  It holds no
+ * decryption key and learns only record counts per (site, day).
+ *
+ * Directory: campaign.json (the public bundle) and store/ (LMDB):
+ *   devices    device key (32) -> u8 state | name
+ *   batches    device (32) | be64 seq -> BLAKE2b-256(envelope) | be32 n
+ *   envelopes  device (32) | be64 seq -> the signed envelope, as received
+ *   records    record id (16) -> device (32) | be64 seq
+ *   rvals      R (32) -> record id (16)
+ *   cells      be32 site | be32 (day + 2^31) -> be64 count | ct sum
+ */
+#ifndef TV_AGGREGATOR_H
+#define TV_AGGREGATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/campaign.h"
+#include "proto/store.h"
+
+enum agg_db {
+	ADB_DEVICES,
+	ADB_BATCHES,
+	ADB_ENVELOPES,
+	ADB_RECORDS,
+	ADB_RVALS,
+	ADB_CELLS,
+	ADB_COUNT
+};
+
+enum device_state {
+	DEVICE_ENROLLED = 1,
+	DEVICE_REVOKED = 2,
+};
+
+#define CELL_KEY_BYTES 8
+#define BATCH_KEY_BYTES 40
+
+struct server {
+	const char *dir;
+	struct tv_campaign *c;
+	struct tv_store *st;
+};
+
+/* Open the aggregator directory (create: the store) or die. */
+void server_open(struct server *s, const char *dir, unsigned store_flags);
+void server_close(struct server *s);
+
+void cell_key(uint8_t key[CELL_KEY_BYTES], uint32_t site, int32_t day);
+void cell_key_parse(const uint8_t *key, uint32_t *site, int32_t *day);
+
+/* What became of one batch. */
+struct ingest_result {
+	int rc;			/* 0, or TV_ERR_* why it was refused */
+	int duplicate;		/* identical batch already stored */
+	uint8_t device[32];
+	uint64_t seq;
+	uint8_t hash[32];	/* BLAKE2b-256 of the envelope bytes */
+	uint32_t nrecords;
+	char why[160];		/* refusal detail, no secret, no content */
+};
+
+/*
+ * Verify and store one envelope: size cap, unpack, enrolled and not
+ * revoked, signature, bounded decompression, caps and point checks, then
+ * one transaction storing the envelope, its records, the dedupe marks and
+ * the cell sums -- or nothing.  An identical retry is answered with the
+ * same result and duplicate = 1; the same (device, seq) with other content
+ * is TV_ERR_CONFLICT.
+ */
+void ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
+    struct ingest_result *res);
+
+int cmd_init(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+#endif

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ingest: the one path by which a batch enters the aggregator, whatever
+ * carried it (file, HTTP).  Cheap checks first, signature before
+ * decompression, and one transaction for everything that is stored.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "aggregator/aggregator.h"
+#include "common/util.h"
+#include "crypto/elgamal.h"
+#include "crypto/err.h"
+#include "proto/batch.h"
+
+/* Per-batch cell sums, merged into the store once per cell. */
+struct cell_acc {
+	uint8_t key[CELL_KEY_BYTES];
+	uint64_t count;
+	uint8_t *ct;
+};
+
+struct ingest {
+	struct server *s;
+	struct tv_batch *b;
+	struct ingest_result *res;
+	struct cell_acc *cells;
+	uint32_t ncells;
+};
+
+static int
+device_state_fn(struct tv_txn *t, void *ctx)
+{
+	struct ingest *in = ctx;
+	const void *val;
+	size_t vlen;
+	int rc;
+
+	rc = tv_txn_get(t, ADB_DEVICES, in->res->device, 32, &val, &vlen);
+	if (rc != 0)
+		return rc;
+	return vlen >= 1 && *(const uint8_t *)val == DEVICE_ENROLLED ? 0 :
+	    TV_ERR_REVOKED;
+}
+
+static int
+batch_check_records(struct ingest *in)
+{
+	const struct tv_plan *p = in->s->c->plan;
+	uint32_t i;
+
+	for (i = 0; i < in->b->nrecords; i++) {
+		const struct tv_record *r = &in->b->records[i];
+
+		if (r->site >= p->nsites || r->day < p->start_day ||
+		    r->day > p->end_day) {
+			snprintf(in->res->why, sizeof in->res->why,
+			    "record %u: site or day outside the campaign", i);
+			return TV_ERR_RANGE;
+		}
+	}
+	return 0;
+}
+
+static void
+cells_accumulate(struct ingest *in)
+{
+	uint32_t i, j, k = in->s->c->k;
+	uint8_t key[CELL_KEY_BYTES];
+
+	in->cells = xcalloc(in->b->nrecords, sizeof *in->cells);
+	in->ncells = 0;
+	for (i = 0; i < in->b->nrecords; i++) {
+		cell_key(key, in->b->records[i].site, in->b->records[i].day);
+		for (j = 0; j < in->ncells; j++)
+			if (!memcmp(in->cells[j].key, key, sizeof key))
+				break;
+		if (j == in->ncells) {
+			memcpy(in->cells[j].key, key, sizeof key);
+			in->cells[j].ct = xmalloc(TV_CT_BYTES(k));
+			tv_ct_zero(in->cells[j].ct, k);
+			in->ncells++;
+		}
+		in->cells[j].count++;
+		/* Points were checked by tv_batch_decode. */
+		if (tv_ct_add(in->cells[j].ct, in->b->records[i].ct, k) != 0)
+			die("internal error: unchecked point in a batch");
+	}
+}
+
+static int
+cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
+{
+	size_t len = 8 + TV_CT_BYTES(k), vlen;
+	uint8_t *v = xmalloc(len);
+	const void *old;
+	int rc;
+
+	rc = tv_txn_get(t, ADB_CELLS, a->key, CELL_KEY_BYTES, &old, &vlen);
+	if (rc == TV_ERR_NOTFOUND) {
+		tv_be64_put(v, 0);
+		tv_ct_zero(v + 8, k);
+	} else if (rc == 0 && vlen == len) {
+		memcpy(v, old, len);
+	} else {
+		free(v);
+		return rc ? rc : TV_ERR_FORMAT;
+	}
+	tv_be64_put(v, tv_be64_get(v) + a->count);
+	rc = tv_ct_add(v + 8, a->ct, k);
+	if (rc == 0)
+		rc = tv_txn_put(t, ADB_CELLS, a->key, CELL_KEY_BYTES, v, len, 0);
+	free(v);
+	return rc;
+}
+
+static int
+records_put(struct tv_txn *t, struct ingest *in, const uint8_t *bkey)
+{
+	const struct tv_record *r;
+	uint32_t i;
+
+	for (i = 0; i < in->b->nrecords; i++) {
+		r = &in->b->records[i];
+		if (tv_txn_put(t, ADB_RECORDS, r->id, 16, bkey, BATCH_KEY_BYTES,
+		    TV_PUT_NOOVERWRITE) == TV_ERR_EXISTS ||
+		    tv_txn_put(t, ADB_RVALS, r->ct, 32, r->id, 16,
+		    TV_PUT_NOOVERWRITE) == TV_ERR_EXISTS) {
+			snprintf(in->res->why, sizeof in->res->why,
+			    "record %u: id or R already stored from another "
+			    "batch", i);
+			return TV_ERR_CONFLICT;
+		}
+	}
+	return t->err;
+}
+
+static int
+ingest_fn(struct tv_txn *t, void *ctx)
+{
+	struct ingest *in = ctx;
+	struct ingest_result *res = in->res;
+	uint8_t bkey[BATCH_KEY_BYTES], bval[36];
+	const void *old;
+	size_t vlen;
+	uint32_t i;
+	int rc;
+
+	res->duplicate = 0;
+	memcpy(bkey, res->device, 32);
+	tv_be64_put(bkey + 32, res->seq);
+	rc = tv_txn_get(t, ADB_BATCHES, bkey, sizeof bkey, &old, &vlen);
+	if (rc == 0) {
+		if (vlen == sizeof bval && !memcmp(old, res->hash, 32)) {
+			res->duplicate = 1;
+			return 0;	/* nothing to write: same answer */
+		}
+		snprintf(res->why, sizeof res->why, "batch %llu already "
+		    "stored with other content", (unsigned long long)res->seq);
+		return TV_ERR_CONFLICT;
+	}
+	if (rc != TV_ERR_NOTFOUND)
+		return rc;
+	if ((rc = records_put(t, in, bkey)) != 0)
+		return rc;
+	for (i = 0; i < in->ncells; i++)
+		if ((rc = cell_merge(t, &in->cells[i], in->s->c->k)) != 0)
+			return rc;
+	memcpy(bval, res->hash, 32);
+	tv_be32_put(bval + 32, res->nrecords);
+	tv_txn_put(t, ADB_BATCHES, bkey, sizeof bkey, bval, sizeof bval, 0);
+	return t->err;
+}
+
+static int
+ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
+    struct tv_envelope *env)
+{
+	struct ingest_result *res = in->res;
+	int rc;
+
+	crypto_generichash(res->hash, 32, buf, len, NULL, 0);
+	if ((rc = tv_envelope_parse(env, buf, len)) != 0)
+		return rc;
+	memcpy(res->device, env->device_id, 32);
+	res->seq = env->seq;
+	if ((rc = tv_store_read(in->s->st, device_state_fn, in)) != 0) {
+		snprintf(res->why, sizeof res->why, "device %s",
+		    rc == TV_ERR_NOTFOUND ? "not enrolled" : "revoked");
+		return rc;
+	}
+	if ((rc = tv_envelope_verify(env)) != 0)
+		return rc;
+	if ((rc = tv_batch_decode(&in->b, env, in->s->c->id, in->s->c->k)) != 0)
+		return rc;
+	res->nrecords = in->b->nrecords;
+	return batch_check_records(in);
+}
+
+static int
+envelope_put_fn(struct tv_txn *t, void *ctx)
+{
+	void **a = ctx;
+	struct ingest *in = a[0];
+	uint8_t bkey[BATCH_KEY_BYTES];
+	int rc;
+
+	if ((rc = ingest_fn(t, in)) != 0 || in->res->duplicate)
+		return rc;
+	memcpy(bkey, in->res->device, 32);
+	tv_be64_put(bkey + 32, in->res->seq);
+	return tv_txn_put(t, ADB_ENVELOPES, bkey, sizeof bkey, a[1],
+	    *(size_t *)a[2], 0);
+}
+
+void
+ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
+    struct ingest_result *res)
+{
+	struct ingest in = { .s = s, .res = res };
+	struct tv_envelope env = { 0 };
+	void *ctx[3] = { &in, (void *)buf, &len };
+	uint32_t i;
+
+	memset(res, 0, sizeof *res);
+	res->rc = ingest_decode(&in, buf, len, &env);
+	if (res->rc == 0) {
+		cells_accumulate(&in);
+		res->rc = tv_store_write(s->st, envelope_put_fn, ctx);
+	}
+	if (res->rc != 0 && res->why[0] == 0)
+		snprintf(res->why, sizeof res->why, "%s",
+		    tv_strerror(res->rc));
+	for (i = 0; i < in.ncells; i++)
+		free(in.cells[i].ct);
+	free(in.cells);
+	tv_batch_free(in.b);
+	tv_envelope_release(&env);
+}

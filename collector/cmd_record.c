@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "collector/collector.h"
+#include "common/util.h"
+#include "crypto/err.h"
+#include "proto/calendar.h"
+
+#define STDIN_MAX (64u << 10)
+
+static void NORETURN
+usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+	    "usage: collector record --dir DIR --site SITE [--date YYYY-MM-DD]\n"
+	    "         [--receipt] [--passphrase-file FILE] [FIELD=VALUE ...]\n\n"
+	    "Records one visit.  Form fields may be given as FIELD=VALUE\n"
+	    "(sets as a|b|c, bools as yes/no).  Identity fields are personal\n"
+	    "data and are refused on the command line (it is visible to other\n"
+	    "users and kept in shell history): they are read from standard\n"
+	    "input as NAME=VALUE lines, or asked on the terminal.  Any field\n"
+	    "may come from standard input.  --receipt prints the person's\n"
+	    "receipt code.  The date defaults to today.\n");
+	exit(code);
+}
+
+/* Read fd to EOF into guarded memory: these bytes are personal data, so
+ * no stdio buffer may keep a copy. */
+static char *
+read_secret_fd(int fd, size_t cap)
+{
+	char *buf = sodium_malloc(cap + 1);
+	size_t off = 0;
+	ssize_t r;
+
+	if (buf == NULL)
+		die("out of secure memory");
+	while (off < cap) {
+		r = read(fd, buf + off, cap - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("cannot read standard input: %s", strerror(errno));
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	if (off == cap)
+		die("standard input: more than %zu bytes", cap);
+	buf[off] = 0;
+	return buf;
+}
+
+static void
+visit_from_lines(const struct tv_plan *p, struct visit *v, char *text)
+{
+	char *line, *save = NULL, *eq, err[256];
+	unsigned n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		line[strcspn(line, "\r")] = 0;
+		if (line[0] == 0 || line[0] == '#')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL)
+			die("standard input, line %u: want NAME=VALUE", n);
+		*eq = 0;
+		if (visit_set(p, v, line, eq + 1, err, sizeof err) != 0)
+			die("standard input, line %u: %s", n, err);
+	}
+}
+
+static void
+visit_from_tty(const struct tv_plan *p, struct visit *v)
+{
+	char *line, err[256];
+	uint32_t i;
+	int fd;
+
+	for (i = 0; i < p->nidentity; i++) {
+		if (v->identity[i][0] != 0)
+			continue;
+		fprintf(stderr, "%s / %s: ", p->identity[i].label.fr,
+		    p->identity[i].label.en);
+		fd = 0;
+		line = sodium_malloc(TV_IDENTITY_MAX + 2);
+		if (line == NULL)
+			die("out of secure memory");
+		ssize_t r = read(fd, line, TV_IDENTITY_MAX + 1);
+		line[r > 0 ? r : 0] = 0;
+		line[strcspn(line, "\r\n")] = 0;
+		if (visit_set(p, v, p->identity[i].id, line, err,
+		    sizeof err) != 0)
+			die("%s", err);
+		sodium_free(line);
+	}
+}
+
+static int
+record_fn(struct tv_txn *t, void *ctx)
+{
+	void **a = ctx;
+
+	return capture_txn(t, a[0], a[1], a[2]);
+}
+
+static void
+visit_from_args(const struct tv_plan *p, struct visit *v, int argc,
+    char **argv)
+{
+	char *eq, err[256];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL)
+			die("'%s': want FIELD=VALUE", argv[i]);
+		*eq = 0;
+		if (tv_plan_identity_index(p, argv[i]) >= 0)
+			die("identity field '%s' must not be given on the "
+			    "command line; give it on standard input or at "
+			    "the prompt", argv[i]);
+		if (visit_set(p, v, argv[i], eq + 1, err, sizeof err) != 0)
+			die("%s", err);
+	}
+}
+
+int
+cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "site", required_argument, NULL, 's' },
+		{ "date", required_argument, NULL, 't' },
+		{ "receipt", no_argument, NULL, 'r' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *site = NULL, *date = NULL, *passfile = NULL;
+	struct device d;
+	struct visit *v;
+	char err[256], receipt[TV_RECEIPT_LEN + 2], today[11], *text;
+	void *ctx[3];
+	int ch, want_receipt = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 's': site = optarg; break;
+		case 't': date = optarg; break;
+		case 'r': want_receipt = 1; break;
+		case 'P': passfile = optarg; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (dir == NULL)
+		usage(2);
+	device_open(&d, dir, passfile, DEVICE_UNLOCK);
+	v = visit_new();
+	tv_day_format(today, (int32_t)(time(NULL) / 86400));
+	if ((site && visit_set(d.c->plan, v, "site", site, err, sizeof err)) ||
+	    visit_set(d.c->plan, v, "date", date ? date : today, err,
+	    sizeof err))
+		die("%s", err);
+	visit_from_args(d.c->plan, v, argc - optind, argv + optind);
+	if (isatty(0)) {
+		visit_from_tty(d.c->plan, v);
+	} else {
+		text = read_secret_fd(0, STDIN_MAX);
+		visit_from_lines(d.c->plan, v, text);
+		sodium_free(text);
+	}
+	if (visit_check(d.c->plan, v, err, sizeof err) != 0)
+		die("visit not recorded: %s", err);
+	ctx[0] = &d;
+	ctx[1] = v;
+	ctx[2] = receipt;
+	rc = tv_store_write(d.st, record_fn, ctx);
+	visit_free(v);
+	if (rc != 0)
+		die("visit not recorded: %s %s", tv_strerror(rc),
+		    tv_store_errmsg(d.st));
+	printf("recorded\n");
+	if (want_receipt)
+		printf("receipt %s\n", receipt);
+	device_close(&d);
+	return 0;
+}

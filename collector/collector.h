@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collector.h - the field device: captures visits, keeps only ciphertext.
+ *
+ * Device directory (docs/formats.md, "Collector store"):
+ *   campaign.json  the public campaign bundle
+ *   device.pub     the device's Ed25519 public key, hex (for enrolment)
+ *   keystore       sealed (Argon2id + secretbox, kind "device"):
+ *                  Ed25519 sk (64) | pseudonym key (32) | index key (32)
+ *                  | nonce key (32)
+ *   store/         LMDB: meta, outbox, batches, bstate, pindex
+ */
+#ifndef TV_COLLECTOR_H
+#define TV_COLLECTOR_H
+
+#include <stdint.h>
+
+#include "crypto/pseudonym.h"
+#include "proto/campaign.h"
+#include "proto/plan.h"
+#include "proto/store.h"
+
+enum collector_db {
+	DB_META,	/* "next_record", "next_batch": be64 */
+	DB_OUTBOX,	/* be64 record number -> packed Record */
+	DB_BATCHES,	/* be64 batch seq -> sealed envelope bytes */
+	DB_BSTATE,	/* be64 batch seq -> u8 batch_state */
+	DB_PINDEX,	/* index tag (32) -> be32 expiry day */
+	DB_COUNT
+};
+
+extern const char *const collector_db_names[DB_COUNT];
+
+enum batch_state {
+	BATCH_SEALED = 0,	/* persisted, never sent */
+	BATCH_EXPORTED = 1,	/* written to a file at least once */
+	BATCH_ACKED = 2,	/* the aggregator acknowledged it */
+};
+
+#define SECRETS_BYTES (64 + 32 + 32 + 32)
+
+struct device {
+	const char *dir;
+	struct tv_campaign *c;
+	struct tv_store *st;
+	uint8_t *secrets;	/* sodium_malloc'd, NULL unless unlocked */
+	uint8_t pk[32];
+};
+
+#define DEVICE_SK(d) ((d)->secrets)
+#define DEVICE_PSEUDO_KEY(d) ((d)->secrets + 64)
+#define DEVICE_INDEX_KEY(d) ((d)->secrets + 96)
+#define DEVICE_NONCE_KEY(d) ((d)->secrets + 128)
+
+enum device_flags {
+	DEVICE_UNLOCK = 1 << 0,	/* ask the passphrase, load the keystore */
+};
+
+/* Open the device directory or die. */
+void device_open(struct device *d, const char *dir, const char *passfile,
+    unsigned flags);
+/* Accepts a zeroed device; wipes the secrets. */
+void device_close(struct device *d);
+/* Path inside the device directory (malloc'd). */
+char *device_path(const struct device *d, const char *name);
+
+/* Next value (1, 2, ...) of a counter in DB_META, inside a write txn. */
+int meta_next(struct tv_txn *t, const char *name, uint64_t *n);
+
+/* One visit being typed: lives in sodium_malloc memory, wiped on clear. */
+struct visit {
+	int has_site, has_day;
+	uint32_t site;
+	int32_t day;
+	uint64_t values[TV_PLAN_MAX_FIELDS];
+	uint8_t given[TV_PLAN_MAX_FIELDS];
+	char identity[TV_PLAN_MAX_IDENTITY][TV_IDENTITY_MAX + 1];
+};
+
+struct visit *visit_new(void);
+void visit_free(struct visit *v);
+/* Set one named value: "site", "date", an identity field or a form field.
+ * 0, or -1 with a message in err (naming the field, never its value). */
+int visit_set(const struct tv_plan *p, struct visit *v, const char *name,
+    const char *value, char *err, size_t errlen);
+/* Everything required is there.  0 or -1 with err. */
+int visit_check(const struct tv_plan *p, const struct visit *v, char *err,
+    size_t errlen);
+
+/*
+ * Inside a write transaction: pseudonymise, evaluate the indicators
+ * (distinct-person modifiers through the pseudonym index), encrypt, and
+ * append the record to the outbox.  receipt (optional) gets the person's
+ * receipt code.  Re-runnable: no effect outside the transaction.
+ */
+int capture_txn(struct tv_txn *t, const struct device *d,
+    const struct visit *v, char *receipt);
+
+int cmd_init(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+#endif

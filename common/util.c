@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common/util.h"
+#include "crypto/err.h"
+#include "crypto/group.h"
+
+const char *progname = "tallyvan";
+
+static void
+vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(2);
+}
+
+int
+error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+static void
+command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s <command> [options]\n\n%s\n\ncommands:\n",
+	    progname, what);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %-16s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\n'%s <command> --help' describes a command.\n"
+	    "Exit status: 0 success, 1 negative answer, 2 usage or system "
+	    "error.\n", progname);
+}
+
+int
+command_run(const struct command *cmds, size_t n, const char *what, int argc,
+    char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		command_usage(stderr, cmds, n, what);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		command_usage(stdout, cmds, n, what);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	error("unknown command '%s' (try '%s --help')", argv[1], progname);
+	return 2;
+}
+
+void
+process_harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	/* A core dump could hold a visit being typed or a key. */
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		die("cannot disable core dumps: %s", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		die("cannot make the process non-dumpable: %s",
+		    strerror(errno));
+	umask(077);
+	if (tv_crypto_init() != 0)
+		die("cannot initialise libsodium");
+}
+
+int
+file_read(const char *path, size_t cap, uint8_t **buf, size_t *len)
+{
+	struct stat sb;
+	uint8_t *p = NULL;
+	size_t off = 0;
+	ssize_t r;
+	int fd, rc = TV_ERR_IO;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? TV_ERR_NOTFOUND : TV_ERR_IO;
+	if (fstat(fd, &sb) != 0)
+		goto out;
+	if (!S_ISREG(sb.st_mode)) {
+		rc = TV_ERR_FORMAT;
+		goto out;
+	}
+	/* Size cap before allocation. */
+	if ((size_t)sb.st_size > cap) {
+		rc = TV_ERR_TOOBIG;
+		goto out;
+	}
+	p = xmalloc((size_t)sb.st_size + 1);
+	while (off < (size_t)sb.st_size) {
+		r = read(fd, p + off, (size_t)sb.st_size - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto out;
+		off += (size_t)r;
+	}
+	p[off] = 0;
+	*buf = p;
+	*len = off;
+	p = NULL;
+	rc = 0;
+out:
+	free(p);
+	close(fd);
+	return rc;
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+fsync_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+file_write_atomic(const char *path, const void *buf, size_t len, int excl)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = xmalloc(n);
+	int fd, rc = TV_ERR_IO;
+
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	if (excl && access(path, F_OK) == 0) {
+		rc = TV_ERR_EXISTS;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd < 0)
+		goto out;
+	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (excl ? link(tmp, path) != 0 : rename(tmp, path) != 0) {
+		rc = errno == EEXIST ? TV_ERR_EXISTS : TV_ERR_IO;
+		unlink(tmp);
+		goto out;
+	}
+	if (excl)
+		unlink(tmp);
+	fsync_parent(path);
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+#define PASS_MAX 1024
+
+static size_t
+pass_chomp(char *p)
+{
+	size_t n = strcspn(p, "\r\n");
+
+	p[n] = 0;
+	return n;
+}
+
+static void
+pass_from_file(const char *path, char *buf)
+{
+	FILE *f;
+	int rc;
+
+	/* A passphrase file is a secret: same rules as a key file. */
+	if ((rc = tv_keyfile_check_mode(path)) != 0)
+		die("passphrase file '%s': %s (want mode 0600, owned by you, "
+		    "not a symlink)", path, tv_strerror(rc));
+	if ((f = fopen(path, "re")) == NULL)
+		die("cannot open passphrase file '%s': %s", path,
+		    strerror(errno));
+	if (fgets(buf, PASS_MAX, f) == NULL)
+		buf[0] = 0;
+	fclose(f);
+}
+
+static void
+pass_from_tty(const char *prompt, char *buf)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+e");
+
+	if (tty == NULL)
+		die("no terminal to ask the passphrase on; use "
+		    "--passphrase-file");
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (fgets(buf, PASS_MAX, tty) == NULL)
+		buf[0] = 0;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+}
+
+void
+passphrase_get(const char *path, int confirm, char **pass, size_t *len)
+{
+	char *buf = sodium_malloc(PASS_MAX), *again;
+
+	if (buf == NULL)
+		die("out of secure memory");
+	if (path != NULL) {
+		pass_from_file(path, buf);
+	} else {
+		pass_from_tty("Passphrase: ", buf);
+		if (confirm) {
+			if ((again = sodium_malloc(PASS_MAX)) == NULL)
+				die("out of secure memory");
+			pass_from_tty("Passphrase (again): ", again);
+			if (strcmp(buf, again) != 0) {
+				sodium_free(again);
+				sodium_free(buf);
+				die("the passphrases differ");
+			}
+			sodium_free(again);
+		}
+	}
+	*len = pass_chomp(buf);
+	if (*len == 0) {
+		sodium_free(buf);
+		die("empty passphrase");
+	}
+	*pass = buf;
+}
+
+enum tv_kdf
+kdf_from_name(const char *name)
+{
+	if (!strcmp(name, "interactive"))
+		return TV_KDF_INTERACTIVE;
+	if (!strcmp(name, "moderate"))
+		return TV_KDF_MODERATE;
+	if (!strcmp(name, "sensitive"))
+		return TV_KDF_SENSITIVE;
+	die("--kdf: want interactive, moderate or sensitive, not '%s'", name);
+}
+
+void
+hex_encode(char *out, const uint8_t *in, size_t n)
+{
+	sodium_bin2hex(out, 2 * n + 1, in, n);
+}
+
+int
+hex_decode(uint8_t *out, size_t n, const char *hex)
+{
+	size_t got = 0;
+
+	if (strlen(hex) != 2 * n)
+		return -1;
+	if (sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, NULL) != 0 ||
+	    got != n)
+		return -1;
+	return 0;
+}
+
+unsigned long
+opt_ulong(const char *opt, const char *s, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != 0 || v > max || s[0] == '-')
+		die("%s: want a whole number up to %lu, not '%s'", opt, max, s);
+	return v;
+}

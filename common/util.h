@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.h - program-side helpers shared by collector, aggregator, trustee.
+ *
+ * Unlike the library (crypto/, proto/), this code may print and exit:
+ * die() exits 2 (usage or system error), as do the x*() allocators.
+ */
+#ifndef TV_UTIL_H
+#define TV_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crypto/keyfile.h"
+
+extern const char *progname;
+
+#define NORETURN __attribute__((noreturn))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* "prog: message\n" on stderr; die exits 2; error returns -1. */
+NORETURN void die(const char *fmt, ...) PRINTF(1, 2);
+int error(const char *fmt, ...) PRINTF(1, 2);
+void warn(const char *fmt, ...) PRINTF(1, 2);
+/* Informational line on stderr (never carries secrets or identities). */
+void note(const char *fmt, ...) PRINTF(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/* A program's subcommand table (git/wireguard style). */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+/* Dispatch argv[1] to its row; handles --help / help.  Returns the exit
+ * code. */
+int command_run(const struct command *cmds, size_t n, const char *what,
+    int argc, char **argv);
+
+/* No core dumps, not ptrace-able, no leftovers: call first in main(). */
+void process_harden(void);
+
+/* Read a whole file, refusing more than cap bytes.  0 or TV_ERR_*; *buf is
+ * malloc'd and NUL-terminated. */
+int file_read(const char *path, size_t cap, uint8_t **buf, size_t *len);
+/* Write a public file atomically: path.tmp, fsync, rename, fsync dir.
+ * excl: fail with TV_ERR_EXISTS if path exists. */
+int file_write_atomic(const char *path, const void *buf, size_t len,
+    int excl);
+
+/*
+ * Read a passphrase into sodium_malloc'd memory (free with sodium_free).
+ * From file (first line; the file must be mode 0600 and ours) if path is not
+ * NULL, else from the terminal with echo off (asked twice when confirm).
+ * Never from argv or the environment.  0 or exits via die().
+ */
+void passphrase_get(const char *path, int confirm, char **pass, size_t *len);
+
+/* --kdf interactive|moderate|sensitive */
+enum tv_kdf kdf_from_name(const char *name);
+
+/* Lowercase hex.  out holds 2*n+1 bytes. */
+void hex_encode(char *out, const uint8_t *in, size_t n);
+/* Exactly 2*n hex digits -> n bytes; 0 or -1. */
+int hex_decode(uint8_t *out, size_t n, const char *hex);
+
+/* Parse an unsigned decimal option value or die. */
+unsigned long opt_ulong(const char *opt, const char *s, unsigned long max);
+
+#endif

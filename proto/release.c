@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/elgamal.h"
+#include "crypto/err.h"
+#include "proto/batch.h"
+#include "proto/release.h"
+#include "proto/tallyvan.pb-c.h"
+
+int
+tv_request_alloc(struct tv_request **out, uint32_t ndevices, uint32_t ncells,
+    uint32_t k)
+{
+	struct tv_request *r = calloc(1, sizeof *r);
+	uint32_t i;
+
+	*out = NULL;
+	if (r == NULL)
+		return TV_ERR_NOMEM;
+	r->ndevices = ndevices;
+	r->ncells = ncells;
+	r->devices = calloc(ndevices ? ndevices : 1, 32);
+	r->cells = calloc(ncells ? ncells : 1, sizeof *r->cells);
+	if (r->devices == NULL || r->cells == NULL)
+		goto fail;
+	for (i = 0; i < ncells; i++)
+		if ((r->cells[i].ct = calloc(1, TV_CT_BYTES(k))) == NULL)
+			goto fail;
+	*out = r;
+	return 0;
+fail:
+	tv_request_free(r);
+	return TV_ERR_NOMEM;
+}
+
+void
+tv_request_free(struct tv_request *r)
+{
+	uint32_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; r->cells != NULL && i < r->ncells; i++)
+		free(r->cells[i].ct);
+	free(r->cells);
+	free(r->devices);
+	free(r);
+}
+
+int
+tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
+{
+	Tallyvan__ReleaseRequest m = TALLYVAN__RELEASE_REQUEST__INIT;
+	Tallyvan__CellRequest *cells = NULL, **cellp = NULL;
+	ProtobufCBinaryData *devs = NULL;
+	uint8_t *buf = NULL;
+	size_t len;
+	uint32_t i;
+	int rc = TV_ERR_NOMEM;
+
+	cells = calloc(r->ncells + 1, sizeof *cells);
+	cellp = calloc(r->ncells + 1, sizeof *cellp);
+	devs = calloc(r->ndevices + 1, sizeof *devs);
+	if (cells == NULL || cellp == NULL || devs == NULL)
+		goto out;
+	m.version = 1;
+	m.campaign_id.data = (uint8_t *)r->campaign_id;
+	m.campaign_id.len = 32;
+	m.as_of = r->as_of;
+	m.envelopes = r->nenvelopes;
+	for (i = 0; i < r->ndevices; i++)
+		devs[i] = (ProtobufCBinaryData){ 32, r->devices[i] };
+	m.n_devices = r->ndevices;
+	m.devices = devs;
+	for (i = 0; i < r->ncells; i++) {
+		const struct tv_cell *c = &r->cells[i];
+
+		tallyvan__cell_request__init(&cells[i]);
+		cells[i].site = c->site;
+		cells[i].period = (uint32_t)c->period;
+		cells[i].period_id = c->period_id;
+		cells[i].first_day = c->first_day;
+		cells[i].last_day = c->last_day;
+		cells[i].count = c->count;
+		cells[i].ct_sum = (ProtobufCBinaryData){ TV_CT_BYTES(k), c->ct };
+		cellp[i] = &cells[i];
+	}
+	m.n_cells = r->ncells;
+	m.cells = cellp;
+	len = tallyvan__release_request__get_packed_size(&m);
+	if (len > TV_REQUEST_HEAD_MAX) {
+		rc = TV_ERR_TOOBIG;
+		goto out;
+	}
+	if ((buf = malloc(len ? len : 1)) == NULL)
+		goto out;
+	tallyvan__release_request__pack(&m, buf);
+	rc = tv_frame_write(f, buf, len);
+out:
+	free(buf);
+	free(devs);
+	free(cellp);
+	free(cells);
+	return rc;
+}
+
+static int
+cell_from_pb(struct tv_cell *c, const Tallyvan__CellRequest *p, uint32_t k)
+{
+	if (p->ct_sum.len != TV_CT_BYTES(k) || p->first_day > p->last_day ||
+	    p->period < TV_PERIOD_DAY || p->period > TV_PERIOD_CAMPAIGN)
+		return TV_ERR_FORMAT;
+	for (uint32_t i = 0; i <= k; i++)
+		if (!tv_point_ok(p->ct_sum.data + 32 * i))
+			return TV_ERR_FORMAT;
+	c->site = p->site;
+	c->period = (enum tv_period)p->period;
+	c->period_id = p->period_id;
+	c->first_day = p->first_day;
+	c->last_day = p->last_day;
+	c->count = p->count;
+	memcpy(c->ct, p->ct_sum.data, TV_CT_BYTES(k));
+	return 0;
+}
+
+static int
+request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
+    uint32_t k)
+{
+	struct tv_request *r = NULL;
+	size_t i;
+	int rc = TV_ERR_FORMAT;
+
+	if (m->version != 1 || m->campaign_id.len != 32 ||
+	    m->n_devices > TV_REQUEST_MAX_DEVICES ||
+	    m->n_cells > TV_REQUEST_MAX_CELLS)
+		goto out;
+	if ((rc = tv_request_alloc(&r, (uint32_t)m->n_devices,
+	    (uint32_t)m->n_cells, k)) != 0)
+		goto out;
+	memcpy(r->campaign_id, m->campaign_id.data, 32);
+	r->as_of = m->as_of;
+	r->nenvelopes = m->envelopes;
+	rc = TV_ERR_FORMAT;
+	for (i = 0; i < m->n_devices; i++) {
+		if (m->devices[i].len != 32)
+			goto out;
+		memcpy(r->devices[i], m->devices[i].data, 32);
+	}
+	for (i = 0; i < m->n_cells; i++)
+		if (cell_from_pb(&r->cells[i], m->cells[i], k) != 0)
+			goto out;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	tv_request_free(r);
+	return rc;
+}
+
+int
+tv_request_read(FILE *f, struct tv_request **out, uint32_t k)
+{
+	Tallyvan__ReleaseRequest *m = NULL;
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = tv_frame_read(f, &buf, &len, TV_REQUEST_HEAD_MAX)) != 0)
+		goto out;
+	if ((m = tallyvan__release_request__unpack(NULL, len, buf)) == NULL) {
+		rc = TV_ERR_FORMAT;
+		goto out;
+	}
+	rc = request_from_pb(out, m, k);
+out:
+	if (m != NULL)
+		tallyvan__release_request__free_unpacked(m, NULL);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * release.h - the release request the aggregator hands to the key holders.
+ *
+ * File = frame(ReleaseRequest) || frame(Envelope) x envelopes, each frame a
+ * u32 BE length then the bytes (batch.h tv_frame_*).  The request names the
+ * cells to release with the aggregator's own count and ciphertext sum; the
+ * envelopes are every signed batch the aggregator stored, so each key
+ * holder can verify them and rebuild every sum itself (crypto-notes §5.4:
+ * a key holder never decrypts an R it did not derive).
+ */
+#ifndef TV_RELEASE_H
+#define TV_RELEASE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proto/calendar.h"
+
+#define TV_REQUEST_HEAD_MAX (64u << 20)
+#define TV_REQUEST_MAX_CELLS 1000000
+#define TV_REQUEST_MAX_DEVICES 100000
+
+struct tv_cell {
+	uint32_t site;		/* site index + 1; 0 = all sites */
+	enum tv_period period;
+	int32_t period_id;
+	int32_t first_day, last_day;
+	uint64_t count;
+	uint8_t *ct;		/* TV_CT_BYTES(k) */
+};
+
+struct tv_request {
+	uint8_t campaign_id[32];
+	int32_t as_of;
+	uint32_t ndevices;
+	uint8_t (*devices)[32];
+	uint32_t ncells;
+	struct tv_cell *cells;
+	uint64_t nenvelopes;
+};
+
+/* Write the head frame.  0 or TV_ERR_IO / TV_ERR_TOOBIG / TV_ERR_NOMEM. */
+int tv_request_write(FILE *f, const struct tv_request *r, uint32_t k);
+/* Read and check the head frame (cts of length TV_CT_BYTES(k), valid
+ * points, device keys 32 bytes, periods known, first <= last). */
+int tv_request_read(FILE *f, struct tv_request **out, uint32_t k);
+/* Allocate a request with room for ndevices and ncells (cts allocated,
+ * zeroed = identity sums). */
+int tv_request_alloc(struct tv_request **out, uint32_t ndevices,
+    uint32_t ncells, uint32_t k);
+/* Accepts NULL. */
+void tv_request_free(struct tv_request *r);
+
+#endif

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The published release: tidy CSV (one row per cell x indicator) and JSON
+ * holding the same values plus the evidence (cell sums and decryption
+ * shares) that issue-5 verifiers build on.  A suppressed value is a status,
+ * never 0 and never a blank that a spreadsheet would sum as 0.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "common/util.h"
+#include "crypto/elgamal.h"
+#include "crypto/err.h"
+#include "proto/calendar.h"
+#include "trustee/trustee.h"
+
+static const char *
+cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
+{
+	return cell->site == 0 ? "all" : c->plan->sites[cell->site - 1].id;
+}
+
+static const char *
+value_status(const struct cell_result *r, uint32_t i, const char **reason)
+{
+	if (r->status == CELL_OPEN) {
+		*reason = "not_closed";
+		return "withheld";
+	}
+	if (r->status == CELL_SUPPRESSED) {
+		*reason = "min_cohort";
+		return "suppressed";
+	}
+	if (r->small[i]) {
+		*reason = "min_cell";
+		return "suppressed";
+	}
+	*reason = "";
+	return "released";
+}
+
+static char *
+release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
+    const struct cell_result *res, uint32_t n, size_t *len)
+{
+	char *buf = NULL, label[16], first[11], last[11];
+	const char *st, *reason;
+	FILE *f = open_memstream(&buf, len);
+	uint32_t i, j;
+
+	if (f == NULL)
+		die("out of memory");
+	fprintf(f, "site,period,period_label,first_day,last_day,records,"
+	    "indicator,value,status,reason\n");
+	for (i = 0; i < n; i++) {
+		tv_period_label(label, cells[i].period, cells[i].period_id);
+		tv_day_format(first, cells[i].first_day);
+		tv_day_format(last, cells[i].last_day);
+		for (j = 0; j < c->k; j++) {
+			st = value_status(&res[i], j, &reason);
+			fprintf(f, "%s,%s,%s,%s,%s,", cell_site(c, &cells[i]),
+			    tv_period_name(cells[i].period), label, first, last);
+			if (res[i].status == CELL_RELEASED)
+				fprintf(f, "%llu", (unsigned long long)
+				    cells[i].count);
+			fprintf(f, ",%s,", c->plan->indicators[j].id);
+			if (!strcmp(st, "released"))
+				fprintf(f, "%llu", (unsigned long long)
+				    res[i].values[j]);
+			fprintf(f, ",%s,%s\n", st, reason);
+		}
+	}
+	if (fclose(f) != 0)
+		die("out of memory");
+	return buf;
+}
+
+static json_t *
+hexstr(const uint8_t *b, size_t n)
+{
+	char *h = xmalloc(2 * n + 1);
+	json_t *s;
+
+	hex_encode(h, b, n);
+	s = json_string(h);
+	free(h);
+	return s;
+}
+
+static json_t *
+cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
+    const struct cell_result *r)
+{
+	char label[16], first[11], last[11];
+	const char *st, *reason;
+	json_t *o, *vals = json_object(), *v;
+	uint32_t j;
+
+	tv_period_label(label, cell->period, cell->period_id);
+	tv_day_format(first, cell->first_day);
+	tv_day_format(last, cell->last_day);
+	st = value_status(r, 0, &reason);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "site",
+	    cell_site(c, cell), "period", tv_period_name(cell->period),
+	    "period_label", label, "first_day", first, "last_day", last,
+	    "status", r->status == CELL_RELEASED ? "released" : st);
+	if (r->status != CELL_RELEASED) {
+		json_object_set_new(o, "reason", json_string(reason));
+		json_decref(vals);
+		return o;
+	}
+	json_object_set_new(o, "records", json_integer((json_int_t)cell->count));
+	json_object_set_new(o, "ct_sum", hexstr(cell->ct, TV_CT_BYTES(c->k)));
+	for (j = 0; j < c->k; j++) {
+		st = value_status(r, j, &reason);
+		v = json_pack("{s:s, s:o}", "status", st, "share",
+		    hexstr(r->shares + 32 * j, 32));
+		if (!strcmp(st, "released"))
+			json_object_set_new(v, "value",
+			    json_integer((json_int_t)r->values[j]));
+		else
+			json_object_set_new(v, "reason", json_string(reason));
+		json_object_set_new(vals, c->plan->indicators[j].id, v);
+	}
+	json_object_set_new(o, "values", vals);
+	return o;
+}
+
+static json_t *
+plan_labels(const struct tv_campaign *c)
+{
+	json_t *inds = json_array(), *sites = json_array();
+	uint32_t i;
+
+	for (i = 0; i < c->k; i++)
+		json_array_append_new(inds, json_pack("{s:s, s:{s:s, s:s}}",
+		    "id", c->plan->indicators[i].id, "label", "fr",
+		    c->plan->indicators[i].label.fr, "en",
+		    c->plan->indicators[i].label.en));
+	for (i = 0; i < c->plan->nsites; i++)
+		json_array_append_new(sites, json_pack("{s:s, s:{s:s, s:s}}",
+		    "id", c->plan->sites[i].id, "label", "fr",
+		    c->plan->sites[i].label.fr, "en",
+		    c->plan->sites[i].label.en));
+	return json_pack("{s:o, s:o}", "indicators", inds, "sites", sites);
+}
+
+static char *
+release_json(const struct tv_campaign *c, const struct tv_request *req,
+    const struct tv_cell *cells, const struct cell_result *res)
+{
+	json_t *root, *arr = json_array();
+	char asof[11], *text;
+	uint32_t i;
+
+	tv_day_format(asof, req->as_of);
+	for (i = 0; i < req->ncells; i++)
+		json_array_append_new(arr, cell_json(c, &cells[i], &res[i]));
+	root = json_pack("{s:s, s:s, s:o, s:s, s:{s:i, s:i}, s:o, s:o}",
+	    "format", "tallyvan-release/1", "campaign", c->plan->campaign,
+	    "campaign_id", hexstr(c->id, 32), "as_of", asof, "policy",
+	    "min_cohort", (int)c->plan->policy.min_cohort, "min_cell",
+	    (int)c->plan->policy.min_cell, "labels", plan_labels(c),
+	    "cells", arr);
+	if (root == NULL)
+		die("out of memory");
+	text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	if (text == NULL)
+		die("out of memory");
+	return text;
+}
+
+static int
+publish_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = xmalloc(n);
+	int rc;
+
+	snprintf(path, n, "%s/%s", dir, name);
+	/* A release is made once: never overwrite an earlier one. */
+	if ((rc = file_write_atomic(path, text, len, 1)) != 0)
+		error("cannot write '%s': %s", path, tv_strerror(rc));
+	free(path);
+	return rc;
+}
+
+int
+publish_release(const char *dir, const struct tv_campaign *c,
+    const struct tv_request *req, const struct tv_cell *cells,
+    const struct cell_result *res)
+{
+	char *csv, *json;
+	size_t len;
+	int rc;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return error("cannot create '%s': %s", dir, strerror(errno));
+	csv = release_csv(c, cells, res, req->ncells, &len);
+	rc = publish_file(dir, "release.csv", csv, len);
+	json = release_json(c, req, cells, res);
+	if (rc == 0)
+		rc = publish_file(dir, "release.json", json, strlen(json));
+	free(csv);
+	free(json);
+	return rc;
+}
