@@ -13,6 +13,7 @@ static const struct command commands[] = {
 	{ "release-request", cmd_request,
 	  "ask the key holders to release closed cells" },
 	{ "report", cmd_report, "print a release as readable tables" },
+	{ "status", cmd_status, "count what the store holds" },
 };
 
 int

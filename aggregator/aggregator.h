@@ -81,5 +81,6 @@ int cmd_devices(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

@@ -17,11 +17,19 @@
 
 #include "collector/collector.h"
 #include "common/util.h"
+#include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
 
+/* Records per batch: small enough for one HTTP request to stay short, and
+ * far under the envelope cap whatever K is (ciphertext does not compress:
+ * about 43 + 32 (K + 1) bytes per record). */
+#define BATCH_TARGET_BYTES (1u << 20)
+#define BATCH_MAX_RECORDS 2000
+
 struct pending {
 	const struct device *d;
+	uint32_t max;
 	struct tv_record *recs;
 	uint8_t (*keys)[8];
 	uint32_t n;
@@ -47,7 +55,7 @@ collect_cb(void *ctx, const void *key, size_t klen, const void *val,
 	struct pending *p = ctx;
 	int rc;
 
-	if (p->n == TV_BATCH_RECORDS_MAX)
+	if (p->n == p->max)
 		return 1;	/* batch full: stop the walk */
 	if (klen != 8)
 		return TV_ERR_FORMAT;
@@ -250,8 +258,11 @@ cmd_export(int argc, char **argv)
 		usage(2);
 	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	p.d = &d;
-	p.recs = xcalloc(TV_BATCH_RECORDS_MAX, sizeof *p.recs);
-	p.keys = xcalloc(TV_BATCH_RECORDS_MAX, 8);
+	p.max = BATCH_TARGET_BYTES / (43 + TV_CT_BYTES(d.c->k));
+	if (p.max > BATCH_MAX_RECORDS)
+		p.max = BATCH_MAX_RECORDS;
+	p.recs = xcalloc(p.max, sizeof *p.recs);
+	p.keys = xcalloc(p.max, 8);
 	rc = tv_store_write(d.st, seal_fn, &p);
 	pending_clear(&p);
 	free(p.recs);

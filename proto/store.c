@@ -24,6 +24,8 @@
 #define STORE_RETRY 1		/* internal: run the transaction again */
 #define STORE_MAP_DEFAULT_CAP ((size_t)64 << 30)
 
+_Static_assert(sizeof(size_t) >= 8, "the map cap needs a 64-bit size_t");
+
 struct tv_store {
 	MDB_env *env;
 	MDB_dbi dbi[TV_STORE_MAXDBS];
@@ -222,6 +224,9 @@ tv_store_read(struct tv_store *st, tv_txn_fn fn, void *ctx)
 	return TV_ERR_STORE;
 }
 
+/* ---- opening ---------------------------------------------------------- */
+
+static int txn_fail(struct tv_txn *t, int mdb_rc);
 
 /* The size an existing data file already needs, or the initial map. */
 static size_t
@@ -255,10 +260,6 @@ env_open(struct tv_store *st, const char *dir)
 	map_refresh(st);
 	return 0;
 }
-
-static int txn_fail(struct tv_txn *t, int mdb_rc);
-
-/* ---- opening ---------------------------------------------------------- */
 
 struct dbs_ctx {
 	const char *const *names;
