@@ -46,7 +46,13 @@ TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all deps demo check test bench clean lint
 .SUFFIXES:
 
-all: $(PROGS) $(TESTS)
+# Optional parts (fuzzers, benchmarks, fault tests) add targets and append
+# to EXTRA (built by all) in mk/*.mk.
+EXTRA    =
+.DEFAULT_GOAL := all
+-include $(wildcard mk/*.mk)
+
+all: $(PROGS) $(TESTS) $(EXTRA)
 
 deps:
 	$(Q)sh tools/deps.sh
@@ -57,6 +63,7 @@ demo: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)B=$(B) sh tests/run.sh
 
 test: all

@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	  "ask the key holders to release closed cells" },
 	{ "report", cmd_report, "print a release as readable tables" },
 	{ "status", cmd_status, "count what the store holds" },
+	{ "serve", cmd_serve, "accept batches over HTTP (POST /v1/batches)" },
 };
 
 int

@@ -82,5 +82,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -10,6 +10,8 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "record visits from a CSV file (all or none)" },
 	{ "export", cmd_export, "seal pending records into signed batch files" },
 	{ "status", cmd_status, "show what is captured and pending" },
+	{ "ship", cmd_ship, "upload sealed batches to the aggregator over HTTP" },
+	{ "serve", cmd_serve, "serve the counsellors' browser form" },
 };
 
 int

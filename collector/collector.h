@@ -101,5 +101,7 @@ int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_ship(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

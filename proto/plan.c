@@ -107,7 +107,7 @@ quote_n(char *buf, size_t cap, const char *s, size_t n)
 
 		buf[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
 	}
-	if (i + 1 == cap && i < n && s[i] != '\0')
+	if (i + 1 == cap && i < n && s[i] != '\0' && i >= 3)
 		memcpy(buf + i - 3, "...", 3);
 	buf[i] = '\0';
 	return buf;
@@ -278,7 +278,7 @@ member(struct ctx *c, json_t *obj, const char *key, enum kind k,
 static int
 check_keys(struct ctx *c, json_t *obj, const char *const *allowed)
 {
-	char list[160];
+	char list[160] = "";
 	const char *key;
 	json_t *v;
 	size_t i, n;
@@ -1068,6 +1068,7 @@ canonicalise(struct ctx *c, json_t *root)
 static json_t *
 load_json(struct ctx *c, const char *json, size_t len, int *rc)
 {
+	char q[JSON_ERROR_TEXT_LENGTH];
 	json_error_t je;
 	json_t *root;
 
@@ -1075,9 +1076,10 @@ load_json(struct ctx *c, const char *json, size_t len, int *rc)
 		return root;
 	*rc = json_error_code(&je) == json_error_out_of_memory ?
 	    TV_ERR_NOMEM : TV_ERR_FORMAT;
+	/* jansson quotes the input near the error: make it printable. */
 	if (c->err != NULL && c->errlen > 0)
 		snprintf(c->err, c->errlen, "line %d, column %d: %s", je.line,
-		    je.column, je.text);
+		    je.column, quote(q, sizeof q, je.text));
 	return NULL;
 }
 

@@ -497,6 +497,8 @@ test_messages(void)
 	    "NULL error buffer");
 	parse_expect(TV_ERR_FORMAT, "", "line 1, column 0:", "empty input");
 	parse_expect(TV_ERR_FORMAT, "\"plan\"", "line 1", "bare string");
+	parse_expect(TV_ERR_FORMAT, "\xef\xbb\xbf{}", "near '\?\?\?'",
+	    "a byte-order mark is refused, and not echoed raw");
 	parse_expect(TV_ERR_FORMAT, "{\"format\": \"tallyvan-plan/1\", "
 	    "\"x\\u001b[2J\": 1}", "$.x?[2J: unknown key", "escapes cut");
 }
