@@ -160,7 +160,7 @@ path_index(struct ctx *c, size_t i)
 	return path_append(c, seg);
 }
 
-__attribute__((format(printf, 3, 0))) static int
+__attribute__((format(__printf__, 3, 0))) static int
 failv(struct ctx *c, int code, const char *fmt, va_list ap)
 {
 	char msg[256];
@@ -171,7 +171,7 @@ failv(struct ctx *c, int code, const char *fmt, va_list ap)
 	return code;
 }
 
-__attribute__((format(printf, 3, 4))) static int
+__attribute__((format(__printf__, 3, 4))) static int
 fail_code(struct ctx *c, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -182,7 +182,7 @@ fail_code(struct ctx *c, int code, const char *fmt, ...)
 	return code;
 }
 
-__attribute__((format(printf, 2, 3))) static int
+__attribute__((format(__printf__, 2, 3))) static int
 fail(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -195,7 +195,7 @@ fail(struct ctx *c, const char *fmt, ...)
 }
 
 /* Fail at member key of the current value. */
-__attribute__((format(printf, 3, 4))) static int
+__attribute__((format(__printf__, 3, 4))) static int
 fail_at(struct ctx *c, const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -1342,7 +1342,7 @@ tv_field_choice_index(const struct tv_field *f, const char *id)
  * Typed values.
  */
 
-__attribute__((format(printf, 3, 4))) static int
+__attribute__((format(__printf__, 3, 4))) static int
 value_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

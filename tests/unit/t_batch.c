@@ -62,7 +62,7 @@ free_batch(struct tv_batch *b)
 	free(b);
 }
 
-/* The signature input exactly as docs/formats-wire.md describes it. */
+/* The signature input exactly as docs/formats.md (Part II §2) describes it. */
 static void
 sign(uint8_t sig[64], const uint8_t *sk, const uint8_t dev[32], uint64_t seq,
     const uint8_t *p, size_t plen)
