@@ -12,8 +12,12 @@ static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "verify and store batch files" },
 	{ "release-request", cmd_request,
 	  "ask the key holders to release closed cells" },
+	{ "publish", cmd_publish,
+	  "combine trustees' partial decryptions into the release" },
 	{ "report", cmd_report, "print a release as readable tables" },
 	{ "status", cmd_status, "count what the store holds" },
+	{ "quarantine", cmd_quarantine,
+	  "list records set aside because their proofs do not verify" },
 	{ "serve", cmd_serve, "accept batches over HTTP (POST /v1/batches)" },
 };
 

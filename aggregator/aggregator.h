@@ -11,6 +11,8 @@
  *   records    record id (16) -> device (32) | be64 seq
  *   rvals      R (32) -> record id (16)
  *   cells      be32 site | be32 (day + 2^31) -> be64 count | ct sum
+ *   quarantine record id (16) -> device (32) | be64 seq | reason (text):
+ *              records whose proofs do not verify, never summed
  */
 #ifndef TV_AGGREGATOR_H
 #define TV_AGGREGATOR_H
@@ -28,6 +30,7 @@ enum agg_db {
 	ADB_RECORDS,
 	ADB_RVALS,
 	ADB_CELLS,
+	ADB_QUARANTINE,
 	ADB_COUNT
 };
 
@@ -47,6 +50,10 @@ struct server {
 
 /* Open the aggregator directory (create: the store) or die. */
 void server_open(struct server *s, const char *dir, unsigned store_flags);
+/* The same with a hard cap on the store's map size in bytes (0: the
+ * library's default, 64 GiB); past it a write fails with TV_ERR_FULL. */
+void server_open_cap(struct server *s, const char *dir, unsigned store_flags,
+    size_t map_cap);
 void server_close(struct server *s);
 
 void cell_key(uint8_t key[CELL_KEY_BYTES], uint32_t site, int32_t day);
@@ -59,7 +66,8 @@ struct ingest_result {
 	uint8_t device[32];
 	uint64_t seq;
 	uint8_t hash[32];	/* BLAKE2b-256 of the envelope bytes */
-	uint32_t nrecords;
+	uint32_t nrecords;	/* records in the batch */
+	uint32_t quarantined;	/* of which set aside: proofs invalid */
 	char why[160];		/* refusal detail, no secret, no content */
 };
 
@@ -83,5 +91,7 @@ int cmd_request(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_quarantine(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 
 #endif

@@ -12,10 +12,12 @@ static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: aggregator ingest --dir DIR BATCH.tvb ...\n\n"
+	    "usage: aggregator ingest --dir DIR [--map-cap MIB] BATCH.tvb ...\n\n"
 	    "Verifies and stores each batch file, all of a batch or none of\n"
 	    "it.  A batch already stored is accepted again without change.\n"
-	    "Exit 1 if any batch was refused, 2 on a storage error.\n");
+	    "--map-cap caps the store's memory map (and so its size) at MIB\n"
+	    "mebibytes (default 65536); past it a batch is refused as storage\n"
+	    "full.  Exit 1 if any batch was refused, 2 on a storage error.\n");
 	exit(code);
 }
 
@@ -32,8 +34,12 @@ ingest_report(const char *path, const struct ingest_result *r)
 		return 0;
 	}
 	if (r->rc == 0) {
-		printf("%s: stored batch %.16s/%llu (%u records)\n", path, dev,
+		printf("%s: stored batch %.16s/%llu (%u records", path, dev,
 		    (unsigned long long)r->seq, r->nrecords);
+		if (r->quarantined)
+			printf(", %u quarantined: proofs do not verify",
+			    r->quarantined);
+		printf(")\n");
 		return 0;
 	}
 	error("%s: refused: %s", path, r->why);
@@ -46,10 +52,12 @@ cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
+		{ "map-cap", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL;
+	size_t map_cap = 0;
 	struct ingest_result res;
 	struct server s;
 	uint8_t *buf;
@@ -59,13 +67,17 @@ cmd_ingest(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;
+		case 'm':
+			map_cap = (size_t)opt_ulong("--map-cap", optarg,
+			    65536) << 20;
+			break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
 	if (dir == NULL || optind == argc)
 		usage(2);
-	server_open(&s, dir, 0);
+	server_open_cap(&s, dir, 0, map_cap);
 	for (i = optind; i < argc; i++) {
 		/* Size cap before reading: the same cap as over HTTP. */
 		if ((rc = file_read(argv[i], TV_ENVELOPE_MAX, &buf, &len)) != 0) {

@@ -49,6 +49,10 @@ cmd_init(int argc, char **argv)
 		usage(2);
 	if (tv_campaign_load(&c, bundle, err, sizeof err) != 0)
 		die("%s", err);
+	/* Only a campaign every trustee has checked and signed. */
+	if (!tv_campaign_complete(c))
+		die("%s: not signed by every trustee (see 'trustee finalize')",
+		    bundle);
 	if (mkdir(dir, 0700) != 0)
 		die("cannot create '%s': %s", dir, strerror(errno));
 	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)

@@ -1,11 +1,183 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * aggregator serve: accept batches over HTTP (see http.h) until SIGTERM or
+ * SIGINT.  Then stop accepting, let the requests in progress finish (for
+ * at most --timeout seconds; a second signal cuts that short) and close.
+ * A batch is answered 200 only after its transaction committed, so a batch
+ * in flight at the stop is either stored and acknowledged, or not
+ * acknowledged and sent again by its collector.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "aggregator/aggregator.h"
+#include "aggregator/http.h"
 #include "common/util.h"
+#include "proto/batch.h"
+
+static void NORETURN
+usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+	    "usage: aggregator serve --dir DIR [--listen ADDR:PORT]\n"
+	    "         [--threads N] [--max-connections N] [--per-ip N]\n"
+	    "         [--timeout SECONDS] [--body-max BYTES] "
+	    "[--buffer-max BYTES]\n\n"
+	    "Accepts signed batches over HTTP: POST /v1/batches (the batch as\n"
+	    "a raw body), GET /v1/health.  Defaults: --listen 127.0.0.1:8787\n"
+	    "(put a TLS-terminating proxy in front, see docs/operations.md),\n"
+	    "4 threads, 512 connections, 32 per client address, 15 s idle\n"
+	    "timeout, bodies up to %u bytes, 128 MiB of bodies buffered in\n"
+	    "all.  Stops cleanly on SIGTERM or SIGINT.  One line per batch on\n"
+	    "standard error.\n", TV_ENVELOPE_MAX);
+	exit(code);
+}
+
+/* ADDR:PORT or [ADDR6]:PORT, numeric. */
+static void
+listen_parse(struct sockaddr_storage *ss, const char *spec)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST |
+	    AI_NUMERICSERV, .ai_socktype = SOCK_STREAM }, *ai;
+	char host[128];
+	const char *colon = strrchr(spec, ':');
+	size_t hl;
+	int rc;
+
+	if (colon == NULL || colon == spec || colon[1] == 0 ||
+	    (size_t)(colon - spec) >= sizeof host)
+		die("--listen: want ADDR:PORT, not '%s'", spec);
+	hl = (size_t)(colon - spec);
+	if (spec[0] == '[' && spec[hl - 1] == ']')
+		snprintf(host, sizeof host, "%.*s", (int)hl - 2, spec + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)hl, spec);
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &ai)) != 0)
+		die("--listen '%s': %s", spec, gai_strerror(rc));
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+}
+
+static void
+listen_format(char *out, size_t len, const struct sockaddr_storage *ss,
+    unsigned short port)
+{
+	char host[NI_MAXHOST];
+
+	if (getnameinfo((const struct sockaddr *)ss, sizeof *ss, host,
+	    sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(host, sizeof host, "?");
+	snprintf(out, len, ss->ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+	    host, port);
+}
+
+/* Wait for the requests in progress, up to grace seconds or a second
+ * signal. */
+static void
+drain(struct http *h, const sigset_t *set, unsigned grace)
+{
+	struct timespec slice = { 0, 50 * 1000000L };
+	time_t end = time(NULL) + (time_t)grace;
+	unsigned n;
+
+	while ((n = atomic_load(&h->active)) > 0 && time(NULL) < end)
+		if (sigtimedwait(set, NULL, &slice) > 0) {
+			note("second signal: %u request(s) cut short", n);
+			return;
+		}
+	if (n > 0)
+		note("%u request(s) still in progress after %u s: closed", n,
+		    grace);
+}
+
+static int
+serve(struct server *s, const struct http_conf *conf)
+{
+	struct http h = { 0 };
+	char where[INET6_ADDRSTRLEN + 16];
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Blocked before the threads start, so only sigwait sees them. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (http_start(&h, s, conf) != 0)
+		return 2;
+	listen_format(where, sizeof where, &conf->addr, h.port);
+	note("listening on %s (%u threads, %u connections, %u per address, "
+	    "%u s timeout, %zu-byte bodies)", where, conf->threads,
+	    conf->max_conn, conf->per_ip, conf->timeout, conf->body_max);
+	while (sigwait(&set, &sig) != 0)
+		;
+	note("%s: no new connections; finishing %u request(s)",
+	    sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&h.active));
+	http_quiesce(&h);
+	drain(&h, &set, conf->timeout);
+	http_stop(&h);
+	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused",
+	    atomic_load(&h.stored), atomic_load(&h.duplicates),
+	    atomic_load(&h.refused));
+	return 0;
+}
 
 int
 cmd_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return error("'serve' is not implemented yet"), 2;
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 'n' },
+		{ "max-connections", required_argument, NULL, 'c' },
+		{ "per-ip", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "body-max", required_argument, NULL, 'b' },
+		{ "buffer-max", required_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct http_conf conf = { .threads = 4, .max_conn = 512, .per_ip = 32,
+	    .timeout = 15, .body_max = TV_ENVELOPE_MAX,
+	    .buffer_max = 128u << 20 };
+	const char *dir = NULL, *listen = "127.0.0.1:8787";
+	struct server s;
+	int ch, ret;
+
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'n': conf.threads = (unsigned)opt_ulong("--threads",
+		    optarg, 64); break;
+		case 'c': conf.max_conn = (unsigned)opt_ulong(
+		    "--max-connections", optarg, 100000); break;
+		case 'i': conf.per_ip = (unsigned)opt_ulong("--per-ip",
+		    optarg, 100000); break;
+		case 't': conf.timeout = (unsigned)opt_ulong("--timeout",
+		    optarg, 3600); break;
+		case 'b': conf.body_max = opt_ulong("--body-max", optarg,
+		    TV_ENVELOPE_MAX); break;
+		case 'B': conf.buffer_max = opt_ulong("--buffer-max", optarg,
+		    (size_t)1 << 40); break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (dir == NULL || optind != argc || conf.threads == 0 ||
+	    conf.max_conn == 0 || conf.timeout == 0)
+		usage(2);
+	listen_parse(&conf.addr, listen);
+	server_open(&s, dir, 0);
+	ret = serve(&s, &conf);
+	server_close(&s);
+	return ret;
 }

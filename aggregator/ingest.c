@@ -14,6 +14,7 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
+#include "proto/record_proof.h"
 
 /* Per-batch cell sums, merged into the store once per cell. */
 struct cell_acc {
@@ -26,6 +27,7 @@ struct ingest {
 	struct server *s;
 	struct tv_batch *b;
 	struct ingest_result *res;
+	char (*bad)[96];	/* per record: why it is quarantined, or "" */
 	struct cell_acc *cells;
 	uint32_t ncells;
 };
@@ -73,6 +75,8 @@ cells_accumulate(struct ingest *in)
 	in->cells = xcalloc(in->b->nrecords, sizeof *in->cells);
 	in->ncells = 0;
 	for (i = 0; i < in->b->nrecords; i++) {
+		if (in->bad[i][0] != 0)
+			continue;
 		cell_key(key, in->b->records[i].site, in->b->records[i].day);
 		for (j = 0; j < in->ncells; j++)
 			if (!memcmp(in->cells[j].key, key, sizeof key))
@@ -116,6 +120,18 @@ cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
 	return rc;
 }
 
+static void
+quarantine_put(struct tv_txn *t, const struct tv_record *r,
+    const uint8_t *bkey, const char *why)
+{
+	uint8_t v[BATCH_KEY_BYTES + 96];
+	size_t n = strlen(why);
+
+	memcpy(v, bkey, BATCH_KEY_BYTES);
+	memcpy(v + BATCH_KEY_BYTES, why, n);
+	tv_txn_put(t, ADB_QUARANTINE, r->id, 16, v, BATCH_KEY_BYTES + n, 0);
+}
+
 static int
 records_put(struct tv_txn *t, struct ingest *in, const uint8_t *bkey)
 {
@@ -124,6 +140,10 @@ records_put(struct tv_txn *t, struct ingest *in, const uint8_t *bkey)
 
 	for (i = 0; i < in->b->nrecords; i++) {
 		r = &in->b->records[i];
+		if (in->bad[i][0] != 0) {
+			quarantine_put(t, r, bkey, in->bad[i]);
+			continue;
+		}
 		if (tv_txn_put(t, ADB_RECORDS, r->id, 16, bkey, BATCH_KEY_BYTES,
 		    TV_PUT_NOOVERWRITE) == TV_ERR_EXISTS ||
 		    tv_txn_put(t, ADB_RVALS, r->ct, 32, r->id, 16,
@@ -174,6 +194,23 @@ ingest_fn(struct tv_txn *t, void *ctx)
 	return t->err;
 }
 
+/* Proofs are checked once, here, outside the write transaction: a record
+ * whose proofs fail is kept aside with its reason and never summed. */
+static void
+records_verify(struct ingest *in)
+{
+	uint32_t i;
+
+	in->bad = xcalloc(in->b->nrecords ? in->b->nrecords : 1,
+	    sizeof *in->bad);
+	for (i = 0; i < in->b->nrecords; i++)
+		if (tv_record_verify(&in->b->records[i], in->s->c,
+		    in->res->device, in->bad[i], sizeof in->bad[i]) != 0)
+			in->res->quarantined++;
+		else
+			in->bad[i][0] = 0;
+}
+
 static int
 ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
     struct tv_envelope *env)
@@ -196,7 +233,10 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 	if ((rc = tv_batch_decode(&in->b, env, in->s->c->id, in->s->c->k)) != 0)
 		return rc;
 	res->nrecords = in->b->nrecords;
-	return batch_check_records(in);
+	if ((rc = batch_check_records(in)) != 0)
+		return rc;
+	records_verify(in);
+	return 0;
 }
 
 static int
@@ -236,6 +276,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 	for (i = 0; i < in.ncells; i++)
 		free(in.cells[i].ct);
 	free(in.cells);
+	free(in.bad);
 	tv_batch_free(in.b);
 	tv_envelope_release(&env);
 }

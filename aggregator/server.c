@@ -13,10 +13,18 @@ static const char *const db_names[ADB_COUNT] = {
 	[ADB_RECORDS] = "records",
 	[ADB_RVALS] = "rvals",
 	[ADB_CELLS] = "cells",
+	[ADB_QUARANTINE] = "quarantine",
 };
 
 void
 server_open(struct server *s, const char *dir, unsigned store_flags)
+{
+	server_open_cap(s, dir, store_flags, 0);
+}
+
+void
+server_open_cap(struct server *s, const char *dir, unsigned store_flags,
+    size_t map_cap)
 {
 	size_t n = strlen(dir) + 32;
 	char *path = xmalloc(n), err[512];
@@ -29,7 +37,8 @@ server_open(struct server *s, const char *dir, unsigned store_flags)
 		die("%s (is '%s' an aggregator directory? see 'aggregator "
 		    "init')", err, dir);
 	snprintf(path, n, "%s/store", dir);
-	rc = tv_store_open(&s->st, path, db_names, ADB_COUNT, store_flags, 0);
+	rc = tv_store_open(&s->st, path, db_names, ADB_COUNT, store_flags,
+	    map_cap);
 	if (rc != 0)
 		die("cannot open store '%s': %s", path, tv_strerror(rc));
 	free(path);

@@ -16,6 +16,7 @@
 #include "crypto/err.h"
 #include "proto/batch.h"
 #include "proto/calendar.h"
+#include "proto/record_proof.h"
 
 /* Has this person already counted for indicator i in this period?  If
  * not, remember that they now have. */
@@ -75,7 +76,7 @@ record_store(struct tv_txn *t, const struct device *d,
 {
 	uint32_t k = d->c->k;
 	struct tv_record r = { .site = v->site, .day = v->day };
-	uint8_t *packed = NULL, key[8];
+	uint8_t *packed = NULL, key[8], rnd[32];
 	size_t len;
 	uint64_t n;
 	int rc;
@@ -84,8 +85,13 @@ record_store(struct tv_txn *t, const struct device *d,
 		return rc;
 	randombytes_buf(r.id, sizeof r.id);
 	r.ct = xmalloc(TV_CT_BYTES(k));
-	rc = tv_elgamal_encrypt(r.ct, d->c->keys, bits, k,
+	rc = tv_elgamal_encrypt_r(r.ct, rnd, d->c->keys, bits, k,
 	    DEVICE_NONCE_KEY(d), n);
+	/* Proofs that each bit is 0 or 1 and each group adds up, made with
+	 * the randomness r, which is wiped right after. */
+	if (rc == 0)
+		rc = tv_record_prove(&r, d->c, d->pk, rnd, bits);
+	sodium_memzero(rnd, sizeof rnd);
 	if (rc == 0)
 		rc = tv_record_pack(&packed, &len, &r, k);
 	if (rc == 0) {
@@ -94,6 +100,7 @@ record_store(struct tv_txn *t, const struct device *d,
 		    TV_PUT_NOOVERWRITE);
 	}
 	free(packed);
+	free(r.proofs);
 	free(r.ct);
 	return rc;
 }

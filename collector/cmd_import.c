@@ -8,32 +8,18 @@
  * (reported with its line number and field, never its content), then,
  * inside one store transaction, to capture every visit.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/csvimport.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
 #define CSV_FILE_MAX (64u << 20)
-#define CSV_MAX_COLS 128
-#define CSV_MAX_ERRORS 50
-
-struct import {
-	const struct device *d;
-	struct tv_txn *t;		/* pass 2 only */
-	char *cols[CSV_MAX_COLS];	/* header names */
-	size_t ncols, col;
-	unsigned line, bad, rows;
-	int capture;			/* 0: check, 1: capture */
-	int rc;				/* first capture error */
-	struct visit *v;
-};
 
 static void NORETURN
 usage(int code)
@@ -48,136 +34,21 @@ usage(int code)
 	exit(code);
 }
 
-/* libcsv's field buffer holds personal data: wipe every block it drops.
- * Each block carries its size in front. */
-static void *
-wiping_realloc(void *p, size_t n)
-{
-	size_t *old = p ? (size_t *)p - 1 : NULL, *nb;
-
-	if ((nb = malloc(n + sizeof(size_t))) == NULL)
-		return NULL;
-	*nb = n;
-	if (old != NULL) {
-		memcpy(nb + 1, old + 1, *old < n ? *old : n);
-		sodium_memzero(old, *old + sizeof(size_t));
-		free(old);
-	}
-	return nb + 1;
-}
-
 static void
-wiping_free(void *p)
+report_line(void *ctx, unsigned line, const char *msg)
 {
-	size_t *old = p ? (size_t *)p - 1 : NULL;
-
-	if (old != NULL) {
-		sodium_memzero(old, *old + sizeof(size_t));
-		free(old);
-	}
-}
-
-static void
-import_error(struct import *im, const char *msg)
-{
-	if (im->bad++ < CSV_MAX_ERRORS)
-		error("line %u: %s", im->line, msg);
-}
-
-static void
-on_field(void *field, size_t len, void *ctx)
-{
-	struct import *im = ctx;
-	char err[256];
-
-	(void)len;
-	if (im->line == 1) {
-		if (im->ncols == CSV_MAX_COLS)
-			die("line 1: more than %d columns", CSV_MAX_COLS);
-		im->cols[im->ncols++] = xstrdup(field ? field : "");
-		return;
-	}
-	if (im->col >= im->ncols) {
-		if (im->col++ == im->ncols)
-			import_error(im, "more values than header columns");
-		return;
-	}
-	if (field != NULL && ((char *)field)[0] != 0 &&
-	    visit_set(im->d->c->plan, im->v, im->cols[im->col], field, err,
-	    sizeof err) != 0)
-		import_error(im, err);
-	im->col++;
-}
-
-static void
-header_check(struct import *im)
-{
-	const struct tv_plan *p = im->d->c->plan;
-	size_t i;
-
-	for (i = 0; i < im->ncols; i++)
-		if (strcmp(im->cols[i], "date") && strcmp(im->cols[i], "site") &&
-		    tv_plan_identity_index(p, im->cols[i]) < 0 &&
-		    tv_plan_field_index(p, im->cols[i]) < 0)
-			die("line 1: column '%s' is not a field of the plan",
-			    im->cols[i]);
-}
-
-static void
-on_row(int c, void *ctx)
-{
-	struct import *im = ctx;
-	unsigned bad = im->bad;
-	char err[256];
-
-	(void)c;
-	if (im->line++ == 1) {
-		header_check(im);
-		return;
-	}
-	if (bad == im->bad && visit_check(im->d->c->plan, im->v, err,
-	    sizeof err) != 0)
-		import_error(im, err);
-	if (im->capture && im->rc == 0 && im->bad == 0)
-		im->rc = capture_txn(im->t, im->d, im->v, NULL);
-	im->rows++;
-	im->col = 0;
-	sodium_memzero(im->v, sizeof *im->v);
-}
-
-static int
-import_parse(struct import *im, const char *text, size_t len)
-{
-	struct csv_parser cp;
-	size_t i;
-
-	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-		die("out of memory");
-	csv_set_realloc_func(&cp, wiping_realloc);
-	csv_set_free_func(&cp, wiping_free);
-	for (i = 0; i < im->ncols; i++)
-		free(im->cols[i]);
-	im->ncols = im->col = im->rows = im->bad = 0;
-	im->line = 1;
-	im->rc = 0;
-	if (csv_parse(&cp, text, len, on_field, on_row, im) != len ||
-	    csv_fini(&cp, on_field, on_row, im) != 0) {
-		error("line %u: %s", im->line, csv_strerror(csv_error(&cp)));
-		im->bad++;
-	}
-	csv_free(&cp);
-	return im->bad == 0 ? im->rc : TV_ERR_FORMAT;
+	(void)ctx;
+	error("line %u: %s", line, msg);
 }
 
 static int
 import_fn(struct tv_txn *t, void *ctx)
 {
 	void **a = ctx;
-	struct import *im = a[0];
+	struct csv_import *im = a[0];
 
 	im->t = t;
-	im->capture = 1;
-	return import_parse(im, a[1], *(size_t *)a[2]);
+	return csv_import_parse(im, a[1], *(size_t *)a[2]);
 }
 
 static char *
@@ -207,10 +78,10 @@ cmd_import(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *passfile = NULL;
-	struct import im = { 0 };
+	struct csv_import im;
 	struct device d;
 	char *text;
-	size_t len, i;
+	size_t len;
 	void *ctx[3];
 	int ch, rc, ret = 1;
 
@@ -226,9 +97,10 @@ cmd_import(int argc, char **argv)
 		usage(2);
 	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	text = read_csv(argv[optind], &len);
-	im.d = &d;
-	im.v = visit_new();
-	if (import_parse(&im, text, len) != 0) {
+	csv_import_init(&im, d.c->plan, &d, report_line, NULL);
+	if ((rc = csv_import_parse(&im, text, len)) == TV_ERR_RANGE)
+		die("%s", im.fatal);
+	if (rc != 0) {
 		error("nothing recorded: %u line(s) of '%s' are wrong (all or "
 		    "none, so the corrected file can be imported again)",
 		    im.bad, argv[optind]);
@@ -246,9 +118,7 @@ cmd_import(int argc, char **argv)
 	printf("recorded %u visits\n", im.rows);
 	ret = 0;
 out:
-	for (i = 0; i < im.ncols; i++)
-		free(im.cols[i]);
-	visit_free(im.v);
+	csv_import_release(&im);
 	sodium_free(text);
 	device_close(&d);
 	return ret;

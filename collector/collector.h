@@ -13,6 +13,7 @@
 #ifndef TV_COLLECTOR_H
 #define TV_COLLECTOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crypto/pseudonym.h"
@@ -21,7 +22,7 @@
 #include "proto/store.h"
 
 enum collector_db {
-	DB_META,	/* "next_record", "next_batch": be64 */
+	DB_META,	/* "next_record", "next_batch", "last_ship": be64 */
 	DB_OUTBOX,	/* be64 record number -> packed Record */
 	DB_BATCHES,	/* be64 batch seq -> sealed envelope bytes */
 	DB_BSTATE,	/* be64 batch seq -> u8 batch_state */
@@ -66,6 +67,27 @@ char *device_path(const struct device *d, const char *name);
 
 /* Next value (1, 2, ...) of a counter in DB_META, inside a write txn. */
 int meta_next(struct tv_txn *t, const char *name, uint64_t *n);
+
+/*
+ * The outbox (outbox.c), shared by export and ship.  Each returns 0 or
+ * TV_ERR_*.
+ * outbox_seal: in one transaction, seal every pending record into signed
+ *   batches of at most max records (0: the default size) with new sequence
+ *   numbers; the records leave DB_OUTBOX in the same transaction.
+ * outbox_list: sequence numbers, in order, of the batches whose state bit
+ *   (1 << state) is in mask; *seqs is malloc'd.
+ * outbox_get: a malloc'd copy of a stored batch, byte for byte.
+ * outbox_mark: move a batch forward to state (never back); BATCH_ACKED
+ *   also sets meta "last_ship" (be64 unix time now) in the same txn.
+ */
+int outbox_seal(const struct device *d, uint32_t max, uint64_t *batches,
+    uint64_t *records);
+int outbox_list(const struct device *d, unsigned mask, uint64_t **seqs,
+    size_t *n);
+int outbox_get(const struct device *d, uint64_t seq, uint8_t **buf,
+    size_t *len);
+int outbox_mark(const struct device *d, uint64_t seq, enum batch_state state,
+    int64_t now);
 
 /* One visit being typed: lives in sodium_malloc memory, wiped on clear. */
 struct visit {

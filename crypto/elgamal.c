@@ -3,7 +3,8 @@
  * elgamal.c - multi-recipient exponential ElGamal on ristretto255.
  *
  * R = r*G, C_i = r*X_i + m_i*G (crypto-notes §2).  r is the only secret
- * here; it and everything derived from it are wiped on every path.
+ * here; it and everything derived from it are wiped on every path, except
+ * that tv_elgamal_encrypt_r() hands r to its caller (the prover).
  */
 #include <string.h>
 
@@ -83,11 +84,16 @@ encrypt_check(const uint8_t *X, const uint8_t *m, uint32_t k)
 	return bad != 0 ? TV_ERR_RANGE : 0;
 }
 
-int
-tv_elgamal_encrypt(uint8_t *ct, const uint8_t *X, const uint8_t *m,
-    uint32_t k, const uint8_t *nonce_key, uint64_t counter)
+/*
+ * The one encryption path.  r is written to the caller's buffer so that
+ * tv_elgamal_encrypt_r() can hand it out for the proofs; on failure both
+ * ct and r are zeroed.
+ */
+static int
+encrypt_with_r(uint8_t *ct, uint8_t r[TV_SCALAR_BYTES], const uint8_t *X,
+    const uint8_t *m, uint32_t k, const uint8_t *nonce_key, uint64_t counter)
 {
-	uint8_t r[TV_SCALAR_BYTES], pad[TV_POINT_BYTES], mg[TV_POINT_BYTES];
+	uint8_t pad[TV_POINT_BYTES], mg[TV_POINT_BYTES];
 	uint8_t *c;
 	uint32_t i;
 	int rc;
@@ -109,12 +115,33 @@ tv_elgamal_encrypt(uint8_t *ct, const uint8_t *X, const uint8_t *m,
 	}
 	rc = 0;
 out:
-	if (rc != 0)
+	if (rc != 0) {
 		sodium_memzero(ct, TV_CT_BYTES(k));
-	sodium_memzero(r, sizeof r);
+		sodium_memzero(r, TV_SCALAR_BYTES);
+	}
 	sodium_memzero(pad, sizeof pad);
 	sodium_memzero(mg, sizeof mg);
 	return rc;
+}
+
+int
+tv_elgamal_encrypt(uint8_t *ct, const uint8_t *X, const uint8_t *m,
+    uint32_t k, const uint8_t *nonce_key, uint64_t counter)
+{
+	uint8_t r[TV_SCALAR_BYTES];
+	int rc;
+
+	rc = encrypt_with_r(ct, r, X, m, k, nonce_key, counter);
+	sodium_memzero(r, sizeof r);
+	return rc;
+}
+
+int
+tv_elgamal_encrypt_r(uint8_t *ct, uint8_t r[TV_SCALAR_BYTES],
+    const uint8_t *X, const uint8_t *m, uint32_t k, const uint8_t *nonce_key,
+    uint64_t counter)
+{
+	return encrypt_with_r(ct, r, X, m, k, nonce_key, counter);
 }
 
 void

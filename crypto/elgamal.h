@@ -37,6 +37,12 @@ void tv_elgamal_keygen(uint8_t x[TV_SCALAR_BYTES], uint8_t X[TV_POINT_BYTES]);
 int tv_elgamal_encrypt(uint8_t *ct, const uint8_t *X, const uint8_t *m,
     uint32_t k, const uint8_t *nonce_key, uint64_t counter);
 
+/* As tv_elgamal_encrypt(), and the randomness r copied out (a secret: the
+ * caller proves with it, then wipes it). */
+int tv_elgamal_encrypt_r(uint8_t *ct, uint8_t r[TV_SCALAR_BYTES],
+    const uint8_t *X, const uint8_t *m, uint32_t k, const uint8_t *nonce_key,
+    uint64_t counter);
+
 /* sum = identity ciphertext (all zero), TV_CT_BYTES(k) bytes. */
 void tv_ct_zero(uint8_t *sum, uint32_t k);
 /* sum += ct, component-wise.  0 or TV_ERR_CRYPTO if ct has an invalid

@@ -117,7 +117,7 @@ k_ok(uint32_t k)
 static size_t
 record_max(uint32_t k)
 {
-	return 4 + 18 + 6 + 11 + 4 + TV_CT_BYTES(k);
+	return 4 + 18 + 6 + 11 + 4 + TV_CT_BYTES(k) + 4 + TV_PROOFS_MAX(k);
 }
 
 /* No valid Batch for k decompresses to more than this. */
@@ -181,6 +181,8 @@ record_to_pb(Tallyvan__Record *pr, const struct tv_record *r, uint32_t k)
 	pr->day = r->day;
 	pr->ct.len = TV_CT_BYTES(k);
 	pr->ct.data = r->ct;
+	pr->proofs.len = r->proofs_len;
+	pr->proofs.data = r->proofs;
 }
 
 /* Pack b as a Batch message into a malloc'd buffer. */
@@ -465,7 +467,7 @@ record_check(const Tallyvan__Record *r, uint32_t k)
 	uint32_t i;
 
 	if (r->base.n_unknown_fields != 0 || r->id.len != TV_RECORD_ID_BYTES ||
-	    r->ct.len != TV_CT_BYTES(k))
+	    r->ct.len != TV_CT_BYTES(k) || r->proofs.len > TV_PROOFS_MAX(k))
 		return TV_ERR_FORMAT;
 	if (!tv_point_ok_nonid(ct))
 		return TV_ERR_FORMAT;
@@ -539,23 +541,27 @@ batch_dups(const struct tv_batch *b)
 	return rc;
 }
 
-/* One allocation: the tv_batch, then its records, then every ct. */
+/* One allocation: the tv_batch, then its records, then every ct, then
+ * every record's proofs (plen bytes in all). */
 static struct tv_batch *
-batch_alloc(uint32_t n, uint32_t k)
+batch_alloc(uint32_t n, uint32_t k, size_t plen)
 {
 	size_t ctlen = TV_CT_BYTES(k);
 	struct tv_batch *b;
 	uint8_t *ct;
 	uint32_t i;
 
-	b = malloc(sizeof *b + (size_t)n * (sizeof *b->records + ctlen));
+	b = malloc(sizeof *b + (size_t)n * (sizeof *b->records + ctlen) + plen);
 	if (b == NULL)
 		return NULL;
 	memset(b, 0, sizeof *b);
 	b->records = (struct tv_record *)(b + 1);
 	ct = (uint8_t *)(b->records + n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		b->records[i].ct = ct + (size_t)i * ctlen;
+		b->records[i].proofs = NULL;
+		b->records[i].proofs_len = 0;
+	}
 	b->k = k;
 	b->nrecords = n;
 	return b;
@@ -566,14 +572,19 @@ batch_copy(struct tv_batch **out, const Tallyvan__Batch *m, uint32_t k)
 {
 	struct tv_batch *b;
 	struct tv_record *r;
-	size_t i;
+	size_t i, plen = 0;
+	uint8_t *proofs;
 	int rc;
 
-	for (i = 0; i < m->n_records; i++)
+	for (i = 0; i < m->n_records; i++) {
 		if ((rc = record_check(m->records[i], k)) != 0)
 			return rc;
-	if ((b = batch_alloc((uint32_t)m->n_records, k)) == NULL)
+		plen += m->records[i]->proofs.len;
+	}
+	if ((b = batch_alloc((uint32_t)m->n_records, k, plen)) == NULL)
 		return TV_ERR_NOMEM;
+	proofs = (uint8_t *)b->records + m->n_records * (sizeof *b->records +
+	    TV_CT_BYTES(k));
 	memcpy(b->campaign_id, m->campaign_id.data, TV_CAMPAIGN_ID_BYTES);
 	memcpy(b->device_id, m->device_id.data, TV_DEVICE_ID_BYTES);
 	b->seq = m->seq;
@@ -583,6 +594,12 @@ batch_copy(struct tv_batch **out, const Tallyvan__Batch *m, uint32_t k)
 		r->site = m->records[i]->site;
 		r->day = m->records[i]->day;
 		memcpy(r->ct, m->records[i]->ct.data, TV_CT_BYTES(k));
+		if (m->records[i]->proofs.len > 0) {
+			r->proofs = proofs;
+			r->proofs_len = m->records[i]->proofs.len;
+			memcpy(proofs, m->records[i]->proofs.data, r->proofs_len);
+			proofs += r->proofs_len;
+		}
 	}
 	if ((rc = batch_dups(b)) != 0) {
 		free(b);
@@ -593,11 +610,34 @@ batch_copy(struct tv_batch **out, const Tallyvan__Batch *m, uint32_t k)
 }
 
 int
-tv_batch_decode(struct tv_batch **out, const struct tv_envelope *env,
+tv_batch_unpack(struct tv_batch **out, const uint8_t *raw, size_t rawlen,
+    const struct tv_envelope *env,
     const uint8_t campaign_id[TV_CAMPAIGN_ID_BYTES], uint32_t k)
 {
 	Tallyvan__Batch *m = NULL;
 	struct budget bud;
+	int rc;
+
+	*out = NULL;
+	if (!k_ok(k))
+		return TV_ERR_RANGE;
+	if (rawlen > raw_cap(k))
+		return TV_ERR_TOOBIG;
+	if (raw == NULL && rawlen != 0)
+		return TV_ERR_FORMAT;
+	budget_init(&bud, 8 * rawlen + BUDGET_SLACK);
+	if ((m = tallyvan__batch__unpack(&bud.a, rawlen, raw)) == NULL)
+		return bud.exhausted ? TV_ERR_TOOBIG : TV_ERR_FORMAT;
+	if ((rc = batch_check_header(m, env, campaign_id)) == 0)
+		rc = batch_copy(out, m, k);
+	tallyvan__batch__free_unpacked(m, &bud.a);
+	return rc;
+}
+
+int
+tv_batch_decode(struct tv_batch **out, const struct tv_envelope *env,
+    const uint8_t campaign_id[TV_CAMPAIGN_ID_BYTES], uint32_t k)
+{
 	uint8_t *raw = NULL;
 	size_t rawlen = 0;
 	int rc;
@@ -609,19 +649,8 @@ tv_batch_decode(struct tv_batch **out, const struct tv_envelope *env,
 		return TV_ERR_FORMAT;
 	rc = zstd_bounded(&raw, &rawlen, env->payload, env->payload_len,
 	    raw_cap(k));
-	if (rc != 0)
-		goto out;
-	budget_init(&bud, 8 * rawlen + BUDGET_SLACK);
-	if ((m = tallyvan__batch__unpack(&bud.a, rawlen, raw)) == NULL) {
-		rc = bud.exhausted ? TV_ERR_TOOBIG : TV_ERR_FORMAT;
-		goto out;
-	}
-	if ((rc = batch_check_header(m, env, campaign_id)) != 0)
-		goto out;
-	rc = batch_copy(out, m, k);
-out:
-	if (m != NULL)
-		tallyvan__batch__free_unpacked(m, &bud.a);
+	if (rc == 0)
+		rc = tv_batch_unpack(out, raw, rawlen, env, campaign_id, k);
 	free(raw);
 	return rc;
 }
@@ -678,6 +707,15 @@ tv_record_unpack(struct tv_record *r, const uint8_t *buf, size_t len,
 	rc = TV_ERR_NOMEM;
 	if ((r->ct = malloc(TV_CT_BYTES(k))) == NULL)
 		goto out;
+	if (m->proofs.len > 0) {
+		if ((r->proofs = malloc(m->proofs.len)) == NULL) {
+			free(r->ct);
+			r->ct = NULL;
+			goto out;
+		}
+		memcpy(r->proofs, m->proofs.data, m->proofs.len);
+		r->proofs_len = m->proofs.len;
+	}
 	memcpy(r->ct, m->ct.data, TV_CT_BYTES(k));
 	memcpy(r->id, m->id.data, TV_RECORD_ID_BYTES);
 	r->site = m->site;

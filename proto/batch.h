@@ -27,11 +27,17 @@
 #define TV_CAMPAIGN_ID_BYTES 32
 #define TV_ZSTD_WINDOWLOG_MAX 23
 
+/* Proofs of a record (0/1 per indicator, sums per group: proof.h), opaque
+ * here: the caller knows the plan and checks their length and validity. */
+#define TV_PROOFS_MAX(k) ((size_t)(k) * 128 + 64 * 64)
+
 struct tv_record {
 	uint8_t id[TV_RECORD_ID_BYTES];
 	uint32_t site;
 	int32_t day;
 	uint8_t *ct;		/* TV_CT_BYTES(k) bytes */
+	uint8_t *proofs;	/* proofs_len bytes, NULL if none */
+	size_t proofs_len;	/* <= TV_PROOFS_MAX(k) */
 };
 
 struct tv_batch {
@@ -86,6 +92,16 @@ void tv_envelope_release(struct tv_envelope *env);
  */
 int tv_batch_decode(struct tv_batch **out, const struct tv_envelope *env,
     const uint8_t campaign_id[TV_CAMPAIGN_ID_BYTES], uint32_t k);
+/*
+ * The second half of tv_batch_decode(): unpack and check an already
+ * decompressed Batch message (raw, rawlen) against env, with the same
+ * checks and codes, plus TV_ERR_TOOBIG if rawlen is over the decompression
+ * cap for k.  tv_batch_decode() is zstd_bounded() then this; it is exposed
+ * so that the fuzzers can reach the protobuf layer without compression.
+ */
+int tv_batch_unpack(struct tv_batch **out, const uint8_t *raw, size_t rawlen,
+    const struct tv_envelope *env,
+    const uint8_t campaign_id[TV_CAMPAIGN_ID_BYTES], uint32_t k);
 /* Accepts NULL. */
 void tv_batch_free(struct tv_batch *b);
 
@@ -93,7 +109,8 @@ void tv_batch_free(struct tv_batch *b);
  * *out is malloc'd. */
 int tv_record_pack(uint8_t **out, size_t *outlen, const struct tv_record *r,
     uint32_t k);
-/* Unpack into r (r->ct malloc'd, free with free()); checks as decode. */
+/* Unpack into r (r->ct and r->proofs malloc'd, free with free()); checks
+ * as decode. */
 int tv_record_unpack(struct tv_record *r, const uint8_t *buf, size_t len,
     uint32_t k);
 

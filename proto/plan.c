@@ -49,7 +49,9 @@ static const char *const kind_names[] = {
 };
 
 static const char *const top_keys[] = { "format", "campaign", "title",
-	"period", "sites", "identity", "fields", "indicators", "policy", NULL };
+	"period", "sites", "identity", "fields", "indicators", "groups",
+	"proofs", "policy", NULL };
+static const char *const group_keys[] = { "id", "indicators", "sum", NULL };
 static const char *const label_keys[] = { "fr", "en", NULL };
 static const char *const period_keys[] = { "start", "end", NULL };
 static const char *const site_keys[] = { "id", "town", "label", NULL };
@@ -999,6 +1001,85 @@ parse_indicators(struct ctx *c, json_t *root)
 }
 
 static int
+parse_group_members(struct ctx *c, json_t *o, struct tv_group *g)
+{
+	char q[QUOTE_CAP];
+	json_t *a, *v;
+	size_t i, save;
+	int rc, ind;
+
+	if ((rc = open_list(c, o, "indicators", 1, TV_PLAN_MAX_INDICATORS, &a,
+	    &save)) != 0)
+		return rc;
+	if ((g->members = calloc(json_array_size(a), sizeof *g->members)) ==
+	    NULL)
+		return nomem(c);
+	json_array_foreach(a, i, v) {
+		size_t isave = path_index(c, i);
+
+		if ((rc = expect(c, v, K_STRING)) != 0)
+			return rc;
+		if ((ind = indicator_index(c->p, json_string_value(v))) < 0)
+			return fail(c, "unknown indicator '%s'", quote(q,
+			    sizeof q, json_string_value(v)));
+		for (size_t j = 0; j < g->n; j++)
+			if (g->members[j] == (uint32_t)ind)
+				return fail(c, "indicator listed twice");
+		g->members[g->n++] = (uint32_t)ind;
+		path_pop(c, isave);
+	}
+	path_pop(c, save);
+	return 0;
+}
+
+static int
+parse_sum_group(struct ctx *c, json_t *o, size_t i)
+{
+	struct tv_group *g = &c->p->groups[i];
+	size_t save;
+	int rc;
+
+	if ((rc = open_entry(c, o, i, group_keys, &save)) != 0 ||
+	    (rc = get_id(c, o, "id", &g->id)) != 0 ||
+	    (rc = parse_group_members(c, o, g)) != 0)
+		return rc;
+	g->sum = 1;
+	if ((rc = get_uint(c, o, "sum", 0, g->n, &g->sum)) != 0)
+		return rc;
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(c->p->groups[j].id, g->id) == 0)
+			return fail_at(c, "id", "duplicate id '%s'", g->id);
+	path_pop(c, save);
+	return 0;
+}
+
+static int
+parse_groups(struct ctx *c, json_t *root)
+{
+	json_t *a, *o, *v;
+	size_t i, save;
+	int rc;
+
+	if ((rc = member(c, root, "proofs", K_BOOLEAN, 0, &v)) != 0)
+		return rc;
+	c->p->proofs = v != NULL && json_is_true(v);
+	if (json_object_get(root, "groups") == NULL)
+		return 0;
+	if ((rc = open_list(c, root, "groups", 0, TV_PLAN_MAX_GROUPS, &a,
+	    &save)) != 0)
+		return rc;
+	if ((c->p->groups = calloc(json_array_size(a) + 1,
+	    sizeof *c->p->groups)) == NULL)
+		return nomem(c);
+	c->p->ngroups = (uint32_t)json_array_size(a);
+	json_array_foreach(a, i, o)
+		if ((rc = parse_sum_group(c, o, i)) != 0)
+			return rc;
+	path_pop(c, save);
+	return 0;
+}
+
+static int
 parse_policy(struct ctx *c, json_t *root)
 {
 	struct tv_policy *pol = &c->p->policy;
@@ -1042,6 +1123,7 @@ parse_root(struct ctx *c, json_t *root)
 	    (rc = parse_identity(c, root)) != 0 ||
 	    (rc = parse_fields(c, root)) != 0 ||
 	    (rc = parse_indicators(c, root)) != 0 ||
+	    (rc = parse_groups(c, root)) != 0 ||
 	    (rc = parse_policy(c, root)) != 0)
 		return rc;
 	return 0;
@@ -1265,6 +1347,11 @@ tv_plan_free(struct tv_plan *p)
 	free(p->identity);
 	free(p->fields);
 	free(p->indicators);
+	for (i = 0; p->groups != NULL && i < p->ngroups; i++) {
+		free(p->groups[i].id);
+		free(p->groups[i].members);
+	}
+	free(p->groups);
 	free(p->campaign);
 	label_free(&p->title);
 	free(p->canonical);

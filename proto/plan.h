@@ -95,6 +95,18 @@ struct tv_indicator {
 	enum tv_scope scope;
 };
 
+/* Indicators whose bits must add up to `sum` on every record (e.g. one
+ * indicator per choice of a required enum: one-hot, sum 1).  Checked by a
+ * device proof when the plan asks for proofs. */
+#define TV_PLAN_MAX_GROUPS 64
+
+struct tv_group {
+	char *id;
+	uint32_t sum;
+	uint32_t n;
+	uint32_t *members;	/* indicator indices */
+};
+
 struct tv_policy {
 	uint32_t min_cohort;	/* records per released cell; default 11 */
 	uint32_t min_cell;	/* smallest shown value; 0 = off (default) */
@@ -114,6 +126,9 @@ struct tv_plan {
 	struct tv_field *fields;
 	uint32_t nindicators;
 	struct tv_indicator *indicators;
+	uint32_t ngroups;
+	struct tv_group *groups;
+	int proofs;		/* records carry 0/1 and group-sum proofs */
 	struct tv_policy policy;
 	char *canonical;	/* compact JSON, sorted keys: what is hashed */
 	size_t canonical_len;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -180,4 +183,42 @@ out:
 		tallyvan__release_request__free_unpacked(m, NULL);
 	free(buf);
 	return rc;
+}
+
+static void
+put_le(crypto_generichash_state *st, uint64_t v, size_t n)
+{
+	uint8_t b[8];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	crypto_generichash_update(st, b, n);
+}
+
+void
+tv_cell_agg_hash(uint8_t h[32], const uint8_t campaign_id[32], uint32_t k,
+    const struct tv_cell *cell)
+{
+	static const char label[] = "tallyvan/aggregate/v1";
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const uint8_t *)label, sizeof label);
+	crypto_generichash_update(&st, campaign_id, 32);
+	put_le(&st, cell->site, 4);
+	put_le(&st, (uint32_t)cell->period, 4);
+	put_le(&st, (uint32_t)cell->period_id, 4);
+	put_le(&st, (uint32_t)cell->first_day, 4);
+	put_le(&st, (uint32_t)cell->last_day, 4);
+	put_le(&st, cell->count, 8);
+	crypto_generichash_update(&st, cell->ct, TV_CT_BYTES(k));
+	crypto_generichash_final(&st, h, 32);
+}
+
+void
+tv_cell_name(char out[48], const struct tv_cell *cell)
+{
+	snprintf(out, 48, "%u/%u/%d", cell->site, (unsigned)cell->period,
+	    cell->period_id);
 }

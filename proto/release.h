@@ -52,4 +52,14 @@ int tv_request_alloc(struct tv_request **out, uint32_t ndevices,
 /* Accepts NULL. */
 void tv_request_free(struct tv_request *r);
 
+/* The hash naming one cell's aggregate in partial decryptions and their
+ * proofs: BLAKE2b-256("tallyvan/aggregate/v1" NUL || campaign id ||
+ * u32le site || u32le period || i32le period_id || i32le first_day ||
+ * i32le last_day || u64le count || ct sum). */
+void tv_cell_agg_hash(uint8_t h[32], const uint8_t campaign_id[32],
+    uint32_t k, const struct tv_cell *cell);
+
+/* "site/period/period_id", e.g. "0/3/24262": a cell's stable name. */
+void tv_cell_name(char out[48], const struct tv_cell *cell);
+
 #endif

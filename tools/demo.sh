@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The seed article's first milestone, end to end through real encryption:
-# a campaign and its keys, two collectors capturing 9 weeks of visits in
-# 7 neighbourhoods, batch files carried to the aggregator, a release
-# request, the key holder's own recount and decryption, the report.
+# a 2-of-3 trustee key ceremony, two collectors capturing 9 weeks of visits
+# in 7 neighbourhoods with device proofs, batch files carried to the
+# aggregator, a release request, two trustees' own recounts and partial
+# decryptions, their combination, an independent verification, the report.
 set -eu
 B=${B:-build}
 BIN=$B/bin
@@ -13,21 +14,45 @@ PLAN=docs/examples/demo-plan.json
 step() { printf '\n== %s\n' "$*"; }
 
 rm -rf "$OUT"
-mkdir -p "$OUT/field" "$OUT/keyholder" "$OUT/usb"
-chmod 700 "$OUT" "$OUT/keyholder"
+mkdir -p "$OUT/field" "$OUT/usb"
+chmod 700 "$OUT"
 # Real use types passphrases at the terminal; the demo makes throwaway
 # ones in files of mode 0600 so that it can run unattended.
 umask 077
-for who in keyholder/pass van-A.pass van-B.pass; do
-	head -c 24 /dev/urandom | base64 >"$OUT/$who"
+TRUSTEES="dpo university operator"
+for who in $TRUSTEES; do
+	mkdir -p "$OUT/trustee-$who"
+	head -c 24 /dev/urandom | base64 >"$OUT/trustee-$who/pass"
 done
+for van in A B; do head -c 24 /dev/urandom | base64 >"$OUT/van-$van.pass"; done
 
 step "Synthetic field data for the demo plan (seeded; stands for what counsellors type)"
 "$BIN/scenario" --demo --out "$OUT/field"
 
-step "Key holder: campaign keys from the evaluation plan"
-"$BIN/trustee" create-campaign --plan "$PLAN" --bundle "$OUT/campaign.json" \
-	--key "$OUT/keyholder/holder.key" --passphrase-file "$OUT/keyholder/pass"
+step "Key ceremony: three trustees (DPO, university, operator), any 2 of 3 can release"
+pubs=""
+for who in $TRUSTEES; do
+	"$BIN/trustee" keygen --name "$who" --key "$OUT/trustee-$who/me.key" \
+		--pub "$OUT/trustee-$who/me.pub" --passphrase-file "$OUT/trustee-$who/pass"
+	pubs="$pubs --trustee $OUT/trustee-$who/me.pub"
+done
+# The dealer runs offline; it keeps nothing.
+# shellcheck disable=SC2086
+"$BIN/trustee" deal --plan "$PLAN" --threshold 2 $pubs \
+	--bundle "$OUT/campaign-unsigned.json" --shares "$OUT/dealer-out"
+sigs=""
+i=1
+for who in $TRUSTEES; do
+	"$BIN/trustee" accept --bundle "$OUT/campaign-unsigned.json" \
+		--share "$OUT/dealer-out/share-$i-$who.box" --key "$OUT/trustee-$who/me.key" \
+		--out "$OUT/trustee-$who/me.share" --sig "$OUT/trustee-$who/me.sig" \
+		--passphrase-file "$OUT/trustee-$who/pass"
+	sigs="$sigs --sig $OUT/trustee-$who/me.sig"
+	i=$((i + 1))
+done
+rm -rf "$OUT/dealer-out"
+# shellcheck disable=SC2086
+"$BIN/trustee" finalize --bundle "$OUT/campaign-unsigned.json" $sigs --out "$OUT/campaign.json"
 
 for van in A B; do
 	step "Collector van-$van: device keys, encrypted keystore, capture"
@@ -53,10 +78,21 @@ step "Aggregator: release request for the closed cells"
 "$BIN/aggregator" release-request --dir "$OUT/server" --as-of 2022-01-10 \
 	--out "$OUT/request.tvr"
 
-step "Key holder: verify, rebuild every sum, decrypt only what the policy allows"
-"$BIN/trustee" release --campaign "$OUT/campaign.json" --key "$OUT/keyholder/holder.key" \
-	--passphrase-file "$OUT/keyholder/pass" --request "$OUT/request.tvr" \
+step "Trustees DPO and operator: each verifies, rebuilds every sum, applies the policy"
+for who in dpo operator; do
+	"$BIN/trustee" release --campaign "$OUT/campaign.json" \
+		--share "$OUT/trustee-$who/me.share" --passphrase-file "$OUT/trustee-$who/pass" \
+		--request "$OUT/request.tvr" --ledger "$OUT/trustee-$who/ledger" \
+		--out "$OUT/partial-$who.json"
+done
+
+step "Aggregator: combine 2 of 3 partial decryptions (proofs checked), publish"
+"$BIN/aggregator" publish --dir "$OUT/server" --request "$OUT/request.tvr" \
+	--partial "$OUT/partial-dpo.json" --partial "$OUT/partial-operator.json" \
 	--out "$OUT/release" --table "$B/bsgs-16.tbl"
+
+step "Anyone: verify the published release against the signed batches"
+"$BIN/trustee" verify "$OUT/release"
 
 step "Report for the evaluators ($OUT/release/release.csv, release.json)"
 "$BIN/aggregator" report --indicators visits,people_received,people_received_month,people_immediate_advice,people_second_meeting \
@@ -70,7 +106,7 @@ total() {
 people=$(total people_received)
 advice=$(total people_immediate_advice)
 second=$(total people_second_meeting)
-supp=$(grep -c ',suppressed,' "$OUT/release/release.csv" || true)
+supp=$(grep -c ',suppressed,min_cohort' "$OUT/release/release.csv" || true)
 echo "people received $people (article: 126), immediate advice $advice (60), second meeting $second (18)"
 echo "$supp suppressed values (cells under the minimum cohort of 11 records, never decrypted)"
 if [ "$people" = 126 ] && [ "$advice" = 60 ] && [ "$second" = 18 ] && [ "$supp" -gt 0 ]; then

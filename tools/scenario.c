@@ -25,7 +25,7 @@
 
 #define NSITES 7
 #define NWEEKS 9
-#define NIND 10
+#define NIND 13
 #define MAXPEOPLE 2000
 #define MAXVISITS 4
 
@@ -41,7 +41,8 @@ static const char *const site_ids[NSITES] = { "a-bellevue", "a-gare",
 static const char *const indicator_ids[NIND] = { "visits",
 	"people_received", "people_received_month", "people_immediate_advice",
 	"people_second_meeting", "visits_employment", "visits_training",
-	"visits_housing_or_health", "young_women_employment", "referrals" };
+	"visits_housing_or_health", "young_women_employment", "referrals",
+	"visits_women", "visits_men", "visits_gender_other" };
 static const char *const week_mondays[NWEEKS] = { "2021-10-25",
 	"2021-11-01", "2021-11-08", "2021-11-15", "2021-11-22", "2021-11-29",
 	"2021-12-06", "2021-12-13", "2022-01-03" };
@@ -360,6 +361,7 @@ visit_bits(const struct visit_gen *v, const struct person *p,
 	if (p->gender == 0 && p->age == 1 && (v->topics & (1u << T_EMPLOY)))
 		b[8] = !(seen[3]++);
 	b[9] = !!(v->outcomes & (1u << O_REFERRAL));
+	b[10 + p->gender] = 1;
 }
 
 static void

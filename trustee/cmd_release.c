@@ -1,24 +1,32 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * trustee release: one trustee's part of a release.  It decrypts nothing
+ * it did not rebuild from signed batches, applies the policy with its own
+ * ledger, and for the cells it accepts writes its partial decryptions
+ * D_ij = s_ij * R* with DLEQ proofs against its public share key
+ * S_ij = sum_k j^k A_ik (from the dealer's commitments).  No key is
+ * reconstructed: the aggregator combines t partials in the exponent.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
+#include "common/rebuild.h"
 #include "common/util.h"
-#include "crypto/bsgs.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
-#include "proto/calendar.h"
+#include "crypto/proof.h"
+#include "crypto/shamir.h"
+#include "trustee/ledger.h"
 #include "trustee/trustee.h"
 
-#define BSGS_LOG2M 16
-
 struct release_opts {
-	const char *campaign, *key, *request, *out, *table, *passfile;
+	const char *campaign, *share, *request, *ledger, *out, *passfile;
 	int32_t today;
 };
 
@@ -26,22 +34,18 @@ static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: trustee release --campaign CAMPAIGN.json --key HOLDER.key\n"
-	    "         --request REQUEST.tvr --out DIR [--table BSGS.tbl]\n"
+	    "usage: trustee release --campaign CAMPAIGN.json --share ME.share\n"
+	    "         --request REQUEST.tvr --ledger DIR --out PARTIAL.json\n"
 	    "         [--passphrase-file FILE] [--today YYYY-MM-DD]\n\n"
-	    "Verifies every signed batch of the request, rebuilds every cell's\n"
-	    "count and encrypted sum, refuses the request if they differ from\n"
-	    "the aggregator's, never decrypts a cell of fewer than min_cohort\n"
-	    "records or a cell not yet closed, decrypts the others and writes\n"
-	    "DIR/release.csv and DIR/release.json.  Exit 1 if the request does\n"
-	    "not verify.\n");
+	    "Verifies every signed batch and proof of the request, rebuilds\n"
+	    "every cell, refuses the request if a sum differs from the\n"
+	    "aggregator's, applies the policy (closed cells, min_cohort, no\n"
+	    "cell released twice with other records, no two released cells\n"
+	    "differing by fewer than min_cohort records; the ledger in DIR\n"
+	    "remembers past releases), and writes this trustee's partial\n"
+	    "decryptions with proofs for the cells it accepts.  Exit 1 if the\n"
+	    "request does not verify.\n");
 	exit(code);
-}
-
-static int32_t
-today_utc(void)
-{
-	return (int32_t)(time(NULL) / 86400);
 }
 
 static void
@@ -49,10 +53,10 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "campaign", required_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
+		{ "share", required_argument, NULL, 's' },
 		{ "request", required_argument, NULL, 'r' },
+		{ "ledger", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "table", required_argument, NULL, 't' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "today", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -61,14 +65,14 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof *o);
-	o->today = today_utc();
+	o->today = (int32_t)(time(NULL) / 86400);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->campaign = optarg; break;
-		case 'k': o->key = optarg; break;
+		case 's': o->share = optarg; break;
 		case 'r': o->request = optarg; break;
+		case 'l': o->ledger = optarg; break;
 		case 'o': o->out = optarg; break;
-		case 't': o->table = optarg; break;
 		case 'P': o->passfile = optarg; break;
 		case 'T':
 			if (tv_day_parse(optarg, &o->today) != 0)
@@ -78,194 +82,152 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		default: usage(2);
 		}
 	}
-	if (!o->campaign || !o->key || !o->request || !o->out || optind != argc)
+	if (!o->campaign || !o->share || !o->request || !o->ledger ||
+	    !o->out || optind != argc)
 		usage(2);
 }
 
-/* The aggregator's claim must equal the key holder's own recount. */
-static int
-cells_agree(const struct tv_request *req, const struct tv_cell *mine,
-    uint32_t k)
+static json_t *
+hexstr(const uint8_t *b, size_t n)
 {
+	char h[2 * 96 + 1];
+
+	hex_encode(h, b, n);
+	return json_string(h);
+}
+
+/* D_ij and its proof for every indicator of one cell. */
+static json_t *
+cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
+    const uint8_t *s, uint32_t j)
+{
+	json_t *arr = json_array();
+	uint8_t agg[32], S[32], D[32], pr[TV_DLEQ_BYTES];
 	uint32_t i;
-	int bad = 0;
+
+	tv_cell_agg_hash(agg, c->id, c->k, cell);
+	for (i = 0; i < c->k; i++) {
+		if (tv_shamir_verkey(S, j, TV_COMMIT(c, i, 0), c->t) != 0 ||
+		    tv_elgamal_share(D, s + 32 * i, cell->ct) != 0 ||
+		    tv_dleq_prove(pr, c->id, agg, j, i, S, cell->ct, D,
+		    s + 32 * i) != 0)
+			die("internal error: cannot prove partial decryption");
+		json_array_append_new(arr, json_pack("{s:o, s:o}", "d",
+		    hexstr(D, 32), "proof", hexstr(pr, sizeof pr)));
+	}
+	return json_pack("{s:o, s:o}", "agg", hexstr(agg, 32), "shares", arr);
+}
+
+static char *
+partial_json(const struct tv_campaign *c, const struct tv_request *req,
+    const struct rebuilt *rb, const enum verdict *v, const uint8_t *s,
+    uint32_t j)
+{
+	json_t *cells = json_array(), *o, *root;
+	char name[48], *text;
+	uint32_t i;
 
 	for (i = 0; i < req->ncells; i++) {
-		if (req->cells[i].count == mine[i].count &&
-		    sodium_memcmp(req->cells[i].ct, mine[i].ct,
-		    TV_CT_BYTES(k)) == 0)
-			continue;
-		if (bad++ < 5)
-			error("cell %u: the aggregator claims %llu records, "
-			    "the signed batches give %llu%s", i,
-			    (unsigned long long)req->cells[i].count,
-			    (unsigned long long)mine[i].count,
-			    req->cells[i].count == mine[i].count ?
-			    " (sums differ)" : "");
+		tv_cell_name(name, &req->cells[i]);
+		o = v[i] == V_RELEASE ? cell_partial(c, &rb->cells[i], s, j) :
+		    json_object();
+		json_object_set_new(o, "cell", json_string(name));
+		json_object_set_new(o, "status",
+		    json_string(verdict_status(v[i])));
+		if (v[i] != V_RELEASE)
+			json_object_set_new(o, "reason",
+			    json_string(verdict_reason(v[i])));
+		json_array_append_new(cells, o);
 	}
-	return bad == 0;
-}
-
-static void
-cell_decrypt(struct cell_result *res, const struct tv_cell *cell,
-    const uint8_t *x, const struct tv_campaign *c, const struct tv_bsgs *t)
-{
-	uint8_t M[32];
-	uint32_t i;
-	int rc;
-
-	res->values = xcalloc(c->k, sizeof *res->values);
-	res->shares = xcalloc(c->k, 32);
-	res->small = xcalloc(c->k, 1);
-	for (i = 0; i < c->k; i++) {
-		/* Sum of R over the cell: never a single record's R. */
-		if (tv_elgamal_share(res->shares + 32 * i, x + 32 * i,
-		    cell->ct) != 0 ||
-		    tv_elgamal_unmask(M, cell->ct + 32 * (i + 1),
-		    res->shares + 32 * i) != 0)
-			die("internal error: invalid cell sum");
-		rc = tv_bsgs_solve(t, M, cell->count, &res->values[i]);
-		if (rc != 0)
-			die("indicator '%s' does not decrypt to a count in "
-			    "[0, %llu]: %s (wrong key, or a record encrypts "
-			    "more than one bit)", c->plan->indicators[i].id,
-			    (unsigned long long)cell->count, tv_strerror(rc));
-		res->small[i] = c->plan->policy.min_cell > 0 &&
-		    res->values[i] < c->plan->policy.min_cell;
-	}
-	sodium_memzero(M, sizeof M);
-}
-
-/* The policy, checked by the key holder itself: enough records (primary
- * suppression) and closed (no record can still change the sum). */
-static int
-cell_releasable(const struct tv_cell *cell, const struct tv_plan *p,
-    int32_t today)
-{
-	return cell->count >= p->policy.min_cohort &&
-	    tv_cell_closed(p, cell->last_day, today);
-}
-
-static const char *
-default_table(char *buf, size_t n)
-{
-	const char *home = getenv("HOME");
-
-	if (home == NULL || home[0] != '/')
-		return NULL;
-	snprintf(buf, n, "%s/.cache", home);
-	(void)mkdir(buf, 0700);
-	snprintf(buf, n, "%s/.cache/tallyvan", home);
-	(void)mkdir(buf, 0700);
-	snprintf(buf, n, "%s/.cache/tallyvan/bsgs-%d.tbl", home, BSGS_LOG2M);
-	return buf;
+	root = json_pack("{s:s, s:o, s:i, s:o}", "format",
+	    "tallyvan-partial/1", "campaign_id", hexstr(c->id, 32), "trustee",
+	    (int)j, "cells", cells);
+	text = json_dumps(root, JSON_INDENT(1));
+	json_decref(root);
+	if (text == NULL)
+		die("out of memory");
+	return text;
 }
 
 static uint32_t
-cells_decrypt(struct cell_result *res, const struct tv_cell *cells,
-    uint32_t n, const struct tv_campaign *c, const struct release_opts *o)
+count_released(const enum verdict *v, uint32_t n)
 {
-	struct tv_bsgs *t = NULL;
-	uint8_t *x = NULL;
-	char buf[4096];
-	const char *table = o->table ? o->table : default_table(buf,
-	    sizeof buf);
-	uint32_t i, released = 0;
-	int rc;
+	uint32_t i, r = 0;
 
-	for (i = 0; i < n; i++) {
-		res[i].status = !tv_cell_closed(c->plan, cells[i].last_day,
-		    o->today) ? CELL_OPEN : CELL_SUPPRESSED;
-		if (cell_releasable(&cells[i], c->plan, o->today))
-			released++;
-	}
-	if (released == 0)
-		return 0;
-	rc = table ? tv_bsgs_open(&t, table, BSGS_LOG2M) :
-	    tv_bsgs_build(&t, BSGS_LOG2M);
-	if (rc != 0)
-		die("discrete-log table: %s", tv_strerror(rc));
-	x = holder_load(o->key, o->passfile, c);
-	for (i = 0; i < n; i++) {
-		if (!cell_releasable(&cells[i], c->plan, o->today))
-			continue;	/* never decrypted */
-		res[i].status = CELL_RELEASED;
-		cell_decrypt(&res[i], &cells[i], x, c, t);
-	}
-	sodium_free(x);
-	tv_bsgs_free(t);
-	return released;
+	for (i = 0; i < n; i++)
+		r += v[i] == V_RELEASE;
+	return r;
 }
 
-static void
-results_free(struct cell_result *res, struct tv_cell *mine, uint32_t n)
+static int
+release_write(const struct release_opts *o, const struct tv_campaign *c,
+    const struct tv_request *req, const struct rebuilt *rb,
+    struct ledger *l)
 {
-	uint32_t i;
+	enum verdict *v = xcalloc(req->ncells, sizeof *v);
+	uint8_t *s = NULL;
+	uint32_t j = 0, n;
+	char *text;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		free(res[i].values);
-		free(res[i].shares);
-		free(res[i].small);
-		free(mine[i].ct);
-	}
-	free(res);
-	free(mine);
+	policy_decide(v, l, req, rb, c->plan, o->today);
+	n = count_released(v, req->ncells);
+	if (n > 0)	/* the share is opened only when there is work */
+		s = share_load(o->share, o->passfile, c, &j);
+	text = partial_json(c, req, rb, v, s, j);
+	if (s != NULL)
+		sodium_free(s);
+	rc = file_write_atomic(o->out, text, strlen(text), 1);
+	free(text);
+	if (rc != 0)
+		die("cannot write '%s': %s", o->out, tv_strerror(rc));
+	if ((rc = ledger_record(l, req, rb, v)) != 0)
+		die("partials written but the ledger was not updated: %s",
+		    tv_strerror(rc));
+	note("trustee %u: %u cells decrypted (partially), %u refused; %llu "
+	    "records from %llu signed batches, %llu set aside (proofs); "
+	    "written to %s", j, n, req->ncells - n, (unsigned long long)
+	    rb->records, (unsigned long long)rb->batches,
+	    (unsigned long long)rb->quarantined, o->out);
+	free(v);
+	return 0;
 }
 
 int
 cmd_release(int argc, char **argv)
 {
 	struct release_opts o;
-	struct tv_campaign *c = NULL;
+	struct tv_campaign *c;
 	struct tv_request *req = NULL;
-	struct tv_cell *mine = NULL;
-	struct cell_result *res = NULL;
-	FILE *f = NULL;
-	char err[512];
-	uint32_t i, released = 0;
-	int rc, ret = 2;
+	struct rebuilt rb = { 0 };
+	struct ledger *l = NULL;
+	FILE *f;
+	int rc, ret = 1;
 
 	parse_opts(&o, argc, argv);
-	if (tv_campaign_load(&c, o.campaign, err, sizeof err) != 0)
-		die("%s", err);
+	c = campaign_load_or_die(o.campaign, 1);
 	if ((f = fopen(o.request, "rbe")) == NULL)
 		die("cannot open '%s': %s", o.request, strerror(errno));
-	if ((rc = tv_request_read(f, &req, c->k)) != 0) {
-		error("release request '%s': %s", o.request, tv_strerror(rc));
-		goto out;
-	}
-	ret = 1;
+	if ((rc = tv_request_read(f, &req, c->k)) != 0)
+		die("release request '%s': %s", o.request, tv_strerror(rc));
 	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0) {
 		error("the request is for another campaign");
 		goto out;
 	}
-	mine = xcalloc(req->ncells, sizeof *mine);
-	res = xcalloc(req->ncells, sizeof *res);
-	for (i = 0; i < req->ncells; i++)
-		mine[i] = (struct tv_cell){ .ct = xmalloc(TV_CT_BYTES(c->k)) };
-	if (rebuild_cells(f, req, c, mine) != 0 ||
-	    !cells_agree(req, mine, c->k)) {
+	if (rebuild_request(f, req, c, &rb) != 0 ||
+	    !rebuilt_agrees(&rb, req, c->k)) {
 		error("release refused: the request does not match its "
 		    "signed batches; nothing was decrypted");
 		goto out;
 	}
-	for (i = 0; i < req->ncells; i++) {
-		mine[i].site = req->cells[i].site;
-		mine[i].period = req->cells[i].period;
-		mine[i].period_id = req->cells[i].period_id;
-		mine[i].first_day = req->cells[i].first_day;
-		mine[i].last_day = req->cells[i].last_day;
-	}
-	released = cells_decrypt(res, mine, req->ncells, c, &o);
-	ret = publish_release(o.out, c, req, mine, res) == 0 ? 0 : 2;
-	note("%u cells released, %u suppressed (never decrypted); written "
-	    "to %s", released, req->ncells - released, o.out);
+	l = ledger_open(o.ledger);
+	ret = release_write(&o, c, req, &rb, l);
 out:
-	if (req != NULL && res != NULL)
-		results_free(res, mine, req->ncells);
+	ledger_close(l);
+	if (req != NULL)
+		rebuilt_release(&rb, req->ncells);
 	tv_request_free(req);
 	tv_campaign_free(c);
-	if (f != NULL)
-		fclose(f);
+	fclose(f);
 	return ret;
 }

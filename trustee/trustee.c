@@ -5,11 +5,19 @@
 #include "trustee/trustee.h"
 
 static const struct command commands[] = {
-	{ "create-campaign", cmd_create,
-	  "generate a campaign's indicator keys from an evaluation plan" },
+	{ "keygen", cmd_keygen, "make a trustee's personal key pair" },
+	{ "deal", cmd_deal,
+	  "dealer: campaign keys from a plan, t-of-n shares sealed to "
+	  "trustees" },
+	{ "accept", cmd_accept,
+	  "trustee: open and check my share, sign the campaign" },
+	{ "finalize", cmd_finalize,
+	  "attach the trustees' signatures to the campaign bundle" },
 	{ "release", cmd_release,
-	  "verify a release request, rebuild its sums, decrypt what the "
-	  "policy allows" },
+	  "verify a release request, rebuild its sums, write partial "
+	  "decryptions for what the policy allows" },
+	{ "verify", cmd_verify,
+	  "check a published release against the signed batches" },
 };
 
 int
@@ -18,5 +26,6 @@ main(int argc, char **argv)
 	progname = "trustee";
 	process_harden();
 	return command_run(commands, sizeof commands / sizeof commands[0],
-	    "The key holder's tool: campaign keys and releases.", argc, argv);
+	    "The key holders' tool: campaign keys, releases, verification.",
+	    argc, argv);
 }

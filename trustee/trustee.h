@@ -1,50 +1,49 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trustee.h - the key holder's program: creates a campaign's keys and
- * releases cells.  It never trusts the aggregator: it verifies every
- * signed batch and rebuilds every sum it is asked to decrypt.
+ * trustee.h - the key holders' program.
+ *
+ * Ceremony (dealer-based, crypto-notes §5.3): each trustee makes a personal
+ * key (keygen); a dealer on an offline machine generates the indicator keys
+ * and deals t-of-n Shamir shares with Feldman commitments, each share
+ * sealed to its trustee (deal); each trustee opens its share, checks it
+ * against the commitments, keeps it under its passphrase and signs the
+ * campaign (accept); the signatures are attached (finalize).  No secret
+ * key is ever reconstructed.
+ *
+ * Release: each trustee verifies every signed batch and proof of a release
+ * request, rebuilds every sum, applies the policy with its own ledger of
+ * past releases, and writes partial decryptions with DLEQ proofs for the
+ * cells it accepts (release).  Anyone can check a published release
+ * against the signed batches (verify).
  */
 #ifndef TV_TRUSTEE_H
 #define TV_TRUSTEE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "proto/campaign.h"
 #include "proto/release.h"
 
-int cmd_create(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_deal(int argc, char **argv);
+int cmd_accept(int argc, char **argv);
+int cmd_finalize(int argc, char **argv);
 int cmd_release(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
-/* Secret keys x_1..x_K of the campaign from the holder's key file, in
- * sodium_malloc memory (sodium_free).  Dies on failure. */
-uint8_t *holder_load(const char *path, const char *passfile,
-    const struct tv_campaign *c);
+/* Share payload: campaign_id (32) | u32le index | u32le K | K x s_i. */
+#define SHARE_BYTES(k) (40 + (size_t)(k) * 32)
 
-/* Result of one cell after the policy and decryption. */
-enum cell_status {
-	CELL_RELEASED = 0,
-	CELL_SUPPRESSED = 1,	/* fewer records than min_cohort: never
-				 * decrypted */
-	CELL_OPEN = 2,		/* not closed yet: never decrypted */
-};
+/* A trustee's personal Ed25519 secret key (sodium_malloc'd) or die. */
+uint8_t *trustee_key_load(const char *path, const char *passfile);
 
-struct cell_result {
-	enum cell_status status;
-	uint64_t *values;	/* k values, when released */
-	uint8_t *shares;	/* k decryption shares D_i, when released */
-	uint8_t *small;		/* per value: 1 = under min_cell */
-};
+/* This trustee's shares s_1j .. s_Kj of campaign c from its share file
+ * (sodium_malloc'd, K x 32) or die; *index gets j. */
+uint8_t *share_load(const char *path, const char *passfile,
+    const struct tv_campaign *c, uint32_t *index);
 
-/* Verify every envelope of the request (read from f after the head) and
- * rebuild each requested cell's count and sum into rebuilt (same order as
- * req->cells, cts allocated by the caller).  0, or 1 with a message
- * printed when something does not verify. */
-int rebuild_cells(FILE *f, const struct tv_request *req,
-    const struct tv_campaign *c, struct tv_cell *rebuilt);
-
-/* Write release.csv and release.json into dir. */
-int publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct tv_cell *cells,
-    const struct cell_result *res);
+/* Load a campaign bundle or die; require all signatures if complete. */
+struct tv_campaign *campaign_load_or_die(const char *path, int complete);
 
 #endif

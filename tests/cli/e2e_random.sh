@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: MIT
-# End to end on a random scenario (a new seed each run, printed): every
-# released value must equal the ground truth the scenario generator computed
-# from person numbers, every cell of 11+ records must be released and every
-# smaller one suppressed; and no identity or answer typed may appear in any
-# file the collectors or the aggregator wrote.
+# End to end on a random scenario (a new seed each run, printed), with a
+# 2-of-3 trustee campaign and device proofs: every released value must equal
+# the ground truth the scenario generator computed from person numbers,
+# every cell of 11+ records must be released or suppressed for differencing,
+# every smaller one suppressed; the release record verifies; and no identity
+# or answer typed may appear in any file the collectors or the aggregator
+# wrote.
 . tests/cli/lib.sh
 
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed $seed (rerun with SEED=$seed)"
 mkdir "$T/field"
 "$BIN/scenario" --seed "$seed" --out "$T/field"
-campaign "$T/k"
+campaign "$T/k" "$PLAN" 2 3
 for v in A B; do
 	device "$T/van-$v" "$T/k/campaign.json"
 	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
@@ -20,7 +22,8 @@ for v in A B; do
 done
 server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb
-release "$T/srv" "$T/k" "$T/rel"
+release "$T/srv" "$T/k" "$T/rel" 2022-01-10 1 3
+"$BIN/trustee" verify "$T/rel"
 
 # Compare with the ground truth, cell by cell.
 awk -F, '
@@ -33,13 +36,16 @@ awk -F, '
 			if (v[cell","$7] + 0 != $8 + 0) { bad++; print "value differs: " $0 " truth " v[cell","$7] }
 			if ($6 + 0 != recs) { bad++; print "records differ: " $0 " truth " recs }
 			if (recs < 11) { bad++; print "released under the cohort: " $0 }
+		} else if ($9 == "suppressed" && $10 == "differencing") {
+			diff++
+			if (recs < 11) { bad++; print "differencing on a small cell: " $0 }
 		} else if ($9 == "suppressed") {
 			supp++
 			if (recs >= 11) { bad++; print "suppressed a cell of " recs ": " $0 }
 		} else { bad++; print "unexpected status: " $0 }
 	}
 	END {
-		printf "%d released values equal ground truth, %d suppressed\n", checked, supp
+		printf "%d released values equal ground truth, %d suppressed (min cohort), %d (differencing)\n", checked, supp, diff
 		if (checked == 0) { print "nothing released"; bad++ }
 		exit bad > 0
 	}' "$T/field/truth.csv" "$T/rel/release.csv" || fail "release differs from ground truth"

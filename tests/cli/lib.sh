@@ -22,13 +22,41 @@ must_fail() {
 }
 newpass() { head -c 24 /dev/urandom | base64 >"$1"; }
 
-# campaign DIR [PLAN]: keys, bundle and passphrase in DIR.
+# campaign DIR [PLAN] [T] [N]: a T-of-N key ceremony in DIR (default
+# 1-of-1): trustee keys tI.key/tI.pub, shares tI.share, the signed
+# DIR/campaign.json; one passphrase (DIR/pass) for everything.
 campaign() {
-	mkdir -p "$1"
-	newpass "$1/pass"
-	"$BIN/trustee" create-campaign --plan "${2:-$PLAN}" --kdf interactive \
-		--bundle "$1/campaign.json" --key "$1/holder.key" \
-		--passphrase-file "$1/pass" >/dev/null
+	cd_=$1
+	t_=${3:-1}
+	n_=${4:-$t_}
+	mkdir -p "$cd_"
+	newpass "$cd_/pass"
+	echo "$t_" >"$cd_/threshold"
+	i_=1
+	trs_=""
+	while [ "$i_" -le "$n_" ]; do
+		"$BIN/trustee" keygen --name "t$i_" --key "$cd_/t$i_.key" \
+			--pub "$cd_/t$i_.pub" --passphrase-file "$cd_/pass" \
+			--kdf interactive >/dev/null
+		trs_="$trs_ --trustee $cd_/t$i_.pub"
+		i_=$((i_ + 1))
+	done
+	# shellcheck disable=SC2086
+	"$BIN/trustee" deal --plan "${2:-$PLAN}" --threshold "$t_" $trs_ \
+		--bundle "$cd_/unsigned.json" --shares "$cd_/boxes" >/dev/null
+	sigs_=""
+	i_=1
+	while [ "$i_" -le "$n_" ]; do
+		"$BIN/trustee" accept --bundle "$cd_/unsigned.json" \
+			--share "$cd_/boxes/share-$i_-t$i_.box" --key "$cd_/t$i_.key" \
+			--out "$cd_/t$i_.share" --sig "$cd_/t$i_.sig" \
+			--passphrase-file "$cd_/pass" --kdf interactive >/dev/null
+		sigs_="$sigs_ --sig $cd_/t$i_.sig"
+		i_=$((i_ + 1))
+	done
+	# shellcheck disable=SC2086
+	"$BIN/trustee" finalize --bundle "$cd_/unsigned.json" $sigs_ \
+		--out "$cd_/campaign.json" >/dev/null
 }
 
 # device DIR CAMPAIGN: a collector with passphrase DIR.pass
@@ -49,13 +77,31 @@ server() {
 	done
 }
 
-# release SERVER CAMPAIGNDIR OUT [AS_OF]: request + key holder release
+# partial CAMPAIGNDIR REQUEST I OUT: trustee I's partial decryptions
+partial() {
+	"$BIN/trustee" release --campaign "$1/campaign.json" --share "$1/t$3.share" \
+		--request "$2" --ledger "$1/ledger-t$3" --out "$4" \
+		--passphrase-file "$1/pass"
+}
+
+# release SERVER CAMPAIGNDIR OUT [AS_OF [TRUSTEE...]]: request, the
+# trustees' partials (default: the first T), publish into OUT.
 release() {
-	"$BIN/aggregator" release-request --dir "$1" --out "$3.tvr" \
+	srv_=$1
+	cdir_=$2
+	out_=$3
+	"$BIN/aggregator" release-request --dir "$srv_" --out "$out_.tvr" \
 		--as-of "${4:-2022-01-10}" >/dev/null
-	"$BIN/trustee" release --campaign "$2/campaign.json" --key "$2/holder.key" \
-		--passphrase-file "$2/pass" --request "$3.tvr" --out "$3" \
-		--table "$TABLE"
+	[ $# -ge 4 ] && shift 4 || set --
+	[ $# -gt 0 ] || set -- $(seq 1 "$(cat "$cdir_/threshold")")
+	parts_=""
+	for i_ in "$@"; do
+		partial "$cdir_" "$out_.tvr" "$i_" "$out_.p$i_.json"
+		parts_="$parts_ --partial $out_.p$i_.json"
+	done
+	# shellcheck disable=SC2086
+	"$BIN/aggregator" publish --dir "$srv_" --request "$out_.tvr" $parts_ \
+		--out "$out_" --table "$TABLE"
 }
 
 # value CSV SITE PERIOD LABEL INDICATOR: a released value, or the status

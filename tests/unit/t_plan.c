@@ -88,7 +88,11 @@ test_demo(void)
 	is_int(7, p->nsites, "7 sites");
 	is_int(3, p->nidentity, "3 identity fields");
 	is_int(5, p->nfields, "5 fields");
-	is_int(10, p->nindicators, "10 indicators");
+	is_int(13, p->nindicators, "13 indicators");
+	is_int(1, p->ngroups, "one group");
+	is_int(3, p->ngroups ? p->groups[0].n : 0, "three members in it");
+	is_int(1, p->ngroups ? p->groups[0].sum : 0, "one-hot: sum 1");
+	ok(p->proofs, "proofs asked for");
 	is_int(11, p->policy.min_cohort, "min_cohort 11");
 	is_int(365, p->policy.retention_days, "retention 365");
 	is_int(tv_day_from_ymd(2021, 10, 25), p->start_day, "start day");

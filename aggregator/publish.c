@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The published release: tidy CSV (one row per cell x indicator) and JSON
- * holding the same values plus the evidence (cell sums and decryption
- * shares) that issue-5 verifiers build on.  A suppressed value is a status,
+ * holding the same values plus the evidence a verifier needs (record ids,
+ * sums, partial decryptions and proofs).  A suppressed value is a status,
  * never 0 and never a blank that a spreadsheet would sum as 0.
  */
 #include <errno.h>
@@ -12,11 +12,11 @@
 
 #include <jansson.h>
 
+#include "aggregator/publish.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
-#include "trustee/trustee.h"
 
 static const char *
 cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
@@ -24,16 +24,18 @@ cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
 	return cell->site == 0 ? "all" : c->plan->sites[cell->site - 1].id;
 }
 
+static int
+released(const struct cell_result *r)
+{
+	return !strcmp(r->status, "released");
+}
+
 static const char *
 value_status(const struct cell_result *r, uint32_t i, const char **reason)
 {
-	if (r->status == CELL_OPEN) {
-		*reason = "not_closed";
-		return "withheld";
-	}
-	if (r->status == CELL_SUPPRESSED) {
-		*reason = "min_cohort";
-		return "suppressed";
+	if (!released(r)) {
+		*reason = r->reason;
+		return r->status;
 	}
 	if (r->small[i]) {
 		*reason = "min_cell";
@@ -64,7 +66,7 @@ release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
 			st = value_status(&res[i], j, &reason);
 			fprintf(f, "%s,%s,%s,%s,%s,", cell_site(c, &cells[i]),
 			    tv_period_name(cells[i].period), label, first, last);
-			if (res[i].status == CELL_RELEASED)
+			if (released(&res[i]))
 				fprintf(f, "%llu", (unsigned long long)
 				    cells[i].count);
 			fprintf(f, ",%s,", c->plan->indicators[j].id);
@@ -92,40 +94,60 @@ hexstr(const uint8_t *b, size_t n)
 }
 
 static json_t *
-cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
-    const struct cell_result *r)
+value_json(const struct tv_campaign *c, const struct cell_result *r,
+    uint32_t i)
 {
-	char label[16], first[11], last[11];
 	const char *st, *reason;
-	json_t *o, *vals = json_object(), *v;
+	json_t *v, *parts = json_array();
+	uint32_t q;
+
+	st = value_status(r, i, &reason);
+	for (q = 0; q < r->nq; q++)
+		json_array_append_new(parts, json_pack("{s:i, s:o, s:o}",
+		    "trustee", (int)r->quorum[q], "d", hexstr(r->pd +
+		    ((size_t)q * c->k + i) * 32, 32), "proof", hexstr(
+		    r->proofs + ((size_t)q * c->k + i) * 64, 64)));
+	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", hexstr(r->d +
+	    32 * i, 32), "partials", parts);
+	if (!strcmp(st, "released"))
+		json_object_set_new(v, "value",
+		    json_integer((json_int_t)r->values[i]));
+	else
+		json_object_set_new(v, "reason", json_string(reason));
+	return v;
+}
+
+static json_t *
+cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
+    const uint8_t *ids, const struct cell_result *r)
+{
+	char label[16], first[11], last[11], name[48];
+	json_t *o, *vals, *idl;
+	uint64_t n;
 	uint32_t j;
 
+	tv_cell_name(name, cell);
 	tv_period_label(label, cell->period, cell->period_id);
 	tv_day_format(first, cell->first_day);
 	tv_day_format(last, cell->last_day);
-	st = value_status(r, 0, &reason);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "site",
-	    cell_site(c, cell), "period", tv_period_name(cell->period),
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "cell", name,
+	    "site", cell_site(c, cell), "period", tv_period_name(cell->period),
 	    "period_label", label, "first_day", first, "last_day", last,
-	    "status", r->status == CELL_RELEASED ? "released" : st);
-	if (r->status != CELL_RELEASED) {
-		json_object_set_new(o, "reason", json_string(reason));
-		json_decref(vals);
+	    "status", r->status);
+	if (!released(r)) {
+		json_object_set_new(o, "reason", json_string(r->reason));
 		return o;
 	}
+	idl = json_array();
+	for (n = 0; n < cell->count; n++)
+		json_array_append_new(idl, hexstr(ids + 16 * n, 16));
 	json_object_set_new(o, "records", json_integer((json_int_t)cell->count));
 	json_object_set_new(o, "ct_sum", hexstr(cell->ct, TV_CT_BYTES(c->k)));
-	for (j = 0; j < c->k; j++) {
-		st = value_status(r, j, &reason);
-		v = json_pack("{s:s, s:o}", "status", st, "share",
-		    hexstr(r->shares + 32 * j, 32));
-		if (!strcmp(st, "released"))
-			json_object_set_new(v, "value",
-			    json_integer((json_int_t)r->values[j]));
-		else
-			json_object_set_new(v, "reason", json_string(reason));
-		json_object_set_new(vals, c->plan->indicators[j].id, v);
-	}
+	json_object_set_new(o, "record_ids", idl);
+	vals = json_object();
+	for (j = 0; j < c->k; j++)
+		json_object_set_new(vals, c->plan->indicators[j].id,
+		    value_json(c, r, j));
 	json_object_set_new(o, "values", vals);
 	return o;
 }
@@ -151,7 +173,7 @@ plan_labels(const struct tv_campaign *c)
 
 static char *
 release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct tv_cell *cells, const struct cell_result *res)
+    const struct rebuilt *rb, const struct cell_result *res)
 {
 	json_t *root, *arr = json_array();
 	char asof[11], *text;
@@ -159,13 +181,14 @@ release_json(const struct tv_campaign *c, const struct tv_request *req,
 
 	tv_day_format(asof, req->as_of);
 	for (i = 0; i < req->ncells; i++)
-		json_array_append_new(arr, cell_json(c, &cells[i], &res[i]));
-	root = json_pack("{s:s, s:s, s:o, s:s, s:{s:i, s:i}, s:o, s:o}",
+		json_array_append_new(arr, cell_json(c, &rb->cells[i],
+		    rb->ids[i], &res[i]));
+	root = json_pack("{s:s, s:s, s:o, s:s, s:i, s:{s:i, s:i}, s:o, s:o}",
 	    "format", "tallyvan-release/1", "campaign", c->plan->campaign,
-	    "campaign_id", hexstr(c->id, 32), "as_of", asof, "policy",
-	    "min_cohort", (int)c->plan->policy.min_cohort, "min_cell",
-	    (int)c->plan->policy.min_cell, "labels", plan_labels(c),
-	    "cells", arr);
+	    "campaign_id", hexstr(c->id, 32), "as_of", asof, "threshold",
+	    (int)c->t, "policy", "min_cohort", (int)c->plan->policy.min_cohort,
+	    "min_cell", (int)c->plan->policy.min_cell, "labels",
+	    plan_labels(c), "cells", arr);
 	if (root == NULL)
 		die("out of memory");
 	text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
@@ -192,7 +215,7 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 
 int
 publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct tv_cell *cells,
+    const struct tv_request *req, const struct rebuilt *rb,
     const struct cell_result *res)
 {
 	char *csv, *json;
@@ -201,9 +224,9 @@ publish_release(const char *dir, const struct tv_campaign *c,
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return error("cannot create '%s': %s", dir, strerror(errno));
-	csv = release_csv(c, cells, res, req->ncells, &len);
+	csv = release_csv(c, rb->cells, res, req->ncells, &len);
 	rc = publish_file(dir, "release.csv", csv, len);
-	json = release_json(c, req, cells, res);
+	json = release_json(c, req, rb, res);
 	if (rc == 0)
 		rc = publish_file(dir, "release.json", json, strlen(json));
 	free(csv);

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The key holder's own recount: it decrypts only sums it derived itself
- * from batches it verified (crypto-notes §5.4), so the aggregator cannot
- * use it as a decryption oracle for a single record or a small set.
+ * The recount of a release request from its signed batches.  Nothing the
+ * aggregator claims is used: only the envelopes, their signatures and
+ * proofs, and the campaign bundle.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "common/rebuild.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
-#include "trustee/trustee.h"
+#include "proto/record_proof.h"
 
 /* Set of fixed-size random-looking keys (record ids, R values). */
 struct keyset {
@@ -73,27 +74,41 @@ keyset_add(struct keyset *s, const uint8_t *key)
 }
 
 static int
-device_cmp(const void *a, const void *b)
+key32_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, 32);
 }
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* One (site, day) of the campaign: its count, sum and record ids. */
+struct base {
+	uint64_t count, cap;
+	uint8_t *ct;
+	uint8_t *ids;
+};
 
 struct rebuild {
 	const struct tv_campaign *c;
 	const struct tv_request *req;
 	uint8_t (*devices)[32];	/* sorted copy */
 	int32_t ndays;
-	uint64_t *count;	/* per (site, day) */
-	uint8_t **ct;		/* per (site, day), lazily allocated */
+	struct base *base;	/* nsites * ndays */
 	struct keyset ids, rs, batches;
+	struct rebuilt *out;
 };
 
 static int
-rebuild_record(struct rebuild *rb, const struct tv_record *r)
+rebuild_record(struct rebuild *rb, const struct tv_record *r,
+    const uint8_t *device)
 {
 	const struct tv_plan *p = rb->c->plan;
-	size_t at;
-	char hex[33];
+	struct base *b;
+	char hex[33], why[128];
 
 	hex_encode(hex, r->id, 16);
 	if (r->site >= p->nsites || r->day < p->start_day ||
@@ -104,16 +119,40 @@ rebuild_record(struct rebuild *rb, const struct tv_record *r)
 		return error("record %s appears twice in the request", hex);
 	if (!keyset_add(&rb->rs, r->ct))
 		return error("record %s reuses another record's R", hex);
-	at = (size_t)r->site * (size_t)rb->ndays + (size_t)(r->day -
-	    p->start_day);
-	if (rb->ct[at] == NULL) {
-		rb->ct[at] = xmalloc(TV_CT_BYTES(rb->c->k));
-		tv_ct_zero(rb->ct[at], rb->c->k);
+	if (tv_record_verify(r, rb->c, device, why, sizeof why) != 0) {
+		rb->out->quarantined++;	/* set aside, as at ingest */
+		return 0;
 	}
-	if (tv_ct_add(rb->ct[at], r->ct, rb->c->k) != 0)
+	b = &rb->base[(size_t)r->site * (size_t)rb->ndays +
+	    (size_t)(r->day - p->start_day)];
+	if (b->ct == NULL) {
+		b->ct = xmalloc(TV_CT_BYTES(rb->c->k));
+		tv_ct_zero(b->ct, rb->c->k);
+	}
+	if (b->count == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		if ((b->ids = realloc(b->ids, b->cap * 16)) == NULL)
+			die("out of memory");
+	}
+	if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0)
 		return error("record %s: invalid ciphertext", hex);
-	rb->count[at]++;
+	memcpy(b->ids + 16 * b->count++, r->id, 16);
+	rb->out->records++;
 	return 0;
+}
+
+static int
+batch_seen(struct rebuild *rb, const struct tv_envelope *env)
+{
+	uint8_t key[40], h[32];
+	int i;
+
+	/* (device, seq) names a batch; hash it to a uniform key. */
+	memcpy(key, env->device_id, 32);
+	for (i = 0; i < 8; i++)
+		key[32 + i] = (uint8_t)(env->seq >> (8 * i));
+	crypto_generichash(h, sizeof h, key, sizeof key, NULL, 0);
+	return !keyset_add(&rb->batches, h);
 }
 
 static int
@@ -122,7 +161,6 @@ rebuild_envelope(struct rebuild *rb, const uint8_t *buf, size_t len,
 {
 	struct tv_envelope env = { 0 };
 	struct tv_batch *b = NULL;
-	uint8_t key[40], bkey[32];
 	uint32_t i;
 	int rc, ret = -1;
 
@@ -132,7 +170,7 @@ rebuild_envelope(struct rebuild *rb, const uint8_t *buf, size_t len,
 		goto out;
 	}
 	if (bsearch(env.device_id, rb->devices, rb->req->ndevices, 32,
-	    device_cmp) == NULL) {
+	    key32_cmp) == NULL) {
 		error("envelope %llu: signed by a device the request does "
 		    "not list", (unsigned long long)n);
 		goto out;
@@ -143,18 +181,15 @@ rebuild_envelope(struct rebuild *rb, const uint8_t *buf, size_t len,
 		    tv_strerror(rc));
 		goto out;
 	}
-	/* (device, seq) names a batch; hash it to a uniform 32-byte key. */
-	memcpy(key, env.device_id, 32);
-	memcpy(key + 32, &env.seq, 8);
-	crypto_generichash(bkey, sizeof bkey, key, sizeof key, NULL, 0);
-	if (!keyset_add(&rb->batches, bkey)) {
+	if (batch_seen(rb, &env)) {
 		error("envelope %llu: the same batch appears twice",
 		    (unsigned long long)n);
 		goto out;
 	}
 	for (i = 0; i < b->nrecords; i++)
-		if (rebuild_record(rb, &b->records[i]) != 0)
+		if (rebuild_record(rb, &b->records[i], env.device_id) != 0)
 			goto out;
+	rb->out->batches++;
 	ret = 0;
 out:
 	tv_batch_free(b);
@@ -186,14 +221,17 @@ rebuild_read(struct rebuild *rb, FILE *f)
 	return 0;
 }
 
+/* Cell i from the (site, day) sums: count, sum and sorted ids. */
 static void
-rebuild_cell(struct rebuild *rb, const struct tv_cell *want,
-    struct tv_cell *got)
+rebuild_cell(struct rebuild *rb, uint32_t i)
 {
 	const struct tv_plan *p = rb->c->plan;
+	const struct tv_cell *want = &rb->req->cells[i];
+	struct tv_cell *got = &rb->out->cells[i];
 	uint32_t s, s0 = 0, s1 = p->nsites;
 	int32_t d, first, last;
-	size_t at;
+	struct base *b;
+	size_t n = 0;
 
 	if (want->site != 0) {
 		s0 = want->site - 1;
@@ -201,18 +239,29 @@ rebuild_cell(struct rebuild *rb, const struct tv_cell *want,
 	}
 	first = want->first_day > p->start_day ? want->first_day : p->start_day;
 	last = want->last_day < p->end_day ? want->last_day : p->end_day;
+	*got = *want;
 	got->count = 0;
+	got->ct = xmalloc(TV_CT_BYTES(rb->c->k));
 	tv_ct_zero(got->ct, rb->c->k);
 	for (s = s0; s < s1 && s < p->nsites; s++)
 		for (d = first; d <= last; d++) {
-			at = (size_t)s * (size_t)rb->ndays +
-			    (size_t)(d - p->start_day);
-			if (rb->ct[at] == NULL)
+			b = &rb->base[(size_t)s * (size_t)rb->ndays +
+			    (size_t)(d - p->start_day)];
+			if (b->ct == NULL)
 				continue;
-			got->count += rb->count[at];
-			if (tv_ct_add(got->ct, rb->ct[at], rb->c->k) != 0)
+			got->count += b->count;
+			if (tv_ct_add(got->ct, b->ct, rb->c->k) != 0)
 				die("internal error: invalid stored sum");
 		}
+	rb->out->ids[i] = xmalloc(got->count ? got->count * 16 : 1);
+	for (s = s0; s < s1 && s < p->nsites; s++)
+		for (d = first; d <= last; d++) {
+			b = &rb->base[(size_t)s * (size_t)rb->ndays +
+			    (size_t)(d - p->start_day)];
+			memcpy(rb->out->ids[i] + 16 * n, b->ids, 16 * b->count);
+			n += b->count;
+		}
+	qsort(rb->out->ids[i], n, 16, id_cmp);
 }
 
 static void
@@ -220,10 +269,11 @@ rebuild_free(struct rebuild *rb)
 {
 	size_t i, n = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
 
-	for (i = 0; rb->ct != NULL && i < n; i++)
-		free(rb->ct[i]);
-	free(rb->ct);
-	free(rb->count);
+	for (i = 0; rb->base != NULL && i < n; i++) {
+		free(rb->base[i].ct);
+		free(rb->base[i].ids);
+	}
+	free(rb->base);
 	free(rb->devices);
 	free(rb->ids.slots);
 	free(rb->rs.slots);
@@ -231,30 +281,68 @@ rebuild_free(struct rebuild *rb)
 }
 
 int
-rebuild_cells(FILE *f, const struct tv_request *req,
-    const struct tv_campaign *c, struct tv_cell *rebuilt)
+rebuild_request(FILE *f, const struct tv_request *req,
+    const struct tv_campaign *c, struct rebuilt *out)
 {
-	struct rebuild rb = { .c = c, .req = req };
-	size_t n;
+	struct rebuild rb = { .c = c, .req = req, .out = out };
 	uint32_t i;
 	int ret = 1;
 
+	memset(out, 0, sizeof *out);
+	out->cells = xcalloc(req->ncells, sizeof *out->cells);
+	out->ids = xcalloc(req->ncells, sizeof *out->ids);
 	rb.ndays = c->plan->end_day - c->plan->start_day + 1;
-	n = (size_t)c->plan->nsites * (size_t)rb.ndays;
-	rb.count = xcalloc(n, sizeof *rb.count);
-	rb.ct = xcalloc(n, sizeof *rb.ct);
+	rb.base = xcalloc((size_t)c->plan->nsites * (size_t)rb.ndays,
+	    sizeof *rb.base);
 	rb.devices = xcalloc(req->ndevices, 32);
 	memcpy(rb.devices, req->devices, (size_t)req->ndevices * 32);
-	qsort(rb.devices, req->ndevices, 32, device_cmp);
+	qsort(rb.devices, req->ndevices, 32, key32_cmp);
 	keyset_init(&rb.ids, 16);
 	keyset_init(&rb.rs, 32);
 	keyset_init(&rb.batches, 32);
 	if (rebuild_read(&rb, f) != 0)
 		goto out;
 	for (i = 0; i < req->ncells; i++)
-		rebuild_cell(&rb, &req->cells[i], &rebuilt[i]);
+		rebuild_cell(&rb, i);
 	ret = 0;
 out:
 	rebuild_free(&rb);
 	return ret;
+}
+
+void
+rebuilt_release(struct rebuilt *rb, uint32_t ncells)
+{
+	uint32_t i;
+
+	for (i = 0; rb->cells != NULL && i < ncells; i++) {
+		free(rb->cells[i].ct);
+		free(rb->ids[i]);
+	}
+	free(rb->cells);
+	free(rb->ids);
+	memset(rb, 0, sizeof *rb);
+}
+
+int
+rebuilt_agrees(const struct rebuilt *rb, const struct tv_request *req,
+    uint32_t k)
+{
+	uint32_t i;
+	int bad = 0;
+
+	for (i = 0; i < req->ncells; i++) {
+		if (req->cells[i].count == rb->cells[i].count &&
+		    sodium_memcmp(req->cells[i].ct, rb->cells[i].ct,
+		    TV_CT_BYTES(k)) == 0)
+			continue;
+		if (bad++ < 5)
+			error("cell %u: the aggregator claims %llu records, "
+			    "the signed batches give %llu%s", i,
+			    (unsigned long long)req->cells[i].count,
+			    (unsigned long long)rb->cells[i].count,
+			    req->cells[i].count == rb->cells[i].count ?
+			    " (sums differ)" : "");
+	}
+	return bad == 0;
 }

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * aggregator publish: combine t trustees' partial decryptions of each cell
+ * (Lagrange coefficients applied in the exponent: no key is ever rebuilt),
+ * recover each count by discrete log, and write the release and its
+ * verifiable record.  A partial whose proof fails is refused and named.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "aggregator/aggregator.h"
+#include "aggregator/publish.h"
+#include "common/rebuild.h"
+#include "common/util.h"
+#include "crypto/bsgs.h"
+#include "crypto/elgamal.h"
+#include "crypto/err.h"
+#include "crypto/proof.h"
+#include "crypto/shamir.h"
+
+#define BSGS_LOG2M 16
+#define PARTIAL_MAX_BYTES (64u << 20)
+
+struct partial {
+	uint32_t j;
+	json_t *root, *cells;
+	int bad;		/* a proof failed: not used at all */
+};
+
+struct publish {
+	struct tv_campaign *c;
+	struct tv_request *req;
+	struct rebuilt rb;
+	struct partial p[TV_SHAMIR_MAX];
+	uint32_t np;
+	struct tv_bsgs *table;
+	struct cell_result *res;
+};
+
+static void NORETURN
+usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+	    "usage: aggregator publish --dir DIR --request REQUEST.tvr\n"
+	    "         --partial P1.json --partial P2.json ... --out OUTDIR\n"
+	    "         [--table BSGS.tbl]\n\n"
+	    "Checks every trustee's partial decryptions against its public\n"
+	    "share key (DLEQ proofs), combines any threshold of them per cell,\n"
+	    "and writes OUTDIR/release.csv, release.json, with campaign.json\n"
+	    "and request.tvr: a record anyone can check with 'trustee verify'.\n"
+	    "Exit 1 if a partial was refused.\n");
+	exit(code);
+}
+
+static void
+partial_load(struct publish *pb, const char *path)
+{
+	struct partial *p = &pb->p[pb->np];
+	const char *fmt, *id;
+	json_error_t jerr;
+	uint8_t *buf;
+	size_t len;
+	char want[65];
+	int j;
+
+	if (file_read(path, PARTIAL_MAX_BYTES, &buf, &len) != 0)
+		die("cannot read '%s'", path);
+	p->root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	hex_encode(want, pb->c->id, 32);
+	if (p->root == NULL || json_unpack(p->root, "{s:s, s:s, s:i, s:o}",
+	    "format", &fmt, "campaign_id", &id, "trustee", &j, "cells",
+	    &p->cells) != 0 || strcmp(fmt, "tallyvan-partial/1") ||
+	    json_array_size(p->cells) != pb->req->ncells)
+		die("'%s' is not a partial decryption of this request", path);
+	if (strcmp(id, want) != 0)
+		die("'%s' is for another campaign", path);
+	if (j < 1 || (uint32_t)j > pb->c->n)
+		die("'%s': no trustee %d in this campaign", path, j);
+	for (uint32_t q = 0; q < pb->np; q++)
+		if (pb->p[q].j == (uint32_t)j)
+			die("'%s': a second partial from trustee %d", path, j);
+	p->j = (uint32_t)j;
+	pb->np++;
+}
+
+/* A string member, or "" when missing or not a string. */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static int
+unhex(json_t *s, uint8_t *out, size_t n)
+{
+	const char *h = json_string_value(s);
+
+	return hex_decode(out, n, h != NULL ? h : "");
+}
+
+/* Check trustee p's partial for cell i; on success copy D_ij and proofs
+ * into slot q of r. */
+static int
+partial_check(struct publish *pb, struct partial *p, uint32_t i,
+    struct cell_result *r, uint32_t q)
+{
+	const struct tv_campaign *c = pb->c;
+	json_t *o = json_array_get(p->cells, i), *sh;
+	uint8_t agg[32], got[32], S[32], *D, *pr;
+	char name[48];
+	uint32_t s;
+
+	tv_cell_name(name, &pb->rb.cells[i]);
+	tv_cell_agg_hash(agg, c->id, c->k, &pb->rb.cells[i]);
+	sh = json_object_get(o, "shares");
+	if (strcmp(jstr(o, "cell"), name) != 0 ||
+	    unhex(json_object_get(o, "agg"), got, 32) != 0 ||
+	    sodium_memcmp(got, agg, 32) != 0 || json_array_size(sh) != c->k)
+		return error("trustee %u, cell %s: not a partial of this "
+		    "aggregate", p->j, name);
+	for (s = 0; s < c->k; s++) {
+		D = r->pd + ((size_t)q * c->k + s) * 32;
+		pr = r->proofs + ((size_t)q * c->k + s) * 64;
+		if (unhex(json_object_get(json_array_get(sh, s), "d"), D,
+		    32) != 0 || unhex(json_object_get(json_array_get(sh, s),
+		    "proof"), pr, 64) != 0 ||
+		    tv_shamir_verkey(S, p->j, TV_COMMIT(c, s, 0), c->t) != 0 ||
+		    tv_dleq_verify(pr, c->id, agg, p->j, s, S,
+		    pb->rb.cells[i].ct, D) != 0)
+			return error("trustee %u, cell %s, indicator '%s': the "
+			    "partial decryption does not verify", p->j, name,
+			    c->plan->indicators[s].id);
+	}
+	return 0;
+}
+
+/* x_i * R* = sum over the quorum of lambda_j * D_ij, then the values. */
+static void
+cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
+{
+	const struct tv_campaign *c = pb->c;
+	uint8_t lambda[TV_SHAMIR_MAX][32], P[32], M[32];
+	uint32_t q, s;
+
+	for (q = 0; q < r->nq; q++)
+		if (tv_lagrange0(lambda[q], r->quorum[q], r->quorum, r->nq))
+			die("internal error: bad quorum");
+	for (s = 0; s < c->k; s++) {
+		memset(r->d + 32 * s, 0, 32);
+		for (q = 0; q < r->nq; q++)
+			if (tv_point_mul(P, lambda[q], r->pd + ((size_t)q *
+			    c->k + s) * 32) != 0 || tv_point_add(r->d + 32 * s,
+			    r->d + 32 * s, P) != 0)
+				die("internal error: invalid partial");
+		if (tv_elgamal_unmask(M, pb->rb.cells[i].ct + 32 * (s + 1),
+		    r->d + 32 * s) != 0 || tv_bsgs_solve(pb->table, M,
+		    pb->rb.cells[i].count, &r->values[s]) != 0)
+			die("cell %u, indicator '%s': the combined decryption "
+			    "is not a count (inconsistent shares?)", i,
+			    c->plan->indicators[s].id);
+		r->small[s] = c->plan->policy.min_cell > 0 &&
+		    r->values[s] < c->plan->policy.min_cell;
+	}
+}
+
+static void
+cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
+{
+	json_t *o;
+	uint32_t q;
+
+	r->status = "withheld";
+	r->reason = "no_quorum";
+	for (q = 0; q < pb->np; q++) {
+		o = json_array_get(pb->p[q].cells, i);
+		if (strcmp(jstr(o, "status"), "released") != 0) {
+			r->status = strcmp(jstr(o, "status"), "suppressed") ?
+			    "withheld" : "suppressed";
+			r->reason = jstr(o, "reason");
+			return;
+		}
+	}
+}
+
+static int
+cell_publish(struct publish *pb, uint32_t i)
+{
+	const struct tv_campaign *c = pb->c;
+	struct cell_result *r = &pb->res[i];
+	uint32_t q;
+	int bad = 0;
+
+	r->values = xcalloc(c->k, sizeof *r->values);
+	r->small = xcalloc(c->k, 1);
+	r->d = xcalloc(c->k, 32);
+	r->pd = xcalloc((size_t)c->t * c->k, 32);
+	r->proofs = xcalloc((size_t)c->t * c->k, 64);
+	for (q = 0; q < pb->np && r->nq < c->t; q++) {
+		struct partial *p = &pb->p[q];
+
+		if (p->bad || strcmp(jstr(json_array_get(p->cells, i),
+		    "status"), "released") != 0)
+			continue;
+		if (partial_check(pb, p, i, r, r->nq) != 0) {
+			p->bad = bad = 1;	/* a wrong share: drop them all */
+			continue;
+		}
+		r->quorum[r->nq++] = p->j;
+	}
+	if (r->nq == c->t) {
+		r->status = "released";
+		r->reason = "";
+		cell_combine(pb, i, r);
+	} else {
+		r->nq = 0;
+		cell_refused(pb, i, r);
+	}
+	return bad;
+}
+
+static int
+partial_idx_cmp(const void *a, const void *b)
+{
+	const struct partial *x = a, *y = b;
+
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+static void
+bsgs_open_or_die(struct publish *pb, const char *table)
+{
+	char buf[4096];
+	const char *home = getenv("HOME");
+	int rc;
+
+	if (table == NULL && home != NULL && home[0] == '/') {
+		snprintf(buf, sizeof buf, "%s/.cache", home);
+		(void)mkdir(buf, 0700);
+		snprintf(buf, sizeof buf, "%s/.cache/tallyvan", home);
+		(void)mkdir(buf, 0700);
+		snprintf(buf, sizeof buf, "%s/.cache/tallyvan/bsgs-%d.tbl",
+		    home, BSGS_LOG2M);
+		table = buf;
+	}
+	rc = table ? tv_bsgs_open(&pb->table, table, BSGS_LOG2M) :
+	    tv_bsgs_build(&pb->table, BSGS_LOG2M);
+	if (rc != 0)
+		die("discrete-log table: %s", tv_strerror(rc));
+}
+
+static void
+copy_into(const char *dir, const char *src, const char *name)
+{
+	char path[4096];
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((rc = file_read(src, 1u << 30, &buf, &len)) != 0 ||
+	    (rc = file_write_atomic(path, buf, len, 1)) != 0)
+		die("cannot copy '%s' to '%s': %s", src, path, tv_strerror(rc));
+	free(buf);
+}
+
+static void
+publish_free(struct publish *pb)
+{
+	uint32_t i;
+
+	for (i = 0; pb->res != NULL && i < pb->req->ncells; i++) {
+		free(pb->res[i].values);
+		free(pb->res[i].small);
+		free(pb->res[i].d);
+		free(pb->res[i].pd);
+		free(pb->res[i].proofs);
+	}
+	free(pb->res);
+	for (i = 0; i < pb->np; i++)
+		json_decref(pb->p[i].root);
+	rebuilt_release(&pb->rb, pb->req->ncells);
+	tv_request_free(pb->req);
+	tv_bsgs_free(pb->table);
+}
+
+struct publish_opts {
+	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
+	uint32_t np;
+};
+
+static void
+parse_opts(struct publish_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "request", required_argument, NULL, 'r' },
+		{ "partial", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "table", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->dir = optarg; break;
+		case 'r': o->request = optarg; break;
+		case 'p':
+			if (o->np == TV_SHAMIR_MAX)
+				die("too many --partial");
+			o->partials[o->np++] = optarg;
+			break;
+		case 'o': o->out = optarg; break;
+		case 't': o->table = optarg; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (!o->dir || !o->request || !o->out || o->np == 0 || optind != argc)
+		usage(2);
+}
+
+int
+cmd_publish(int argc, char **argv)
+{
+	struct publish_opts o;
+	struct publish pb = { 0 };
+	struct server s;
+	uint32_t i, released = 0;
+	char path[4096];
+	int bad = 0, rc;
+	FILE *f;
+
+	parse_opts(&o, argc, argv);
+	server_open(&s, o.dir, 0);
+	pb.c = s.c;
+	if ((f = fopen(o.request, "rbe")) == NULL)
+		die("cannot open '%s': %s", o.request, strerror(errno));
+	if ((rc = tv_request_read(f, &pb.req, pb.c->k)) != 0 ||
+	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
+		die("'%s' is not a release request of this campaign",
+		    o.request);
+	if (rebuild_request(f, pb.req, pb.c, &pb.rb) != 0 ||
+	    !rebuilt_agrees(&pb.rb, pb.req, pb.c->k))
+		die("'%s' does not match its own signed batches", o.request);
+	fclose(f);
+	for (i = 0; i < o.np; i++)
+		partial_load(&pb, o.partials[i]);
+	qsort(pb.p, pb.np, sizeof *pb.p, partial_idx_cmp);
+	bsgs_open_or_die(&pb, o.table);
+	pb.res = xcalloc(pb.req->ncells, sizeof *pb.res);
+	for (i = 0; i < pb.req->ncells; i++) {
+		bad |= cell_publish(&pb, i);
+		released += !strcmp(pb.res[i].status, "released");
+	}
+	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res) != 0)
+		die("the release was not written");
+	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
+	copy_into(o.out, path, "campaign.json");
+	copy_into(o.out, o.request, "request.tvr");
+	note("%u of %u cells released with %u-of-%u trustees; written to %s",
+	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
+	publish_free(&pb);
+	server_close(&s);
+	return bad ? 1 : 0;
+}

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http.c - libmicrohttpd glue for POST /v1/batches and GET /v1/health
+ * (contract in http.h).
+ *
+ * The access handler is called once with the headers, once per piece of
+ * body, and once at the end.  The size decision is made on the first call
+ * from Content-Length: answering then makes libmicrohttpd shut the read
+ * side, so an oversized body is never read.  A chunked body has no length:
+ * it is counted as it streams and the connection is dropped past the cap
+ * (libmicrohttpd 0.9.75 cannot queue an answer in the middle of a body).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "aggregator/http.h"
+#include "common/util.h"
+#include "crypto/err.h"
+
+#define HEADER_MEMORY (32u << 10)	/* per connection: request line and
+					   headers must fit */
+#define BODY_FIRST (64u << 10)		/* first buffer of a chunked body */
+
+enum req_kind { REQ_BATCH, REQ_HEALTH };
+
+struct req {
+	enum req_kind kind;
+	int chunked;		/* no Content-Length */
+	uint8_t *buf;
+	size_t len, cap;	/* cap: allocated and reserved */
+};
+
+/* Take n bytes from the buffer budget, or fail: 0 or -1. */
+static int
+budget_take(struct http *h, size_t n)
+{
+	size_t cur = atomic_load(&h->buffered);
+
+	do {
+		if (cur > h->conf->buffer_max || n > h->conf->buffer_max - cur)
+			return -1;
+	} while (!atomic_compare_exchange_weak(&h->buffered, &cur, cur + n));
+	return 0;
+}
+
+static void
+req_free(struct http *h, struct req *r)
+{
+	atomic_fetch_sub(&h->buffered, r->cap);
+	free(r->buf);
+	r->buf = NULL;
+	r->len = r->cap = 0;
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *c, unsigned status, const char *body,
+    const char *hname, const char *hval)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	if (hname != NULL)
+		MHD_add_response_header(resp, hname, hval);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* {"error":WHAT,"detail":DETAIL}, DETAIL made JSON- and log-safe. */
+static enum MHD_Result
+respond_error(struct MHD_Connection *c, unsigned status, const char *what,
+    const char *detail, const char *hname, const char *hval)
+{
+	char body[512], safe[200];
+	size_t i;
+
+	for (i = 0; detail[i] != 0 && i < sizeof safe - 1; i++)
+		safe[i] = (detail[i] < 0x20 || detail[i] > 0x7e ||
+		    detail[i] == '"' || detail[i] == '\\') ? '?' : detail[i];
+	safe[i] = 0;
+	snprintf(body, sizeof body, "{\"error\":\"%s\",\"detail\":\"%s\"}\n",
+	    what, safe);
+	return respond(c, status, body, hname, hval);
+}
+
+/* Content-Length as a number; -1 if absent, -2 if not a number. */
+static long long
+content_length(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n = 0;
+
+	if (v == NULL)
+		return -1;
+	if (*v < '0' || *v > '9')
+		return -2;
+	for (; *v >= '0' && *v <= '9'; v++) {
+		if (n > (unsigned long long)LLONG_MAX / 10 - 1)
+			return (long long)LLONG_MAX;
+		n = n * 10 + (unsigned)(*v - '0');
+	}
+	return *v == 0 ? (long long)n : -2;
+}
+
+/* Headers of a POST /v1/batches: the size decision, before any body. */
+static enum MHD_Result
+batch_begin(struct http *h, struct MHD_Connection *c, struct req *r)
+{
+	long long n = content_length(c);
+	char why[96];
+
+	r->kind = REQ_BATCH;
+	if (n == -2)
+		return respond_error(c, 400, "malformed",
+		    "bad Content-Length", NULL, NULL);
+	if (n == -1) {
+		r->chunked = 1;
+		return MHD_YES;
+	}
+	if ((unsigned long long)n > h->conf->body_max) {
+		snprintf(why, sizeof why, "body of %lld bytes over the "
+		    "%zu-byte cap", n, h->conf->body_max);
+		note("refused: %s (413, nothing read)", why);
+		return respond_error(c, 413, "too large", why, NULL, NULL);
+	}
+	if (budget_take(h, (size_t)n) != 0) {
+		note("busy: %zu body bytes buffered, %lld more refused (503)",
+		    (size_t)atomic_load(&h->buffered), n);
+		return respond_error(c, 503, "busy", "too many uploads at "
+		    "once", MHD_HTTP_HEADER_RETRY_AFTER, "2");
+	}
+	r->cap = (size_t)n;
+	r->buf = malloc(r->cap ? r->cap : 1);
+	return r->buf != NULL ? MHD_YES : MHD_NO;
+}
+
+/* Grow a chunked body's buffer (and its share of the budget). */
+static int
+body_grow(struct http *h, struct req *r, size_t need)
+{
+	size_t cap = r->cap ? r->cap : BODY_FIRST;
+	uint8_t *nb;
+
+	while (cap < need)
+		cap = cap > h->conf->body_max / 2 ? h->conf->body_max : 2 * cap;
+	if (cap > h->conf->body_max)
+		cap = h->conf->body_max;
+	if (budget_take(h, cap - r->cap) != 0)
+		return -1;
+	if ((nb = realloc(r->buf, cap)) == NULL) {
+		atomic_fetch_sub(&h->buffered, cap - r->cap);
+		return -1;
+	}
+	r->buf = nb;
+	r->cap = cap;
+	return 0;
+}
+
+static enum MHD_Result
+body_append(struct http *h, struct req *r, const char *data, size_t *size)
+{
+	size_t n = *size;
+
+	if (n > h->conf->body_max - r->len) {
+		note("refused: chunked body over the %zu-byte cap "
+		    "(connection closed)", h->conf->body_max);
+		return MHD_NO;
+	}
+	if (n > r->cap - r->len && (!r->chunked ||
+	    body_grow(h, r, r->len + n) != 0)) {
+		note("busy: no room to buffer a chunked body (connection "
+		    "closed)");
+		return MHD_NO;
+	}
+	memcpy(r->buf + r->len, data, n);
+	r->len += n;
+	*size = 0;
+	return MHD_YES;
+}
+
+/* The HTTP status for an ingest result. */
+static unsigned
+status_of(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 200;
+	case TV_ERR_FORMAT:
+	case TV_ERR_RANGE:
+	case TV_ERR_MISMATCH:
+	case TV_ERR_TOOBIG:
+	case TV_ERR_CRYPTO:
+		return 400;
+	case TV_ERR_NOTFOUND:	/* device not enrolled */
+	case TV_ERR_REVOKED:
+	case TV_ERR_BADSIG:
+		return 401;
+	case TV_ERR_CONFLICT:
+	case TV_ERR_EXISTS:
+		return 409;
+	case TV_ERR_FULL:
+		return 507;
+	default:		/* STORE, IO, NOMEM, PERM: not stored, retry */
+		return 503;
+	}
+}
+
+static const char *
+error_name(unsigned status)
+{
+	switch (status) {
+	case 400: return "malformed";
+	case 401: return "unauthorized";
+	case 409: return "conflict";
+	case 507: return "storage full";
+	default: return "cannot store";
+	}
+}
+
+/* One line per batch: device prefix, seq, outcome, records; no content. */
+static void
+batch_log(struct http *h, const struct ingest_result *res, unsigned status)
+{
+	static const uint8_t zero[32];
+	char dev[65];
+
+	if (memcmp(res->device, zero, 32) == 0)
+		snprintf(dev, sizeof dev, "-");
+	else
+		hex_encode(dev, res->device, 32);
+	if (status == 200)
+		atomic_fetch_add(res->duplicate ? &h->duplicates : &h->stored,
+		    1);
+	else
+		atomic_fetch_add(&h->refused, 1);
+	if (status == 200)
+		note("batch %.16s/%" PRIu64 ": %s, %" PRIu32 " records", dev,
+		    res->seq, res->duplicate ? "duplicate" : "stored",
+		    res->nrecords);
+	else
+		note("batch %.16s/%" PRIu64 ": refused %u (%s), %" PRIu32
+		    " records", dev, res->seq, status, res->why,
+		    res->nrecords);
+}
+
+static enum MHD_Result
+batch_answer(struct http *h, struct MHD_Connection *c, struct req *r)
+{
+	struct ingest_result res;
+	char body[256], dev[65], hash[65];
+	unsigned status;
+
+	ingest_envelope(h->s, r->buf, r->len, &res);
+	req_free(h, r);
+	status = status_of(res.rc);
+	batch_log(h, &res, status);
+	if (status != 200)
+		return respond_error(c, status, error_name(status), res.why,
+		    status == 503 ? MHD_HTTP_HEADER_RETRY_AFTER : NULL, "5");
+	hex_encode(dev, res.device, 32);
+	hex_encode(hash, res.hash, 32);
+	snprintf(body, sizeof body, "{\"device\":\"%s\",\"seq\":%" PRIu64
+	    ",\"hash\":\"%s\",\"records\":%" PRIu32 "}\n", dev, res.seq, hash,
+	    res.nrecords);
+	return respond(c, 200, body, res.duplicate ? "X-Tallyvan-Duplicate" :
+	    NULL, "1");
+}
+
+/* First call: route on the request line and headers. */
+static enum MHD_Result
+request_begin(struct http *h, struct MHD_Connection *c, struct req *r,
+    const char *url, const char *method)
+{
+	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+	if (strcmp(url, "/v1/health") == 0) {
+		r->kind = REQ_HEALTH;
+		return get ? MHD_YES : respond_error(c, 405, "method",
+		    "use GET", MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	}
+	if (strcmp(url, "/v1/batches") != 0)
+		return respond_error(c, 404, "not found", "no such resource",
+		    NULL, NULL);
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+		return respond_error(c, 405, "method", "use POST",
+		    MHD_HTTP_HEADER_ALLOW, "POST");
+	return batch_begin(h, c, r);
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **con_cls)
+{
+	struct http *h = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof *r)) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		atomic_fetch_add(&h->active, 1);
+		return request_begin(h, c, r, url, method);
+	}
+	if (*size != 0)
+		return r->kind == REQ_BATCH ? body_append(h, r, data, size) :
+		    MHD_NO;
+	if (r->kind == REQ_HEALTH)
+		return respond(c, 200, "{\"status\":\"ok\"}\n", NULL, NULL);
+	return batch_answer(h, c, r);
+}
+
+static void
+request_done(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http *h = cls;
+	struct req *r = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (r == NULL)
+		return;
+	req_free(h, r);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&h->active, 1);
+}
+
+static void PRINTF(2, 0)
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	n = strcspn(line, "\n");
+	note("http: %.*s", (int)n, line);
+}
+
+int
+http_start(struct http *h, struct server *s, const struct http_conf *c)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+
+	h->s = s;
+	h->conf = c;
+	if (c->addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&c->addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, c->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, c->max_conn,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, c->timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_done, h,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL)
+		return error("cannot start the HTTP server");
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info != NULL ? info->port : 0;
+	return 0;
+}
+
+void
+http_quiesce(struct http *h)
+{
+	MHD_socket fd = MHD_quiesce_daemon(h->mhd);
+
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	h->mhd = NULL;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http.h - the aggregator's HTTP front (libmicrohttpd).
+ *
+ *   POST /v1/batches   raw body: one signed batch, as the collector stored it
+ *   GET  /v1/health    200 {"status":"ok"}
+ *
+ * Every batch goes through ingest_envelope(), the one ingest path.  The
+ * answer to a stored batch, or to an identical retry, is 200 and the same
+ * bytes: {"device":HEX,"seq":N,"hash":HEX,"records":N} (hash: BLAKE2b-256
+ * of the body); a retry also carries "X-Tallyvan-Duplicate: 1".  Refusals:
+ * 400 malformed, 401 unknown or revoked device or bad signature, 409 same
+ * (device, seq) with other content, 413 body over the cap (decided from
+ * Content-Length before any byte of the body is read), 503 cannot store
+ * now (I/O, busy), 507 storage full; 404 and 405 for anything else.
+ *
+ * Handlers run on a pool of threads (an fsync-ing commit holds only the
+ * connections of its own thread).  Bodies are buffered up to the cap, and
+ * all bodies together up to buffer_max, so memory stays bounded whatever
+ * clients declare.
+ */
+#ifndef TV_HTTP_H
+#define TV_HTTP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "aggregator/aggregator.h"
+
+struct http_conf {
+	struct sockaddr_storage addr;	/* where to listen */
+	unsigned threads;		/* handler threads */
+	unsigned max_conn;		/* connections in all */
+	unsigned per_ip;		/* connections from one address */
+	unsigned timeout;		/* idle seconds before a close */
+	size_t body_max;		/* bytes in one body */
+	size_t buffer_max;		/* bytes in all bodies being received */
+};
+
+struct http {
+	struct MHD_Daemon *mhd;
+	struct server *s;
+	const struct http_conf *conf;
+	atomic_size_t buffered;		/* body bytes reserved */
+	atomic_uint active;		/* requests started, not completed */
+	atomic_ulong stored, duplicates, refused;	/* batches */
+	unsigned short port;		/* the port bound */
+};
+
+/* Start listening and serving.  0, or -1 after a message. */
+int http_start(struct http *h, struct server *s, const struct http_conf *c);
+/* Stop accepting connections; requests in progress go on. */
+void http_quiesce(struct http *h);
+/* Close every connection and join the threads.  Accepts a stopped h. */
+void http_stop(struct http *h);
+
+#endif

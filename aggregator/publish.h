@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * publish.h - combining trustees' partial decryptions and writing the
+ * release: tidy CSV for evaluators, and JSON that is also the verifiable
+ * release record (with campaign.json and request.tvr beside it).
+ */
+#ifndef TV_PUBLISH_H
+#define TV_PUBLISH_H
+
+#include <stdint.h>
+
+#include "common/rebuild.h"
+#include "crypto/shamir.h"
+#include "proto/campaign.h"
+
+struct cell_result {
+	const char *status;	/* released, suppressed, withheld */
+	const char *reason;	/* "" when released */
+	uint32_t nq;		/* trustees combined (== t when released) */
+	uint32_t quorum[TV_SHAMIR_MAX];
+	uint64_t *values;	/* k */
+	uint8_t *small;		/* k: 1 = under min_cell, not shown */
+	uint8_t *d;		/* k x 32: combined x_i * R* */
+	uint8_t *pd;		/* nq x k x 32: the trustees' D_ij */
+	uint8_t *proofs;	/* nq x k x 64: their DLEQ proofs */
+};
+
+/* Write dir/release.csv and dir/release.json (created exclusively). */
+int publish_release(const char *dir, const struct tv_campaign *c,
+    const struct tv_request *req, const struct rebuilt *rb,
+    const struct cell_result *res);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * csvimport.h - parsing a CSV file of visits (libcsv), for `collector
+ * import` and for its fuzzer (tests/fuzz/fuzz_csv.c).
+ *
+ * Header row: date, site, the plan's identity fields and form fields, in
+ * any order.  csv_import_parse() runs one pass over the text: it checks
+ * every row (bad lines are reported through report(), with their number
+ * and field, never their content) and, when im->t is set, captures every
+ * visit into that write transaction as long as no line was bad.
+ */
+#ifndef TV_CSVIMPORT_H
+#define TV_CSVIMPORT_H
+
+#include <stddef.h>
+
+#include "collector/collector.h"
+
+#define CSV_MAX_COLS 128
+#define CSV_MAX_ERRORS 50
+
+/* Called for the first CSV_MAX_ERRORS bad lines. */
+typedef void (*csv_report_fn)(void *ctx, unsigned line, const char *msg);
+
+struct csv_import {
+	const struct tv_plan *plan;
+	const struct device *d;		/* capture only */
+	struct tv_txn *t;		/* set: capture into this txn */
+	csv_report_fn report;
+	void *report_ctx;
+	char *cols[CSV_MAX_COLS];	/* header names */
+	size_t ncols, col;
+	unsigned line, bad, rows;
+	int rc;				/* first capture error */
+	char fatal[256];		/* a header error: nothing else counts */
+	struct visit *v;
+};
+
+/* d may be NULL when only checking (then plan must be given). */
+void csv_import_init(struct csv_import *im, const struct tv_plan *plan,
+    const struct device *d, csv_report_fn report, void *report_ctx);
+/*
+ * One pass over text.  Returns 0, TV_ERR_FORMAT if any line is bad
+ * (im->bad of them), TV_ERR_RANGE if the header row is unusable (message
+ * in im->fatal: more than CSV_MAX_COLS columns, or a column that is not a
+ * field of the plan), or the first capture error.  im->rows counts the
+ * data rows.
+ */
+int csv_import_parse(struct csv_import *im, const char *text, size_t len);
+/* Frees the header names and wipes the visit; accepts a zeroed im. */
+void csv_import_release(struct csv_import *im);
+
+#endif

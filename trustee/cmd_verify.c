@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trustee verify: anyone's check of a published release record.  From the
+ * campaign bundle and the signed batches alone it rebuilds every cell and
+ * checks that each published value is what the trustees' proven partial
+ * decryptions of exactly those records give -- without any key.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "common/rebuild.h"
+#include "common/util.h"
+#include "crypto/elgamal.h"
+#include "crypto/err.h"
+#include "crypto/proof.h"
+#include "proto/batch.h"
+#include "crypto/shamir.h"
+#include "trustee/trustee.h"
+
+struct verify {
+	const struct tv_campaign *c;
+	struct tv_request *req;
+	struct rebuilt rb;
+	json_t *rel;
+	uint64_t values, bad;
+};
+
+static void NORETURN
+usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+	    "usage: trustee verify RELEASE_DIR\n\n"
+	    "Checks a release record (RELEASE_DIR/campaign.json, request.tvr,\n"
+	    "release.json, release.csv): every signed batch and proof, every\n"
+	    "cell's records and sum, every trustee's partial decryption proof,\n"
+	    "their combination, and every published value.  Needs no key.\n"
+	    "Exit 1 on any mismatch.\n");
+	exit(code);
+}
+
+static int
+vfail(struct verify *v, const char *cell, const char *what)
+{
+	if (v->bad++ < 20)
+		error("cell %s: %s", cell, what);
+	return -1;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static int
+unhex(json_t *s, uint8_t *out, size_t n)
+{
+	const char *h = json_string_value(s);
+
+	return hex_decode(out, n, h != NULL ? h : "");
+}
+
+/* The published records, sum and ids are those the batches give. */
+static int
+check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
+{
+	const struct tv_cell *cell = &v->rb.cells[i];
+	json_t *ids = json_object_get(o, "record_ids");
+	uint8_t ct[TV_CT_BYTES(TV_INDICATORS_MAX)], id[16];
+	uint64_t n;
+
+	if (json_integer_value(json_object_get(o, "records")) !=
+	    (json_int_t)cell->count || json_array_size(ids) != cell->count)
+		return vfail(v, name, "record count differs from the signed "
+		    "batches");
+	if (unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
+	    sodium_memcmp(ct, cell->ct, TV_CT_BYTES(v->c->k)) != 0)
+		return vfail(v, name, "encrypted sum differs from the signed "
+		    "batches");
+	for (n = 0; n < cell->count; n++)
+		if (unhex(json_array_get(ids, n), id, 16) != 0 ||
+		    memcmp(id, v->rb.ids[i] + 16 * n, 16) != 0)
+			return vfail(v, name, "record ids differ from the "
+			    "signed batches");
+	if (cell->count < v->c->plan->policy.min_cohort)
+		return vfail(v, name, "released under the minimum cohort");
+	return 0;
+}
+
+/* D = sum lambda_j D_ij over the published, proven partials. */
+static int
+check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
+    const uint8_t agg[32], uint8_t D[32])
+{
+	const struct tv_campaign *c = v->c;
+	json_t *parts = json_object_get(val, "partials"), *p;
+	unsigned q[TV_SHAMIR_MAX];
+	uint8_t Dj[TV_SHAMIR_MAX][32], pr[64], S[32], lam[32], P[32];
+	size_t n = json_array_size(parts), a;
+	json_int_t j;
+
+	if (n != c->t)
+		return -1;
+	json_array_foreach(parts, a, p) {
+		j = json_integer_value(json_object_get(p, "trustee"));
+		if (j < 1 || j > (json_int_t)c->n)
+			return -1;
+		q[a] = (unsigned)j;
+		for (size_t b = 0; b < a; b++)
+			if (q[b] == q[a])
+				return -1;
+		if (unhex(json_object_get(p, "d"), Dj[a], 32) ||
+		    unhex(json_object_get(p, "proof"), pr, 64) ||
+		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
+		    tv_dleq_verify(pr, c->id, agg, q[a], s, S,
+		    v->rb.cells[i].ct, Dj[a]) != 0)
+			return -1;
+	}
+	memset(D, 0, 32);
+	for (a = 0; a < n; a++)
+		if (tv_lagrange0(lam, q[a], q, (unsigned)n) ||
+		    tv_point_mul(P, lam, Dj[a]) || tv_point_add(D, D, P))
+			return -1;
+	return 0;
+}
+
+static int
+check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
+    const uint8_t agg[32], const char *name)
+{
+	const struct tv_campaign *c = v->c;
+	uint8_t D[32], pub[32], M[32], G[32];
+	json_t *jv = json_object_get(val, "value");
+	json_int_t x = json_integer_value(jv);
+	int small;
+
+	if (check_partials(v, val, i, s, agg, D) != 0)
+		return vfail(v, name, "a partial decryption does not verify");
+	if (unhex(json_object_get(val, "d"), pub, 32) != 0 ||
+	    sodium_memcmp(pub, D, 32) != 0)
+		return vfail(v, name, "the combined decryption is not the "
+		    "partials' combination");
+	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
+		return vfail(v, name, "invalid decryption");
+	if (jv == NULL)	/* suppressed under min_cell: nothing shown */
+		return strcmp(jstr(val, "reason"), "min_cell") ? vfail(v, name,
+		    "a released cell lacks a value") : 0;
+	small = c->plan->policy.min_cell > 0 &&
+	    x < (json_int_t)c->plan->policy.min_cell;
+	if (x < 0 || small)
+		return vfail(v, name, "a value that should not be shown");
+	tv_point_small(G, (uint64_t)x);
+	if (sodium_memcmp(G, M, 32) != 0)
+		return vfail(v, name, "a published value is not what the "
+		    "decryption gives");
+	v->values++;
+	return 0;
+}
+
+static void
+check_cell(struct verify *v, json_t *o, uint32_t i)
+{
+	const struct tv_campaign *c = v->c;
+	json_t *vals = json_object_get(o, "values");
+	uint8_t agg[32];
+	char name[48];
+	uint32_t s;
+
+	tv_cell_name(name, &v->rb.cells[i]);
+	if (strcmp(jstr(o, "cell"), name) != 0) {
+		vfail(v, name, "cells out of order or missing");
+		return;
+	}
+	if (strcmp(jstr(o, "status"), "released") != 0) {
+		if (vals != NULL || json_object_get(o, "records") != NULL)
+			vfail(v, name, "a cell not released carries values");
+		return;
+	}
+	if (check_sums(v, o, i, name) != 0)
+		return;
+	tv_cell_agg_hash(agg, c->id, c->k, &v->rb.cells[i]);
+	if (json_object_size(vals) != c->k) {
+		vfail(v, name, "values missing");
+		return;
+	}
+	for (s = 0; s < c->k; s++)
+		if (check_value(v, json_object_get(vals,
+		    c->plan->indicators[s].id), i, s, agg, name) != 0)
+			return;
+}
+
+/* release.csv must say what release.json says (evaluators read it). */
+static void
+check_csv(struct verify *v, const char *dir)
+{
+	char path[4096], line[512], want[64];
+	json_t *cells = json_object_get(v->rel, "cells"), *val;
+	size_t row = 0, i, s;
+	char *f[10], *p;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/release.csv", dir);
+	if ((fp = fopen(path, "re")) == NULL) {
+		vfail(v, "-", "release.csv missing");
+		return;
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = 0;
+		if (row++ == 0)
+			continue;
+		for (i = 0, p = line; i < 10; i++)
+			f[i] = strsep(&p, ",");
+		i = (row - 2) / v->c->k;
+		s = (row - 2) % v->c->k;
+		val = json_object_get(json_object_get(json_array_get(cells, i),
+		    "values"), v->c->plan->indicators[s].id);
+		if (json_object_get(val, "value") != NULL)
+			snprintf(want, sizeof want, "%lld", (long long)
+			    json_integer_value(json_object_get(val, "value")));
+		else
+			want[0] = 0;
+		if (f[9] == NULL || strcmp(f[6], v->c->plan->indicators[s].id)
+		    || strcmp(f[7], want))
+			vfail(v, "-", "release.csv differs from release.json");
+	}
+	if (row != 1 + (size_t)v->req->ncells * v->c->k)
+		vfail(v, "-", "release.csv has missing or extra rows");
+	fclose(fp);
+}
+
+static void
+verify_load(struct verify *v, const char *dir)
+{
+	char path[4096];
+	json_error_t jerr;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/request.tvr", dir);
+	if ((f = fopen(path, "rbe")) == NULL)
+		die("cannot open '%s': %s", path, strerror(errno));
+	if ((rc = tv_request_read(f, &v->req, v->c->k)) != 0 ||
+	    sodium_memcmp(v->req->campaign_id, v->c->id, 32) != 0)
+		die("'%s' is not a release request of this campaign", path);
+	if (rebuild_request(f, v->req, v->c, &v->rb) != 0 ||
+	    !rebuilt_agrees(&v->rb, v->req, v->c->k)) {
+		fclose(f);
+		error("the release request does not match its signed batches");
+		exit(1);
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/release.json", dir);
+	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (v->rel == NULL || strcmp(jstr(v->rel, "format"),
+	    "tallyvan-release/1") != 0)
+		die("'%s' is not a release", path);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct verify v = { 0 };
+	struct tv_campaign *c;
+	json_t *cells;
+	char path[4096];
+	uint32_t i, released = 0;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		usage(0);
+	if (argc != 2)
+		usage(2);
+	snprintf(path, sizeof path, "%s/campaign.json", argv[1]);
+	v.c = c = campaign_load_or_die(path, 1);
+	verify_load(&v, argv[1]);
+	cells = json_object_get(v.rel, "cells");
+	if (json_array_size(cells) != v.req->ncells)
+		vfail(&v, "-", "the release does not list every requested cell");
+	for (i = 0; i < v.req->ncells && i < json_array_size(cells); i++) {
+		check_cell(&v, json_array_get(cells, i), i);
+		released += !strcmp(jstr(json_array_get(cells, i), "status"),
+		    "released");
+	}
+	check_csv(&v, argv[1]);
+	if (v.bad == 0)
+		printf("release verified: %llu signed batches, %llu records "
+		    "(%llu set aside), %u of %u cells released, %llu values "
+		    "checked against %u-of-%u proven partial decryptions\n",
+		    (unsigned long long)v.rb.batches,
+		    (unsigned long long)v.rb.records,
+		    (unsigned long long)v.rb.quarantined, released,
+		    v.req->ncells, (unsigned long long)v.values, c->t, c->n);
+	else
+		error("release NOT verified: %llu problem(s)",
+		    (unsigned long long)v.bad);
+	json_decref(v.rel);
+	rebuilt_release(&v.rb, v.req->ncells);
+	tv_request_free(v.req);
+	tv_campaign_free(c);
+	return v.bad ? 1 : 0;
+}

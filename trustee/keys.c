@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/util.h"
+#include "crypto/err.h"
+#include "crypto/keyfile.h"
+#include "trustee/trustee.h"
+
+uint8_t *
+trustee_key_load(const char *path, const char *passfile)
+{
+	uint8_t *sk = NULL;
+	char *pass;
+	size_t passlen, len;
+	int rc;
+
+	passphrase_get(passfile, 0, &pass, &passlen);
+	rc = tv_keyfile_read(path, "trustee", pass, passlen, &sk, &len);
+	sodium_free(pass);
+	if (rc != 0)
+		die("trustee key '%s': %s", path, tv_strerror(rc));
+	if (len != crypto_sign_SECRETKEYBYTES) {
+		sodium_free(sk);
+		die("trustee key '%s': not a trustee key", path);
+	}
+	return sk;
+}
+
+struct tv_campaign *
+campaign_load_or_die(const char *path, int complete)
+{
+	struct tv_campaign *c = NULL;
+	char err[512];
+
+	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
+		die("%s", err);
+	if (complete && !tv_campaign_complete(c)) {
+		tv_campaign_free(c);
+		die("%s: not every trustee has signed this campaign (see "
+		    "'trustee finalize')", path);
+	}
+	return c;
+}
+
+static uint32_t
+le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}
+
+uint8_t *
+share_load(const char *path, const char *passfile,
+    const struct tv_campaign *c, uint32_t *index)
+{
+	uint8_t *payload = NULL, *s;
+	char *pass;
+	size_t passlen, len;
+	int rc;
+
+	passphrase_get(passfile, 0, &pass, &passlen);
+	rc = tv_keyfile_read(path, "share", pass, passlen, &payload, &len);
+	sodium_free(pass);
+	if (rc != 0)
+		die("share file '%s': %s", path, tv_strerror(rc));
+	*index = le32(payload + 32);
+	if (len != SHARE_BYTES(c->k) || le32(payload + 36) != c->k ||
+	    sodium_memcmp(payload, c->id, 32) != 0 || *index < 1 ||
+	    *index > c->n) {
+		sodium_free(payload);
+		die("share file '%s' belongs to another campaign", path);
+	}
+	if ((s = sodium_malloc((size_t)c->k * 32)) == NULL)
+		die("out of secure memory");
+	memcpy(s, payload + 40, (size_t)c->k * 32);
+	sodium_free(payload);
+	return s;
+}
