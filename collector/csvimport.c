@@ -97,25 +97,30 @@ header_check(struct csv_import *im)
 		}
 }
 
+/* End of a row: check the visit unless one of its fields was already
+ * reported, with the row's own line number. */
 static void
 on_row(int c, void *ctx)
 {
 	struct csv_import *im = ctx;
-	unsigned bad = im->bad;
 	char err[256];
 
 	(void)c;
 	if (im->fatal[0] != 0)
 		return;
-	if (im->line++ == 1) {
+	if (im->line == 1) {
+		im->line++;
+		im->row_bad = im->bad;
 		header_check(im);
 		return;
 	}
-	if (bad == im->bad && visit_check(im->plan, im->v, err,
+	if (im->bad == im->row_bad && visit_check(im->plan, im->v, err,
 	    sizeof err) != 0)
 		import_error(im, err);
 	if (im->t != NULL && im->rc == 0 && im->bad == 0)
 		im->rc = capture_txn(im->t, im->d, im->v, NULL);
+	im->line++;
+	im->row_bad = im->bad;
 	im->rows++;
 	im->col = 0;
 	sodium_memzero(im->v, sizeof *im->v);
@@ -154,7 +159,7 @@ csv_import_parse(struct csv_import *im, const char *text, size_t len)
 	csv_set_realloc_func(&cp, wiping_realloc);
 	csv_set_free_func(&cp, wiping_free);
 	cols_free(im);
-	im->col = im->rows = im->bad = 0;
+	im->col = im->rows = im->bad = im->row_bad = 0;
 	im->line = 1;
 	im->rc = 0;
 	im->fatal[0] = 0;

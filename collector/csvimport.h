@@ -31,6 +31,7 @@ struct csv_import {
 	char *cols[CSV_MAX_COLS];	/* header names */
 	size_t ncols, col;
 	unsigned line, bad, rows;
+	unsigned row_bad;		/* bad when the current row began */
 	int rc;				/* first capture error */
 	char fatal[256];		/* a header error: nothing else counts */
 	struct visit *v;

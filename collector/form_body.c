@@ -33,7 +33,7 @@ form_body_free(struct form_body *b)
 static int
 arena_put(struct form_body *b, const char *s, size_t n)
 {
-	if (n > sizeof b->arena - b->used - 1) {
+	if (b->used >= sizeof b->arena || n >= sizeof b->arena - b->used) {
 		b->bad = 1;
 		return -1;
 	}
@@ -57,6 +57,8 @@ form_body_add(struct form_body *b, const char *key, const char *data,
 			b->bad = 1;
 			return -1;
 		}
+		if (b->n > 0)
+			b->used++;	/* keep the last value's NUL */
 		b->e[b->n].key = (uint32_t)b->used;
 		if (arena_put(b, key, strlen(key)) != 0)
 			return -1;

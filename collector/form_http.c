@@ -50,6 +50,7 @@ static const char *const route_name[] = { "(other)", "/", "/visit",
 
 struct req {
 	enum route route;
+	const char *method;		/* GET, HEAD, POST or "other" */
 	int post, replied, too_big, malformed;
 	unsigned status;
 	size_t got;
@@ -234,7 +235,14 @@ host_ok(const struct form_server *s, const char *host)
 	return !strcmp(name, "localhost") || inet_pton(AF_INET, name, &a) == 1;
 }
 
-/* A state-changing request must come from one of our own pages. */
+/*
+ * A state-changing request must come from one of our own pages.  Browsers
+ * that send Sec-Fetch-Site say so directly.  Otherwise the Origin, if it
+ * names a site, must be ours; under Referrer-Policy: no-referrer browsers
+ * send "Origin: null" even for our own forms, and a client that sends
+ * neither is not a browser: the SameSite=Strict cookie and the CSRF token
+ * decide, as they do for every request anyway.
+ */
 static int
 same_origin(struct MHD_Connection *c)
 {
@@ -242,11 +250,10 @@ same_origin(struct MHD_Connection *c)
 	const char *host = header(c, MHD_HTTP_HEADER_HOST);
 	const char *site = header(c, "Sec-Fetch-Site");
 
-	if (site != NULL && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0)
-		return 0;
-	if (origin == NULL)
-		return 1;	/* not a browser: cookie and token decide */
+	if (site != NULL)
+		return !strcmp(site, "same-origin") || !strcmp(site, "none");
+	if (origin == NULL || !strcmp(origin, "null"))
+		return 1;
 	return host != NULL && !strncmp(origin, "http://", 7) &&
 	    !strcmp(origin + 7, host);
 }
@@ -528,6 +535,8 @@ request(void *cls, struct MHD_Connection *c, const char *url,
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		r->route = route_of(url);
 		r->post = !strcmp(method, "POST");
+		r->method = r->post ? "POST" : !strcmp(method, "GET") ? "GET" :
+		    !strcmp(method, "HEAD") ? "HEAD" : "other";
 		if (!host_ok(s, header(c, MHD_HTTP_HEADER_HOST)))
 			return message(c, r, MHD_HTTP_BAD_REQUEST, LANG_FR,
 			    MSG_BAD_REQUEST);
@@ -536,12 +545,16 @@ request(void *cls, struct MHD_Connection *c, const char *url,
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return message(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    LANG_FR, MSG_METHOD);
-		return get(s, c, r, url);
+		/* Answered at the next call: libmicrohttpd 0.9.75 closes
+		 * the connection when a response is queued at the first. */
+		return MHD_YES;
 	}
 	if (r->replied) {
 		*upload_size = 0;	/* refused: the body is dropped */
 		return MHD_YES;
 	}
+	if (!r->post)
+		return get(s, c, r, url);
 	if (*upload_size > 0)
 		return post_chunk(r, upload, upload_size);
 	return post_finish(s, c, r);
@@ -576,7 +589,7 @@ completed(void *cls, struct MHD_Connection *c, void **ctx,
 	if (s->log_requests && r->replied) {
 		ms = (double)(r->t1.tv_sec - r->t0.tv_sec) * 1e3 +
 		    (double)(r->t1.tv_nsec - r->t0.tv_nsec) / 1e6;
-		note("%s %s %u %.3f ms", r->post ? "POST" : "GET",
+		note("%s %s %u %.3f ms", r->method,
 		    route_name[r->route], r->status, ms);
 	}
 	if (r->pp != NULL)
@@ -612,13 +625,12 @@ form_http_start(struct form_server *s, const char *addr, uint16_t port)
 	pthread_mutex_lock(&s->lock);
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
 	    port, NULL, NULL, request_locked, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, httpd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)16,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, httpd_log, NULL,
 	    MHD_OPTION_END);
 	if (d != NULL) {
 		info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -309,22 +309,30 @@ err_text(enum form_lang lang, uint8_t e, int group)
 	}
 }
 
+/* The words of error e; the period error names the campaign's dates. */
+static void
+err_write(struct html *h, const struct tv_plan *p, enum form_lang lang,
+    uint8_t e, int group)
+{
+	char from[11], to[11];
+
+	if (e != FE_PERIOD) {
+		html_esc(h, err_text(lang, e, group));
+		return;
+	}
+	tx_day(lang, from, p->start_day);
+	tx_day(lang, to, p->end_day);
+	html_subst(h, tx(lang, TX_E_PERIOD), from, to);
+}
+
 static void
 err_para(struct html *h, const struct tv_plan *p, enum form_lang lang,
     const char *id, uint8_t e, int group)
 {
-	char from[11], to[11];
-
 	if (e == FE_NONE)
 		return;
 	html_fmt(h, "<p class=\"err\" id=\"e-%s\">", id);
-	if (e == FE_PERIOD) {
-		tx_day(lang, from, p->start_day);
-		tx_day(lang, to, p->end_day);
-		html_subst(h, tx(lang, TX_E_PERIOD), from, to);
-	} else {
-		html_esc(h, err_text(lang, e, group));
-	}
+	err_write(h, p, lang, e, group);
 	html_raw(h, "</p>");
 }
 
@@ -337,15 +345,15 @@ invalid_attrs(struct html *h, const char *id, uint8_t e)
 		    id);
 }
 
-/* The first input of each element, for autofocus and the summary. */
+/* A line of the summary: a link to the element's first input. */
 static void
-summary_item(struct html *h, const char *anchor, const char *label,
-    const char *msg)
+summary_item(struct html *h, const struct tv_plan *p, enum form_lang lang,
+    const char *anchor, const char *label, uint8_t e, int group)
 {
 	html_fmt(h, "<li><a href=\"#%s\">", anchor);
 	html_esc(h, label);
-	html_raw(h, " : ");
-	html_esc(h, msg);
+	html_raw(h, lang == LANG_FR ? " : " : ": ");
+	err_write(h, p, lang, e, group);
 	html_raw(h, "</a></li>\n");
 }
 
@@ -371,26 +379,25 @@ error_summary(struct html *h, const struct tv_plan *p,
 	    NULL);
 	html_raw(h, "</p>\n<ul>\n");
 	if (e->site)
-		summary_item(h, "f-site", tx(lang, TX_SITE),
-		    err_text(lang, e->site, 0));
+		summary_item(h, p, lang, "f-site", tx(lang, TX_SITE), e->site,
+		    0);
 	if (e->date)
-		summary_item(h, "f-date", tx(lang, TX_DATE), e->date ==
-		    FE_PERIOD ? tx(lang, TX_E_DATE) : err_text(lang, e->date,
-		    0));
+		summary_item(h, p, lang, "f-date", tx(lang, TX_DATE), e->date,
+		    0);
 	for (i = 0; i < p->nidentity; i++) {
 		if (!e->identity[i])
 			continue;
 		snprintf(anchor, sizeof anchor, "f-%s", p->identity[i].id);
-		summary_item(h, anchor, tx_label(lang, &p->identity[i].label),
-		    err_text(lang, e->identity[i], 0));
+		summary_item(h, p, lang, anchor,
+		    tx_label(lang, &p->identity[i].label), e->identity[i], 0);
 	}
 	for (i = 0; i < p->nfields; i++) {
 		if (!e->field[i])
 			continue;
 		snprintf(anchor, sizeof anchor, "c-%s-%s", p->fields[i].id,
 		    first_choice(&p->fields[i])->id);
-		summary_item(h, anchor, tx_label(lang, &p->fields[i].label),
-		    err_text(lang, e->field[i], 1));
+		summary_item(h, p, lang, anchor,
+		    tx_label(lang, &p->fields[i].label), e->field[i], 1);
 	}
 	html_raw(h, "</ul></div>\n");
 }

@@ -85,7 +85,6 @@ static const char *const text[TX_COUNT][2] = {
 	[TX_ST_TOTAL] = { "Visites enregistrées sur cet appareil",
 		"Visits recorded on this device" },
 	[TX_ST_CAMPAIGN] = { "Campagne", "Campaign" },
-	[TX_ST_DEVICE] = { "Appareil", "Device" },
 	[TX_BACK] = { "Retour au formulaire", "Back to the form" },
 	[TX_M_SIGNED_OUT] = { "Connexion nécessaire", "Please sign in" },
 	[TX_M_SIGNED_OUT_TEXT] = {

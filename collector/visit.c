@@ -10,6 +10,7 @@
 
 #include "collector/collector.h"
 #include "common/util.h"
+#include "crypto/err.h"
 #include "proto/calendar.h"
 
 struct visit *
@@ -45,6 +46,30 @@ visit_set_field(const struct tv_plan *p, struct visit *v, int f,
 	return 0;
 }
 
+/* Refuse here what the pseudonym would refuse at capture (not UTF-8, or
+ * too long once normalised), so that the error names the field and, in an
+ * import, the line -- instead of failing the whole capture later. */
+static int
+visit_set_identity(struct visit *v, int i, const char *name,
+    const char *value, char *err, size_t errlen)
+{
+	char norm[TV_IDENTITY_MAX + 1];
+	size_t len = strlen(value);
+	int rc;
+
+	if (len > TV_IDENTITY_MAX)
+		return snprintf(err, errlen, "%s: too long", name), -1;
+	rc = tv_identity_normalise(norm, sizeof norm, value, len);
+	sodium_memzero(norm, sizeof norm);
+	if (rc == TV_ERR_FORMAT)
+		return snprintf(err, errlen, "%s: not valid UTF-8 text", name),
+		    -1;
+	if (rc != 0)
+		return snprintf(err, errlen, "%s: too long", name), -1;
+	strcpy(v->identity[i], value);
+	return 0;
+}
+
 int
 visit_set(const struct tv_plan *p, struct visit *v, const char *name,
     const char *value, char *err, size_t errlen)
@@ -66,12 +91,8 @@ visit_set(const struct tv_plan *p, struct visit *v, const char *name,
 		v->has_day = 1;
 		return 0;
 	}
-	if ((i = tv_plan_identity_index(p, name)) >= 0) {
-		if (strlen(value) > TV_IDENTITY_MAX)
-			return snprintf(err, errlen, "%s: too long", name), -1;
-		strcpy(v->identity[i], value);
-		return 0;
-	}
+	if ((i = tv_plan_identity_index(p, name)) >= 0)
+		return visit_set_identity(v, i, name, value, err, errlen);
 	if ((i = tv_plan_field_index(p, name)) >= 0)
 		return visit_set_field(p, v, i, value, err, errlen);
 	return snprintf(err, errlen, "%s: no such field in the plan", name), -1;

@@ -52,7 +52,7 @@ $(B)/fuzz/mkseeds: $(B)/tests/fuzz/mkseeds.o $(B)/tests/fuzz/fuzz.o $(LIB)
 
 PBC_DIR   = $(FZ)/protobuf-c
 PBC_SRC   = $(PBC_DIR)/protobuf-c/protobuf-c.c
-FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize=function
+FUZZ_SAN  = -fsanitize=address,undefined
 FUZZ_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 	      -fno-omit-frame-pointer -I$(PBC_DIR) -I. -I$(B) \
 	      $(FUZZ_DATA_DEF) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP

@@ -26,29 +26,7 @@ release "$T/srv" "$T/k" "$T/rel" 2022-01-10 1 3
 "$BIN/trustee" verify "$T/rel"
 
 # Compare with the ground truth, cell by cell.
-awk -F, '
-	FNR == NR { if (FNR > 1) { v[$1","$2","$3","$4] = $5; n[$1","$2","$3] = $6 }; next }
-	FNR == 1 { next }
-	{
-		cell = $1","$2","$3; recs = (cell in n) ? n[cell] : 0
-		if ($9 == "released") {
-			checked++
-			if (v[cell","$7] + 0 != $8 + 0) { bad++; print "value differs: " $0 " truth " v[cell","$7] }
-			if ($6 + 0 != recs) { bad++; print "records differ: " $0 " truth " recs }
-			if (recs < 11) { bad++; print "released under the cohort: " $0 }
-		} else if ($9 == "suppressed" && $10 == "differencing") {
-			diff++
-			if (recs < 11) { bad++; print "differencing on a small cell: " $0 }
-		} else if ($9 == "suppressed") {
-			supp++
-			if (recs >= 11) { bad++; print "suppressed a cell of " recs ": " $0 }
-		} else { bad++; print "unexpected status: " $0 }
-	}
-	END {
-		printf "%d released values equal ground truth, %d suppressed (min cohort), %d (differencing)\n", checked, supp, diff
-		if (checked == 0) { print "nothing released"; bad++ }
-		exit bad > 0
-	}' "$T/field/truth.csv" "$T/rel/release.csv" || fail "release differs from ground truth"
+truth_compare "$T/field/truth.csv" "$T/rel/release.csv" || fail "release differs from ground truth"
 
 # The totals line of the generator and of the release agree.
 want=$(grep -c . "$T/field/visits-A.csv" "$T/field/visits-B.csv" | awk -F: '{ n += $2 - 1 } END { print n }')

@@ -110,3 +110,32 @@ value() {
 		'$1 == s && $2 == p && $3 == l && $7 == i {
 			print ($9 == "released" ? $8 : $9) }' "$1"
 }
+
+# truth_compare TRUTH RELEASE: every released value equals the scenario's
+# ground truth, every cell of 11+ records is released or suppressed for
+# differencing, every smaller one suppressed.
+truth_compare() {
+	awk -F, '
+	FNR == NR { if (FNR > 1) { v[$1","$2","$3","$4] = $5; n[$1","$2","$3] = $6 }; next }
+	FNR == 1 { next }
+	{
+		cell = $1","$2","$3; recs = (cell in n) ? n[cell] : 0
+		if ($9 == "released") {
+			checked++
+			if (v[cell","$7] + 0 != $8 + 0) { bad++; print "value differs: " $0 " truth " v[cell","$7] }
+			if ($6 + 0 != recs) { bad++; print "records differ: " $0 " truth " recs }
+			if (recs < 11) { bad++; print "released under the cohort: " $0 }
+		} else if ($9 == "suppressed" && $10 == "differencing") {
+			diff++
+			if (recs < 11) { bad++; print "differencing on a small cell: " $0 }
+		} else if ($9 == "suppressed") {
+			supp++
+			if (recs >= 11) { bad++; print "suppressed a cell of " recs ": " $0 }
+		} else { bad++; print "unexpected status: " $0 }
+	}
+	END {
+		printf "%d released values equal ground truth, %d suppressed (min cohort), %d (differencing)\n", checked, supp, diff
+		if (checked == 0) { print "nothing released"; bad++ }
+		exit bad > 0
+	}' "$1" "$2"
+}

@@ -5,6 +5,7 @@
  * envelopes whose signature the target checks itself (fuzz_sig_valid), so
  * a verify that accepts too much (or too little) aborts.
  */
+#include "crypto/err.h"
 #include "tests/fuzz/fuzz.h"
 
 int

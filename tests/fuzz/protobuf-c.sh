@@ -9,6 +9,7 @@
 # Usage: sh tests/fuzz/protobuf-c.sh DEST
 set -eu
 dest=${1:?usage: protobuf-c.sh DEST}
+case $dest in /*) ;; *) dest=$PWD/$dest ;; esac
 [ -f "$dest/protobuf-c/protobuf-c.c" ] && exit 0
 . /etc/os-release
 suite=${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}

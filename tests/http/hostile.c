@@ -206,7 +206,7 @@ big(const struct opts *o)
 		close(fd);
 	}
 	printf("big: %u requests declaring %lu bytes, %u answered 413 before "
-	    "any body byte was sent, latency mean %.1f ms max %.1f ms\n",
+	    "any body byte was sent, latency mean %.2f ms max %.2f ms\n",
 	    o->count, o->length, ok, ok ? 1e3 * sum / ok : 0.0, 1e3 * worst);
 	return ok == o->count ? 0 : 1;
 }

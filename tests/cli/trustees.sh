@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: MIT
+# Threshold trustees and verifiable releases (issue 5):
+# - 2-of-3 and 3-of-5: every quorum decrypts to the ground truth; one
+#   trustee alone (or t-1) releases nothing;
+# - a partial decryption with a wrong share is refused, and named;
+# - records with bad proofs (mauled, replayed under another device,
+#   encrypting 2, group adding up to 2) are quarantined, never summed, and
+#   the trustees' recount agrees;
+# - a trustee refuses a request made of a subset of a cell it released;
+# - 'trustee verify' accepts the genuine record and rejects a changed
+#   value, a dropped record, an added record, swapped partial decryptions.
+. tests/cli/lib.sh
+
+seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "seed $seed (rerun with SEED=$seed)"
+mkdir "$T/field"
+"$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
+
+setup() {	# CAMPAIGNDIR T N SERVER
+	campaign "$1" "$PLAN" "$2" "$3"
+	for v in A B; do
+		device "$1/van-$v" "$1/campaign.json"
+		"$BIN/collector" import --dir "$1/van-$v" --passphrase-file "$1/van-$v.pass" \
+			"$T/field/visits-$v.csv" >/dev/null
+		"$BIN/collector" export --dir "$1/van-$v" --passphrase-file "$1/van-$v.pass" \
+			--out "$1/usb" >/dev/null
+	done
+	server "$4" "$1/campaign.json" "$1/van-A" "$1/van-B"
+	"$BIN/aggregator" ingest --dir "$4" "$1"/usb/*.tvb >/dev/null
+	"$BIN/aggregator" release-request --dir "$4" --out "$1/req.tvr" --as-of 2022-01-10 >/dev/null
+	i=1
+	while [ "$i" -le "$3" ]; do
+		partial "$1" "$1/req.tvr" "$i" "$1/p$i.json" 2>/dev/null
+		i=$((i + 1))
+	done
+}
+publish() {	# CAMPAIGNDIR SERVER OUT TRUSTEE...
+	pd=$1 ps=$2 po=$3
+	shift 3
+	args=""
+	for i in "$@"; do args="$args --partial $pd/p$i.json"; done
+	# shellcheck disable=SC2086
+	"$BIN/aggregator" publish --dir "$ps" --request "$pd/req.tvr" $args \
+		--out "$po" --table "$TABLE" 2>/dev/null
+}
+
+# 2-of-3: every pair; one alone releases nothing.
+setup "$T/k3" 2 3 "$T/srv3"
+for q in "1 2" "1 3" "2 3"; do
+	# shellcheck disable=SC2086
+	publish "$T/k3" "$T/srv3" "$T/rel3-$(echo $q | tr ' ' -)" $q
+	truth_compare "$T/field/truth.csv" "$T/rel3-$(echo $q | tr ' ' -)/release.csv" >/dev/null ||
+		fail "2-of-3 quorum {$q} differs from ground truth"
+done
+cmp -s "$T/rel3-1-2/release.csv" "$T/rel3-2-3/release.csv" || fail "quorums disagree"
+for one in 1 2 3; do
+	publish "$T/k3" "$T/srv3" "$T/rel3-only$one" "$one"
+	grep -q ',released,' "$T/rel3-only$one/release.csv" && fail "trustee $one alone released"
+	grep -q 'withheld,no_quorum' "$T/rel3-only$one/release.csv" || fail "no_quorum not said"
+done
+echo "2-of-3: quorums {1,2} {1,3} {2,3} equal ground truth; no single trustee releases"
+
+# 3-of-5: all ten quorums; two trustees release nothing.
+setup "$T/k5" 3 5 "$T/srv5"
+n=0
+for q in "1 2 3" "1 2 4" "1 2 5" "1 3 4" "1 3 5" "1 4 5" "2 3 4" "2 3 5" "2 4 5" "3 4 5"; do
+	out="$T/rel5-$(echo $q | tr ' ' -)"
+	# shellcheck disable=SC2086
+	publish "$T/k5" "$T/srv5" "$out" $q
+	cmp -s "$out/release.csv" "$T/rel3-1-2/release.csv" || fail "3-of-5 quorum {$q} differs"
+	n=$((n + 1))
+done
+publish "$T/k5" "$T/srv5" "$T/rel5-two" 2 4
+grep -q ',released,' "$T/rel5-two/release.csv" && fail "two of 3-of-5 released"
+echo "3-of-5: $n quorums equal ground truth; two trustees release nothing"
+
+# A wrong share: trustee 1's D for the first released cell is replaced.
+awk 'BEGIN { n = 0 } /"d": "/ && n < 2 { d[n++] = $0 } { print }' "$T/k3/p1.json" >/dev/null
+d1=$(grep -m1 '"d": "' "$T/k3/p2.json")
+d0=$(grep -m1 '"d": "' "$T/k3/p1.json")
+sed "0,\\|$d0|s||$d1|" "$T/k3/p1.json" >"$T/k3/p1bad.json"
+cmp -s "$T/k3/p1.json" "$T/k3/p1bad.json" && fail "tampering did nothing"
+must_fail 1 "$BIN/aggregator" publish --dir "$T/srv3" --request "$T/k3/req.tvr" \
+	--partial "$T/k3/p1bad.json" --partial "$T/k3/p2.json" --partial "$T/k3/p3.json" \
+	--out "$T/rel-wrong" --table "$TABLE" 2>"$T/err"
+grep -q 'trustee 1, cell .*does not verify' "$T/err" || fail "the wrong share was not named"
+cmp -s "$T/rel-wrong/release.csv" "$T/rel3-1-2/release.csv" || fail "trustees 2 and 3 did not stand in"
+echo "a wrong partial decryption is refused and named; the others stand in"
+
+# Forged records: quarantined with their reason, never summed.
+mkdir "$T/forge"
+"$TOOLS/forge_batch" "$T/k3/campaign.json" "$T/forge"
+"$BIN/aggregator" enroll --dir "$T/srv3" --name forger "$T/forge/device.pub" >/dev/null
+"$BIN/aggregator" ingest --dir "$T/srv3" "$T/forge/forged.tvb" | grep -q '4 quarantined' ||
+	fail "forged records not quarantined"
+must_fail 1 "$BIN/aggregator" quarantine --dir "$T/srv3" >"$T/q"
+cat "$T/q"
+[ "$(grep -c "indicator 'visits': the 0/1 proof does not verify" "$T/q")" = 3 ] ||
+	fail "mauled / replayed / encrypting-2 records not refused by their proofs"
+grep -q "group 'gender': the proof that it adds up to 1 does not verify" "$T/q" ||
+	fail "group adding up to 2 not refused"
+"$BIN/aggregator" release-request --dir "$T/srv3" --out "$T/k3/req2.tvr" --as-of 2022-01-10 >/dev/null
+partial "$T/k3" "$T/k3/req2.tvr" 1 "$T/k3/q1.json" 2>"$T/err" || fail "the recount refused a request with quarantined records"
+grep -q '4 set aside' "$T/err" || fail "the trustee did not set the forged records aside"
+
+# A subset of a released cell: the aggregator drops van B's batch.
+server "$T/srv3b" "$T/k3/campaign.json" "$T/k3/van-A" "$T/k3/van-B"
+"$BIN/aggregator" ingest --dir "$T/srv3b" "$T"/k3/usb/$(cd "$T/k3/usb" && ls | head -1) >/dev/null
+"$BIN/aggregator" release-request --dir "$T/srv3b" --out "$T/k3/sub.tvr" --as-of 2022-01-10 >/dev/null
+partial "$T/k3" "$T/k3/sub.tvr" 2 "$T/k3/sub2.json" 2>/dev/null
+grep -A2 '"cell": "0/6/0"' "$T/k3/sub2.json" | grep -q '"released_before"' ||
+	fail "the campaign total was released again from a subset"
+echo "a subset of a released cell is refused (released_before)"
+
+# Verify the record, then tamper with copies of it.
+rel=$T/rel3-1-3   # published above
+
+"$BIN/trustee" verify "$rel"
+tamper() {	# NAME: copy the release into $T/tv-NAME
+	rm -rf "$T/tv-$1"
+	cp -a "$rel" "$T/tv-$1"
+	echo "$T/tv-$1"
+}
+t=$(tamper value)
+v=$(grep -m1 '"value": ' "$t/release.json")
+sed -i "0,\\|$v|s||$(echo "$v" | sed 's/\([0-9][0-9]*\)/\1 + 1/' | awk '{ sub(/[0-9]+ \+ 1/, $2 + 1) } 1')|" "$t/release.json"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+t=$(tamper csv)
+awk -F, 'BEGIN { OFS = "," } $9 == "released" && !done { $8 = $8 + 1; done = 1 } { print }' \
+	"$rel/release.csv" >"$t/release.csv"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+t=$(tamper dropped)
+cp "$T/k3/sub.tvr" "$t/request.tvr"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+t=$(tamper added)
+cp "$T/k3/req2.tvr" "$t/request.tvr"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+t=$(tamper swapped)
+awk '/"trustee": 1,/ { t1 = NR } /"trustee": 3,/ && !s3 { s3 = NR } { l[NR] = $0 }
+	END { for (i = 1; i <= NR; i++) {
+		if (i == t1 + 1) print l[s3 + 1]; else if (i == s3 + 1) print l[t1 + 1]; else print l[i] } }' \
+	"$rel/release.json" >"$t/release.json"
+cmp -s "$rel/release.json" "$t/release.json" && fail "the swap did nothing"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+echo "verify: genuine accepted; changed value (json, csv), dropped record, added record, swapped partials rejected"
