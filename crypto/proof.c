@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * proof.c - 0/1, sum and DLEQ proofs over ristretto255 with strong
- * Fiat-Shamir (crypto-notes §4; byte layout in docs/formats-proofs.md).
+ * Fiat-Shamir (crypto-notes §4; byte layout in docs/formats.md, Part IV).
  *
  * Every verifier rejects non-canonical scalars and points before hashing:
  * z and z + L give the same z*G, and a bit-255 encoding is a second name

@@ -45,11 +45,11 @@ worker() {
 		: >"$d.try"
 		set +e
 		if [ $op -lt 7 ]; then
-			visit "$d" $((r % 4 + 1)) record
+			visit "$d" $((r % 5 + 1)) record
 		elif [ $op -lt 8 ]; then
-			visit "$d" $((r % 5 + 1)) import
+			visit "$d" $((r % 6 + 1)) import
 		else
-			PLC_DIR=$d/store PLC_CRASH_AT=$((r % 9 + 1)) PLC_SEED=$r \
+			PLC_DIR=$d/store PLC_CRASH_AT=$((r % 10 + 1)) PLC_SEED=$r \
 				LD_PRELOAD=$SHIM "$BIN/collector" export --dir "$d" \
 				--passphrase-file "$d.pass" --out "$d.usb" \
 				>"$d.out" 2>"$d.err"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Independent check of tests/kat/proof.exp (docs/formats-proofs.md).
+"""Independent check of tests/kat/proof.exp (docs/formats.md, Part IV).
 
 Pure Python: ristretto255 from RFC 9496 §4, BLAKE2b from hashlib, scalar
 arithmetic with Python integers.  Shares no code with crypto/: it re-derives

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * t_kat_proof.c - known-answer vectors for the proofs, the dealing and the
- * threshold decryption (docs/formats-proofs.md §7).
+ * threshold decryption (docs/formats.md, Part IV §7).
  *
  * Every secret and every nonce is fixed: scalar(name) =
  * reduce(BLAKE2b-512(name)), bytes32(name) = BLAKE2b-256(name), names in
