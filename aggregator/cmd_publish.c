@@ -58,6 +58,8 @@ usage(int code)
 	exit(code);
 }
 
+static int partial_releases(const struct partial *p);
+
 static void
 partial_load(struct publish *pb, const char *path)
 {
@@ -81,9 +83,13 @@ partial_load(struct publish *pb, const char *path)
 		die("'%s' is not a partial decryption of this request", path);
 	if (strcmp(id, want) != 0)
 		die("'%s' is for another campaign", path);
-	if (j < 1 || (uint32_t)j > pb->c->n)
+	/* A trustee that refused every cell never opened its share and so
+	 * does not know its index (0): it contributes refusals only. */
+	if (j == 0 && partial_releases(p))
+		die("'%s': decryptions without a trustee index", path);
+	if (j < 0 || (uint32_t)j > pb->c->n)
 		die("'%s': no trustee %d in this campaign", path, j);
-	for (uint32_t q = 0; q < pb->np; q++)
+	for (uint32_t q = 0; q < pb->np && j != 0; q++)
 		if (pb->p[q].j == (uint32_t)j)
 			die("'%s': a second partial from trustee %d", path, j);
 	p->j = (uint32_t)j;
@@ -105,6 +111,18 @@ unhex(json_t *s, uint8_t *out, size_t n)
 	const char *h = json_string_value(s);
 
 	return hex_decode(out, n, h != NULL ? h : "");
+}
+
+static int
+partial_releases(const struct partial *p)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(p->cells, i, o)
+		if (strcmp(jstr(o, "status"), "released") == 0)
+			return 1;
+	return 0;
 }
 
 /* Check trustee p's partial for cell i; on success copy D_ij and proofs
