@@ -19,6 +19,11 @@ static const struct command commands[] = {
 	{ "quarantine", cmd_quarantine,
 	  "list records set aside because their proofs do not verify" },
 	{ "serve", cmd_serve, "accept batches over HTTP (POST /v1/batches)" },
+	{ "audit", cmd_audit, "show, verify or export the audit log" },
+	{ "register", cmd_register,
+	  "write the GDPR record of processing (Art. 30) from the plan" },
+	{ "purge", cmd_purge,
+	  "delete batches past retention once finally released" },
 };
 
 int

@@ -13,6 +13,8 @@
  *   cells      be32 site | be32 (day + 2^31) -> be64 count | ct sum
  *   quarantine record id (16) -> device (32) | be64 seq | reason (text):
  *              records whose proofs do not verify, never summed
+ *   audit      be64 seq -> one JSON entry of the hash-chained audit log;
+ *              be64 0 -> be64 last seq | BLAKE2b-256(last entry)
  */
 #ifndef TV_AGGREGATOR_H
 #define TV_AGGREGATOR_H
@@ -31,6 +33,8 @@ enum agg_db {
 	ADB_RVALS,
 	ADB_CELLS,
 	ADB_QUARANTINE,
+	ADB_AUDIT,	/* audit log: be64 seq -> entry; be64 0 -> head
+			 * (aggregator/audit.h) */
 	ADB_COUNT
 };
 
@@ -93,5 +97,8 @@ int cmd_status(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+int cmd_register(int argc, char **argv);
 
 #endif

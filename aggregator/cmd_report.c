@@ -1,192 +1,253 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * aggregator report: a release as readable tables for a terminal.
- * Suppressed values print as "supp." -- never as 0.
+ * aggregator report: a release for evaluators -- readable tables for a
+ * terminal (default), a self-contained HTML page with SVG charts, or a
+ * DHIS2 dataValueSets file.  What is not released shows as "supp." or
+ * "withh." -- never as 0.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "aggregator/aggregator.h"
+#include "aggregator/report.h"
 #include "common/util.h"
 
-#define REPORT_MAX_BYTES (64u << 20)
-#define MAX_COLS 16
+#define MAP_MAX_BYTES (4u << 20)
 
-struct report {
-	json_t *root, *cells;
-	const char *lang;
-	const char *cols[MAX_COLS];
-	size_t ncols;
+struct report_opts {
+	const char *html, *dhis2, *map;
+	char *list;
+	unsigned seen;
 };
 
 static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: aggregator report [--lang fr|en] [--indicators a,b,...] "
-	    "RELEASE.json\n\n"
-	    "Prints the campaign totals, then tables by site, by month and by\n"
-	    "site and month.  Suppressed values show as 'supp.'.\n");
+	    "usage: aggregator report [--lang fr|en] [--indicators a,b,...]\n"
+	    "           [--html OUT.html] [--dhis2 OUT.json --dhis2-map "
+	    "MAP.json] RELEASE.json\n\n"
+	    "Without --html or --dhis2, prints the campaign totals, then "
+	    "tables by\nsite, by month and by site and month.  --html writes "
+	    "one self-contained\npage with charts; --dhis2 a DHIS2 "
+	    "dataValueSets import of the released\nvalues, with the UIDs of "
+	    "MAP.json (docs/evaluator-guide.md).  What is\nnot released shows "
+	    "as 'supp.' (suppressed) or 'withh.' (withheld), never 0.\n"
+	    "--indicators chooses the columns and charts (default: the first "
+	    "5).\n");
 	exit(code);
 }
 
-static const char *
-label_of(const struct report *r, const char *kind, const char *id)
-{
-	json_t *arr = json_object_get(json_object_get(r->root, "labels"),
-	    kind), *e;
-	size_t i;
-
-	json_array_foreach(arr, i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "id")), id))
-			return json_string_value(json_object_get(
-			    json_object_get(e, "label"), r->lang));
-	return id;
-}
-
 static void
-value_str(char *out, size_t n, json_t *cell, const char *ind)
+value_str(const struct report *r, char *out, size_t n,
+    const struct rpt_cell *c, size_t ind)
 {
-	json_t *v = json_object_get(json_object_get(cell, "values"), ind);
+	struct rpt_value v;
 
-	if (v == NULL || json_object_get(v, "value") == NULL)
-		snprintf(out, n, "supp.");
+	report_value(r, c, ind, &v);
+	if (v.released)
+		snprintf(out, n, "%lld", v.value);
 	else
-		snprintf(out, n, "%lld", (long long)json_integer_value(
-		    json_object_get(v, "value")));
+		snprintf(out, n, "%s", !strcmp(v.status, "withheld") ?
+		    "withh." : "supp.");
 }
 
 static void
 print_totals(const struct report *r)
 {
-	json_t *c, *inds = json_object_get(json_object_get(r->root, "labels"),
-	    "indicators"), *e;
-	size_t i, j;
+	const struct rpt_cell *c;
+	long a = report_axis(r, "campaign");
+	size_t i;
 	char v[32];
 
-	json_array_foreach(r->cells, i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "site")), "all")
-		    || strcmp(json_string_value(json_object_get(c, "period")),
-		    "campaign"))
-			continue;
-		printf("\n%s (%s .. %s)\n", !strcmp(r->lang, "fr") ?
-		    "Totaux de la campagne, tous sites" :
-		    "Campaign totals, all sites",
-		    json_string_value(json_object_get(c, "first_day")),
-		    json_string_value(json_object_get(c, "last_day")));
-		json_array_foreach(inds, j, e) {
-			const char *id = json_string_value(json_object_get(e,
-			    "id"));
-
-			value_str(v, sizeof v, c, id);
-			printf("  %-58s %8s\n", label_of(r, "indicators", id),
-			    v);
-		}
+	if (a < 0 || (c = report_cell(r, (size_t)a, -1, 0)) == NULL)
+		return;
+	printf("\n%s (%s .. %s)\n", L(r, "Campaign totals, all sites",
+	    "Totaux de la campagne, tous sites"), c->first, c->last);
+	for (i = 0; i < r->ninds; i++) {
+		value_str(r, v, sizeof v, c, i);
+		printf("  %-58s %8s\n", report_ind_label(r, i), v);
 	}
 }
 
 static void
-print_table(const struct report *r, const char *title, const char *period,
+print_row(const struct report *r, const struct rpt_cell *c, int all_sites)
+{
+	char v[32], row[96];
+	size_t j;
+
+	snprintf(row, sizeof row, "%s %s", all_sites ? "" :
+	    report_site_label(r, c->site_ix), c->label);
+	if (c->records >= 0)
+		snprintf(v, sizeof v, "%lld", c->records);
+	else
+		value_str(r, v, sizeof v, c, r->cols[0]);
+	printf("%-40.40s %7s", row, v);
+	for (j = 0; j < r->ncols; j++) {
+		value_str(r, v, sizeof v, c, r->cols[j]);
+		printf(" %12s", v);
+	}
+	printf("\n");
+}
+
+static void
+print_table(const struct report *r, const char *title, const char *kind,
     int all_sites)
 {
-	json_t *c;
-	size_t i, j;
-	char v[32], row[96];
-	const char *site;
+	const struct rpt_cell *c;
+	long a = report_axis(r, kind), s;
+	size_t j;
 
-	printf("\n%s\n%-40s %7s", title, "", "records");
+	if (a < 0)
+		return;
+	printf("\n%s\n%-40s %7s", title, "", L(r, "records", "enreg."));
 	for (j = 0; j < r->ncols; j++)
 		printf(" %*s[%zu]", 9 - (j + 1 > 9), "", j + 1);
 	printf("\n");
-	json_array_foreach(r->cells, i, c) {
-		site = json_string_value(json_object_get(c, "site"));
-		if (strcmp(json_string_value(json_object_get(c, "period")),
-		    period) || (!strcmp(site, "all")) != all_sites)
-			continue;
-		snprintf(row, sizeof row, "%s %s", all_sites ? "" :
-		    label_of(r, "sites", site), json_string_value(
-		    json_object_get(c, "period_label")));
-		if (json_object_get(c, "records") != NULL)
-			snprintf(v, sizeof v, "%lld", (long long)
-			    json_integer_value(json_object_get(c, "records")));
-		else
-			snprintf(v, sizeof v, "supp.");
-		printf("%-40.40s %7s", row, v);
-		for (j = 0; j < r->ncols; j++) {
-			value_str(v, sizeof v, c, r->cols[j]);
-			printf(" %12s", v);
-		}
-		printf("\n");
-	}
+	for (s = all_sites ? -1 : 0; s < (all_sites ? 0 : (long)r->nsites);
+	    s++)
+		for (j = 0; j < r->axes[a].n; j++)
+			if ((c = report_cell(r, (size_t)a, s, j)) != NULL)
+				print_row(r, c, all_sites);
 }
 
 static void
-columns_set(struct report *r, char *list)
+report_text(const struct report *r)
 {
-	json_t *inds = json_object_get(json_object_get(r->root, "labels"),
-	    "indicators"), *e;
-	char *tok, *save = NULL;
 	size_t i;
 
-	if (list == NULL) {
-		json_array_foreach(inds, i, e)
-			if (r->ncols < 5)
-				r->cols[r->ncols++] = json_string_value(
-				    json_object_get(e, "id"));
-		return;
+	printf("%s -- %s %s\n", r->campaign, L(r, "as of", "au"), r->as_of);
+	print_totals(r);
+	printf("\n%s\n", L(r, "Columns of the tables below:",
+	    "Colonnes des tableaux ci-dessous :"));
+	for (i = 0; i < r->ncols; i++)
+		printf("  [%zu] %s\n", i + 1, report_ind_label(r, r->cols[i]));
+	print_table(r, L(r, "By site, whole campaign",
+	    "Par site, toute la campagne"), "campaign", 0);
+	print_table(r, L(r, "By month, all sites", "Par mois, tous sites"),
+	    "month", 1);
+	print_table(r, L(r, "By site and month", "Par site et par mois"),
+	    "month", 0);
+}
+
+/* Render into memory, then write the file atomically. */
+static int
+write_out(const struct report *r, const char *path, json_t *map)
+{
+	struct dhis2_counts n = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (f == NULL)
+		die("out of memory");
+	rc = map != NULL ? report_dhis2(r, map, f, &n) : report_html(r, f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	if (rc == 0 && file_write_atomic(path, buf, len, 0) != 0)
+		rc = error("cannot write '%s'", path);
+	free(buf);
+	if (rc == 0 && map != NULL)
+		note("%s: %zu values for DHIS2; left out: %zu not released, "
+		    "%zu unmapped, %zu without a DHIS2 period, %zu on a period "
+		    "already sent; %zu negative noisy values sent as 0", path,
+		    n.exported, n.not_released, n.unmapped, n.no_period,
+		    n.duplicate, n.clamped);
+	else if (rc == 0)
+		note("%s: HTML report written", path);
+	return rc;
+}
+
+static json_t *
+map_load(const char *path)
+{
+	json_error_t jerr;
+	json_t *m;
+	uint8_t *buf;
+	size_t len;
+
+	if (file_read(path, MAP_MAX_BYTES, &buf, &len) != 0)
+		die("cannot read '%s'", path);
+	m = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (m == NULL)
+		die("'%s': line %d: %s", path, jerr.line, jerr.text);
+	return m;
+}
+
+static void
+opt_once(struct report_opts *o, int ch)
+{
+	unsigned bit = 1u << (ch - 'a');
+
+	if (o->seen & bit) {
+		error("an option is given twice");
+		usage(2);
 	}
-	for (tok = strtok_r(list, ",", &save); tok && r->ncols < MAX_COLS;
-	    tok = strtok_r(NULL, ",", &save))
-		r->cols[r->ncols++] = tok;
+	o->seen |= bit;
+}
+
+static void
+opts_parse(struct report_opts *o, struct report *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lang", required_argument, NULL, 'l' },
+		{ "indicators", required_argument, NULL, 'i' },
+		{ "html", required_argument, NULL, 'w' },
+		{ "dhis2", required_argument, NULL, 'd' },
+		{ "dhis2-map", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch != 'h' && ch != '?')
+			opt_once(o, ch);
+		switch (ch) {
+		case 'l':
+			if (strcmp(optarg, "fr") && strcmp(optarg, "en"))
+				usage(2);
+			r->lang = *optarg == 'f' ? "fr" : "en";
+			break;
+		case 'i': o->list = optarg; break;
+		case 'w': o->html = optarg; break;
+		case 'd': o->dhis2 = optarg; break;
+		case 'm': o->map = optarg; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (optind + 1 != argc || (o->dhis2 == NULL) != (o->map == NULL))
+		usage(2);
 }
 
 int
 cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lang", required_argument, NULL, 'l' },
-		{ "indicators", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct report_opts o = { 0 };
 	struct report r = { .lang = "en" };
-	json_error_t jerr;
-	char *list = NULL;
-	uint8_t *buf;
-	size_t len, i;
-	int ch;
+	json_t *map = NULL;
+	int rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'l': r.lang = strcmp(optarg, "fr") ? "en" : "fr"; break;
-		case 'i': list = optarg; break;
-		case 'h': usage(0);
-		default: usage(2);
-		}
+	opts_parse(&o, &r, argc, argv);
+	if (o.map != NULL)
+		map = map_load(o.map);
+	if (report_load(&r, argv[optind]) != 0) {
+		json_decref(map);
+		return 2;
 	}
-	if (optind + 1 != argc)
-		usage(2);
-	if (file_read(argv[optind], REPORT_MAX_BYTES, &buf, &len) != 0)
-		die("cannot read '%s'", argv[optind]);
-	r.root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(buf);
-	if (r.root == NULL || !json_is_array(r.cells = json_object_get(r.root,
-	    "cells")))
-		die("'%s' is not a tallyvan release", argv[optind]);
-	columns_set(&r, list);
-	printf("%s -- as of %s\n", json_string_value(json_object_get(r.root,
-	    "campaign")), json_string_value(json_object_get(r.root, "as_of")));
-	print_totals(&r);
-	printf("\nColumns of the tables below:\n");
-	for (i = 0; i < r.ncols; i++)
-		printf("  [%zu] %s\n", i + 1, label_of(&r, "indicators",
-		    r.cols[i]));
-	print_table(&r, "By site, whole campaign", "campaign", 0);
-	print_table(&r, "By month, all sites", "month", 1);
-	print_table(&r, "By site and month", "month", 0);
-	json_decref(r.root);
-	return 0;
+	if (report_columns(&r, o.list) != 0)
+		rc = 2;
+	else if (o.html == NULL && o.dhis2 == NULL)
+		report_text(&r);
+	if (rc == 0 && o.html != NULL && write_out(&r, o.html, NULL) != 0)
+		rc = 2;
+	if (rc == 0 && o.dhis2 != NULL && write_out(&r, o.dhis2, map) != 0)
+		rc = 2;
+	json_decref(map);
+	report_release(&r);
+	return rc;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * aggregator release-request: the closed cells of the release hierarchy
- * (each site and all sites x ISO week, month, whole campaign), with the
+ * (each site and all sites x ISO week, month and quarter -- a week counts
+ * in the month holding its Thursday -- and whole campaign), with the
  * aggregator's counts and encrypted sums, followed by every stored signed
  * batch so that the key holders can check and rebuild all of it.
  */
@@ -21,7 +22,7 @@
 #include "proto/release.h"
 
 static const enum tv_period kinds[] = {
-	TV_PERIOD_WEEK, TV_PERIOD_MONTH, TV_PERIOD_CAMPAIGN,
+	TV_PERIOD_WEEK, TV_PERIOD_MONTH, TV_PERIOD_QUARTER, TV_PERIOD_CAMPAIGN,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -55,8 +56,8 @@ periods_list(const struct tv_plan *p, enum tv_period kind, int32_t as_of,
 	uint32_t n = 0;
 
 	while (day <= p->end_day) {
-		pid = tv_period_id(kind, day);
-		tv_period_bounds(kind, pid, p->start_day, p->end_day, &first,
+		pid = tv_hier_period_id(kind, day);
+		tv_hier_bounds(kind, pid, p->start_day, p->end_day, &first,
 		    &last);
 		if (tv_cell_closed(p, last, as_of)) {
 			if (out != NULL)
@@ -114,7 +115,7 @@ base_cell_cb(void *ctx, const void *key, size_t klen, const void *val,
 		for (s = 0; s < 2; s++) {
 			want.site = s ? site + 1 : 0;
 			want.period = kinds[i];
-			want.period_id = tv_period_id(kinds[i], day);
+			want.period_id = tv_hier_period_id(kinds[i], day);
 			c = bsearch(&want, rb->req->cells, rb->req->ncells,
 			    sizeof want, cell_cmp);
 			if (c == NULL)

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -224,8 +225,13 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 	memcpy(res->device, env->device_id, 32);
 	res->seq = env->seq;
 	if ((rc = tv_store_read(in->s->st, device_state_fn, in)) != 0) {
-		snprintf(res->why, sizeof res->why, "device %s",
-		    rc == TV_ERR_NOTFOUND ? "not enrolled" : "revoked");
+		/* A store failure is not a revocation: say which it is. */
+		if (rc == TV_ERR_NOTFOUND || rc == TV_ERR_REVOKED)
+			snprintf(res->why, sizeof res->why, "device %s",
+			    rc == TV_ERR_NOTFOUND ? "not enrolled" : "revoked");
+		else
+			snprintf(res->why, sizeof res->why, "cannot look up "
+			    "the device: %s", tv_strerror(rc));
 		return rc;
 	}
 	if ((rc = tv_envelope_verify(env)) != 0)
@@ -247,7 +253,12 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
 	uint8_t bkey[BATCH_KEY_BYTES];
 	int rc;
 
-	if ((rc = ingest_fn(t, in)) != 0 || in->res->duplicate)
+	if ((rc = ingest_fn(t, in)) != 0)
+		return rc;
+	/* The audit entry commits with the batch (or with the answer to a
+	 * duplicate), or neither does. */
+	rc = audit_ingest_txn(t, in->s, in->res, *(size_t *)a[2]);
+	if (rc != 0 || in->res->duplicate)
 		return rc;
 	memcpy(bkey, in->res->device, 32);
 	tv_be64_put(bkey + 32, in->res->seq);
@@ -273,6 +284,8 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 	if (res->rc != 0 && res->why[0] == 0)
 		snprintf(res->why, sizeof res->why, "%s",
 		    tv_strerror(res->rc));
+	if (res->rc != 0)
+		audit_ingest_refused(s, res, len);
 	for (i = 0; i < in.ncells; i++)
 		free(in.cells[i].ct);
 	free(in.cells);

@@ -14,6 +14,7 @@ static const char *const db_names[ADB_COUNT] = {
 	[ADB_RVALS] = "rvals",
 	[ADB_CELLS] = "cells",
 	[ADB_QUARANTINE] = "quarantine",
+	[ADB_AUDIT] = "audit",
 };
 
 void

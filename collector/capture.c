@@ -26,7 +26,7 @@ first_in_period(struct tv_txn *t, const struct device *d,
 {
 	const struct tv_plan *p = d->c->plan;
 	const struct tv_indicator *ind = &p->indicators[i];
-	int32_t pid = tv_period_id(ind->distinct, v->day), lo, hi;
+	int32_t pid = tv_hier_period_id(ind->distinct, v->day), lo, hi;
 	uint8_t tag[32], expiry[4];
 	const void *val;
 	size_t vlen;
@@ -42,7 +42,7 @@ first_in_period(struct tv_txn *t, const struct device *d,
 	if (rc != TV_ERR_NOTFOUND)
 		return rc;
 	/* Kept until the period ends plus the retention time. */
-	tv_period_bounds(ind->distinct, pid, p->start_day, p->end_day, &lo,
+	tv_hier_bounds(ind->distinct, pid, p->start_day, p->end_day, &lo,
 	    &hi);
 	tv_be32_put(expiry, (uint32_t)(hi + (int32_t)p->policy.retention_days));
 	*first = 1;

@@ -23,10 +23,12 @@ usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 	    "usage: collector export --dir DIR --out OUTDIR [--all]\n"
-	    "         [--passphrase-file FILE]\n\n"
+	    "         [--max-records N] [--passphrase-file FILE]\n\n"
 	    "Seals pending records into signed, compressed batches and writes\n"
 	    "every batch not yet written to OUTDIR/<device>-<seq>.tvb.  --all\n"
-	    "writes again every batch the device still holds.\n");
+	    "writes again every batch the device still holds (but those the\n"
+	    "aggregator acknowledged).  --max-records caps the records per new\n"
+	    "batch.\n");
 	exit(code);
 }
 
@@ -81,12 +83,14 @@ cmd_export(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "max-records", required_argument, NULL, 'm' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *out = NULL, *passfile = NULL;
 	uint64_t batches, records;
+	uint32_t max = 0;
 	struct device d;
 	int ch, rc, all = 0;
 
@@ -95,6 +99,8 @@ cmd_export(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'o': out = optarg; break;
 		case 'a': all = 1; break;
+		case 'm': max = (uint32_t)opt_ulong("--max-records", optarg,
+		    100000); break;
 		case 'P': passfile = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -103,7 +109,7 @@ cmd_export(int argc, char **argv)
 	if (dir == NULL || out == NULL || optind != argc)
 		usage(2);
 	device_open(&d, dir, passfile, DEVICE_UNLOCK);
-	if ((rc = outbox_seal(&d, 0, &batches, &records)) != 0)
+	if ((rc = outbox_seal(&d, max, &batches, &records)) != 0)
 		die("cannot seal pending records: %s %s", tv_strerror(rc),
 		    tv_store_errmsg(d.st));
 	printf("sealed %llu record(s) into %llu new batch(es)\n",

@@ -12,6 +12,10 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "show what is captured and pending" },
 	{ "ship", cmd_ship, "upload sealed batches to the aggregator over HTTP" },
 	{ "serve", cmd_serve, "serve the counsellors' browser form" },
+	{ "purge", cmd_purge,
+	  "delete expired index tags and delivered batches past retention" },
+	{ "erase", cmd_erase,
+	  "erase a person's pseudonym-index entries (erasure request)" },
 };
 
 int

@@ -125,5 +125,7 @@ int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_ship(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+int cmd_erase(int argc, char **argv);
 
 #endif

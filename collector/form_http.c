@@ -36,8 +36,9 @@
 #include "common/util.h"
 #include "crypto/err.h"
 
-#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; " \
+	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'"
 #define URLENCODED "application/x-www-form-urlencoded"
 #define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Strict"
 #define PRE_ATTRS "; Path=/signin; HttpOnly; SameSite=Strict"
@@ -549,15 +550,17 @@ request(void *cls, struct MHD_Connection *c, const char *url,
 		 * the connection when a response is queued at the first. */
 		return MHD_YES;
 	}
-	if (r->replied) {
-		*upload_size = 0;	/* refused: the body is dropped */
-		return MHD_YES;
+	if (*upload_size > 0 && (r->replied || !r->post)) {
+		/* Refused, or a GET with a body: the body is dropped. */
+		r->got += *upload_size;
+		*upload_size = 0;
+		return r->got > 4 * FORM_BODY_MAX ? MHD_NO : MHD_YES;
 	}
-	if (!r->post)
-		return get(s, c, r, url);
+	if (r->replied)
+		return MHD_YES;
 	if (*upload_size > 0)
 		return post_chunk(r, upload, upload_size);
-	return post_finish(s, c, r);
+	return r->post ? post_finish(s, c, r) : get(s, c, r, url);
 }
 
 static enum MHD_Result

@@ -151,7 +151,8 @@ page_head(struct html *h, enum form_lang lang, const char *title)
 	html_raw(h, " · tallyvan</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/static/form.css\">\n"
 	    "<link rel=\"icon\" href=\"/static/icon.svg\" "
-	    "type=\"image/svg+xml\">\n</head>\n<body>\n");
+	    "type=\"image/svg+xml\">\n"
+	    "<script src=\"/static/form.js\"></script>\n</head>\n<body>\n");
 }
 
 static void
@@ -277,9 +278,10 @@ page_status(struct html *h, const struct tv_plan *p, enum form_lang lang,
 	stat_row(h, tx(lang, TX_ST_TODAY), a);
 	snprintf(a, sizeof a, "%llu", (unsigned long long)st->outbox);
 	snprintf(b, sizeof b, "%llu", (unsigned long long)st->unacked);
-	html_fmt(h, "<div><dt>%s</dt><dd>", tx(lang, TX_ST_PENDING));
+	html_fmt(h, "<div><dt>%s</dt><dd>%s</dd><p class=\"hint\">",
+	    tx(lang, TX_ST_PENDING), a);
 	html_subst(h, tx(lang, TX_ST_PENDING_HELP), a, b);
-	html_raw(h, "</dd></div>\n");
+	html_raw(h, "</p></div>\n");
 	if (st->has_last_ship)
 		last_ship(a, sizeof a, lang, st->last_ship);
 	stat_row(h, tx(lang, TX_ST_LAST), st->has_last_ship ? a :

@@ -20,3 +20,9 @@ $(FAULT_TOOL): $(B)/tests/fault/tvfault.o $(B)/collector/device.o \
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The figures the battery's tests left in $(B)/figures (docs/testing.md).
+.PHONY: figures
+figures:
+	@echo "== figures ($(B)) =="
+	@cat $(B)/figures/*.txt 2>/dev/null || echo "(none: run make check)"

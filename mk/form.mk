@@ -5,7 +5,8 @@
 #
 #   make bench-form   p50/p95 server time per visit captured through the form
 
-FORM_ASSETS = $(sort $(wildcard collector/web/*.css collector/web/*.svg))
+FORM_ASSETS = $(sort $(wildcard collector/web/*.css collector/web/*.js \
+		collector/web/*.svg))
 FORM_GEN    = $(B)/gen/form_assets.c
 
 $(FORM_GEN): $(FORM_ASSETS) collector/web/embed.sh

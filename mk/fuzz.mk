@@ -23,7 +23,8 @@ FZ            = $(B)/libfuzzer
 FUZZ_DATA_DEF = -DFUZZ_DATA_DIR='"$(CURDIR)/tests/fuzz/data"'
 
 # Program code a target links besides the library.
-FUZZ_EXTRA_ingest = aggregator/ingest.c aggregator/server.c common/util.c
+FUZZ_EXTRA_ingest = aggregator/ingest.c aggregator/server.c aggregator/audit.c \
+		    common/util.c
 FUZZ_EXTRA_csv    = collector/csvimport.c collector/visit.c \
 		    collector/capture.c collector/device.c common/util.c
 

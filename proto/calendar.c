@@ -224,6 +224,43 @@ tv_period_bounds(enum tv_period kind, int32_t id, int32_t cstart,
 	*last = cend;
 }
 
+/* Monday = 0 ... Sunday = 6; day 0 (1970-01-01) was a Thursday. */
+static int32_t
+weekday(int32_t day)
+{
+	return (int32_t)((((int64_t)day + 3) % 7 + 7) % 7);
+}
+
+int32_t
+tv_hier_period_id(enum tv_period kind, int32_t day)
+{
+	int32_t thursday = day - weekday(day) + 3;
+
+	if (kind == TV_PERIOD_MONTH || kind == TV_PERIOD_QUARTER ||
+	    kind == TV_PERIOD_YEAR)
+		return tv_period_id(kind, thursday);
+	return tv_period_id(kind, day);
+}
+
+void
+tv_hier_bounds(enum tv_period kind, int32_t id, int32_t cstart, int32_t cend,
+    int32_t *first, int32_t *last)
+{
+	int32_t a, b;
+
+	tv_period_bounds(kind, id, cstart, cend, &a, &b);
+	if (kind != TV_PERIOD_MONTH && kind != TV_PERIOD_QUARTER &&
+	    kind != TV_PERIOD_YEAR) {
+		*first = a;
+		*last = b;
+		return;
+	}
+	/* From the Monday of the first week whose Thursday is in [a, b] to
+	 * the Sunday of the last one. */
+	*first = a + (3 - weekday(a) + 7) % 7 - 3;
+	*last = b - (weekday(b) - 3 + 7) % 7 + 3;
+}
+
 const char *
 tv_period_name(enum tv_period kind)
 {

@@ -42,6 +42,18 @@ int32_t tv_period_id(enum tv_period kind, int32_t day);
 /* First and last day of period (kind, id); CAMPAIGN takes [start, end]. */
 void tv_period_bounds(enum tv_period kind, int32_t id, int32_t cstart,
     int32_t cend, int32_t *first, int32_t *last);
+/*
+ * The release hierarchy: weeks are ISO weeks, and a week belongs to the
+ * month (quarter, year) that holds its Thursday -- the one holding 4 or
+ * more of its days.  So weeks add up exactly to months, months to
+ * quarters, quarters to years, which secondary suppression relies on.
+ * Distinct-person periods use the same rule.  A "month" cell therefore
+ * runs from the Monday of its first week to the Sunday of its last.
+ */
+int32_t tv_hier_period_id(enum tv_period kind, int32_t day);
+void tv_hier_bounds(enum tv_period kind, int32_t id, int32_t cstart,
+    int32_t cend, int32_t *first, int32_t *last);
+
 /* "week", "month", ... <-> enum; NULL / -1 when unknown. */
 const char *tv_period_name(enum tv_period kind);
 int tv_period_from_name(const char *name);

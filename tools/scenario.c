@@ -338,13 +338,22 @@ tcell_get(struct truth *t, unsigned site, enum tv_period kind, int32_t pid)
 	return &t->cells[t->ncells++];
 }
 
+/* The release hierarchy's rule, written out again here: a week belongs to
+ * the month (quarter) holding its Thursday; day 0 was a Thursday. */
+static int32_t
+thursday(int32_t day)
+{
+	return day - (day + 3) % 7 + 3;
+}
+
 /* The demo plan's indicators, written out by hand from their definition
  * (people are people here, not pseudonyms). */
 static void
 visit_bits(const struct visit_gen *v, const struct person *p,
     uint8_t *seen, unsigned *months, unsigned b[NIND])
 {
-	unsigned month = (unsigned)tv_period_id(TV_PERIOD_MONTH, v->day) % 32;
+	unsigned month = (unsigned)tv_period_id(TV_PERIOD_MONTH,
+	    thursday(v->day)) % 32;
 
 	memset(b, 0, NIND * sizeof *b);
 	b[0] = 1;
@@ -369,7 +378,7 @@ truth_compute(struct truth *t, const struct person *pp, unsigned n,
     const struct visit_gen *vv, unsigned nv)
 {
 	static const enum tv_period kinds[] = { TV_PERIOD_WEEK,
-	    TV_PERIOD_MONTH, TV_PERIOD_CAMPAIGN };
+	    TV_PERIOD_MONTH, TV_PERIOD_QUARTER, TV_PERIOD_CAMPAIGN };
 	uint8_t (*seen)[4] = xcalloc(n, 4);
 	unsigned *months = xcalloc(n, sizeof *months), b[NIND], i, k, s, j;
 	struct tcell *c;
@@ -381,11 +390,13 @@ truth_compute(struct truth *t, const struct person *pp, unsigned n,
 		    &months[v->person], b);
 		for (j = 0; j < NIND; j++)
 			t->totals[j] += b[j];
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < 4; k++)
 			for (s = 0; s < 2; s++) {
 				c = tcell_get(t, s ? v->site + 1 : 0, kinds[k],
 				    kinds[k] == TV_PERIOD_CAMPAIGN ? 0 :
-				    tv_period_id(kinds[k], v->day));
+				    kinds[k] == TV_PERIOD_WEEK ?
+				    tv_period_id(kinds[k], v->day) :
+				    tv_period_id(kinds[k], thursday(v->day)));
 				c->records++;
 				for (j = 0; j < NIND; j++)
 					c->values[j] += b[j];

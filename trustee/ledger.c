@@ -36,7 +36,7 @@ const char *
 verdict_reason(enum verdict v)
 {
 	static const char *const r[] = { "", "not_closed", "min_cohort",
-	    "released_before", "differencing" };
+	    "released_before", "differencing", "secondary" };
 
 	return r[v];
 }
@@ -163,11 +163,159 @@ order_cmp(const void *a, const void *b)
 	return x->period_id < y->period_id ? -1 : x->period_id > y->period_id;
 }
 
+/* ---- secondary suppression over the hierarchy ----------------------- */
+
+struct relation {
+	uint32_t parent;
+	uint32_t n;
+	uint32_t *kids;
+};
+
+static int
+find_cell(const struct tv_request *req, uint32_t site, enum tv_period k,
+    int32_t id, uint32_t *at)
+{
+	uint32_t i;
+
+	for (i = 0; i < req->ncells; i++)
+		if (req->cells[i].site == site && req->cells[i].period == k &&
+		    req->cells[i].period_id == id) {
+			*at = i;
+			return 1;
+		}
+	return 0;
+}
+
+/* The kind below k in the hierarchy, and the id of its parent. */
+static enum tv_period
+child_kind(enum tv_period k)
+{
+	return k == TV_PERIOD_MONTH ? TV_PERIOD_WEEK : k == TV_PERIOD_QUARTER ?
+	    TV_PERIOD_MONTH : k == TV_PERIOD_CAMPAIGN ? TV_PERIOD_QUARTER :
+	    TV_PERIOD_NONE;
+}
+
+static int32_t
+parent_id(const struct tv_cell *c, enum tv_period parent)
+{
+	if (parent == TV_PERIOD_CAMPAIGN)
+		return 0;
+	if (parent == TV_PERIOD_MONTH)	/* of a week: its Thursday's */
+		return tv_hier_period_id(TV_PERIOD_MONTH, c->period_id);
+	return c->period_id / 3;	/* quarter of a month id */
+}
+
+static uint32_t
+relations_build(const struct tv_request *req, uint32_t nsites,
+    struct relation **out)
+{
+	struct relation *r = xcalloc(2 * (size_t)req->ncells + 1, sizeof *r);
+	const struct tv_cell *c, *d;
+	uint32_t i, j, s, n = 0, at;
+	enum tv_period ck;
+
+	for (i = 0; i < req->ncells; i++) {
+		c = &req->cells[i];
+		if (c->site == 0) {	/* all sites = sum of the sites */
+			r[n].kids = xcalloc(nsites, sizeof *r[n].kids);
+			for (s = 1; s <= nsites; s++)
+				if (find_cell(req, s, c->period, c->period_id,
+				    &at))
+					r[n].kids[r[n].n++] = at;
+			r[n++].parent = i;
+		}
+		if ((ck = child_kind(c->period)) == TV_PERIOD_NONE)
+			continue;
+		r[n].kids = xcalloc(req->ncells, sizeof *r[n].kids);
+		for (j = 0; j < req->ncells; j++) {
+			d = &req->cells[j];
+			if (d->site == c->site && d->period == ck &&
+			    parent_id(d, c->period) == c->period_id)
+				r[n].kids[r[n].n++] = j;
+		}
+		r[n++].parent = i;
+	}
+	*out = r;
+	return n;
+}
+
+static int
+released_before(const struct ledger *l, const struct tv_request *req,
+    uint32_t i, size_t nbefore)
+{
+	char name[48];
+	size_t j;
+
+	tv_cell_name(name, &req->cells[i]);
+	for (j = 0; j < nbefore; j++)
+		if (!strcmp(l->sets[j].name, name))
+			return 1;
+	return 0;
+}
+
+/* One pass over a relation; 1 if a verdict changed. */
+static int
+relation_check(const struct relation *r, enum verdict *v,
+    const struct ledger *l, size_t nbefore, const struct tv_request *req,
+    const struct rebuilt *rb, uint32_t min_cohort)
+{
+	uint64_t hidden = 0, best = UINT64_MAX;
+	uint32_t i, k, pick = UINT32_MAX, open = 0;
+
+	for (i = 0; i < r->n; i++) {
+		k = r->kids[i];
+		if (v[k] == V_NOT_CLOSED)
+			open++;
+		if (v[k] != V_RELEASE) {
+			hidden += rb->cells[k].count;
+		} else if (!released_before(l, req, k, nbefore) &&
+		    rb->cells[k].count < best) {
+			best = rb->cells[k].count;
+			pick = k;
+		}
+	}
+	if (open > 0)
+		return 0;	/* parts still to come: decided later */
+	if (v[r->parent] == V_RELEASE && hidden > 0 && hidden < min_cohort) {
+		k = pick != UINT32_MAX ? pick : r->parent;
+		v[k] = V_SECONDARY;
+		return 1;
+	}
+	if (v[r->parent] != V_RELEASE && v[r->parent] != V_NOT_CLOSED &&
+	    v[r->parent] != V_RELEASED_BEFORE && hidden == 0 && r->n > 0 &&
+	    pick != UINT32_MAX) {
+		v[pick] = V_SECONDARY;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+secondary(enum verdict *v, const struct ledger *l, size_t nbefore,
+    const struct tv_request *req, const struct rebuilt *rb,
+    const struct tv_plan *p)
+{
+	struct relation *r;
+	uint32_t n = relations_build(req, p->nsites, &r), i;
+	int changed = 1;
+
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n; i++)
+			changed |= relation_check(&r[i], v, l, nbefore, req, rb,
+			    p->policy.min_cohort);
+	}
+	for (i = 0; i < n; i++)
+		free(r[i].kids);
+	free(r);
+}
+
 void
 policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
     const struct rebuilt *rb, const struct tv_plan *p, int32_t today)
 {
 	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
+	size_t nbefore = l->n;	/* sets released by earlier requests */
 	char name[48];
 
 	for (i = 0; i < req->ncells; i++)
@@ -188,6 +336,7 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 			set_push(l, name, rb->ids[c], rb->cells[c].count, NULL);
 	}
 	free(order);
+	secondary(v, l, nbefore, req, rb, p);
 }
 
 struct record_ctx {

@@ -14,7 +14,15 @@
  *     1 .. min_cohort-1 records                   -> suppressed, differencing
  *   - else                                        -> released
  * The differencing rule stops a small group's values from being obtained
- * by subtracting one released cell from another.
+ * by subtracting one released cell from another.  Then secondary
+ * suppression, over the additive relations of the hierarchy (all sites =
+ * sum of sites; month = sum of its weeks; quarter = sum of months;
+ * campaign = sum of quarters), until nothing changes:
+ *   - a released total whose unreleased parts hold 1 .. min_cohort-1
+ *     records: suppress its smallest part not released before (or, if
+ *     all were, the total)                       -> suppressed, secondary
+ *   - a total suppressed for privacy whose parts are all released: it
+ *     could be added up, so suppress its smallest part -> secondary
  */
 #ifndef TV_LEDGER_H
 #define TV_LEDGER_H
@@ -30,6 +38,7 @@ enum verdict {
 	V_MIN_COHORT,
 	V_RELEASED_BEFORE,
 	V_DIFFERENCING,
+	V_SECONDARY,
 };
 
 const char *verdict_status(enum verdict v);	/* released, ... */

@@ -17,6 +17,7 @@ i=0
 for f in "$@"; do
 	case "$f" in
 	*.css) type="text/css; charset=utf-8" ;;
+	*.js) type="text/javascript; charset=utf-8" ;;
 	*.svg) type="image/svg+xml" ;;
 	*.png) type="image/png" ;;
 	*) echo "embed.sh: no content type for '$f'" >&2; exit 1 ;;

@@ -142,7 +142,7 @@ async function fillWithKeyboard(page, v) {
 	for (let i = 0; i < plan.identity.length; i++) {
 		if (/date$/.test(plan.identity[i].id)) {
 			const [y, m, d] = who[i].split('-');
-			await kb.type(d + m + y);	// jj/mm/aaaa (--lang=fr-FR)
+			await kb.type(dateOrder === 'dmy' ? d + m + y : m + d + y);
 		} else {
 			await kb.type(who[i]);
 		}
@@ -168,6 +168,26 @@ async function fillWithKeyboard(page, v) {
 		}
 		await tabOut(page, null);
 	}
+	// What the keyboard did is what was meant.
+	for (const [i, f] of plan.identity.entries())
+		assert.equal(await page.inputValue('#f-' + f.id), who[i], `keyboard: ${f.id}`);
+	for (const [fid, ids] of Object.entries(want))
+		for (const id of ids)
+			assert.ok(await page.isChecked(`#c-${fid}-${id}`), `keyboard: ${fid} ${id}`);
+	assert.equal(await page.locator('input:checked').count(),
+	    Object.values(want).flat().length, 'keyboard: nothing else ticked');
+}
+
+// The order of a date input's parts follows the browser's language
+// (jj/mm/aaaa on a French tablet; Debian's Chromium has only en-US).
+let dateOrder = 'dmy';
+async function probeDateOrder(ctx) {
+	const p = await ctx.newPage();
+	await p.setContent('<input type="date" id="d">');
+	await p.focus('#d');
+	await p.keyboard.type('02011999');
+	dateOrder = await p.inputValue('#d') === '1999-01-02' ? 'dmy' : 'mdy';
+	await p.close();
 }
 
 // Tab until the focus leaves the element (a date input has a stop per
@@ -508,6 +528,7 @@ async function main() {
 	const page = ctx.pages()[0] ?? await ctx.newPage();
 	page.setDefaultTimeout(10000);
 	try {
+		await probeDateOrder(ctx);
 		await signIn(page);
 		await checkBlankForm(page);
 		const receipts = {};

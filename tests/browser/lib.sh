@@ -12,7 +12,7 @@ serve_start() {
 	"$BIN/collector" serve --dir "$dev_" --passphrase-file "$dev_.pass" \
 		--listen 127.0.0.1:0 "$@" >"$SERVE_OUT" 2>"$SERVE_ERR" </dev/null &
 	SERVE_PID=$!
-	trap "serve_kill" EXIT
+	trap 'serve_kill; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 	i_=0
 	until grep -q '^sign-in code: [0-9]*$' "$SERVE_OUT" 2>/dev/null; do
 		kill -0 "$SERVE_PID" 2>/dev/null ||

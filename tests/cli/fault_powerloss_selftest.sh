@@ -14,6 +14,7 @@
 . tests/cli/lib.sh
 
 SHIM=$TOP/$B/fault/plshim.so
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 TOOL=$TOP/$B/fault/tvfault
 CRASHES=${CRASHES:-200}
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}

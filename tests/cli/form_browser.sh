@@ -65,10 +65,10 @@ echo "$n visits typed in the browser; $checked released campaign values equal th
 # The guide's screenshots are this run's.
 mkdir -p "$B/form-shots"
 cp "$OUT"/shots/*.png "$B/form-shots/"
-for img in $(grep -o 'img/form-[a-z-]*\.png' docs/counsellor-guide.md | sort -u); do
+imgs=$(grep -o 'img/form-[a-z-]*\.png' docs/counsellor-guide.md | sort -u)
+[ -n "$imgs" ] || fail "docs/counsellor-guide.md shows no screenshot"
+for img in $imgs; do
 	[ -f "$OUT/shots/${img#img/}" ] || fail "docs/counsellor-guide.md shows $img, not made by this test"
+	[ "${UPDATE_SHOTS:-0}" != 1 ] || install -m 0644 "$OUT/shots/${img#img/}" "docs/$img"
 done
-if [ "${UPDATE_SHOTS:-0}" = 1 ]; then
-	mkdir -p docs/img
-	cp "$OUT"/shots/*.png docs/img/
-fi
+echo "$(echo "$imgs" | wc -w) screenshots of the guide made (in $B/form-shots; UPDATE_SHOTS=1 copies them to docs/img)"

@@ -32,7 +32,7 @@ printf 'Phénicia\nZwolinskaya\n1987-06-05\n' >"$T/typed"
 
 # Every response: strict CSP, nosniff, no referrer, nothing cached.
 expect 200 /signin -c "$J" -b "$J"
-[ "$(hdr content-security-policy)" = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" ] ||
+[ "$(hdr content-security-policy)" = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" ] ||
 	fail "CSP: $(hdr content-security-policy)"
 [ "$(hdr x-content-type-options)" = nosniff ] || fail "nosniff"
 [ "$(hdr referrer-policy)" = no-referrer ] || fail "Referrer-Policy"

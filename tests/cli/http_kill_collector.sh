@@ -17,11 +17,8 @@ campaign_dates
 device "$T/A" "$T/k/campaign.json"
 server "$T/srv" "$T/k/campaign.json" "$T/A"
 serve "$T/srv"
-ship() {
-	"$BIN/collector" ship --dir "$T/A" --passphrase-file "$T/A.pass" \
-		--url "$URL" --max-records 1 --retries 3 --backoff 20 "$@" \
-		>>"$T/ship.out" 2>>"$T/ship.err"
-}
+# Not a function: "kill -9 $!" must hit the collector itself.
+SHIP="$BIN/collector ship --dir $T/A --passphrase-file $T/A.pass --max-records 1 --retries 3 --backoff 20"
 status_ok() {	# PID: exit status 0, or killed; never a refusal
 	rc=0
 	wait "$1" || rc=$?
@@ -29,38 +26,59 @@ status_ok() {	# PID: exit status 0, or killed; never a refusal
 	[ $rc = 0 ]
 }
 
-t0=$(now_ms)
-killed_rec=0 killed_ship=0 acked=0 v=0
-: >"$T/acked"
-while [ $((killed_rec + killed_ship)) -lt "$KILLS" ] || [ $killed_rec -lt $((KILLS * 2 / 5)) ] ||
-    [ $killed_ship -lt $((KILLS * 2 / 5)) ]; do
-	[ $v -lt 200 ] || fail "only $killed_rec + $killed_ship kills hit in 200 rounds"
-	visit_prep $v
+# round V A B: record visit V and ship at once; kill -9 the recorder after
+# A ms and the shipper after B ms.
+round() {
+	visit_prep "$1"
 	# shellcheck disable=SC2086
 	"$BIN/collector" record --dir "$T/A" --passphrase-file "$T/A.pass" \
-		--site "$VSITE" --date "$VDATE" $VFIELDS <"$T/in.$v" >"$T/rec.$v" 2>&1 &
+		--site "$VSITE" --date "$VDATE" $VFIELDS <"$T/in.$1" >"$T/rec.$1" 2>&1 &
 	rpid=$!
-	ship &
+	$SHIP --url "$URL" >>"$T/ship.out" 2>>"$T/ship.err" &
 	spid=$!
 	PIDS="$PIDS $rpid $spid"
-	a=$(rand 350) b=$(rand 350)
-	if [ "$a" -lt "$b" ]; then
-		msleep "$a"; kill -9 $rpid 2>/dev/null || :
-		msleep $((b - a)); kill -9 $spid 2>/dev/null || :
+	if [ "$2" -lt "$3" ]; then
+		msleep "$2"; kill -9 $rpid 2>/dev/null || :
+		msleep $(($3 - $2)); kill -9 $spid 2>/dev/null || :
 	else
-		msleep "$b"; kill -9 $spid 2>/dev/null || :
-		msleep $((a - b)); kill -9 $rpid 2>/dev/null || :
+		msleep "$3"; kill -9 $spid 2>/dev/null || :
+		msleep $(($2 - $3)); kill -9 $rpid 2>/dev/null || :
 	fi
 	status_ok $rpid record || killed_rec=$((killed_rec + 1))
 	status_ok $spid ship || killed_ship=$((killed_ship + 1))
 	forget $rpid
 	forget $spid
-	grep -qx recorded "$T/rec.$v" && { cell_of $v >>"$T/acked"; acked=$((acked + 1)); }
-	cell_of $v >>"$T/tried"
+	acked_of "$1"
+}
+acked_of() {	# V
+	grep -qx recorded "$T/rec.$1" && { cell_of "$1" >>"$T/acked"; acked=$((acked + 1)); }
+	cell_of "$1" >>"$T/tried"
+}
+
+t0=$(now_ms)
+killed_rec=0 killed_ship=0 acked=0 v=0 lr=0 ls=0
+: >"$T/acked"
+# Calibration: how long each takes here (key unlock included), so that the
+# kills land anywhere from a third of the way to twice the time.
+while [ $v -lt 3 ]; do
+	s=$(now_ms)
+	record_visit "$T/A" $v >"$T/rec.$v" 2>&1
+	lr=$((lr + ($(now_ms) - s) / 3))
+	s=$(now_ms)
+	$SHIP --url "$URL" >>"$T/ship.out" 2>>"$T/ship.err"
+	ls=$((ls + ($(now_ms) - s) / 3))
+	acked_of $v
+	v=$((v + 1))
+done
+while [ $((killed_rec + killed_ship)) -lt "$KILLS" ] || [ $killed_rec -lt $((KILLS * 2 / 5)) ] ||
+    [ $killed_ship -lt $((KILLS * 2 / 5)) ]; do
+	[ $v -lt 200 ] || fail "only $killed_rec + $killed_ship kills hit in 200 rounds"
+	round $v $((lr / 3 + $(rand $((lr * 5 / 3 + 1))))) \
+		$((ls / 3 + $(rand $((ls * 5 / 3 + 1)))))
 	v=$((v + 1))
 done
 n=0
-until ship; do
+until $SHIP --url "$URL" >>"$T/ship.out" 2>>"$T/ship.err"; do
 	n=$((n + 1))
 	[ $n -lt 20 ] || fail "the collector did not drain"
 done
@@ -95,7 +113,7 @@ done <"$T/seqs"
 [ $((i - 1)) = "$nb" ] && [ "$(stat_of "$T/srv" batches)" = "$nb" ] ||
 	fail "$((i - 1)) batches at the aggregator, $nb acknowledged"
 grep -q CONFLICT "$T/ship.err" && fail "a sequence number was reused"
-echo "$v rounds in $t ms: killed record $killed_rec times and ship $killed_ship times;" \
+echo "$v rounds (record ~$lr ms, ship ~$ls ms unkilled) in $t ms: killed record $killed_rec times and ship $killed_ship times;" \
 	"$acked visits acknowledged to the user, all stored once, $extra more stored" \
 	"(committed just before a kill); $records records = $captured captured;" \
 	"batches 1..$nb each stored once, 0 conflicts"

@@ -24,6 +24,13 @@
  *       record total is next_record - 1; the (site, day) multiset of the
  *       stored records contains ACKED and is contained in ATTEMPTED (lines
  *       "SITE YYYY-MM-DD").  Prints the counts.
+ *   tvfault payload ENVELOPE OUT
+ *       the (compressed) payload of a batch file, to build bombs from.
+ *   tvfault fastkey DEVDIR PASSFILE
+ *       re-seal the device keystore with the smallest Argon2id parameters
+ *       (1 pass, 8 KiB) that the reader accepts, in the documented layout:
+ *       the collector honours the parameters stored in the file, so the
+ *       fault loops pay milliseconds, not 0.1 s, per unlock.  Test only.
  *   tvfault lmdb-write DIR N [nosync]
  *       the durability self-test's writer: LMDB directly (optionally with
  *       MDB_NOSYNC), N transactions each adding key i (after the last
@@ -33,10 +40,12 @@
  *       keys 1..n are contiguous with the right values, n >= ACKED.
  * Exit 0 when all is well, 1 when a check fails, 2 on usage.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 #include <sodium.h>
@@ -189,6 +198,71 @@ cmd_wrap(int argc, char **argv)
 	if (fclose(f) != 0)
 		die("cannot write %s", argv[5]);
 	sodium_free(sec);
+	return 0;
+}
+
+static int
+cmd_payload(int argc, char **argv)
+{
+	struct tv_envelope env;
+	uint8_t *buf;
+	size_t len;
+
+	if (argc != 3)
+		die("usage: payload ENVELOPE OUT");
+	if (file_read(argv[1], TV_ENVELOPE_MAX, &buf, &len) != 0 ||
+	    tv_envelope_parse(&env, buf, len) != 0)
+		die("%s: not an envelope", argv[1]);
+	if (file_write_atomic(argv[2], env.payload, env.payload_len, 0) != 0)
+		die("cannot write %s", argv[2]);
+	tv_envelope_release(&env);
+	free(buf);
+	return 0;
+}
+
+/* The layout of crypto/keyfile.h with ops = 1, mem = 8 KiB. */
+static int
+cmd_fastkey(int argc, char **argv)
+{
+	struct tv_campaign *c;
+	uint8_t pk[32], *sec, hdr[76], master[32], key[32], *file;
+	char path[4096], *pass;
+	size_t plen;
+	int fd, i;
+
+	if (argc != 3)
+		die("usage: fastkey DEVDIR PASSFILE");
+	sec = device_secrets(argv[1], argv[2], &c, pk);
+	passphrase_get(argv[2], 0, &pass, &plen);
+	memset(hdr, 0, sizeof hdr);
+	memcpy(hdr, "TVSEALED", 8);
+	memcpy(hdr + 8, "device", 6);
+	hdr[16] = 1;				/* argon2id13 */
+	hdr[20] = crypto_pwhash_OPSLIMIT_MIN;	/* u64 le */
+	for (i = 0; i < 8; i++)
+		hdr[28 + i] = (uint8_t)((uint64_t)crypto_pwhash_MEMLIMIT_MIN >>
+		    (8 * i));
+	randombytes_buf(hdr + 36, 16 + 24);	/* salt, nonce */
+	if (crypto_pwhash(master, 32, pass, plen, hdr + 36,
+	    crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0)
+		die("argon2id");
+	crypto_generichash(key, 32, hdr, sizeof hdr, master, 32);
+	file = xmalloc(sizeof hdr + 16 + SECRETS_BYTES);
+	memcpy(file, hdr, sizeof hdr);
+	crypto_secretbox_easy(file + sizeof hdr, sec, SECRETS_BYTES, hdr + 52,
+	    key);
+	snprintf(path, sizeof path, "%s/keystore", argv[1]);
+	unlink(path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
+	    write(fd, file, sizeof hdr + 16 + SECRETS_BYTES) !=
+	    (ssize_t)(sizeof hdr + 16 + SECRETS_BYTES) || close(fd) != 0)
+		die("cannot write %s", path);
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(key, sizeof key);
+	sodium_free(pass);
+	sodium_free(sec);
+	free(file);
 	return 0;
 }
 
@@ -790,6 +864,8 @@ main(int argc, char **argv)
 	static const struct command cmds[] = {
 		{ "mkbatches", cmd_mkbatches, "make signed batch files" },
 		{ "wrap", cmd_wrap, "sign a payload as a batch" },
+		{ "payload", cmd_payload, "extract a batch file's payload" },
+		{ "fastkey", cmd_fastkey, "re-seal a device keystore, fast KDF" },
 		{ "check-agg", cmd_check_agg, "verify an aggregator store" },
 		{ "check-col", cmd_check_col, "verify a collector store" },
 		{ "lmdb-write", cmd_lmdb_write, "self-test writer" },

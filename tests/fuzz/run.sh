@@ -14,7 +14,7 @@ secs=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
 top=$PWD
 export UBSAN_OPTIONS="suppressions=$top/tests/fuzz/ubsan.supp:halt_on_error=1:print_stacktrace=1:report_error_type=1"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=64"
 mkdir -p "$FZ/logs" "$FZ/artifacts"
 
 one() {	# target

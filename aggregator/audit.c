@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit log: appending (inside the caller's transaction or in one of
+ * its own), the hooks for ingest and releases, and the chain check shared
+ * by 'audit verify' on the store and on an exported file.  Layout and
+ * guarantees: audit.h.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "aggregator/audit.h"
+#include "common/util.h"
+#include "crypto/err.h"
+#include "proto/calendar.h"
+
+static char actor[AUDIT_ACTOR_MAX + 1];
+static char user[AUDIT_ACTOR_MAX + 1];
+
+static int
+name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+	json_t *j;
+
+	if (n == 0 || n > AUDIT_ACTOR_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	if ((j = json_string(s)) == NULL)	/* not UTF-8 */
+		return 0;
+	json_decref(j);
+	return 1;
+}
+
+void
+audit_actor_set(const char *name)
+{
+	if (!name_ok(name))
+		die("--actor: 1 to %d bytes of printable UTF-8 text",
+		    AUDIT_ACTOR_MAX);
+	snprintf(actor, sizeof actor, "%s", name);
+}
+
+/* The account whose rights are used, and (unless --actor) the person:
+ * the login name of the terminal (the person behind sudo), else the
+ * account. */
+static void
+names_init(void)
+{
+	struct passwd *pw;
+	char buf[256];
+
+	if (user[0] == 0) {
+		pw = getpwuid(geteuid());
+		if (pw != NULL && name_ok(pw->pw_name))
+			snprintf(user, sizeof user, "%s", pw->pw_name);
+		else
+			snprintf(user, sizeof user, "uid %ld", (long)geteuid());
+	}
+	if (actor[0] == 0) {
+		if (getlogin_r(buf, sizeof buf) == 0 && name_ok(buf))
+			snprintf(actor, sizeof actor, "%.64s", buf);
+		else
+			snprintf(actor, sizeof actor, "%s", user);
+	}
+}
+
+json_t *
+audit_text(const char *s, size_t n)
+{
+	char *c = xmalloc(n + 1);
+	json_t *j;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	c[n] = 0;
+	if ((j = json_stringn(c, n)) == NULL) {
+		for (i = 0; i < n; i++)
+			if ((unsigned char)c[i] > 0x7e)
+				c[i] = '?';
+		j = json_stringn(c, n);
+	}
+	free(c);
+	return j;
+}
+
+static json_t *
+hex_json(const uint8_t *b, size_t n)
+{
+	char hex[2 * 64 + 1];
+
+	hex_encode(hex, b, n);
+	return json_string(hex);
+}
+
+/* The entry's bytes (malloc'd, NUL-terminated). */
+static char *
+entry_dump(uint64_t seq, const char *event, json_t *details,
+    const uint8_t prev[32])
+{
+	char when[32], phex[65], *text;
+	struct tm tm;
+	time_t now = time(NULL);
+	json_t *e;
+
+	names_init();
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hex_encode(phex, prev, 32);
+	e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:s}", "seq",
+	    (json_int_t)seq, "time", when, "actor", actor, "user", user,
+	    "event", event, "details", details, "prev", phex);
+	if (e == NULL)
+		return NULL;
+	text = json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(e);
+	return text;
+}
+
+static int
+append(struct tv_txn *t, uint64_t seq, const char *event, json_t *details,
+    uint8_t prev[32])
+{
+	uint8_t key[8], head[40];
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((text = entry_dump(seq, event, details, prev)) == NULL)
+		return TV_ERR_NOMEM;
+	len = strlen(text);
+	tv_be64_put(key, seq);
+	rc = len > AUDIT_ENTRY_MAX ? TV_ERR_TOOBIG : tv_txn_put(t, ADB_AUDIT,
+	    key, sizeof key, text, len, TV_PUT_NOOVERWRITE);
+	if (rc == 0) {
+		crypto_generichash(prev, 32, (const uint8_t *)text, len, NULL,
+		    0);
+		tv_be64_put(head, seq);
+		memcpy(head + 8, prev, 32);
+		tv_be64_put(key, 0);
+		rc = tv_txn_put(t, ADB_AUDIT, key, sizeof key, head,
+		    sizeof head, 0);
+	}
+	free(text);
+	/* An entry already there: the head is behind the log (tampering or
+	 * corruption).  Never overwrite an entry: fail, and with it what
+	 * was to be logged, until 'audit verify' has been looked at. */
+	return rc == TV_ERR_EXISTS ? TV_ERR_STORE : rc;
+}
+
+int
+audit_txn(struct tv_txn *t, const struct server *s, const char *event,
+    json_t *details)
+{
+	uint8_t key[8] = { 0 }, prev[32] = { 0 };
+	const void *val;
+	size_t vlen;
+	uint64_t seq = 0;
+	json_t *empty = NULL, *start;
+	int rc;
+
+	rc = tv_txn_get(t, ADB_AUDIT, key, sizeof key, &val, &vlen);
+	if (rc == 0 && vlen == 40) {
+		seq = tv_be64_get(val);
+		memcpy(prev, (const uint8_t *)val + 8, 32);
+	} else if (rc == 0) {
+		return TV_ERR_STORE;	/* a head that is not one */
+	} else if (rc != TV_ERR_NOTFOUND) {
+		return rc;
+	}
+	if (seq == 0) {
+		/* Entry 1 binds the log to its campaign. */
+		start = json_pack("{s:s, s:o}", "campaign",
+		    s->c->plan->campaign, "campaign_id",
+		    hex_json(s->c->id, 32));
+		rc = start ? append(t, ++seq, "audit_start", start, prev) :
+		    TV_ERR_NOMEM;
+		json_decref(start);
+		if (rc != 0)
+			return rc;
+	}
+	if (details == NULL && (details = empty = json_object()) == NULL)
+		return TV_ERR_NOMEM;
+	rc = append(t, seq + 1, event, details, prev);
+	json_decref(empty);
+	return rc;
+}
+
+struct event_ctx {
+	const struct server *s;
+	const char *event;
+	json_t *details;
+};
+
+static int
+event_fn(struct tv_txn *t, void *ctx)
+{
+	struct event_ctx *e = ctx;
+
+	return audit_txn(t, e->s, e->event, e->details);
+}
+
+int
+audit_event(struct server *s, const char *event, json_t *details)
+{
+	struct event_ctx e = { s, event, details };
+	int rc;
+
+	if (details == NULL)
+		return TV_ERR_NOMEM;
+	rc = tv_store_write(s->st, event_fn, &e);
+	json_decref(details);
+	return rc;
+}
+
+/* ---- ingest ------------------------------------------------------------ */
+
+static json_t *
+batch_details(struct tv_txn *t, const struct ingest_result *res,
+    size_t bytes)
+{
+	json_t *d = json_object();
+	const void *val;
+	size_t vlen;
+
+	if (d == NULL)
+		return NULL;
+	json_object_set_new(d, "device", hex_json(res->device, 32));
+	if (t != NULL && tv_txn_get(t, ADB_DEVICES, res->device, 32, &val,
+	    &vlen) == 0 && vlen > 1)
+		json_object_set_new(d, "name", audit_text((const char *)val +
+		    1, vlen - 1));
+	json_object_set_new(d, "seq", json_integer((json_int_t)res->seq));
+	json_object_set_new(d, "hash", hex_json(res->hash, 32));
+	json_object_set_new(d, "bytes", json_integer((json_int_t)bytes));
+	return d;
+}
+
+int
+audit_ingest_txn(struct tv_txn *t, const struct server *s,
+    const struct ingest_result *res, size_t bytes)
+{
+	json_t *d = batch_details(t, res, bytes);
+	int rc;
+
+	if (d == NULL)
+		return TV_ERR_NOMEM;
+	json_object_set_new(d, "records", json_integer(res->nrecords));
+	if (!res->duplicate)
+		json_object_set_new(d, "quarantined",
+		    json_integer(res->quarantined));
+	rc = audit_txn(t, s, res->duplicate ? "ingest_duplicate" : "ingest",
+	    d);
+	json_decref(d);
+	return rc;
+}
+
+static const uint8_t no_device[32];
+
+void
+audit_ingest_refused(struct server *s, const struct ingest_result *res,
+    size_t bytes)
+{
+	json_t *d;
+	int rc;
+
+	/* An envelope that did not even parse names no device or batch. */
+	if (sodium_memcmp(res->device, no_device, 32) == 0) {
+		d = json_pack("{s:o, s:I}", "hash", hex_json(res->hash, 32),
+		    "bytes", (json_int_t)bytes);
+	} else {
+		d = batch_details(NULL, res, bytes);
+		if (d != NULL && res->nrecords > 0)
+			json_object_set_new(d, "records",
+			    json_integer(res->nrecords));
+	}
+	if (d != NULL) {
+		json_object_set_new(d, "error", json_string(tv_strerror(
+		    res->rc)));
+		json_object_set_new(d, "reason", json_string(res->why));
+	}
+	if ((rc = audit_event(s, "ingest_refused", d)) != 0)
+		warn("the refusal was not written to the audit log: %s",
+		    tv_strerror(rc));
+}
+
+/* ---- releases ---------------------------------------------------------- */
+
+int
+audit_file_hash(const char *path, uint8_t h[32], uint64_t *size)
+{
+	crypto_generichash_state st;
+	uint8_t buf[65536];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	if ((f = fopen(path, "rbe")) == NULL)
+		return TV_ERR_IO;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	*size = 0;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		crypto_generichash_update(&st, buf, n);
+		*size += n;
+	}
+	if (ferror(f))
+		rc = TV_ERR_IO;
+	fclose(f);
+	crypto_generichash_final(&st, h, 32);
+	return rc;
+}
+
+int
+audit_release_request(struct server *s, const char *path, int32_t as_of,
+    uint32_t ncells, uint64_t nbatches, uint32_t ndevices)
+{
+	uint8_t h[32];
+	uint64_t size;
+	char day[11];
+	json_t *d;
+	int rc;
+
+	if ((rc = audit_file_hash(path, h, &size)) != 0)
+		return error("cannot hash '%s' for the audit log: %s", path,
+		    tv_strerror(rc));
+	tv_day_format(day, as_of);
+	d = json_pack("{s:o, s:I, s:s, s:i, s:I, s:i}", "request",
+	    hex_json(h, 32), "bytes", (json_int_t)size, "as_of", day, "cells",
+	    (int)ncells, "batches", (json_int_t)nbatches, "devices",
+	    (int)ndevices);
+	if ((rc = audit_event(s, "release_request", d)) != 0)
+		return error("the release request was not written to the "
+		    "audit log: %s", tv_strerror(rc));
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file of dir, sorted by name; *n of them (malloc'd). */
+static char **
+dir_files(const char *dir, size_t *n)
+{
+	char **names = NULL, path[4096];
+	struct dirent *de;
+	struct stat sb;
+	size_t cap = 0;
+	DIR *dp;
+
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(dp)) != NULL) {
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((names = realloc(names, cap * sizeof *names)) ==
+			    NULL)
+				die("out of memory");
+		}
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (*n > 0)
+		qsort(names, *n, sizeof *names, name_cmp);
+	return names;
+}
+
+/* Release directory hash = BLAKE2b-256("tallyvan/release-dir/v1" NUL ||
+ * for each regular file, by name: u32le len(name) || name || BLAKE2b-256
+ * of its bytes); files maps each name to its own hash. */
+static int
+dir_hash(const char *dir, uint8_t h[32], json_t *files)
+{
+	static const char label[] = "tallyvan/release-dir/v1";
+	crypto_generichash_state st;
+	char **names, path[4096];
+	uint8_t fh[32], len[4];
+	uint64_t size;
+	size_t n, i, l;
+	int rc = 0;
+
+	if ((names = dir_files(dir, &n)) == NULL)
+		return TV_ERR_NOTFOUND;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const uint8_t *)label, sizeof label);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (rc == 0 && (rc = audit_file_hash(path, fh, &size)) == 0) {
+			l = strlen(names[i]);
+			len[0] = (uint8_t)l;
+			len[1] = (uint8_t)(l >> 8);
+			len[2] = (uint8_t)(l >> 16);
+			len[3] = (uint8_t)(l >> 24);
+			crypto_generichash_update(&st, len, 4);
+			crypto_generichash_update(&st, (uint8_t *)names[i], l);
+			crypto_generichash_update(&st, fh, 32);
+			json_object_set_new(files, names[i], hex_json(fh, 32));
+		}
+		free(names[i]);
+	}
+	free(names);
+	crypto_generichash_final(&st, h, 32);
+	return rc;
+}
+
+/* The set of trustee indices (bits 1..63) of an array of partials. */
+static uint64_t
+partial_trustees(json_t *partials)
+{
+	uint64_t used = 0;
+	json_int_t x;
+	json_t *p;
+	size_t j;
+
+	json_array_foreach(partials, j, p) {
+		x = json_integer_value(json_object_get(p, "trustee"));
+		if (x > 0 && x < 64)
+			used |= (uint64_t)1 << x;
+	}
+	return used;
+}
+
+/* Count cells by status and collect the trustees of the partials. */
+static void
+release_summary(json_t *root, json_t *d)
+{
+	uint64_t released = 0, suppressed = 0, withheld = 0, used = 0;
+	json_t *cells = json_object_get(root, "cells"), *c, *v, *tr;
+	const char *st, *k;
+	size_t i;
+
+	json_array_foreach(cells, i, c) {
+		st = json_string_value(json_object_get(c, "status"));
+		released += st && !strcmp(st, "released");
+		suppressed += st && !strcmp(st, "suppressed");
+		withheld += st && !strcmp(st, "withheld");
+		json_object_foreach(json_object_get(c, "values"), k, v)
+			used |= partial_trustees(json_object_get(v,
+			    "partials"));
+	}
+	json_object_set_new(d, "cells", json_integer((json_int_t)
+	    json_array_size(cells)));
+	json_object_set_new(d, "released", json_integer((json_int_t)released));
+	json_object_set_new(d, "suppressed", json_integer((json_int_t)
+	    suppressed));
+	json_object_set_new(d, "withheld", json_integer((json_int_t)withheld));
+	tr = json_array();
+	for (i = 1; i < 64; i++)
+		if (used & (uint64_t)1 << i)
+			json_array_append_new(tr, json_integer((json_int_t)i));
+	json_object_set_new(d, "trustees", tr);
+	if (json_is_string(json_object_get(root, "as_of")))
+		json_object_set(d, "as_of", json_object_get(root, "as_of"));
+}
+
+int
+audit_publish(struct server *s, const char *dir)
+{
+	json_t *d = json_object(), *files = json_object(), *root, *req;
+	char path[4096];
+	json_error_t jerr;
+	uint8_t h[32];
+	int rc;
+
+	if (d == NULL || files == NULL)
+		die("out of memory");
+	if ((rc = dir_hash(dir, h, files)) != 0) {
+		json_decref(d);
+		json_decref(files);
+		return error("cannot hash the release '%s' for the audit log: "
+		    "%s", dir, tv_strerror(rc));
+	}
+	json_object_set_new(d, "release", hex_json(h, 32));
+	if ((req = json_object_get(files, "request.tvr")) != NULL)
+		json_object_set(d, "request", req);
+	snprintf(path, sizeof path, "%s/release.json", dir);
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) !=
+	    NULL) {
+		release_summary(root, d);
+		json_decref(root);
+	}
+	json_object_set_new(d, "files", files);
+	if ((rc = audit_event(s, "publish", d)) != 0)
+		return error("the release was not written to the audit log: %s",
+		    tv_strerror(rc));
+	return 0;
+}
+
+/* ---- verification ------------------------------------------------------ */
+
+void
+audit_walk_init(struct audit_walk *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+static int
+walk_bad(struct audit_walk *w, uint64_t seq, const char *fmt, ...)
+    PRINTF(3, 4);
+
+static int
+walk_bad(struct audit_walk *w, uint64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->bad = seq;
+	va_start(ap, fmt);
+	vsnprintf(w->why, sizeof w->why, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static int
+fields_ok(json_t *e)
+{
+	return json_is_string(json_object_get(e, "time")) &&
+	    json_is_string(json_object_get(e, "actor")) &&
+	    json_is_string(json_object_get(e, "event")) &&
+	    json_is_object(json_object_get(e, "details"));
+}
+
+int
+audit_walk_entry(struct audit_walk *w, uint64_t pos, const uint8_t *buf,
+    size_t len)
+{
+	uint64_t want = w->n + 1;
+	uint8_t prev[32];
+	const char *ph, *ev;
+	json_error_t jerr;
+	json_int_t seq;
+	json_t *e;
+	int bad = 0;
+
+	if (pos != want)
+		return walk_bad(w, want, "entry %llu is missing (the next one "
+		    "is %llu): entries were removed", (unsigned long long)want,
+		    (unsigned long long)pos);
+	if (len == 0 || len > AUDIT_ENTRY_MAX || (e = json_loadb((const char *)
+	    buf, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return walk_bad(w, want, "entry %llu is not a valid entry",
+		    (unsigned long long)want);
+	seq = json_integer_value(json_object_get(e, "seq"));
+	ph = json_string_value(json_object_get(e, "prev"));
+	ev = json_string_value(json_object_get(e, "event"));
+	if (!json_is_integer(json_object_get(e, "seq")) || seq <= 0)
+		bad = walk_bad(w, want, "entry %llu has no valid seq",
+		    (unsigned long long)want);
+	else if ((uint64_t)seq != want)
+		bad = walk_bad(w, want, "position %llu holds entry %lld: "
+		    "entries were removed or reordered",
+		    (unsigned long long)want, (long long)seq);
+	else if (ph == NULL || hex_decode(prev, 32, ph) != 0 || !fields_ok(e))
+		bad = walk_bad(w, want, "entry %llu is malformed",
+		    (unsigned long long)want);
+	else if (sodium_memcmp(prev, w->prev, 32) != 0)
+		bad = want == 1 ? walk_bad(w, 1, "entry 1 does not start the "
+		    "chain (its prev is not zero)") : walk_bad(w, want - 1,
+		    "entry %llu does not match the hash recorded in entry "
+		    "%llu: entry %llu was modified (or entry %llu altered)",
+		    (unsigned long long)(want - 1), (unsigned long long)want,
+		    (unsigned long long)(want - 1), (unsigned long long)want);
+	else if (want == 1 && strcmp(ev, "audit_start") != 0)
+		bad = walk_bad(w, 1, "entry 1 is not audit_start");
+	json_decref(e);
+	if (bad)
+		return 1;
+	crypto_generichash(w->prev, 32, buf, len, NULL, 0);
+	w->n = want;
+	if (w->anchor_seq == want) {
+		w->anchor_seen = 1;
+		if (sodium_memcmp(w->prev, w->anchor, 32) != 0)
+			return walk_bad(w, want, "entry %llu does not match "
+			    "the anchor: the log was rewritten",
+			    (unsigned long long)want);
+	}
+	return 0;
+}
+
+int
+audit_walk_end(struct audit_walk *w)
+{
+	if (w->anchor_seq != 0 && !w->anchor_seen)
+		return walk_bad(w, w->n + 1, "the log ends at entry %llu, "
+		    "before the anchor (entry %llu): entries were removed",
+		    (unsigned long long)w->n,
+		    (unsigned long long)w->anchor_seq);
+	return 0;
+}

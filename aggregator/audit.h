@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * audit.h - the aggregator's append-only, hash-chained audit log: who
+ * enrolled, revoked, ingested, requested, published and purged what, when.
+ *
+ * Stored in the "audit" db of the aggregator's store (ADB_AUDIT):
+ *   be64 seq (1, 2, ...) -> the entry: one compact JSON text (ASCII only,
+ *                           no newline), keys in this order:
+ *     {"seq":N,"time":"2021-11-02T10:00:00Z","actor":"NAME","user":"LOGIN",
+ *      "event":"ingest","details":{...},"prev":"<64 hex>"}
+ *   be64 0              -> the head: be64 last seq || BLAKE2b-256(last entry)
+ *
+ * prev is the hex BLAKE2b-256 of the previous entry's exact bytes (64
+ * zeros for entry 1), so changing, removing or reordering an entry breaks
+ * the chain at that entry.  Entry 1 is always "audit_start", naming the
+ * campaign.  details carry hashes, counts, device ids, batch numbers and
+ * reasons -- never record content, never a secret.
+ *
+ * A chain can be rewritten whole by someone who controls the store: the
+ * head hash printed by 'aggregator audit verify' is what the DPO records
+ * elsewhere (an "anchor") and checks later with --anchor SEQ:HASH.
+ *
+ * Functions that append print nothing; they return 0 or TV_ERR_*.
+ */
+#ifndef TV_AUDIT_H
+#define TV_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "aggregator/aggregator.h"
+
+#define AUDIT_ACTOR_MAX 64	/* bytes */
+#define AUDIT_ENTRY_MAX (1u << 20)	/* bytes of one entry */
+
+/* Who is acting: --actor NAME (validated here; dies if it is empty, longer
+ * than AUDIT_ACTOR_MAX bytes, not UTF-8 or holds a control character).
+ * Without it, the login name. */
+void audit_actor_set(const char *name);
+
+/* A JSON string for text that should be UTF-8 but may not be (a device
+ * name): bytes that are not printable ASCII are replaced by '?' if the
+ * whole is not valid UTF-8; control characters always are. */
+json_t *audit_text(const char *s, size_t n);
+
+/*
+ * Append one entry inside the caller's write transaction t, so that the
+ * entry and what it records commit together or not at all.  The log fails
+ * closed: if its head is damaged (an entry already holds the next number,
+ * or the head record is not one), this returns TV_ERR_STORE and what was
+ * to be logged must not happen.  details is
+ * borrowed (not consumed): a transaction function may be run again after a
+ * map resize, and details must still be there.  NULL means {}.
+ */
+int audit_txn(struct tv_txn *t, const struct server *s, const char *event,
+    json_t *details);
+/* The same in a transaction of its own.  details is consumed (decref'd),
+ * even on failure. */
+int audit_event(struct server *s, const char *event, json_t *details);
+
+/* Ingest hooks (aggregator/ingest.c).  audit_ingest_txn: inside the ingest
+ * transaction, "ingest" or "ingest_duplicate".  audit_ingest_refused: own
+ * transaction, "ingest_refused" with the reason; a warning on failure. */
+int audit_ingest_txn(struct tv_txn *t, const struct server *s,
+    const struct ingest_result *res, size_t bytes);
+void audit_ingest_refused(struct server *s, const struct ingest_result *res,
+    size_t bytes);
+
+/*
+ * Release hooks, called once the file or directory is written:
+ * audit_release_request: "release_request" with the request file's hash,
+ *   as-of day, cells, signed batches and devices it holds.
+ * audit_publish: "publish" with the hash of every file of the release
+ *   directory and of the directory as a whole, the request's hash, the
+ *   cells released / suppressed / withheld and the trustees whose partial
+ *   decryptions were combined (read from release.json).
+ * Both print an error and return -1 on failure.
+ */
+int audit_release_request(struct server *s, const char *path,
+    int32_t as_of, uint32_t ncells, uint64_t nbatches, uint32_t ndevices);
+int audit_publish(struct server *s, const char *dir);
+
+/* A file's BLAKE2b-256, streamed.  0 or TV_ERR_IO. */
+int audit_file_hash(const char *path, uint8_t h[32], uint64_t *size);
+
+/* Chain verification, shared by the store and exported files. */
+struct audit_walk {
+	uint64_t n;		/* entries checked so far */
+	uint8_t prev[32];	/* hash of the last entry checked */
+	uint64_t bad;		/* first entry that cannot be trusted */
+	char why[200];
+	uint64_t anchor_seq;	/* 0: none */
+	uint8_t anchor[32];
+	int anchor_seen;
+};
+void audit_walk_init(struct audit_walk *w);
+/* Check the next entry: pos is its position (store key or line number).
+ * 0, or 1 with w->bad and w->why set. */
+int audit_walk_entry(struct audit_walk *w, uint64_t pos, const uint8_t *buf,
+    size_t len);
+/* After the last entry: the anchor was met.  0 or 1 as above. */
+int audit_walk_end(struct audit_walk *w);
+
+#endif

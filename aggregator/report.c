@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A release read for the evaluators' renderers: structure checked once,
+ * cells indexed by (period kind, site, period), values looked up.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator/report.h"
+#include "common/util.h"
+#include "proto/calendar.h"
+
+#define REPORT_MAX_BYTES (256u << 20)
+#define NONE ((size_t)-1)
+
+static const char *
+str_of(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int
+labels_load(json_t *arr, struct rpt_label **out, size_t *n, const char *what)
+{
+	json_t *e, *lab;
+	size_t i;
+
+	if (!json_is_array(arr))
+		return error("labels: no '%s' list", what);
+	*n = json_array_size(arr);
+	*out = xcalloc(*n ? *n : 1, sizeof **out);
+	json_array_foreach(arr, i, e) {
+		if (((*out)[i].id = str_of(e, "id")) == NULL)
+			return error("labels: %s %zu has no id", what, i + 1);
+		lab = json_object_get(e, "label");
+		(*out)[i].fr = str_of(lab, "fr");
+		(*out)[i].en = str_of(lab, "en");
+	}
+	return 0;
+}
+
+static int
+day_ok(const char *s)
+{
+	int32_t d;
+
+	return s != NULL && tv_day_parse(s, &d) == 0;
+}
+
+/* A value inside a released cell: a status, and a number iff released. */
+static int
+value_check(json_t *v, const char *cell, const char *ind)
+{
+	const char *st = str_of(v, "status");
+	json_t *val = json_object_get(v, "value");
+
+	if (!json_is_object(v) || st == NULL)
+		return error("cell %s: no status for '%s'", cell, ind);
+	if (!strcmp(st, "released") && !json_is_integer(val))
+		return error("cell %s: '%s' released without a value", cell,
+		    ind);
+	if (strcmp(st, "released") && val != NULL)
+		return error("cell %s: '%s' is %s but carries a value", cell,
+		    ind, st);
+	if (json_object_get(v, "reason") != NULL &&
+	    !json_is_string(json_object_get(v, "reason")))
+		return error("cell %s: '%s' has a bad reason", cell, ind);
+	return 0;
+}
+
+static long
+site_index(const struct report *r, const char *site)
+{
+	size_t i;
+
+	if (!strcmp(site, "all"))
+		return -1;
+	for (i = 0; i < r->nsites; i++)
+		if (!strcmp(r->sites[i].id, site))
+			return (long)i;
+	return -2;
+}
+
+static int
+cell_load(struct report *r, json_t *o, struct rpt_cell *c, size_t k)
+{
+	json_t *recs = json_object_get(o, "records");
+	size_t i;
+
+	c->site = str_of(o, "site");
+	c->period = str_of(o, "period");
+	c->label = str_of(o, "period_label");
+	c->first = str_of(o, "first_day");
+	c->last = str_of(o, "last_day");
+	c->status = str_of(o, "status");
+	c->reason = str_of(o, "reason");
+	if (c->site == NULL || c->period == NULL || c->label == NULL ||
+	    c->status == NULL || !day_ok(c->first) || !day_ok(c->last))
+		return error("cell %zu: missing or malformed field", k + 1);
+	if (c->reason == NULL)
+		c->reason = "";
+	if ((c->site_ix = site_index(r, c->site)) == -2)
+		return error("cell %zu: unknown site", k + 1);
+	c->records = -1;
+	if (strcmp(c->status, "released")) {
+		if (recs != NULL || json_object_get(o, "values") != NULL)
+			return error("cell %zu is %s but carries values",
+			    k + 1, c->status);
+		return 0;
+	}
+	c->values = json_object_get(o, "values");
+	if (!json_is_integer(recs) || !json_is_object(c->values))
+		return error("cell %zu: released without records or values",
+		    k + 1);
+	c->records = json_integer_value(recs);
+	for (i = 0; i < r->ninds; i++)
+		if (value_check(json_object_get(c->values, r->inds[i].id),
+		    c->label, r->inds[i].id) != 0)
+			return -1;
+	return 0;
+}
+
+/* Period kinds in a fixed order; unknown kinds after, as they come. */
+static int
+kind_rank(const char *kind)
+{
+	static const char *const order[] = { "day", "week", "month",
+	    "quarter", "year", "campaign" };
+	size_t i;
+
+	for (i = 0; i < sizeof order / sizeof *order; i++)
+		if (!strcmp(order[i], kind))
+			return (int)i;
+	return 99;
+}
+
+static const struct report *sort_r;
+
+static int
+cell_cmp(const void *a, const void *b)
+{
+	const struct rpt_cell *x = &sort_r->cells[*(const size_t *)a],
+	    *y = &sort_r->cells[*(const size_t *)b];
+	int d;
+
+	if ((d = kind_rank(x->period) - kind_rank(y->period)) != 0)
+		return d;
+	if ((d = strcmp(x->period, y->period)) != 0)
+		return d;
+	if ((d = strcmp(x->first, y->first)) != 0)
+		return d;
+	return strcmp(x->label, y->label);
+}
+
+static void
+axis_push(struct rpt_axis *a, const struct rpt_cell *c)
+{
+	a->labels = realloc(a->labels, (a->n + 1) * sizeof *a->labels);
+	a->first = realloc(a->first, (a->n + 1) * sizeof *a->first);
+	a->last = realloc(a->last, (a->n + 1) * sizeof *a->last);
+	if (a->labels == NULL || a->first == NULL || a->last == NULL)
+		die("out of memory");
+	a->kind = c->period;
+	a->labels[a->n] = c->label;
+	a->first[a->n] = c->first;
+	a->last[a->n] = c->last;
+	a->n++;
+}
+
+/* Sort cells by (kind, first day, label); one axis per kind. */
+static void
+axes_build(struct report *r, size_t *order)
+{
+	struct rpt_axis *a = NULL;
+	struct rpt_cell *c, *prev = NULL;
+	size_t i;
+
+	for (i = 0; i < r->ncells; i++)
+		order[i] = i;
+	sort_r = r;
+	qsort(order, r->ncells, sizeof *order, cell_cmp);
+	r->axes = xcalloc(r->ncells ? r->ncells : 1, sizeof *r->axes);
+	for (i = 0; i < r->ncells; i++) {
+		c = &r->cells[order[i]];
+		if (prev == NULL || strcmp(prev->period, c->period)) {
+			a = &r->axes[r->naxes++];
+			axis_push(a, c);
+		} else if (strcmp(prev->label, c->label) ||
+		    strcmp(prev->first, c->first))
+			axis_push(a, c);
+		c->axis = r->naxes - 1;
+		c->pix = a->n - 1;
+		prev = c;
+	}
+}
+
+static int
+grid_build(struct report *r)
+{
+	const struct rpt_cell *c;
+	size_t i, j, w = r->nsites + 1, *g;
+
+	r->grid = xcalloc(r->naxes ? r->naxes : 1, sizeof *r->grid);
+	for (i = 0; i < r->naxes; i++) {
+		r->grid[i] = xcalloc(w * r->axes[i].n, sizeof **r->grid);
+		for (j = 0; j < w * r->axes[i].n; j++)
+			r->grid[i][j] = NONE;
+	}
+	for (i = 0; i < r->ncells; i++) {
+		c = &r->cells[i];
+		g = &r->grid[c->axis][(size_t)(c->site_ix + 1) *
+		    r->axes[c->axis].n + c->pix];
+		if (*g != NONE)
+			return error("cell %zu repeats %s %s %s", i + 1,
+			    c->site, c->period, c->label);
+		*g = i;
+	}
+	return 0;
+}
+
+static int
+report_check(struct report *r)
+{
+	json_t *cells = json_object_get(r->root, "cells"), *o;
+	json_t *labels = json_object_get(r->root, "labels");
+	size_t i, *order;
+	int rc;
+
+	r->campaign = str_of(r->root, "campaign");
+	r->as_of = str_of(r->root, "as_of");
+	r->campaign_id = str_of(r->root, "campaign_id");
+	r->format = str_of(r->root, "format");
+	r->threshold = json_integer_value(json_object_get(r->root,
+	    "threshold"));
+	r->policy = json_object_get(r->root, "policy");
+	if (r->campaign == NULL || r->as_of == NULL || !json_is_array(cells))
+		return error("no campaign, as_of or cells");
+	if (r->policy != NULL && !json_is_object(r->policy))
+		return error("policy is not an object");
+	if (labels_load(json_object_get(labels, "indicators"), &r->inds,
+	    &r->ninds, "indicators") != 0 || labels_load(json_object_get(
+	    labels, "sites"), &r->sites, &r->nsites, "sites") != 0)
+		return -1;
+	r->ncells = json_array_size(cells);
+	r->cells = xcalloc(r->ncells ? r->ncells : 1, sizeof *r->cells);
+	json_array_foreach(cells, i, o)
+		if (cell_load(r, o, &r->cells[i], i) != 0)
+			return -1;
+	order = xcalloc(r->ncells ? r->ncells : 1, sizeof *order);
+	axes_build(r, order);
+	free(order);
+	rc = grid_build(r);
+	return rc;
+}
+
+int
+report_load(struct report *r, const char *path)
+{
+	json_error_t jerr;
+	uint8_t *buf;
+	size_t len;
+
+	if (file_read(path, REPORT_MAX_BYTES, &buf, &len) != 0)
+		return error("cannot read '%s'", path);
+	r->root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (r->root == NULL)
+		return error("'%s': line %d: %s", path, jerr.line, jerr.text);
+	if (!json_is_object(r->root) || report_check(r) != 0) {
+		report_release(r);
+		return error("'%s' is not a tallyvan release", path);
+	}
+	return 0;
+}
+
+void
+report_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->naxes; i++) {
+		free(r->axes[i].labels);
+		free(r->axes[i].first);
+		free(r->axes[i].last);
+		if (r->grid != NULL)
+			free(r->grid[i]);
+	}
+	free(r->grid);
+	free(r->axes);
+	free(r->cells);
+	free(r->inds);
+	free(r->sites);
+	json_decref(r->root);
+	r->root = NULL;
+	r->grid = NULL;
+	r->axes = NULL;
+	r->cells = NULL;
+	r->inds = r->sites = NULL;
+	r->naxes = r->ncells = r->ninds = r->nsites = 0;
+}
+
+int
+report_columns(struct report *r, char *list)
+{
+	char *tok, *save = NULL;
+	size_t i;
+
+	r->ncols = 0;
+	if (list == NULL) {
+		for (i = 0; i < r->ninds && r->ncols < 5; i++)
+			r->cols[r->ncols++] = i;
+		return 0;
+	}
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < r->ninds; i++)
+			if (!strcmp(r->inds[i].id, tok))
+				break;
+		if (i == r->ninds)
+			return error("no indicator '%s' in this release", tok);
+		if (r->ncols == REPORT_MAX_COLS)
+			return error("at most %d indicators", REPORT_MAX_COLS);
+		r->cols[r->ncols++] = i;
+	}
+	return r->ncols ? 0 : error("no indicator selected");
+}
+
+static const char *
+label_pick(const struct report *r, const struct rpt_label *l)
+{
+	const char *s = *r->lang == 'f' ? l->fr : l->en;
+
+	if (s == NULL)
+		s = *r->lang == 'f' ? l->en : l->fr;
+	return s != NULL ? s : l->id;
+}
+
+const char *
+report_ind_label(const struct report *r, size_t ind)
+{
+	return label_pick(r, &r->inds[ind]);
+}
+
+const char *
+report_site_label(const struct report *r, long site_ix)
+{
+	if (site_ix < 0)
+		return L(r, "All sites", "Tous sites");
+	return label_pick(r, &r->sites[site_ix]);
+}
+
+long
+report_axis(const struct report *r, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < r->naxes; i++)
+		if (!strcmp(r->axes[i].kind, kind))
+			return (long)i;
+	return -1;
+}
+
+const struct rpt_cell *
+report_cell(const struct report *r, size_t axis, long site_ix, size_t pix)
+{
+	size_t k;
+
+	if (axis >= r->naxes || pix >= r->axes[axis].n || site_ix < -1 ||
+	    site_ix >= (long)r->nsites)
+		return NULL;
+	k = r->grid[axis][(size_t)(site_ix + 1) * r->axes[axis].n + pix];
+	return k == NONE ? NULL : &r->cells[k];
+}
+
+void
+report_value(const struct report *r, const struct rpt_cell *c, size_t ind,
+    struct rpt_value *v)
+{
+	json_t *o;
+
+	memset(v, 0, sizeof *v);
+	v->status = c->status;
+	v->reason = c->reason;
+	if (c->values == NULL)
+		return;
+	o = json_object_get(c->values, r->inds[ind].id);
+	v->status = str_of(o, "status");
+	v->reason = str_of(o, "reason") ? str_of(o, "reason") : "";
+	if ((v->released = !strcmp(v->status, "released")))
+		v->value = json_integer_value(json_object_get(o, "value"));
+}
+
+const char *
+report_reason_text(const struct report *r, const char *status,
+    const char *reason)
+{
+	static const struct {
+		const char *reason, *en, *fr;
+	} t[] = {
+		{ "min_cohort", "fewer records in the cell than the minimum "
+		  "cohort: never decrypted", "moins d'enregistrements dans la "
+		  "case que l'effectif minimum : jamais déchiffrée" },
+		{ "differencing", "hidden so that no suppressed figure can be "
+		  "recomputed by subtraction", "masquée pour qu'aucune valeur "
+		  "masquée ne puisse être retrouvée par soustraction" },
+		{ "secondary", "hidden so that no suppressed figure can be "
+		  "recomputed from totals and subtotals", "masquée pour "
+		  "qu'aucune valeur masquée ne puisse être retrouvée à partir "
+		  "des totaux et sous-totaux" },
+		{ "min_cell", "value under the plan's minimum shown value",
+		  "valeur sous le minimum affichable du plan" },
+		{ "not_closed", "period not closed yet: released later",
+		  "période pas encore close : publiée plus tard" },
+		{ "released_before", "already published by an earlier release",
+		  "déjà publiée par une publication précédente" },
+		{ "no_quorum", "not enough trustees decrypted it",
+		  "pas assez de tiers de confiance pour la déchiffrer" },
+		{ "noise", "random noise added before decryption (differential "
+		  "privacy): may be negative", "bruit aléatoire ajouté avant "
+		  "déchiffrement (confidentialité différentielle) : peut être "
+		  "négative" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++)
+		if (!strcmp(t[i].reason, reason))
+			return L(r, t[i].en, t[i].fr);
+	if (!strcmp(status, "suppressed"))
+		return L(r, "suppressed", "masquée");
+	if (!strcmp(status, "withheld"))
+		return L(r, "withheld", "retenue");
+	return L(r, "not released", "non publiée");
+}

@@ -1,0 +1,935 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A release as one self-contained HTML page for evaluators: inline CSS,
+ * inline SVG drawn here, no script, no external asset, no web font.
+ *
+ * Every string from the release is HTML-escaped.  A value that is not
+ * released is drawn as a hatched mark with a letter ("s" suppressed, "w"
+ * withheld) and a title giving the reason -- never as a bar, a point or
+ * a number, so it cannot be read as 0.  Each mark carries data-site,
+ * data-period, data-ind and either data-v (released) or data-status and
+ * data-reason, so that a test (or a reader's tool) can check the page
+ * against release.csv.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator/report.h"
+#include "common/util.h"
+
+#define CHART_W 920
+#define MULT_W 290
+#define MULT_H 150
+#define NPAL 8
+
+static const char *const palette[NPAL] = { "#0b5cad", "#b8470b",
+	"#137a4b", "#8e3b8c", "#6b5b00", "#333333", "#a3123a", "#0e6f7a" };
+static const char *const dashes[4] = { "none", "7 3", "2 3", "9 3 2 3" };
+
+struct html {
+	const struct report *r;
+	FILE *f;
+	unsigned id;		/* counter for unique element ids */
+};
+
+/* The plot area of a chart: n slots along x. */
+struct frame {
+	int w, h, ml, mr, mt, mb;
+	size_t n;
+};
+
+/* y = top + height * (hi - v) / (hi - lo); ticks every step. */
+struct scale {
+	long long lo, hi, step;
+	double top, height;
+};
+
+static void
+esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+static char
+mark_letter(const char *status)
+{
+	return !strcmp(status, "withheld") ? 'w' : 's';
+}
+
+static const char *
+status_word(const struct report *r, const char *status)
+{
+	if (!strcmp(status, "suppressed"))
+		return L(r, "suppressed", "masquée");
+	if (!strcmp(status, "withheld"))
+		return L(r, "withheld", "retenue");
+	return status;
+}
+
+static const char *
+kind_word(const struct report *r, const char *kind)
+{
+	static const char *const t[][3] = { { "day", "day", "jour" },
+	    { "week", "week", "semaine" }, { "month", "month", "mois" },
+	    { "quarter", "quarter", "trimestre" }, { "year", "year", "année" },
+	    { "campaign", "campaign", "campagne" } };
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++)
+		if (!strcmp(t[i][0], kind))
+			return L(r, t[i][1], t[i][2]);
+	return kind;
+}
+
+/* data-site, data-period (and data-ind) of a mark. */
+static void
+data_attrs(const struct html *h, const struct rpt_cell *c, long ind)
+{
+	fputs(" data-site=\"", h->f);
+	esc(h->f, c->site);
+	fputs("\" data-period=\"", h->f);
+	esc(h->f, c->label);
+	if (ind >= 0) {
+		fputs("\" data-ind=\"", h->f);
+		esc(h->f, h->r->inds[ind].id);
+	}
+	fputs("\"", h->f);
+}
+
+static void
+status_attrs(const struct html *h, const char *status, const char *reason)
+{
+	fputs(" data-status=\"", h->f);
+	esc(h->f, status);
+	fputs("\" data-reason=\"", h->f);
+	esc(h->f, reason);
+	fputs("\"", h->f);
+}
+
+/* "Label, period: suppressed (why)" -- the text of a mark's title. */
+static void
+status_title(const struct html *h, const char *what, const char *period,
+    const char *status, const char *reason)
+{
+	if (what != NULL) {
+		esc(h->f, what);
+		fputs(", ", h->f);
+	}
+	esc(h->f, period);
+	fputs(": ", h->f);
+	esc(h->f, status_word(h->r, status));
+	fputs(" (", h->f);
+	esc(h->f, report_reason_text(h->r, status, reason));
+	fputs(")", h->f);
+}
+
+static double
+fx(const struct frame *fr, size_t i)
+{
+	return fr->ml + (double)(fr->w - fr->ml - fr->mr) * ((double)i + 0.5) /
+	    (double)fr->n;
+}
+
+static double
+slot(const struct frame *fr)
+{
+	return (double)(fr->w - fr->ml - fr->mr) / (double)fr->n;
+}
+
+static double
+sy(const struct scale *sc, long long v)
+{
+	return sc->top + sc->height * (double)(sc->hi - v) /
+	    (double)(sc->hi - sc->lo);
+}
+
+/* Round ticks (1, 2, 5 x 10^k), about 5 of them, 0 included. */
+static void
+scale_set(struct scale *sc, long long lo, long long hi, double top,
+    double height)
+{
+	static const long long f[] = { 1, 2, 5 };
+	long long m, range;
+	size_t i;
+
+	lo = lo > 0 ? 0 : lo;
+	hi = hi < 1 ? 1 : hi;
+	range = hi - lo;
+	sc->step = 1;
+	for (m = 1; m <= range; m *= 10)
+		for (i = 0; i < 3; i++)
+			if (f[i] * m * 5 >= range) {
+				sc->step = f[i] * m;
+				goto found;
+			}
+found:
+	sc->lo = lo >= 0 ? 0 : -((-lo + sc->step - 1) / sc->step) * sc->step;
+	sc->hi = (hi + sc->step - 1) / sc->step * sc->step;
+	sc->top = top;
+	sc->height = height;
+}
+
+/* Range of the released values of indicators inds on an axis, for sites
+ * [s0, s1). */
+static void
+value_range(const struct report *r, size_t axis, long s0, long s1,
+    const size_t *inds, size_t ninds, long long *lo, long long *hi)
+{
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	size_t p, i;
+	long s;
+
+	*lo = 0;
+	*hi = 1;
+	for (s = s0; s < s1; s++)
+		for (p = 0; p < r->axes[axis].n; p++) {
+			if ((c = report_cell(r, axis, s, p)) == NULL)
+				continue;
+			for (i = 0; i < ninds; i++) {
+				report_value(r, c, inds[i], &v);
+				if (v.released && v.value < *lo)
+					*lo = v.value;
+				if (v.released && v.value > *hi)
+					*hi = v.value;
+			}
+		}
+}
+
+static void
+svg_open(struct html *h, const struct frame *fr, const char *title,
+    const char *title2, const char *desc)
+{
+	unsigned id = ++h->id;
+
+	fprintf(h->f, "<svg class=\"chart\" role=\"img\" width=\"%d\" "
+	    "height=\"%d\" viewBox=\"0 0 %d %d\" aria-labelledby=\"c%u-t "
+	    "c%u-d\">\n<title id=\"c%u-t\">", fr->w, fr->h, fr->w, fr->h, id,
+	    id, id);
+	esc(h->f, title);
+	if (title2 != NULL) {
+		fputs(" \xe2\x80\x94 ", h->f);
+		esc(h->f, title2);
+	}
+	fprintf(h->f, "</title>\n<desc id=\"c%u-d\">", id);
+	esc(h->f, desc);
+	fputs("</desc>\n", h->f);
+}
+
+static void
+axes_draw(struct html *h, const struct frame *fr, const struct scale *sc,
+    const struct rpt_axis *a)
+{
+	size_t i, every = (size_t)(58.0 / slot(fr)) + 1;
+	long long v;
+
+	for (v = sc->lo; v <= sc->hi; v += sc->step)
+		fprintf(h->f, "<line class=\"%s\" x1=\"%d\" x2=\"%d\" "
+		    "y1=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"%d\" "
+		    "y=\"%.1f\" text-anchor=\"end\">%lld</text>\n", v ? "grid" :
+		    "zero", fr->ml, fr->w - fr->mr, sy(sc, v), sy(sc, v),
+		    fr->ml - 5, sy(sc, v) + 4, v);
+	for (i = 0; i < a->n; i += every) {
+		fprintf(h->f, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" "
+		    "text-anchor=\"middle\">", fx(fr, i), fr->h - fr->mb + 15);
+		esc(h->f, a->labels[i]);
+		fputs("</text>\n", h->f);
+	}
+}
+
+/* A hatched band (or bar) over slot i from y0 to y1, with its letter;
+ * in series k's colour and narrower when k >= 0 (a mark in the strip). */
+static void
+mark_draw(struct html *h, const struct frame *fr, size_t i, double y0,
+    double y1, const struct rpt_cell *c, long ind, const struct rpt_value *v,
+    long k)
+{
+	double w = slot(fr) * 0.84;
+
+	if (k >= 0 && w > 18)
+		w = 18;
+	fprintf(h->f, "<g class=\"mark mark-%c\"", mark_letter(v->status));
+	data_attrs(h, c, ind);
+	status_attrs(h, v->status, v->reason);
+	fputs("><title>", h->f);
+	status_title(h, ind >= 0 ? report_ind_label(h->r, (size_t)ind) : NULL,
+	    c->label, v->status, v->reason);
+	fprintf(h->f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	    "height=\"%.1f\" fill=\"url(#tv-hatch-%c)\"", fx(fr, i) - w / 2,
+	    y0, w, y1 - y0, mark_letter(v->status));
+	if (k >= 0)
+		fprintf(h->f, " style=\"stroke:%s;stroke-width:1.6\"",
+		    palette[k % NPAL]);
+	fputs("/>", h->f);
+	if (w >= 8)
+		fprintf(h->f, "<text class=\"mk\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\">%c</text>", fx(fr, i), y0 + 11,
+		    mark_letter(v->status));
+	fputs("</g>\n", h->f);
+}
+
+static void
+point_draw(struct html *h, const struct frame *fr, const struct scale *sc,
+    size_t i, const struct rpt_cell *c, size_t ind, long long value,
+    size_t k)
+{
+	fprintf(h->f, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
+	    "fill=\"%s\"", fx(fr, i), sy(sc, value), palette[k % NPAL]);
+	data_attrs(h, c, (long)ind);
+	fprintf(h->f, " data-v=\"%lld\"><title>", value);
+	esc(h->f, report_ind_label(h->r, ind));
+	fputs(", ", h->f);
+	esc(h->f, c->label);
+	fprintf(h->f, ": %lld</title></circle>\n", value);
+}
+
+/* One indicator's line: polylines over runs of released values, points,
+ * and small marks in the status strip for values not released in
+ * released cells (a cell not released is a band drawn before). */
+static void
+series_draw(struct html *h, const struct frame *fr, const struct scale *sc,
+    size_t axis, size_t ind, size_t k)
+{
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	size_t i;
+	int open = 0;
+
+	for (i = 0; i <= fr->n; i++) {
+		c = i < fr->n ? report_cell(h->r, axis, -1, i) : NULL;
+		if (c != NULL)
+			report_value(h->r, c, ind, &v);
+		if (c != NULL && v.released) {
+			if (!open)
+				fprintf(h->f, "<polyline class=\"ln\" "
+				    "stroke=\"%s\" stroke-dasharray=\"%s\" "
+				    "points=\"", palette[k % NPAL],
+				    dashes[k % 4]);
+			fprintf(h->f, "%s%.1f,%.1f", open ? " " : "",
+			    fx(fr, i), sy(sc, v.value));
+			open = 1;
+		} else if (open) {
+			fputs("\"/>\n", h->f);
+			open = 0;
+		}
+	}
+	for (i = 0; i < fr->n; i++) {
+		if ((c = report_cell(h->r, axis, -1, i)) == NULL)
+			continue;
+		report_value(h->r, c, ind, &v);
+		if (v.released)
+			point_draw(h, fr, sc, i, c, ind, v.value, k);
+		else if (c->values != NULL)
+			mark_draw(h, fr, i, 4.0 + 14.0 * (double)k, 16.0 +
+			    14.0 * (double)k, c, (long)ind, &v, (long)k);
+	}
+}
+
+/* 1 if some selected value is not released inside a released cell. */
+static int
+strip_needed(const struct report *r, size_t axis)
+{
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	size_t i, j;
+
+	for (i = 0; i < r->axes[axis].n; i++)
+		if ((c = report_cell(r, axis, -1, i)) != NULL &&
+		    c->values != NULL)
+			for (j = 0; j < r->ncols; j++) {
+				report_value(r, c, r->cols[j], &v);
+				if (!v.released)
+					return 1;
+			}
+	return 0;
+}
+
+static void
+legend_series(struct html *h)
+{
+	size_t k;
+
+	fputs("<ul class=\"legend\">\n", h->f);
+	for (k = 0; k < h->r->ncols; k++) {
+		fprintf(h->f, "<li><svg width=\"34\" height=\"10\" "
+		    "aria-hidden=\"true\"><line x1=\"1\" x2=\"33\" y1=\"5\" "
+		    "y2=\"5\" stroke=\"%s\" stroke-width=\"2.5\" "
+		    "stroke-dasharray=\"%s\"/></svg> ", palette[k % NPAL],
+		    dashes[k % 4]);
+		esc(h->f, report_ind_label(h->r, h->r->cols[k]));
+		fputs("</li>\n", h->f);
+	}
+	fputs("</ul>\n", h->f);
+}
+
+static void
+td_mark(struct html *h, const struct rpt_cell *c, long ind,
+    const struct rpt_value *v)
+{
+	fprintf(h->f, "<td class=\"mark mark-%c\"", mark_letter(v->status));
+	data_attrs(h, c, ind);
+	status_attrs(h, v->status, v->reason);
+	fputs("><abbr title=\"", h->f);
+	esc(h->f, status_word(h->r, v->status));
+	fputs(": ", h->f);
+	esc(h->f, report_reason_text(h->r, v->status, v->reason));
+	fprintf(h->f, "\">%c</abbr></td>", mark_letter(v->status));
+}
+
+static void
+td_value(struct html *h, const struct rpt_cell *c, size_t ind)
+{
+	struct rpt_value v;
+
+	report_value(h->r, c, ind, &v);
+	if (!v.released) {
+		td_mark(h, c, (long)ind, &v);
+		return;
+	}
+	fprintf(h->f, "<td class=\"v%s\"", *v.reason ? " noisy" : "");
+	data_attrs(h, c, (long)ind);
+	fprintf(h->f, " data-v=\"%lld\"", v.value);
+	if (*v.reason) {
+		fputs(" title=\"", h->f);
+		esc(h->f, report_reason_text(h->r, v.status, v.reason));
+		fputs("\"", h->f);
+	}
+	fprintf(h->f, ">%lld</td>", v.value);
+}
+
+static void
+td_records(struct html *h, const struct rpt_cell *c)
+{
+	struct rpt_value v = { 0, 0, c->status, c->reason };
+
+	if (c->records < 0) {
+		td_mark(h, c, -1, &v);
+		return;
+	}
+	fputs("<td class=\"v\"", h->f);
+	data_attrs(h, c, -1);
+	fprintf(h->f, " data-records=\"%lld\">%lld</td>", c->records,
+	    c->records);
+}
+
+static void
+th(struct html *h, const char *scope, const char *text)
+{
+	fprintf(h->f, "<th scope=\"%s\">", scope);
+	esc(h->f, text);
+	fputs("</th>", h->f);
+}
+
+/* The figures behind the all-sites line chart, for reading or copying. */
+static void
+table_over_time(struct html *h, size_t axis)
+{
+	const struct rpt_cell *c;
+	size_t i, j;
+
+	fprintf(h->f, "<details><summary>%s</summary>\n<table class=\"data\">"
+	    "<thead><tr>", L(h->r, "Figures of this chart",
+	    "Valeurs de ce graphique"));
+	th(h, "col", L(h->r, "Period", "Période"));
+	th(h, "col", L(h->r, "Records", "Enregistrements"));
+	for (j = 0; j < h->r->ncols; j++)
+		th(h, "col", report_ind_label(h->r, h->r->cols[j]));
+	fputs("</tr></thead>\n<tbody>\n", h->f);
+	for (i = 0; i < h->r->axes[axis].n; i++) {
+		if ((c = report_cell(h->r, axis, -1, i)) == NULL)
+			continue;
+		fputs("<tr>", h->f);
+		th(h, "row", c->label);
+		td_records(h, c);
+		for (j = 0; j < h->r->ncols; j++)
+			td_value(h, c, h->r->cols[j]);
+		fputs("</tr>\n", h->f);
+	}
+	fputs("</tbody></table></details>\n", h->f);
+}
+
+static void
+chart_lines(struct html *h, size_t axis)
+{
+	const struct report *r = h->r;
+	int strip = strip_needed(r, axis) ? 14 * (int)r->ncols + 6 : 0;
+	struct frame fr = { CHART_W, 300 + strip, 56, 16, 10 + strip, 30,
+	    r->axes[axis].n };
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	struct scale sc;
+	long long lo, hi;
+	char title[160];
+	size_t i;
+
+	value_range(r, axis, -1, 0, r->cols, r->ncols, &lo, &hi);
+	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
+	snprintf(title, sizeof title, L(r, "Indicators by %s, all sites",
+	    "Indicateurs par %s, tous sites"), kind_word(r, r->axes[axis].kind));
+	fputs("<figure>\n<figcaption>", h->f);
+	esc(h->f, title);
+	fputs("</figcaption>\n", h->f);
+	svg_open(h, &fr, title, NULL, L(r, "Line chart: one line per "
+	    "indicator over time, all sites together.  Hatched bands marked "
+	    "s (suppressed) or w (withheld) are periods not released; marks "
+	    "above the plot are single values not released.  Neither is zero.",
+	    "Courbes : une ligne par indicateur dans le temps, tous sites "
+	    "réunis.  Les bandes hachurées marquées s (masquée) ou w (retenue) "
+	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
+	    "des valeurs non publiées.  Aucune n'est un zéro."));
+	axes_draw(h, &fr, &sc, &r->axes[axis]);
+	for (i = 0; i < fr.n; i++)
+		if ((c = report_cell(r, axis, -1, i)) != NULL &&
+		    c->values == NULL) {
+			v = (struct rpt_value){ 0, 0, c->status, c->reason };
+			mark_draw(h, &fr, i, fr.mt, fr.h - fr.mb, c, -1, &v,
+			    -1);
+		}
+	for (i = 0; strip && i < r->ncols; i++)
+		fprintf(h->f, "<line aria-hidden=\"true\" x1=\"%d\" x2=\"%d\" "
+		    "y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\" "
+		    "stroke-dasharray=\"%s\"/>\n", fr.ml - 34, fr.ml - 6,
+		    10.0 + 14.0 * (double)i, 10.0 + 14.0 * (double)i,
+		    palette[i % NPAL], dashes[i % 4]);
+	for (i = 0; i < r->ncols; i++)
+		series_draw(h, &fr, &sc, axis, r->cols[i], i);
+	fputs("</svg>\n", h->f);
+	legend_series(h);
+	table_over_time(h, axis);
+	fputs("</figure>\n", h->f);
+}
+
+static void
+bar_draw(struct html *h, const struct frame *fr, const struct scale *sc,
+    size_t i, const struct rpt_cell *c, size_t ind, long long value)
+{
+	double w = slot(fr) * 0.84, y0 = sy(sc, value > 0 ? value : 0),
+	    y1 = sy(sc, value < 0 ? value : 0);
+
+	fprintf(h->f, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"%.1f\" height=\"%.1f\"", fx(fr, i) - w / 2, y0, w,
+	    y1 - y0);
+	data_attrs(h, c, (long)ind);
+	fprintf(h->f, " data-v=\"%lld\"><title>", value);
+	esc(h->f, c->label);
+	fprintf(h->f, ": %lld</title></rect>\n", value);
+}
+
+static void
+multiple_draw(struct html *h, size_t axis, long site, size_t ind,
+    long long lo, long long hi)
+{
+	struct frame fr = { MULT_W, MULT_H, 34, 6, 8, 22, h->r->axes[axis].n };
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	struct scale sc;
+	size_t i;
+
+	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
+	fputs("<figure class=\"mult\">\n<figcaption>", h->f);
+	esc(h->f, report_site_label(h->r, site));
+	fputs("</figcaption>\n", h->f);
+	svg_open(h, &fr, report_site_label(h->r, site), report_ind_label(h->r,
+	    ind), L(h->r, "Bars, one per period; hatched bars marked s or w "
+	    "are values not released, not zero.", "Barres, une par période ; "
+	    "les barres hachurées marquées s ou w sont des valeurs non "
+	    "publiées, pas des zéros."));
+	axes_draw(h, &fr, &sc, &h->r->axes[axis]);
+	for (i = 0; i < fr.n; i++) {
+		if ((c = report_cell(h->r, axis, site, i)) == NULL)
+			continue;
+		report_value(h->r, c, ind, &v);
+		if (v.released)
+			bar_draw(h, &fr, &sc, i, c, ind, v.value);
+		else
+			mark_draw(h, &fr, i, fr.mt, fr.h - fr.mb, c, (long)ind,
+			    &v, -1);
+	}
+	fputs("</svg>\n</figure>\n", h->f);
+}
+
+/* Weekly (else the finest period) counts per site, on one scale. */
+static void
+section_multiples(struct html *h)
+{
+	const struct report *r = h->r;
+	long axis = report_axis(r, "week");
+	size_t ind = r->cols[0];
+	long long lo, hi;
+	long s;
+
+	if (axis < 0 && r->naxes > 0 && strcmp(r->axes[0].kind, "campaign"))
+		axis = 0;
+	if (axis < 0 || r->nsites == 0)
+		return;
+	fputs("<section id=\"per-site\">\n<h2>", h->f);
+	esc(h->f, report_ind_label(r, ind));
+	fputs(" \xe2\x80\x94 ", h->f);
+	fprintf(h->f, L(r, "by %s and site", "par %s et par site"),
+	    kind_word(r, r->axes[axis].kind));
+	fprintf(h->f, "</h2>\n<p>%s</p>\n<div class=\"mults\">\n", L(r,
+	    "Every site on the same scale.", "Tous les sites à la même "
+	    "échelle."));
+	value_range(r, (size_t)axis, 0, (long)r->nsites, &ind, 1, &lo, &hi);
+	for (s = 0; s < (long)r->nsites; s++)
+		multiple_draw(h, (size_t)axis, s, ind, lo, hi);
+	fputs("</div>\n</section>\n", h->f);
+}
+
+static void
+section_over_time(struct html *h)
+{
+	size_t a;
+
+	fprintf(h->f, "<section id=\"over-time\">\n<h2>%s</h2>\n",
+	    L(h->r, "Indicators over time, all sites",
+	    "Indicateurs dans le temps, tous sites"));
+	for (a = 0; a < h->r->naxes; a++)
+		if (strcmp(h->r->axes[a].kind, "campaign") &&
+		    strcmp(h->r->axes[a].kind, "day"))
+			chart_lines(h, a);
+	fputs("</section>\n", h->f);
+}
+
+/* Indicators (rows) by all sites and each site (columns), whole campaign. */
+static void
+section_totals(struct html *h)
+{
+	const struct report *r = h->r;
+	const struct rpt_cell *c;
+	long a = report_axis(r, "campaign"), s;
+	size_t p, i;
+
+	if (a < 0)
+		return;
+	fprintf(h->f, "<section id=\"totals\">\n<h2>%s</h2>\n", L(r,
+	    "Campaign totals", "Totaux de la campagne"));
+	for (p = 0; p < r->axes[a].n; p++) {
+		fprintf(h->f, "<div class=\"scroll\"><table class=\"data\">"
+		    "<caption>%s ", L(r, "Whole campaign,", "Toute la "
+		    "campagne,"));
+		esc(h->f, r->axes[a].first[p]);
+		fputs(" \xe2\x80\x93 ", h->f);
+		esc(h->f, r->axes[a].last[p]);
+		fputs("</caption>\n<thead><tr>", h->f);
+		th(h, "col", L(r, "Indicator", "Indicateur"));
+		for (s = -1; s < (long)r->nsites; s++)
+			th(h, "col", report_site_label(r, s));
+		fputs("</tr></thead>\n<tbody>\n<tr>", h->f);
+		th(h, "row", L(r, "Records", "Enregistrements"));
+		for (s = -1; s < (long)r->nsites; s++)
+			if ((c = report_cell(r, (size_t)a, s, p)) != NULL)
+				td_records(h, c);
+			else
+				fputs("<td></td>", h->f);
+		fputs("</tr>\n", h->f);
+		for (i = 0; i < r->ninds; i++) {
+			fputs("<tr>", h->f);
+			th(h, "row", report_ind_label(r, i));
+			for (s = -1; s < (long)r->nsites; s++)
+				if ((c = report_cell(r, (size_t)a, s, p)) !=
+				    NULL)
+					td_value(h, c, i);
+				else
+					fputs("<td></td>", h->f);
+			fputs("</tr>\n", h->f);
+		}
+		fputs("</tbody></table></div>\n", h->f);
+	}
+	fputs("</section>\n", h->f);
+}
+
+static void
+table_site_period(struct html *h, size_t axis, size_t ind)
+{
+	const struct report *r = h->r;
+	const struct rpt_axis *a = &r->axes[axis];
+	const struct rpt_cell *c;
+	size_t p;
+	long s;
+
+	fputs("<div class=\"scroll\"><table class=\"data\"><caption>", h->f);
+	esc(h->f, report_ind_label(r, ind));
+	fputs("</caption>\n<thead><tr>", h->f);
+	th(h, "col", L(r, "Site", "Site"));
+	for (p = 0; p < a->n; p++)
+		th(h, "col", a->labels[p]);
+	fputs("</tr></thead>\n<tbody>\n", h->f);
+	for (s = -1; s < (long)r->nsites; s++) {
+		fputs("<tr>", h->f);
+		th(h, "row", report_site_label(r, s));
+		for (p = 0; p < a->n; p++)
+			if ((c = report_cell(r, axis, s, p)) != NULL)
+				td_value(h, c, ind);
+			else
+				fputs("<td></td>", h->f);
+		fputs("</tr>\n", h->f);
+	}
+	fputs("</tbody></table></div>\n", h->f);
+}
+
+static void
+section_site_period(struct html *h)
+{
+	long a = report_axis(h->r, "month");
+	size_t j;
+
+	if (a < 0)
+		return;
+	fprintf(h->f, "<section id=\"site-month\">\n<h2>%s</h2>\n",
+	    L(h->r, "By site and month", "Par site et par mois"));
+	for (j = 0; j < h->r->ncols; j++)
+		table_site_period(h, (size_t)a, h->r->cols[j]);
+	fputs("</section>\n", h->f);
+}
+
+/* The (status, reason) pairs present, with how many values each. */
+struct seen {
+	const char *status, *reason;
+	size_t n;
+};
+
+static size_t
+seen_collect(const struct report *r, struct seen *out, size_t cap)
+{
+	struct rpt_value v;
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < r->ncells; i++)
+		for (j = 0; j < r->ninds; j++) {
+			report_value(r, &r->cells[i], j, &v);
+			if (v.released && !*v.reason)
+				continue;
+			for (k = 0; k < n; k++)
+				if (!strcmp(out[k].status, v.status) &&
+				    !strcmp(out[k].reason, v.reason))
+					break;
+			if (k == n && n < cap)
+				out[n++] = (struct seen){ v.status, v.reason,
+				    0 };
+			if (k < n)
+				out[k].n++;
+		}
+	return n;
+}
+
+static void
+legend_item(struct html *h, const struct seen *s)
+{
+	json_t *pv = json_object_get(h->r->policy, s->reason);
+	int released = !strcmp(s->status, "released");
+
+	if (released)
+		fputs("<li><span class=\"sw noisy\">\xc2\xb1</span> ", h->f);
+	else
+		fprintf(h->f, "<li><svg width=\"22\" height=\"16\" "
+		    "aria-hidden=\"true\"><rect width=\"22\" height=\"16\" "
+		    "fill=\"url(#tv-hatch-%c)\" stroke=\"#555\"/><text "
+		    "class=\"mk\" x=\"11\" y=\"12\" text-anchor=\"middle\">"
+		    "%c</text></svg> ", mark_letter(s->status),
+		    mark_letter(s->status));
+	fputs("<b>", h->f);
+	esc(h->f, status_word(h->r, s->status));
+	fputs("</b> <code>", h->f);
+	esc(h->f, s->reason);
+	fputs("</code>: ", h->f);
+	esc(h->f, report_reason_text(h->r, s->status, s->reason));
+	if (json_is_integer(pv)) {
+		fputs(" (", h->f);
+		esc(h->f, s->reason);
+		fprintf(h->f, " = %lld)", (long long)json_integer_value(pv));
+	}
+	fprintf(h->f, L(h->r, " \xe2\x80\x94 %zu values.</li>\n",
+	    " \xe2\x80\x94 %zu valeurs.</li>\n"), s->n);
+}
+
+static void
+section_reading(struct html *h)
+{
+	struct seen seen[32];
+	size_t i, n = seen_collect(h->r, seen, 32);
+
+	fprintf(h->f, "<section id=\"reading\">\n<h2>%s</h2>\n<p>%s</p>\n"
+	    "<ul class=\"marks\">\n", L(h->r, "How to read this report",
+	    "Comment lire ce rapport"), L(h->r, "Figures are counts "
+	    "decrypted from encrypted sums; no individual record is ever "
+	    "published.  A value not released is never shown as 0: it is a "
+	    "hatched mark with a letter, in tables and charts alike.",
+	    "Les valeurs sont des comptes déchiffrés à partir de sommes "
+	    "chiffrées ; aucun enregistrement individuel n'est publié.  Une "
+	    "valeur non publiée n'est jamais affichée comme 0 : c'est une "
+	    "marque hachurée avec une lettre, dans les tableaux comme dans "
+	    "les graphiques."));
+	for (i = 0; i < n; i++)
+		legend_item(h, &seen[i]);
+	if (n == 0)
+		fprintf(h->f, "<li>%s</li>\n", L(h->r, "Every value of this "
+		    "release is released.", "Toutes les valeurs de cette "
+		    "publication sont publiées."));
+	fputs("</ul>\n</section>\n", h->f);
+}
+
+static const char css[] =
+	":root{color-scheme:light}\n"
+	"body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"\"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;color:#1a1a1a;"
+	"background:#fff;margin:0 auto;max-width:1180px;padding:12px 24px;"
+	"line-height:1.4}\n"
+	"h1{font-size:1.6em;margin:.2em 0}\n"
+	"h2{font-size:1.25em;margin:1.4em 0 .5em;padding-bottom:.15em;"
+	"border-bottom:2px solid #0b5cad}\n"
+	"dl.facts{display:grid;grid-template-columns:max-content auto;"
+	"gap:.1em 1em;margin:.5em 0}\n"
+	"dl.facts dt{font-weight:600}dl.facts dd{margin:0;"
+	"overflow-wrap:anywhere}\n"
+	".scroll{overflow-x:auto}\n"
+	"table.data{border-collapse:collapse;margin:.4em 0 1.2em;"
+	"font-variant-numeric:tabular-nums}\n"
+	"table.data caption{text-align:left;font-weight:600;padding:.2em 0}\n"
+	"table.data th,table.data td{border:1px solid #8a8a8a;"
+	"padding:.15em .5em}\n"
+	"table.data thead th{background:#e3ebf5}\n"
+	"table.data tbody th{text-align:left;font-weight:normal;"
+	"background:#f5f5f5}\n"
+	"td.v{text-align:right}.noisy{font-style:italic}\n"
+	"td.mark{text-align:center;font-weight:700;background:"
+	"repeating-linear-gradient(45deg,#fff 0 3px,#bdbdbd 3px 5px)}\n"
+	"td.mark-w{background:repeating-linear-gradient(45deg,transparent 0 "
+	"3px,#d9a44f 3px 4px),repeating-linear-gradient(-45deg,#fff 0 3px,"
+	"#d9a44f 3px 4px)}\n"
+	"td.mark abbr{background:#fff;padding:0 .3em;border-radius:3px;"
+	"text-decoration:none}\n"
+	"svg.chart{max-width:100%;height:auto;background:#fff}\n"
+	"svg text{font-size:11px;fill:#222}\n"
+	"svg .grid{stroke:#dcdcdc}svg .zero{stroke:#444}\n"
+	"svg .ln{fill:none;stroke-width:2.2}\n"
+	"svg .bar{fill:#0b5cad}\n"
+	"svg .mark rect{stroke:#555;stroke-width:.6}\n"
+	"svg .mk{font-weight:700;font-size:11px;fill:#111;paint-order:stroke;"
+	"stroke:#fff;stroke-width:3px}\n"
+	"figure{margin:.6em 0 1em}figcaption{font-weight:600;margin:.2em 0}\n"
+	".mults{display:flex;flex-wrap:wrap;gap:6px 18px}\n"
+	"ul.legend,ul.marks{list-style:none;padding:0;margin:.4em 0}\n"
+	"ul.legend{display:flex;flex-wrap:wrap;gap:.2em 1.4em}\n"
+	"ul.marks li{margin:.25em 0}ul.marks svg{vertical-align:middle}\n"
+	".sw{display:inline-block;width:22px;text-align:center}\n"
+	"details{margin:.3em 0 1em}summary{cursor:pointer}\n"
+	"footer{margin-top:2em;font-size:.9em;color:#333;"
+	"border-top:1px solid #aaa}\n";
+
+static const char defs[] =
+	"<svg width=\"0\" height=\"0\" style=\"position:absolute\" "
+	"aria-hidden=\"true\" focusable=\"false\"><defs>\n"
+	"<pattern id=\"tv-hatch-s\" width=\"6\" height=\"6\" "
+	"patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	"<rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><line x1=\"0\" "
+	"y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#6a6a6a\" stroke-width=\"2.4\"/>"
+	"</pattern>\n"
+	"<pattern id=\"tv-hatch-w\" width=\"6\" height=\"6\" "
+	"patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" "
+	"fill=\"#fbf1e0\"/><path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#a0660a\" "
+	"stroke-width=\"1.2\"/></pattern>\n"
+	"</defs></svg>\n";
+
+static void
+fact(struct html *h, const char *name, const char *value)
+{
+	fputs("<dt>", h->f);
+	esc(h->f, name);
+	fputs("</dt><dd>", h->f);
+	esc(h->f, value);
+	fputs("</dd>\n", h->f);
+}
+
+static void
+policy_facts(struct html *h)
+{
+	const char *key;
+	json_t *v;
+	char *s;
+
+	json_object_foreach(h->r->policy, key, v) {
+		s = json_is_string(v) ? xstrdup(json_string_value(v)) :
+		    json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (s == NULL)
+			die("out of memory");
+		fact(h, key, s);
+		free(s);
+	}
+}
+
+static void
+head(struct html *h)
+{
+	const struct report *r = h->r;
+	char t[24];
+
+	fprintf(h->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"generator\" content=\"tallyvan aggregator report\">\n"
+	    "<title>", r->lang);
+	esc(h->f, r->campaign);
+	fprintf(h->f, " \xe2\x80\x94 %s ", L(r, "evaluation report",
+	    "rapport d'évaluation"));
+	esc(h->f, r->as_of);
+	fprintf(h->f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n%s"
+	    "<header>\n<h1>", css, defs);
+	esc(h->f, r->campaign);
+	fprintf(h->f, "</h1>\n<p>%s</p>\n<dl class=\"facts\">\n", L(r,
+	    "Evaluation report: released indicators, by site and period.",
+	    "Rapport d'évaluation : indicateurs publiés, par site et par "
+	    "période."));
+	fact(h, L(r, "As of", "Au"), r->as_of);
+	if (r->campaign_id != NULL)
+		fact(h, L(r, "Campaign id", "Identifiant de campagne"),
+		    r->campaign_id);
+	snprintf(t, sizeof t, "%lld", r->threshold);
+	if (r->threshold > 0)
+		fact(h, L(r, "Trustees needed to decrypt",
+		    "Tiers de confiance requis"), t);
+	policy_facts(h);
+	fputs("</dl>\n</header>\n<main>\n", h->f);
+}
+
+static void
+footer(struct html *h)
+{
+	fprintf(h->f, "</main>\n<footer>\n<p>%s</p>\n</footer>\n</body>\n"
+	    "</html>\n", L(h->r, "Made by <code>aggregator report --html</code> "
+	    "from <code>release.json</code>.  Anyone can check the release "
+	    "against its signed batches and proofs with <code>trustee verify "
+	    "DIR</code>.", "Produit par <code>aggregator report --html</code> "
+	    "à partir de <code>release.json</code>.  Chacun peut vérifier la "
+	    "publication contre ses lots signés et ses preuves avec "
+	    "<code>trustee verify DIR</code>."));
+}
+
+int
+report_html(const struct report *r, FILE *out)
+{
+	struct html h = { r, out, 0 };
+
+	head(&h);
+	section_reading(&h);
+	section_totals(&h);
+	section_over_time(&h);
+	section_multiples(&h);
+	section_site_period(&h);
+	footer(&h);
+	return ferror(out) ? error("cannot format the HTML report") : 0;
+}

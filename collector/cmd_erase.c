@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collector erase: a person's erasure (or access) request on the device
+ * that recorded them.  From the identity typed again, the pseudonym is
+ * recomputed, then every pseudonym-index tag this person could have (each
+ * distinct-person indicator x each period of its kind in the campaign x
+ * each site, or the collector scope) is looked up and deleted.  A later
+ * visit of the same person then counts as a new person.
+ *
+ * Records already captured cannot be found: they carry no identifier
+ * (GDPR Art. 11(2)).  The receipt code printed lets the person check that
+ * the identity typed is the one recorded (--receipt).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "collector/collector.h"
+#include "common/util.h"
+#include "crypto/err.h"
+#include "proto/calendar.h"
+
+#define STDIN_MAX (64u << 10)
+
+struct erase {
+	const struct device *d;
+	const uint8_t *pseudo;
+	int list;
+	int32_t *pids;		/* periods of the kind being walked */
+	size_t npids;
+	uint64_t found;
+};
+
+static void NORETURN
+usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+	    "usage: collector erase --dir DIR [--passphrase-file FILE]\n"
+	    "         [--receipt CODE] [--list]\n\n"
+	    "Erases what this device holds about one person: the\n"
+	    "pseudonym-index entries that make their later visits count as a\n"
+	    "person already seen.  The identity fields are read from standard\n"
+	    "input as NAME=VALUE lines (as for 'collector record'), or asked\n"
+	    "on the terminal; never from the command line.  Prints the\n"
+	    "person's receipt code and how many entries were removed.\n"
+	    "--receipt CODE: erase only if the identity gives this receipt\n"
+	    "(exit 1 if not).\n"
+	    "--list: remove nothing, list the entries held (an access\n"
+	    "request).  Visits already recorded hold no identifier and cannot\n"
+	    "be found (GDPR Art. 11(2)).\n");
+	exit(code);
+}
+
+/* Standard input into guarded memory: it is personal data. */
+static char *
+read_secret_fd(int fd, size_t cap)
+{
+	char *buf = sodium_malloc(cap + 1);
+	size_t off = 0;
+	ssize_t r;
+
+	if (buf == NULL)
+		die("out of secure memory");
+	while (off < cap) {
+		r = read(fd, buf + off, cap - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("cannot read standard input: %s", strerror(errno));
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	if (off == cap)
+		die("standard input: more than %zu bytes", cap);
+	buf[off] = 0;
+	return buf;
+}
+
+/* Only identity fields: the form plays no part in an erasure. */
+static void
+identity_set(const struct tv_plan *p, struct visit *v, const char *name,
+    const char *value, const char *where)
+{
+	char err[256];
+
+	if (tv_plan_identity_index(p, name) < 0)
+		die("%s: '%.64s' is not an identity field of the plan", where,
+		    name);
+	if (visit_set(p, v, name, value, err, sizeof err) != 0)
+		die("%s: %s", where, err);
+}
+
+static void
+identity_from_lines(const struct tv_plan *p, struct visit *v, char *text)
+{
+	char *line, *save = NULL, *eq, where[64];
+	unsigned n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		line[strcspn(line, "\r")] = 0;
+		if (line[0] == 0 || line[0] == '#')
+			continue;
+		snprintf(where, sizeof where, "standard input, line %u", n);
+		if ((eq = strchr(line, '=')) == NULL)
+			die("%s: want NAME=VALUE", where);
+		*eq = 0;
+		identity_set(p, v, line, eq + 1, where);
+	}
+}
+
+static void
+identity_from_tty(const struct tv_plan *p, struct visit *v)
+{
+	char *line;
+	uint32_t i;
+	ssize_t r;
+
+	for (i = 0; i < p->nidentity; i++) {
+		fprintf(stderr, "%s / %s: ", p->identity[i].label.fr,
+		    p->identity[i].label.en);
+		if ((line = sodium_malloc(TV_IDENTITY_MAX + 2)) == NULL)
+			die("out of secure memory");
+		r = read(0, line, TV_IDENTITY_MAX + 1);
+		line[r > 0 ? r : 0] = 0;
+		line[strcspn(line, "\r\n")] = 0;
+		identity_set(p, v, p->identity[i].id, line, "identity");
+		sodium_free(line);
+	}
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every period of this kind that a campaign day falls in, by the
+ * calendar's plain rule and by the release hierarchy's (capture uses one
+ * of them): trying a tag that cannot exist costs only a lookup. */
+static void
+periods_collect(struct erase *e, enum tv_period kind)
+{
+	const struct tv_plan *p = e->d->c->plan;
+	size_t cap = 2 * (size_t)(p->end_day - p->start_day + 1), i, n = 0;
+	int32_t day;
+
+	e->pids = realloc(e->pids, cap * sizeof *e->pids);
+	if (e->pids == NULL)
+		die("out of memory");
+	for (day = p->start_day; day <= p->end_day; day++) {
+		e->pids[n++] = tv_period_id(kind, day);
+		e->pids[n++] = tv_hier_period_id(kind, day);
+	}
+	qsort(e->pids, n, sizeof *e->pids, pid_cmp);
+	for (i = 0, e->npids = 0; i < n; i++)
+		if (e->npids == 0 || e->pids[e->npids - 1] != e->pids[i])
+			e->pids[e->npids++] = e->pids[i];
+}
+
+static void
+entry_print(const struct tv_plan *p, uint32_t ind, enum tv_period kind,
+    int32_t pid, uint32_t site)
+{
+	char label[16];
+
+	tv_period_label(label, kind, pid);
+	printf("held: %s %s %s %s\n", p->indicators[ind].id,
+	    tv_period_name(kind), label, site == UINT32_MAX ? "(this "
+	    "collector)" : p->sites[site].id);
+}
+
+/* Look up (and unless listing, delete) every tag of indicator i. */
+static int
+indicator_walk(struct tv_txn *t, struct erase *e, uint32_t i)
+{
+	const struct tv_plan *p = e->d->c->plan;
+	const struct tv_indicator *ind = &p->indicators[i];
+	uint32_t site, nsites = ind->scope == TV_SCOPE_SITE ? p->nsites : 1;
+	uint8_t tag[32];
+	const void *val;
+	size_t j, vlen;
+	int rc = 0;
+
+	periods_collect(e, ind->distinct);
+	for (j = 0; j < e->npids && rc == 0; j++)
+		for (site = 0; site < nsites && rc == 0; site++) {
+			uint32_t s = ind->scope == TV_SCOPE_SITE ? site :
+			    UINT32_MAX;
+
+			tv_index_tag(tag, DEVICE_INDEX_KEY(e->d), e->pseudo, i,
+			    ind->distinct, e->pids[j], s);
+			rc = tv_txn_get(t, DB_PINDEX, tag, sizeof tag, &val,
+			    &vlen);
+			if (rc == TV_ERR_NOTFOUND) {
+				rc = 0;
+				continue;
+			}
+			if (rc != 0)
+				break;
+			e->found++;
+			if (e->list)
+				entry_print(p, i, ind->distinct, e->pids[j], s);
+			else
+				rc = tv_txn_del(t, DB_PINDEX, tag, sizeof tag);
+		}
+	sodium_memzero(tag, sizeof tag);
+	return rc;
+}
+
+static int
+erase_fn(struct tv_txn *t, void *ctx)
+{
+	struct erase *e = ctx;
+	const struct tv_plan *p = e->d->c->plan;
+	uint32_t i;
+	int rc;
+
+	e->found = 0;
+	for (i = 0; i < p->nindicators; i++) {
+		if (p->indicators[i].distinct == TV_PERIOD_NONE)
+			continue;
+		if ((rc = indicator_walk(t, e, i)) != 0)
+			return rc;
+	}
+	return t->err;
+}
+
+/* The receipt as the person may write it: case and dash do not matter. */
+static int
+receipt_equal(const char *given, const char *ours)
+{
+	char a[TV_RECEIPT_LEN + 1], b[TV_RECEIPT_LEN + 1];
+	size_t n = 0, m = 0;
+
+	for (; *given && n < TV_RECEIPT_LEN + 1; given++)
+		if (*given != '-' && *given != ' ')
+			a[n++] = *given;
+	for (; *ours; ours++)
+		if (*ours != '-')
+			b[m++] = *ours;
+	return n == m && n == TV_RECEIPT_LEN &&
+	    strncasecmp(a, b, TV_RECEIPT_LEN) == 0;
+}
+
+static void
+identity_read(const struct tv_plan *p, struct visit *v)
+{
+	char *text;
+	uint32_t i;
+
+	if (isatty(0)) {
+		identity_from_tty(p, v);
+	} else {
+		text = read_secret_fd(0, STDIN_MAX);
+		identity_from_lines(p, v, text);
+		sodium_free(text);
+	}
+	for (i = 0; i < p->nidentity; i++)
+		if (v->identity[i][0] == 0)
+			die("identity field '%s' is missing",
+			    p->identity[i].id);
+}
+
+/* The pseudonym, in guarded memory. */
+static uint8_t *
+pseudonym_of(const struct device *d, const struct visit *v)
+{
+	const struct tv_plan *p = d->c->plan;
+	const char *ids[TV_PLAN_MAX_IDENTITY];
+	uint8_t *ps = sodium_malloc(TV_PSEUDONYM_BYTES);
+	uint32_t i;
+	int rc;
+
+	if (ps == NULL)
+		die("out of secure memory");
+	for (i = 0; i < p->nidentity; i++)
+		ids[i] = v->identity[i];
+	if ((rc = tv_pseudonym(ps, DEVICE_PSEUDO_KEY(d), ids, p->nidentity)))
+		die("cannot compute the pseudonym: %s", tv_strerror(rc));
+	return ps;
+}
+
+static int
+erase_run(struct erase *e, const char *want_receipt)
+{
+	char receipt[TV_RECEIPT_LEN + 2];
+	int rc;
+
+	tv_receipt_code(receipt, e->pseudo);
+	printf("receipt %s\n", receipt);
+	if (want_receipt && !receipt_equal(want_receipt, receipt)) {
+		printf("the identity typed does not give receipt %s: nothing "
+		    "%s\n", want_receipt, e->list ? "listed" : "erased");
+		return 1;
+	}
+	rc = e->list ? tv_store_read(e->d->st, erase_fn, e) :
+	    tv_store_write(e->d->st, erase_fn, e);
+	if (rc != 0)
+		die("cannot %s the pseudonym index: %s", e->list ? "read" :
+		    "erase from", tv_strerror(rc));
+	if (e->list)
+		printf("%llu index entries held for this person\n",
+		    (unsigned long long)e->found);
+	else
+		printf("removed %llu index entries\n",
+		    (unsigned long long)e->found);
+	return 0;
+}
+
+int
+cmd_erase(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "receipt", required_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *passfile = NULL, *want = NULL;
+	struct erase e = { 0 };
+	struct device d;
+	struct visit *v;
+	uint8_t *ps;
+	int ch, ret;
+
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'P': passfile = optarg; break;
+		case 'r': want = optarg; break;
+		case 'l': e.list = 1; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (dir == NULL || optind != argc)
+		usage(2);
+	device_open(&d, dir, passfile, DEVICE_UNLOCK);
+	v = visit_new();
+	identity_read(d.c->plan, v);
+	ps = pseudonym_of(&d, v);
+	visit_free(v);
+	e.d = &d;
+	e.pseudo = ps;
+	ret = erase_run(&e, want);
+	sodium_free(ps);
+	free(e.pids);
+	device_close(&d);
+	return ret;
+}

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: MIT
+# Disclosure control (issue 6): from every released file of a random
+# scenario, a brute-force solver (tests/tools/difference_attack.py: exact
+# linear algebra over the hierarchy's equations) tries to recover each
+# suppressed value from the released totals and subtotals; it must recover
+# none.  The same solver, on a release without secondary suppression,
+# recovers the hidden value: the test can fail.
+. tests/cli/lib.sh
+
+seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "seed $seed (rerun with SEED=$seed)"
+mkdir "$T/field"
+"$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
+campaign "$T/k"
+for v in A B; do
+	device "$T/van-$v" "$T/k/campaign.json"
+	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
+		"$T/field/visits-$v.csv" >/dev/null
+	"$BIN/collector" export --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
+		--out "$T/usb" >/dev/null
+done
+server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
+"$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb >/dev/null
+release "$T/srv" "$T/k" "$T/rel" 2>/dev/null
+truth_compare "$T/field/truth.csv" "$T/rel/release.csv" | sed 's/,.*//' || true
+echo "secondary suppressions: $(grep -c ',suppressed,secondary$' "$T/rel/release.csv" || true) values"
+python3 "$TOP/tests/tools/difference_attack.py" --truth "$T/field/truth.csv" "$T/rel/release.csv" ||
+	fail "a suppressed value can be recovered from the release"
+
+# Control: all sites and one site released, the other site suppressed.
+cat >"$T/naive.csv" <<'CSV'
+site,period,period_label,first_day,last_day,records,indicator,value,status,reason
+all,campaign,campaign,2021-10-25,2022-01-09,20,visits,20,released,
+a,campaign,campaign,2021-10-25,2022-01-09,17,visits,17,released,
+b,campaign,campaign,2021-10-25,2022-01-09,,visits,,suppressed,min_cohort
+CSV
+if python3 "$TOP/tests/tools/difference_attack.py" "$T/naive.csv" >"$T/out"; then
+	fail "the solver missed b = 20 - 17"
+fi
+grep -q 'recovered b/campaign/campaign visits: 3' "$T/out" || fail "the solver's answer"
+echo "control: the solver recovers a value hidden by primary suppression alone"
