@@ -14,7 +14,7 @@ CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
 PKGS     = libsodium libzstd libprotobuf-c jansson
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
-	   -lcsv -lpthread
+	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)
 
 ifeq ($(SAN),1)

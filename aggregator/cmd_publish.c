@@ -16,6 +16,7 @@
 
 #include "aggregator/aggregator.h"
 #include "aggregator/publish.h"
+#include "common/noise_file.h"
 #include "common/rebuild.h"
 #include "common/util.h"
 #include "crypto/bsgs.h"
@@ -33,8 +34,16 @@ struct partial {
 	int bad;		/* a proof failed: not used at all */
 };
 
+struct publish_opts {
+	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
+	char *noise[TV_SHAMIR_MAX];
+	uint32_t np, nnoise;
+};
+
 struct publish {
 	struct tv_campaign *c;
+	struct noise_set ns;
+	uint64_t bound;		/* noise offset B: values in [-B, n + B] */
 	struct tv_request *req;
 	struct rebuilt rb;
 	struct partial p[TV_SHAMIR_MAX];
@@ -49,7 +58,7 @@ usage(int code)
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator publish --dir DIR --request REQUEST.tvr\n"
 	    "         --partial P1.json --partial P2.json ... --out OUTDIR\n"
-	    "         [--table BSGS.tbl]\n\n"
+	    "         [--noise NOISE.json ...] [--table BSGS.tbl]\n\n"
 	    "Checks every trustee's partial decryptions against its public\n"
 	    "share key (DLEQ proofs), combines any threshold of them per cell,\n"
 	    "and writes OUTDIR/release.csv, release.json, with campaign.json\n"
@@ -161,6 +170,24 @@ partial_check(struct publish *pb, struct partial *p, uint32_t i,
 	return 0;
 }
 
+/* M = v*G with v in [-B, n + B]: solve M + B*G over [0, n + 2B]. */
+static int
+value_solve(const struct publish *pb, const uint8_t M[32], uint64_t n,
+    int64_t *v)
+{
+	uint8_t shifted[32], BG[32];
+	uint64_t s;
+	int rc;
+
+	tv_point_small(BG, pb->bound);
+	if (tv_point_add(shifted, M, BG) != 0)
+		return TV_ERR_CRYPTO;
+	if ((rc = tv_bsgs_solve(pb->table, shifted, n + 2 * pb->bound, &s)))
+		return rc;
+	*v = (int64_t)s - (int64_t)pb->bound;
+	return 0;
+}
+
 /* x_i * R* = sum over the quorum of lambda_j * D_ij, then the values. */
 static void
 cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
@@ -180,13 +207,13 @@ cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
 			    r->d + 32 * s, P) != 0)
 				die("internal error: invalid partial");
 		if (tv_elgamal_unmask(M, pb->rb.cells[i].ct + 32 * (s + 1),
-		    r->d + 32 * s) != 0 || tv_bsgs_solve(pb->table, M,
+		    r->d + 32 * s) != 0 || value_solve(pb, M,
 		    pb->rb.cells[i].count, &r->values[s]) != 0)
 			die("cell %u, indicator '%s': the combined decryption "
 			    "is not a count (inconsistent shares?)", i,
 			    c->plan->indicators[s].id);
-		r->small[s] = c->plan->policy.min_cell > 0 &&
-		    r->values[s] < c->plan->policy.min_cell;
+		r->small[s] = pb->ns.n == 0 && c->plan->policy.min_cell > 0 &&
+		    r->values[s] < (int64_t)c->plan->policy.min_cell;
 	}
 }
 
@@ -291,6 +318,45 @@ copy_into(const char *dir, const char *src, const char *name)
 }
 
 static void
+publish_noise(struct publish *pb, const struct publish_opts *o)
+{
+	uint8_t reqhash[32];
+
+	if (pb->c->plan->policy.noise.mech == TV_NOISE_NONE) {
+		if (o->nnoise > 0)
+			die("the plan asks for no noise");
+		return;
+	}
+	if (o->nnoise == 0)
+		die("the plan asks for noise: give the trustees' noise files");
+	file_hash(o->request, reqhash);
+	noise_load(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash);
+	noise_apply(&pb->ns, pb->rb.cells, pb->req->ncells, pb->c->k);
+	pb->bound = noise_bound(&pb->c->plan->policy.noise, pb->ns.n);
+}
+
+/* What the release says about its noise (NULL without). */
+static json_t *
+noise_json(const struct publish *pb)
+{
+	const struct tv_noise_policy *np = &pb->c->plan->policy.noise;
+	json_t *who;
+	uint32_t i;
+
+	if (pb->ns.n == 0)
+		return NULL;
+	who = json_array();
+	for (i = 0; i < pb->ns.n; i++)
+		json_array_append_new(who, json_integer(pb->ns.trustee[i]));
+	return json_pack("{s:s, s:s, s:o, s:I}", "mechanism",
+	    np->mech == TV_NOISE_GAUSSIAN ? "discrete_gaussian" :
+	    "discrete_laplace", np->mech == TV_NOISE_GAUSSIAN ? "variance" :
+	    "scale", json_sprintf("%llu/%llu", (unsigned long long)np->num,
+	    (unsigned long long)np->den), "contributors", who, "bound",
+	    (json_int_t)pb->bound);
+}
+
+static void
 publish_free(struct publish *pb)
 {
 	uint32_t i;
@@ -305,15 +371,12 @@ publish_free(struct publish *pb)
 	free(pb->res);
 	for (i = 0; i < pb->np; i++)
 		json_decref(pb->p[i].root);
+	noise_free(&pb->ns);
 	rebuilt_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
 	tv_bsgs_free(pb->table);
 }
 
-struct publish_opts {
-	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
-	uint32_t np;
-};
 
 static void
 parse_opts(struct publish_opts *o, int argc, char **argv)
@@ -324,6 +387,7 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 		{ "partial", required_argument, NULL, 'p' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "table", required_argument, NULL, 't' },
+		{ "noise", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -341,6 +405,11 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 			break;
 		case 'o': o->out = optarg; break;
 		case 't': o->table = optarg; break;
+		case 'N':
+			if (o->nnoise == TV_SHAMIR_MAX)
+				die("too many --noise");
+			o->noise[o->nnoise++] = optarg;
+			break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -373,6 +442,7 @@ cmd_publish(int argc, char **argv)
 	    !rebuilt_agrees(&pb.rb, pb.req, pb.c->k))
 		die("'%s' does not match its own signed batches", o.request);
 	fclose(f);
+	publish_noise(&pb, &o);
 	for (i = 0; i < o.np; i++)
 		partial_load(&pb, o.partials[i]);
 	qsort(pb.p, pb.np, sizeof *pb.p, partial_idx_cmp);
@@ -382,11 +452,16 @@ cmd_publish(int argc, char **argv)
 		bad |= cell_publish(&pb, i);
 		released += !strcmp(pb.res[i].status, "released");
 	}
-	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res) != 0)
+	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res,
+	    noise_json(&pb)) != 0)
 		die("the release was not written");
 	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
 	copy_into(o.out, path, "campaign.json");
 	copy_into(o.out, o.request, "request.tvr");
+	for (i = 0; i < o.nnoise; i++) {
+		snprintf(path, sizeof path, "noise-%u.json", pb.ns.trustee[i]);
+		copy_into(o.out, o.noise[i], path);
+	}
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);

@@ -71,8 +71,7 @@ release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
 				    cells[i].count);
 			fprintf(f, ",%s,", c->plan->indicators[j].id);
 			if (!strcmp(st, "released"))
-				fprintf(f, "%llu", (unsigned long long)
-				    res[i].values[j]);
+				fprintf(f, "%lld", (long long)res[i].values[j]);
 			fprintf(f, ",%s,%s\n", st, reason);
 		}
 	}
@@ -173,7 +172,7 @@ plan_labels(const struct tv_campaign *c)
 
 static char *
 release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const struct cell_result *res)
+    const struct rebuilt *rb, const struct cell_result *res, json_t *noise)
 {
 	json_t *root, *arr = json_array();
 	char asof[11], *text;
@@ -191,6 +190,8 @@ release_json(const struct tv_campaign *c, const struct tv_request *req,
 	    plan_labels(c), "cells", arr);
 	if (root == NULL)
 		die("out of memory");
+	if (noise != NULL)
+		json_object_set(root, "noise", noise);
 	text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	json_decref(root);
 	if (text == NULL)
@@ -216,7 +217,7 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 int
 publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct rebuilt *rb,
-    const struct cell_result *res)
+    const struct cell_result *res, json_t *noise)
 {
 	char *csv, *json;
 	size_t len;
@@ -226,7 +227,7 @@ publish_release(const char *dir, const struct tv_campaign *c,
 		return error("cannot create '%s': %s", dir, strerror(errno));
 	csv = release_csv(c, rb->cells, res, req->ncells, &len);
 	rc = publish_file(dir, "release.csv", csv, len);
-	json = release_json(c, req, rb, res);
+	json = release_json(c, req, rb, res, noise);
 	if (rc == 0)
 		rc = publish_file(dir, "release.json", json, strlen(json));
 	free(csv);

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "common/rebuild.h"
 #include "crypto/shamir.h"
 #include "proto/campaign.h"
@@ -18,16 +20,17 @@ struct cell_result {
 	const char *reason;	/* "" when released */
 	uint32_t nq;		/* trustees combined (== t when released) */
 	uint32_t quorum[TV_SHAMIR_MAX];
-	uint64_t *values;	/* k */
+	int64_t *values;	/* k (negative only with noise) */
 	uint8_t *small;		/* k: 1 = under min_cell, not shown */
 	uint8_t *d;		/* k x 32: combined x_i * R* */
 	uint8_t *pd;		/* nq x k x 32: the trustees' D_ij */
 	uint8_t *proofs;	/* nq x k x 64: their DLEQ proofs */
 };
 
-/* Write dir/release.csv and dir/release.json (created exclusively). */
+/* Write dir/release.csv and dir/release.json (created exclusively);
+ * noise (may be NULL) describes the noise added, for the JSON. */
 int publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct rebuilt *rb,
-    const struct cell_result *res);
+    const struct cell_result *res, json_t *noise);
 
 #endif

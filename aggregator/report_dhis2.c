@@ -249,7 +249,7 @@ cell_period(const struct dhis2_map *m, const struct rpt_cell *c,
 	    tv_day_parse(c->last, &last) != 0)
 		return -1;
 	if (kind <= 0 || kind == TV_PERIOD_CAMPAIGN) {
-		if ((kind <= 0 && !m->any_kind) || (kind > 0 && !m->kinds[kind]))
+		if (kind <= 0 ? !m->any_kind : !m->kinds[kind])
 			return -1;
 		return exact_period(out, first, last);
 	}

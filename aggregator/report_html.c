@@ -56,7 +56,8 @@ esc(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			if ((unsigned char)*s < 0x20 && *s != '\n' &&
+			    *s != '\t')
 				fputs("\xef\xbf\xbd", f);	/* U+FFFD */
 			else
 				fputc(*s, f);
@@ -462,6 +463,30 @@ table_over_time(struct html *h, size_t axis)
 	fputs("</tbody></table></details>\n", h->f);
 }
 
+/* Hatched bands over the periods not released, and the keys of the strip
+ * rows (a line sample per indicator) when there is a strip. */
+static void
+bands_draw(struct html *h, const struct frame *fr, size_t axis, int strip)
+{
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	size_t i;
+
+	for (i = 0; i < fr->n; i++)
+		if ((c = report_cell(h->r, axis, -1, i)) != NULL &&
+		    c->values == NULL) {
+			v = (struct rpt_value){ 0, 0, c->status, c->reason };
+			mark_draw(h, fr, i, fr->mt, fr->h - fr->mb, c, -1, &v,
+			    -1);
+		}
+	for (i = 0; strip && i < h->r->ncols; i++)
+		fprintf(h->f, "<line aria-hidden=\"true\" x1=\"%d\" "
+		    "x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+		    "stroke-width=\"2.5\" stroke-dasharray=\"%s\"/>\n",
+		    fr->ml - 34, fr->ml - 6, 10.0 + 14.0 * (double)i,
+		    10.0 + 14.0 * (double)i, palette[i % NPAL], dashes[i % 4]);
+}
+
 static void
 chart_lines(struct html *h, size_t axis)
 {
@@ -469,8 +494,6 @@ chart_lines(struct html *h, size_t axis)
 	int strip = strip_needed(r, axis) ? 14 * (int)r->ncols + 6 : 0;
 	struct frame fr = { CHART_W, 300 + strip, 56, 16, 10 + strip, 30,
 	    r->axes[axis].n };
-	const struct rpt_cell *c;
-	struct rpt_value v;
 	struct scale sc;
 	long long lo, hi;
 	char title[160];
@@ -479,7 +502,8 @@ chart_lines(struct html *h, size_t axis)
 	value_range(r, axis, -1, 0, r->cols, r->ncols, &lo, &hi);
 	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
 	snprintf(title, sizeof title, L(r, "Indicators by %s, all sites",
-	    "Indicateurs par %s, tous sites"), kind_word(r, r->axes[axis].kind));
+	    "Indicateurs par %s, tous sites"), kind_word(r,
+	    r->axes[axis].kind));
 	fputs("<figure>\n<figcaption>", h->f);
 	esc(h->f, title);
 	fputs("</figcaption>\n", h->f);
@@ -492,19 +516,7 @@ chart_lines(struct html *h, size_t axis)
 	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
 	    "des valeurs non publiées.  Aucune n'est un zéro."));
 	axes_draw(h, &fr, &sc, &r->axes[axis]);
-	for (i = 0; i < fr.n; i++)
-		if ((c = report_cell(r, axis, -1, i)) != NULL &&
-		    c->values == NULL) {
-			v = (struct rpt_value){ 0, 0, c->status, c->reason };
-			mark_draw(h, &fr, i, fr.mt, fr.h - fr.mb, c, -1, &v,
-			    -1);
-		}
-	for (i = 0; strip && i < r->ncols; i++)
-		fprintf(h->f, "<line aria-hidden=\"true\" x1=\"%d\" x2=\"%d\" "
-		    "y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\" "
-		    "stroke-dasharray=\"%s\"/>\n", fr.ml - 34, fr.ml - 6,
-		    10.0 + 14.0 * (double)i, 10.0 + 14.0 * (double)i,
-		    palette[i % NPAL], dashes[i % 4]);
+	bands_draw(h, &fr, axis, strip);
 	for (i = 0; i < r->ncols; i++)
 		series_draw(h, &fr, &sc, axis, r->cols[i], i);
 	fputs("</svg>\n", h->f);
@@ -910,10 +922,10 @@ static void
 footer(struct html *h)
 {
 	fprintf(h->f, "</main>\n<footer>\n<p>%s</p>\n</footer>\n</body>\n"
-	    "</html>\n", L(h->r, "Made by <code>aggregator report --html</code> "
-	    "from <code>release.json</code>.  Anyone can check the release "
-	    "against its signed batches and proofs with <code>trustee verify "
-	    "DIR</code>.", "Produit par <code>aggregator report --html</code> "
+	    "</html>\n", L(h->r, "Made by <code>aggregator report "
+	    "--html</code> from <code>release.json</code>.  Anyone can check "
+	    "the release against its signed batches and proofs with "
+	    "<code>trustee verify DIR</code>.", "Produit par <code>aggregator report --html</code> "
 	    "à partir de <code>release.json</code>.  Chacun peut vérifier la "
 	    "publication contre ses lots signés et ses preuves avec "
 	    "<code>trustee verify DIR</code>."));

@@ -27,8 +27,8 @@ usage(int code)
 	    "Seals pending records into signed, compressed batches and writes\n"
 	    "every batch not yet written to OUTDIR/<device>-<seq>.tvb.  --all\n"
 	    "writes again every batch the device still holds (but those the\n"
-	    "aggregator acknowledged).  --max-records caps the records per new\n"
-	    "batch.\n");
+	    "aggregator acknowledged).  --max-records caps the records per\n"
+	    "new batch.\n");
 	exit(code);
 }
 

@@ -38,6 +38,7 @@ struct ship {
 	uint32_t max_records;
 	unsigned retries;
 	unsigned long backoff_ms;
+	unsigned long watch;		/* seconds between rounds, 0: once */
 	uint64_t sealed, acked, records;
 };
 
@@ -47,20 +48,23 @@ static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: collector ship --dir DIR --url URL [--passphrase-file FILE]\n"
-	    "         [--watch SECONDS] [--max-records N] [--retries N]\n"
-	    "         [--backoff MS] [--timeout SECONDS] [--cacert FILE]\n\n"
+	    "usage: collector ship --dir DIR --url URL\n"
+	    "         [--passphrase-file FILE] [--watch SECONDS]\n"
+	    "         [--max-records N] [--retries N] [--backoff MS]\n"
+	    "         [--timeout SECONDS] [--cacert FILE]\n\n"
 	    "Seals pending records into batches, then sends every batch not\n"
 	    "yet acknowledged to the aggregator at URL (POST URL/v1/batches),\n"
 	    "in order, byte for byte as stored.  A failed send is retried\n"
 	    "--retries times (default 5), waiting --backoff ms (default 1000)\n"
 	    "doubled at each attempt (at most 64 times), with jitter.  Each\n"
-	    "request has a --timeout (default 60 s).  --watch ships again every\n"
-	    "SECONDS until SIGTERM or SIGINT.  --max-records caps the records\n"
-	    "per new batch.\n"
+	    "request has a --timeout (default 60 s).  --watch ships again\n"
+	    "every SECONDS until SIGTERM or SIGINT (exit 0); a refused batch\n"
+	    "is tried again next round, but a 409 conflict stops it (exit 1).\n"
+	    "--max-records caps the records per new batch.  --cacert: the CA\n"
+	    "bundle for https.\n"
 	    "Exit 0 when everything is acknowledged, 1 when the aggregator\n"
-	    "refused a batch (it stays in the outbox), 2 on errors or when the\n"
-	    "aggregator could not be reached.\n");
+	    "refused a batch (it stays in the outbox), 2 on errors or when\n"
+	    "the aggregator could not be reached.\n");
 	exit(code);
 }
 
@@ -119,10 +123,11 @@ static enum ship_result
 ship_refused(uint64_t seq, enum uplink_verdict v, const char *msg)
 {
 	if (v == UPLINK_CONFLICT) {
-		error("batch %llu: CONFLICT: the aggregator holds other content "
-		    "under this sequence number (%s).  Was this device's store "
-		    "restored from a copy?  Shipping stopped: nothing more is "
-		    "sent until someone looks.", (unsigned long long)seq, msg);
+		error("batch %llu: CONFLICT: the aggregator holds other "
+		    "content under this sequence number (%s).  Was this "
+		    "device's store restored from a copy?  Shipping stopped: "
+		    "nothing more is sent until someone looks.",
+		    (unsigned long long)seq, msg);
 		return SHIP_CONFLICT;
 	}
 	error("batch %llu refused by the aggregator: %s.  It stays in the "
@@ -204,7 +209,9 @@ ship_round(struct ship *s)
 	if (r == SHIP_OK && stop)
 		r = SHIP_STOPPED;
 	free(seqs);
-	if (s->sealed != 0 || s->acked != 0 || r != SHIP_OK) {
+	/* Watching, a round with nothing to do says nothing. */
+	if (s->watch == 0 || s->sealed != 0 || s->acked != 0 ||
+	    r != SHIP_OK) {
 		printf("sealed %llu new batch(es); %llu batch(es) acknowledged "
 		    "(%llu records); %zu waiting\n",
 		    (unsigned long long)s->sealed, (unsigned long long)s->acked,
@@ -214,17 +221,18 @@ ship_round(struct ship *s)
 	return r;
 }
 
-/* One round, or rounds every watch seconds until stopped or a conflict. */
+/* One round, or rounds every s->watch seconds until stopped or a
+ * conflict. */
 static int
-ship_run(struct ship *s, unsigned long watch)
+ship_run(struct ship *s)
 {
 	enum ship_result r;
 
 	for (;;) {
 		r = ship_round(s);
-		if (watch == 0 || r == SHIP_CONFLICT)
+		if (s->watch == 0 || r == SHIP_CONFLICT)
 			break;
-		if (r == SHIP_STOPPED || nap(watch * 1000) != 0)
+		if (r == SHIP_STOPPED || nap(s->watch * 1000) != 0)
 			return 0;	/* asked to stop: a clean exit */
 	}
 	return r == SHIP_OK ? 0 : r == SHIP_REFUSED || r == SHIP_CONFLICT ?
@@ -264,7 +272,6 @@ cmd_ship(int argc, char **argv)
 	struct uplink_conf uc = { .timeout = 60 };
 	struct ship s = { .retries = 5, .backoff_ms = 1000 };
 	const char *dir = NULL, *passfile = NULL;
-	unsigned long watch = 0;
 	char err[256];
 	int ch, ret;
 
@@ -273,7 +280,7 @@ cmd_ship(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'u': uc.url = optarg; break;
 		case 'P': passfile = optarg; break;
-		case 'w': watch = opt_ulong("--watch", optarg, 86400); break;
+		case 'w': s.watch = opt_ulong("--watch", optarg, 86400); break;
 		case 'm': s.max_records = (uint32_t)opt_ulong("--max-records",
 		    optarg, 100000); break;
 		case 'r': s.retries = (unsigned)opt_ulong("--retries", optarg,
@@ -297,7 +304,7 @@ cmd_ship(int argc, char **argv)
 	if ((s.up = uplink_new(&uc, &stop, err, sizeof err)) == NULL)
 		die("%s", err);
 	device_open(&s.d, dir, passfile, DEVICE_UNLOCK);
-	ret = ship_run(&s, watch);
+	ret = ship_run(&s);
 	device_close(&s.d);
 	uplink_free(s.up);
 	curl_global_cleanup();

@@ -26,7 +26,7 @@ enum uplink_verdict {
 	UPLINK_ACKED,		/* 200 with a matching acknowledgement */
 	UPLINK_RETRY,		/* no answer, 408, 429, 5xx: try again */
 	UPLINK_REFUSED,		/* 400, 401, 413, other 4xx: look first */
-	UPLINK_CONFLICT,	/* 409: this sequence number holds other bytes */
+	UPLINK_CONFLICT,	/* 409: this seq holds other bytes there */
 	UPLINK_BAD_ANSWER,	/* an answer that is not ours: try again */
 	UPLINK_STOPPED,		/* *stop became non-zero */
 };

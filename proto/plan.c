@@ -61,7 +61,9 @@ static const char *const field_keys[] = { "id", "type", "label", "choices",
 static const char *const choice_keys[] = { "id", "label", NULL };
 static const char *const indicator_keys[] = { "id", "label", "when",
 	"distinct", "scope", NULL };
-static const char *const policy_keys[] = { "min_cohort", "min_cell",
+static const char *const noise_keys[] = { "mechanism", "variance", "scale",
+	"budget", NULL };
+static const char *const policy_keys[] = { "noise", "min_cohort", "min_cell",
 	"retention_days", "grace_days", NULL };
 static const char *const leaf_keys[] = { "field", "eq", "in", "contains",
 	"is", NULL };
@@ -1079,6 +1081,64 @@ parse_groups(struct ctx *c, json_t *root)
 	return 0;
 }
 
+/* "n/d" or "n", 1 <= n, d <= 10^9: exact rationals, never floats. */
+static int
+get_ratio(struct ctx *c, json_t *obj, const char *key, uint64_t *num,
+    uint64_t *den)
+{
+	unsigned long long n, d = 1;
+	char tail, q[QUOTE_CAP];
+	const char *t;
+	json_t *v;
+	int rc, got;
+
+	if ((rc = member(c, obj, key, K_STRING, 1, &v)) != 0)
+		return rc;
+	t = json_string_value(v);
+	got = sscanf(t, "%llu/%llu%c", &n, &d, &tail);
+	if (got < 1 || got == 3 || (got == 1 && strchr(t, '/') != NULL) ||
+	    strspn(t, "0123456789/") != strlen(t) || n < 1 || d < 1 ||
+	    n > 1000000000ULL || d > 1000000000ULL)
+		return fail_at(c, key, "want a fraction \"n/d\" of whole numbers "
+		    "from 1 to 10^9, not '%s'", quote(q, sizeof q, t));
+	*num = n;
+	*den = d;
+	return 0;
+}
+
+static int
+parse_noise(struct ctx *c, json_t *pol)
+{
+	struct tv_noise_policy *n = &c->p->policy.noise;
+	const char *mech;
+	json_t *v, *m;
+	size_t save;
+	int rc;
+
+	n->mech = TV_NOISE_NONE;
+	if ((rc = member(c, pol, "noise", K_OBJECT, 0, &v)) != 0 || v == NULL)
+		return rc;
+	save = path_key(c, "noise");
+	if ((rc = check_keys(c, v, noise_keys)) != 0 ||
+	    (rc = member(c, v, "mechanism", K_STRING, 1, &m)) != 0)
+		return rc;
+	mech = json_string_value(m);
+	if (strcmp(mech, "gaussian") == 0) {
+		n->mech = TV_NOISE_GAUSSIAN;
+		rc = get_ratio(c, v, "variance", &n->num, &n->den);
+	} else if (strcmp(mech, "laplace") == 0) {
+		n->mech = TV_NOISE_LAPLACE;
+		rc = get_ratio(c, v, "scale", &n->num, &n->den);
+	} else {
+		return fail_at(c, "mechanism", "want gaussian or laplace");
+	}
+	if (rc == 0)
+		rc = get_ratio(c, v, "budget", &n->cap_num, &n->cap_den);
+	if (rc == 0)
+		path_pop(c, save);
+	return rc;
+}
+
 static int
 parse_policy(struct ctx *c, json_t *root)
 {
@@ -1102,7 +1162,8 @@ parse_policy(struct ctx *c, json_t *root)
 	    (rc = get_uint(c, v, "retention_days", 1, DAYS_MAX,
 	    &pol->retention_days)) != 0 ||
 	    (rc = get_uint(c, v, "grace_days", 0, DAYS_MAX,
-	    &pol->grace_days)) != 0)
+	    &pol->grace_days)) != 0 ||
+	    (rc = parse_noise(c, v)) != 0)
 		return rc;
 	path_pop(c, save);
 	return 0;

@@ -107,11 +107,26 @@ struct tv_group {
 	uint32_t *members;	/* indicator indices */
 };
 
+/* Noise added under encryption before decryption (instead of secondary
+ * suppression), with a privacy budget per trustee ledger. */
+enum tv_noise_mech {
+	TV_NOISE_NONE = 0,
+	TV_NOISE_GAUSSIAN = 1,	/* discrete Gaussian, zCDP accounting */
+	TV_NOISE_LAPLACE = 2,	/* discrete Laplace, pure-DP accounting */
+};
+
+struct tv_noise_policy {
+	enum tv_noise_mech mech;
+	uint64_t num, den;	/* Gaussian: variance; Laplace: scale */
+	uint64_t cap_num, cap_den;	/* budget: rho (Gaussian), eps */
+};
+
 struct tv_policy {
 	uint32_t min_cohort;	/* records per released cell; default 11 */
 	uint32_t min_cell;	/* smallest shown value; 0 = off (default) */
 	uint32_t retention_days;	/* default 365 */
 	uint32_t grace_days;	/* a cell closes this long after its end; 0 */
+	struct tv_noise_policy noise;
 };
 
 struct tv_plan {

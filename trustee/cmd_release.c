@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "common/noise_file.h"
 #include "common/rebuild.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -27,6 +28,8 @@
 
 struct release_opts {
 	const char *campaign, *share, *request, *ledger, *out, *passfile;
+	char *noise[TV_SHAMIR_MAX];
+	uint32_t nnoise;
 	int32_t today;
 };
 
@@ -36,15 +39,19 @@ usage(int code)
 	fprintf(code ? stderr : stdout,
 	    "usage: trustee release --campaign CAMPAIGN.json --share ME.share\n"
 	    "         --request REQUEST.tvr --ledger DIR --out PARTIAL.json\n"
-	    "         [--passphrase-file FILE] [--today YYYY-MM-DD]\n\n"
+	    "         [--noise NOISE.json ...] [--passphrase-file FILE]\n"
+	    "         [--today YYYY-MM-DD]\n\n"
 	    "Verifies every signed batch and proof of the request, rebuilds\n"
 	    "every cell, refuses the request if a sum differs from the\n"
 	    "aggregator's, applies the policy (closed cells, min_cohort, no\n"
 	    "cell released twice with other records, no two released cells\n"
 	    "differing by fewer than min_cohort records; the ledger in DIR\n"
 	    "remembers past releases), and writes this trustee's partial\n"
-	    "decryptions with proofs for the cells it accepts.  Exit 1 if the\n"
-	    "request does not verify.\n");
+	    "decryptions with proofs for the cells it accepts.  When the plan\n"
+	    "asks for noise, every quorum trustee's 'trustee noise' file (mine\n"
+	    "included) is added to the sums first, and the release is charged\n"
+	    "to my privacy budget (refused past the plan's budget).  Exit 1 if\n"
+	    "the request does not verify or the budget is spent.\n");
 	exit(code);
 }
 
@@ -59,6 +66,7 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "today", required_argument, NULL, 'T' },
+		{ "noise", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,6 +85,11 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		case 'T':
 			if (tv_day_parse(optarg, &o->today) != 0)
 				die("--today: want YYYY-MM-DD");
+			break;
+		case 'N':
+			if (o->nnoise == TV_SHAMIR_MAX)
+				die("too many --noise");
+			o->noise[o->nnoise++] = optarg;
 			break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -159,21 +172,53 @@ count_released(const enum verdict *v, uint32_t n)
 	return r;
 }
 
+/* With noise: every contribution added to the rebuilt sums; mine must be
+ * among them, or the privacy of the release would rest on others. */
+static void
+release_noise(const struct release_opts *o, const struct tv_campaign *c,
+    const struct tv_request *req, struct rebuilt *rb, struct noise_set *ns)
+{
+	uint8_t reqhash[32];
+
+	memset(ns, 0, sizeof *ns);
+	if (c->plan->policy.noise.mech == TV_NOISE_NONE) {
+		if (o->nnoise > 0)
+			die("the plan asks for no noise");
+		return;
+	}
+	if (o->nnoise == 0)
+		die("the plan asks for noise: give every quorum trustee's "
+		    "'trustee noise' file with --noise");
+	file_hash(o->request, reqhash);
+	noise_load(ns, o->noise, o->nnoise, c, req, reqhash);
+	noise_apply(ns, rb->cells, req->ncells, c->k);
+}
+
 static int
 release_write(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, const struct rebuilt *rb,
-    struct ledger *l)
+    const struct tv_request *req, struct rebuilt *rb, struct ledger *l)
 {
 	enum verdict *v = xcalloc(req->ncells, sizeof *v);
-	uint8_t *s = NULL;
+	struct budget_entry be, *bep = NULL;
+	struct noise_set ns;
+	uint8_t *s = NULL, reqhash[32];
 	uint32_t j = 0, n;
 	char *text;
 	int rc;
 
 	policy_decide(v, l, req, rb, c->plan, o->today);
+	release_noise(o, c, req, rb, &ns);
 	n = count_released(v, req->ncells);
+	if (n > 0 && ns.n > 0) {
+		if (budget_check(l, c->plan, c->k, &be) != 0)
+			die("privacy budget: this release would pass the "
+			    "plan's budget; refused (see 'trustee budget')");
+		bep = &be;
+	}
 	if (n > 0)	/* the share is opened only when there is work */
 		s = share_load(o->share, o->passfile, c, &j);
+	if (ns.n > 0 && n > 0 && !noise_has(&ns, j))
+		die("my own noise contribution is not among the --noise files");
 	text = partial_json(c, req, rb, v, s, j);
 	if (s != NULL)
 		sodium_free(s);
@@ -181,7 +226,8 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	free(text);
 	if (rc != 0)
 		die("cannot write '%s': %s", o->out, tv_strerror(rc));
-	if ((rc = ledger_record(l, req, rb, v)) != 0)
+	file_hash(o->request, reqhash);
+	if ((rc = ledger_record(l, req, rb, v, bep, reqhash)) != 0)
 		die("partials written but the ledger was not updated: %s",
 		    tv_strerror(rc));
 	note("trustee %u: %u cells decrypted (partially), %u refused; %llu "
@@ -189,6 +235,15 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	    "written to %s", j, n, req->ncells - n, (unsigned long long)
 	    rb->records, (unsigned long long)rb->batches,
 	    (unsigned long long)rb->quarantined, o->out);
+	if (bep != NULL)
+		note("privacy budget: this release costs %llu/%llu, %llu/%llu "
+		    "spent of %llu/%llu", (unsigned long long)be.charged_num,
+		    (unsigned long long)be.charged_den,
+		    (unsigned long long)be.total_num,
+		    (unsigned long long)be.total_den, (unsigned long long)
+		    c->plan->policy.noise.cap_num, (unsigned long long)
+		    c->plan->policy.noise.cap_den);
+	noise_free(&ns);
 	free(v);
 	return 0;
 }

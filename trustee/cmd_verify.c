@@ -7,12 +7,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "common/noise_file.h"
 #include "common/rebuild.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -24,6 +26,7 @@
 
 struct verify {
 	const struct tv_campaign *c;
+	struct noise_set ns;
 	struct tv_request *req;
 	struct rebuilt rb;
 	json_t *rel;
@@ -152,11 +155,13 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	if (jv == NULL)	/* suppressed under min_cell: nothing shown */
 		return strcmp(jstr(val, "reason"), "min_cell") ? vfail(v, name,
 		    "a released cell lacks a value") : 0;
-	small = c->plan->policy.min_cell > 0 &&
+	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
-	if (x < 0 || small)
+	if ((x < 0 && v->ns.n == 0) || small)
 		return vfail(v, name, "a value that should not be shown");
-	tv_point_small(G, (uint64_t)x);
+	tv_point_small(G, (uint64_t)(x < 0 ? -x : x));
+	if (x < 0 && tv_point_sub(G, tv_identity, G) != 0)
+		return vfail(v, name, "invalid value");
 	if (sodium_memcmp(G, M, 32) != 0)
 		return vfail(v, name, "a published value is not what the "
 		    "decryption gives");
@@ -235,6 +240,27 @@ check_csv(struct verify *v, const char *dir)
 	fclose(fp);
 }
 
+/* The noise the trustees added, as published beside the release. */
+static void
+verify_noise(struct verify *v, const char *dir)
+{
+	char pattern[4096], reqpath[4096];
+	uint8_t reqhash[32];
+	glob_t g;
+
+	if (v->c->plan->policy.noise.mech == TV_NOISE_NONE)
+		return;
+	snprintf(pattern, sizeof pattern, "%s/noise-*.json", dir);
+	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0)
+		die("the plan asks for noise but %s holds no noise file", dir);
+	snprintf(reqpath, sizeof reqpath, "%s/request.tvr", dir);
+	file_hash(reqpath, reqhash);
+	noise_load(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c, v->req,
+	    reqhash);
+	noise_apply(&v->ns, v->rb.cells, v->req->ncells, v->c->k);
+	globfree(&g);
+}
+
 static void
 verify_load(struct verify *v, const char *dir)
 {
@@ -256,6 +282,7 @@ verify_load(struct verify *v, const char *dir)
 		exit(1);
 	}
 	fclose(f);
+	verify_noise(v, dir);
 	snprintf(path, sizeof path, "%s/release.json", dir);
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (v->rel == NULL || strcmp(jstr(v->rel, "format"),
@@ -300,6 +327,7 @@ cmd_verify(int argc, char **argv)
 		error("release NOT verified: %llu problem(s)",
 		    (unsigned long long)v.bad);
 	json_decref(v.rel);
+	noise_free(&v.ns);
 	rebuilt_release(&v.rb, v.req->ncells);
 	tv_request_free(v.req);
 	tv_campaign_free(c);

@@ -2,6 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <sodium.h>
+#include <time.h>
+
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
@@ -15,11 +19,15 @@ struct set {
 
 struct ledger {
 	struct tv_store *st;
+	uint64_t nbudget;		/* budget entries */
+	uint64_t total_num, total_den;	/* spent so far */
+	uint8_t last[32];		/* hash of the last entry */
 	struct set *sets;	/* released: from the ledger, then this run */
 	size_t n, cap;
 };
 
-static const char *const ledger_dbs[] = { "cells" };
+static const char *const ledger_dbs[] = { "cells", "budget" };
+enum { LDB_CELLS, LDB_BUDGET };
 
 const char *
 verdict_status(enum verdict v)
@@ -76,10 +84,44 @@ load_cb(void *ctx, const void *key, size_t klen, const void *val,
 	return 0;
 }
 
+/* The budget chain's head: count, last hash, total spent. */
+static int
+budget_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct ledger *l = ctx;
+	json_t *e = json_loadb(val, vlen, 0, NULL);
+	unsigned long long n, d;
+
+	(void)key;
+	(void)klen;
+	if (e == NULL || sscanf(json_string_value(json_object_get(e,
+	    "cumulative")) ? json_string_value(json_object_get(e,
+	    "cumulative")) : "", "%llu/%llu", &n, &d) != 2) {
+		json_decref(e);
+		return TV_ERR_FORMAT;
+	}
+	json_decref(e);
+	l->total_num = n;
+	l->total_den = d;
+	l->nbudget++;
+	crypto_generichash(l->last, 32, val, vlen, NULL, 0);
+	return 0;
+}
+
 static int
 load_fn(struct tv_txn *t, void *ctx)
 {
-	return tv_txn_foreach(t, 0, NULL, 0, load_cb, ctx);
+	struct ledger *l = ctx;
+	int rc;
+
+	l->nbudget = 0;
+	l->total_num = 0;
+	l->total_den = 1;
+	memset(l->last, 0, 32);
+	if ((rc = tv_txn_foreach(t, LDB_CELLS, NULL, 0, load_cb, ctx)) != 0)
+		return rc;
+	return tv_txn_foreach(t, LDB_BUDGET, NULL, 0, budget_cb, ctx);
 }
 
 struct ledger *
@@ -88,7 +130,7 @@ ledger_open(const char *dir)
 	struct ledger *l = xcalloc(1, sizeof *l);
 	int rc;
 
-	rc = tv_store_open(&l->st, dir, ledger_dbs, 1, TV_STORE_CREATE, 0);
+	rc = tv_store_open(&l->st, dir, ledger_dbs, 2, TV_STORE_CREATE, 0);
 	if (rc != 0)
 		die("cannot open the ledger '%s': %s", dir, tv_strerror(rc));
 	if ((rc = tv_store_read(l->st, load_fn, l)) != 0)
@@ -316,6 +358,7 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 {
 	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
 	size_t nbefore = l->n;	/* sets released by earlier requests */
+	int noisy = p->policy.noise.mech != TV_NOISE_NONE;
 	char name[48];
 
 	for (i = 0; i < req->ncells; i++)
@@ -331,19 +374,109 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 			v[c] = V_MIN_COHORT;
 		else
 			v[c] = differencing(l, name, rb->ids[c],
-			    rb->cells[c].count, p->policy.min_cohort);
+			    rb->cells[c].count, noisy ? 0 : p->policy.min_cohort);
 		if (v[c] == V_RELEASE)
 			set_push(l, name, rb->ids[c], rb->cells[c].count, NULL);
 	}
 	free(order);
-	secondary(v, l, nbefore, req, rb, p);
+	if (!noisy)
+		secondary(v, l, nbefore, req, rb, p);
 }
 
 struct record_ctx {
 	const struct tv_request *req;
 	const struct rebuilt *rb;
 	const enum verdict *v;
+	const struct budget_entry *e;
+	const uint8_t *reqhash;
+	struct ledger *l;
 };
+
+typedef unsigned __int128 u128;
+
+static u128
+gcd(u128 a, u128 b)
+{
+	while (b != 0) {
+		u128 t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* a/b + c/d, reduced; TV_ERR_RANGE if it does not fit in 64 bits. */
+static int
+ratio_add(uint64_t *n, uint64_t *d, uint64_t a, uint64_t b, uint64_t c,
+    uint64_t e)
+{
+	u128 num = (u128)a * e + (u128)c * b, den = (u128)b * e, g;
+
+	g = gcd(num, den);
+	num /= g ? g : 1;
+	den /= g ? g : 1;
+	if (num > UINT64_MAX || den > UINT64_MAX)
+		return TV_ERR_RANGE;
+	*n = (uint64_t)num;
+	*d = (uint64_t)den;
+	return 0;
+}
+
+int
+budget_check(const struct ledger *l, const struct tv_plan *p, uint32_t k,
+    struct budget_entry *e)
+{
+	const struct tv_noise_policy *np = &p->policy.noise;
+	u128 cn, cd, g;
+	int rc;
+
+	/* Gaussian: L K / (2 var) = L K den / (2 num); Laplace: L K den / num */
+	cn = (u128)BUDGET_LEVELS * k * np->den;
+	cd = (u128)np->num * (np->mech == TV_NOISE_GAUSSIAN ? 2 : 1);
+	g = gcd(cn, cd);
+	e->charged_num = (uint64_t)(cn / g);
+	e->charged_den = (uint64_t)(cd / g);
+	if ((rc = ratio_add(&e->total_num, &e->total_den, l->total_num,
+	    l->total_den, e->charged_num, e->charged_den)) != 0)
+		return rc;
+	/* total <= cap  <=>  total_num * cap_den <= cap_num * total_den */
+	if ((u128)e->total_num * np->cap_den > (u128)np->cap_num * e->total_den)
+		return TV_ERR_FULL;
+	return 0;
+}
+
+static int
+budget_put(struct tv_txn *t, struct record_ctx *r)
+{
+	char prev[65], req[65], when[32], *text;
+	uint8_t key[8];
+	time_t now = time(NULL);
+	json_t *o;
+	int rc;
+
+	hex_encode(prev, r->l->last, 32);
+	hex_encode(req, r->reqhash, 32);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq",
+	    (json_int_t)r->l->nbudget + 1, "prev", prev, "time", when,
+	    "request", req, "charged", "", "cumulative", "");
+	json_object_set_new(o, "charged", json_sprintf("%llu/%llu",
+	    (unsigned long long)r->e->charged_num,
+	    (unsigned long long)r->e->charged_den));
+	json_object_set_new(o, "cumulative", json_sprintf("%llu/%llu",
+	    (unsigned long long)r->e->total_num,
+	    (unsigned long long)r->e->total_den));
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (text == NULL)
+		return TV_ERR_NOMEM;
+	tv_be64_put(key, r->l->nbudget + 1);
+	rc = tv_txn_put(t, LDB_BUDGET, key, 8, text, strlen(text),
+	    TV_PUT_NOOVERWRITE);
+	free(text);
+	return rc ? rc : t->err;
+}
 
 static int
 record_fn(struct tv_txn *t, void *ctx)
@@ -356,17 +489,86 @@ record_fn(struct tv_txn *t, void *ctx)
 		if (r->v[i] != V_RELEASE)
 			continue;
 		tv_cell_name(name, &r->req->cells[i]);
-		tv_txn_put(t, 0, name, strlen(name), r->rb->ids[i],
+		tv_txn_put(t, LDB_CELLS, name, strlen(name), r->rb->ids[i],
 		    r->rb->cells[i].count * 16, 0);
 	}
-	return t->err;
+	return r->e != NULL ? budget_put(t, r) : t->err;
 }
 
 int
 ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v)
+    const struct rebuilt *rb, const enum verdict *v,
+    const struct budget_entry *e, const uint8_t reqhash[32])
 {
-	struct record_ctx r = { req, rb, v };
+	struct record_ctx r = { req, rb, v, e, reqhash, l };
 
 	return tv_store_write(l->st, record_fn, &r);
+}
+
+struct show {
+	uint64_t n, num, den;
+	uint8_t last[32];
+	int bad;
+};
+
+static int
+show_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct show *sh = ctx;
+	json_t *e = json_loadb(val, vlen, 0, NULL);
+	unsigned long long cn = 0, cd = 0, tn = 0, td = 0;
+	const char *prev, *ch, *cu;
+	char want[65];
+	uint64_t n, d;
+
+	hex_encode(want, sh->last, 32);
+	prev = json_string_value(json_object_get(e, "prev"));
+	ch = json_string_value(json_object_get(e, "charged"));
+	cu = json_string_value(json_object_get(e, "cumulative"));
+	sh->n++;
+	if (e == NULL || klen != 8 || tv_be64_get(key) != sh->n ||
+	    json_integer_value(json_object_get(e, "seq")) !=
+	    (json_int_t)sh->n || prev == NULL || strcmp(prev, want) != 0 ||
+	    ch == NULL || cu == NULL ||
+	    sscanf(ch, "%llu/%llu", &cn, &cd) != 2 ||
+	    sscanf(cu, "%llu/%llu", &tn, &td) != 2 ||
+	    ratio_add(&n, &d, sh->num, sh->den, cn, cd) != 0 || n != tn ||
+	    d != td) {
+		error("budget entry %llu: broken chain or wrong sum",
+		    (unsigned long long)sh->n);
+		sh->bad = 1;
+	}
+	printf("%.*s\n", (int)vlen, (const char *)val);
+	sh->num = tn;
+	sh->den = td ? td : 1;
+	crypto_generichash(sh->last, 32, val, vlen, NULL, 0);
+	json_decref(e);
+	return 0;
+}
+
+static int
+show_fn(struct tv_txn *t, void *ctx)
+{
+	return tv_txn_foreach(t, LDB_BUDGET, NULL, 0, show_cb, ctx);
+}
+
+int
+ledger_budget_show(const char *dir)
+{
+	struct show sh = { .num = 0, .den = 1 };
+	struct tv_store *st = NULL;
+	int rc;
+
+	if ((rc = tv_store_open(&st, dir, ledger_dbs, 2, TV_STORE_RDONLY,
+	    0)) != 0)
+		die("cannot open the ledger '%s': %s", dir, tv_strerror(rc));
+	rc = tv_store_read(st, show_fn, &sh);
+	tv_store_close(st);
+	if (rc != 0)
+		die("cannot read the ledger: %s", tv_strerror(rc));
+	printf("%llu release(s) charged, total %llu/%llu\n",
+	    (unsigned long long)sh.n, (unsigned long long)sh.num,
+	    (unsigned long long)sh.den);
+	return sh.bad ? -1 : 0;
 }

@@ -50,13 +50,41 @@ struct ledger;
 struct ledger *ledger_open(const char *dir);
 void ledger_close(struct ledger *l);
 
-/* One verdict per cell of the request. */
+/* One verdict per cell of the request.  With noise (the plan's choice),
+ * differencing and secondary suppression give way to the noise. */
 void policy_decide(enum verdict *v, struct ledger *l,
     const struct tv_request *req, const struct rebuilt *rb,
     const struct tv_plan *p, int32_t today);
 
-/* Remember the released cells' record sets.  0 or a TV_ERR_*. */
+/*
+ * Privacy budget (plans with noise).  The unit of privacy is one record:
+ * it counts in at most BUDGET_LEVELS released cells (week, month, quarter,
+ * campaign; its site and all sites), each with K bits, so its squared L2
+ * sensitivity is BUDGET_LEVELS * K (and its L1 sensitivity the same).
+ * A release then costs rho = BUDGET_LEVELS K / (2 var) (discrete
+ * Gaussian, zCDP; the trustee counts only its own noise: conservative) or
+ * eps = BUDGET_LEVELS K / scale (discrete Laplace).  Costs add up; a
+ * release that would pass the plan's budget is refused.  Exact rationals.
+ */
+#define BUDGET_LEVELS 8
+
+struct budget_entry {
+	uint64_t charged_num, charged_den;
+	uint64_t total_num, total_den;	/* after this release */
+};
+
+/* The cost of one release and the total it would bring; TV_ERR_FULL if
+ * that total passes the cap. */
+int budget_check(const struct ledger *l, const struct tv_plan *p,
+    uint32_t k, struct budget_entry *e);
+
+/* Remember the released cells' record sets and, if e is not NULL, append
+ * the budget entry (hash-chained) -- one transaction.  0 or TV_ERR_*. */
 int ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v);
+    const struct rebuilt *rb, const enum verdict *v,
+    const struct budget_entry *e, const uint8_t reqhash[32]);
+
+/* Print the budget entries, check the chain and the sums; 0 or -1. */
+int ledger_budget_show(const char *dir);
 
 #endif

@@ -13,9 +13,13 @@ static const struct command commands[] = {
 	  "trustee: open and check my share, sign the campaign" },
 	{ "finalize", cmd_finalize,
 	  "attach the trustees' signatures to the campaign bundle" },
+	{ "noise", cmd_noise,
+	  "draw, encrypt and sign my noise for a release request" },
 	{ "release", cmd_release,
 	  "verify a release request, rebuild its sums, write partial "
 	  "decryptions for what the policy allows" },
+	{ "budget", cmd_budget,
+	  "show and check my privacy-budget ledger" },
 	{ "verify", cmd_verify,
 	  "check a published release against the signed batches" },
 };

@@ -67,3 +67,4 @@ echo "legitimate collector (127.0.0.1): 60 batches in $t1 ms during the slow" \
 	"connections (health answered in ${t_health} s), 60 in $t2 ms during the" \
 	"oversized bodies, all acknowledged and stored once; server peak RSS" \
 	"(VmHWM) $rss kB"
+sanitizer_clean

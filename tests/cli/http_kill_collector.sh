@@ -117,3 +117,4 @@ echo "$v rounds (record ~$lr ms, ship ~$ls ms unkilled) in $t ms: killed record 
 	"$acked visits acknowledged to the user, all stored once, $extra more stored" \
 	"(committed just before a kill); $records records = $captured captured;" \
 	"batches 1..$nb each stored once, 0 conflicts"
+sanitizer_clean

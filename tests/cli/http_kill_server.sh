@@ -99,3 +99,4 @@ echo "killed the aggregator $kills times during uploads ($refills refills) in $t
 	"$next visits, $batches batches, all acknowledged and stored exactly once;" \
 	"$dups duplicate sends answered with the same ack, $retried batches retried," \
 	"$runs ship runs"
+sanitizer_clean

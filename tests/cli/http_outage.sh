@@ -86,3 +86,4 @@ echo "SIGTERM with uploads in flight: clean stop, $before batches acknowledged,"
 	"$stored stored; down ${t_down} ms while 5 visits were recorded and 50" \
 	"imported; back: $total records ($nb batches) drained in ${t_drain} ms with" \
 	"no operator action, stored once; ship --watch stopped cleanly"
+sanitizer_clean

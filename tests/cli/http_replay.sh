@@ -106,3 +106,4 @@ stop_server
 grep -q "refused 409" "$T/serve.log" || fail "no log line for the conflict"
 echo "conflict: 409, store unchanged, ship exit 1; unknown device, bad signature," \
 	"tampered payload, revoked device: 401, nothing stored"
+sanitizer_clean

@@ -135,7 +135,7 @@ slow(const struct opts *o)
 			    POLLERR)))
 				continue;
 			if (recv(fd[i], buf, sizeof buf, 0) > 0)
-				continue;	/* an answer; the close follows */
+				continue; /* answered: close follows */
 			t = now() - opened[i];
 			close(fd[i]);
 			fd[i] = -1;

@@ -73,12 +73,24 @@ restart() {
 	done
 }
 
-# stop_server [SIGNAL]: stop SRV_PID and wait for it.
+# stop_server [SIGNAL]: stop SRV_PID and wait for it; after SIGTERM it
+# must exit 0.
 stop_server() {
+	src=0
 	kill "-${1:-TERM}" "$SRV_PID" 2>/dev/null || :
-	wait "$SRV_PID" 2>/dev/null || :
+	wait "$SRV_PID" 2>/dev/null || src=$?
 	forget "$SRV_PID"
 	[ -z "${SRV_LOG:-}" ] || cat "$SRV_LOG" >>"$T/serve.log"
+	[ "${1:-TERM}" != TERM ] || [ $src = 0 ] ||
+		fail "aggregator exited $src on SIGTERM: $(tail -5 "$SRV_LOG")"
+}
+
+# sanitizer_clean: no ASan/UBSan/LSan report in the logs of this test.
+sanitizer_clean() {
+	if grep -l -e 'Sanitizer' -e 'runtime error:' "$T"/*.log "$T"/*.err \
+	    "$T"/*.out "$T"/rec.* 2>/dev/null; then
+		fail "sanitizer report in the logs above"
+	fi
 }
 
 # The site ids of the plan, in plan order (cells are keyed by this index).
