@@ -165,16 +165,18 @@ ct_points_ok(const uint8_t *ct, uint32_t k)
 int
 tv_ct_add(uint8_t *sum, const uint8_t *ct, uint32_t k)
 {
+	uint8_t tmp[TV_POINT_BYTES * (TV_ELGAMAL_K_MAX + 1)];
 	size_t i;
 
-	/* Validate both sides first: an add failing half-way would leave a
-	 * sum that is neither the old nor the new one. */
-	if (!ct_points_ok(ct, k) || !ct_points_ok(sum, k))
-		return TV_ERR_CRYPTO;
+	/* Into a copy: an add failing half-way (an invalid point: the add
+	 * itself decodes and checks each one) must leave the sum as it was. */
+	if (k > TV_ELGAMAL_K_MAX)
+		return TV_ERR_RANGE;
 	for (i = 0; i <= k; i++)
-		if (tv_point_add(sum + i * TV_POINT_BYTES, sum + i *
+		if (tv_point_add(tmp + i * TV_POINT_BYTES, sum + i *
 		    TV_POINT_BYTES, ct + i * TV_POINT_BYTES) != 0)
-			return TV_ERR_CRYPTO;	/* unreachable: validated */
+			return TV_ERR_CRYPTO;
+	memcpy(sum, tmp, TV_CT_BYTES(k));
 	return 0;
 }
 

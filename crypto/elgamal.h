@@ -22,6 +22,7 @@
 #include "group.h"
 
 #define TV_CT_BYTES(k) (((size_t)(k) + 1) * TV_POINT_BYTES)
+#define TV_ELGAMAL_K_MAX 256	/* indicators per record */
 
 /* x <- uniform non-zero scalar, X = x*G. */
 void tv_elgamal_keygen(uint8_t x[TV_SCALAR_BYTES], uint8_t X[TV_POINT_BYTES]);
@@ -45,8 +46,8 @@ int tv_elgamal_encrypt_r(uint8_t *ct, uint8_t r[TV_SCALAR_BYTES],
 
 /* sum = identity ciphertext (all zero), TV_CT_BYTES(k) bytes. */
 void tv_ct_zero(uint8_t *sum, uint32_t k);
-/* sum += ct, component-wise.  0 or TV_ERR_CRYPTO if ct has an invalid
- * point (sum is then unchanged). */
+/* sum += ct, component-wise (k <= TV_ELGAMAL_K_MAX).  0 or TV_ERR_CRYPTO
+ * if either has an invalid point (sum is then unchanged). */
 int tv_ct_add(uint8_t *sum, const uint8_t *ct, uint32_t k);
 /* 1 iff every point of ct is tv_point_ok() and R is not the identity. */
 int tv_ct_ok(const uint8_t *ct, uint32_t k);
