@@ -38,6 +38,13 @@ got=$(value "$T/rel/release.csv" all campaign campaign visits)
 cut -d, -f3,4 "$T/field/visits-A.csv" "$T/field/visits-B.csv" | tr ',' '\n' |
 	tr -d '"' | sed 's/^ *//; s/ *$//' | grep -v -e '^first_name$' -e '^last_name$' |
 	sort -u >"$T/names"
+# Pseudonyms, computed with each device's own key, appear nowhere either.
+for v in A B; do
+	# shellcheck disable=SC2046
+	"$TOOLS/pseudonym_scan" "$T/van-$v" "$T/van-$v.pass" "$T/field/visits-$v.csv" \
+		$(find "$T/van-A" "$T/van-B" "$T/srv" "$T/usb" "$T/rel" "$T/rel.tvr" -type f) ||
+		fail "a pseudonym was found on disk"
+done
 rm -f "$T/field/visits-A.csv" "$T/field/visits-B.csv"
 # Text outputs: any case, as a word.  Binary files (stores, batches, the
 # request) hold random-looking ciphertext in which a short string turns up by

@@ -309,6 +309,7 @@ agg_env_cb(void *ctx, const void *key, size_t klen, const void *val,
 	size_t bl, rl;
 	uint32_t i;
 
+	memset(&env, 0, sizeof env);
 	ec->a->envelopes++;
 	crypto_generichash(h, 32, val, vlen, NULL, 0);
 	if (klen != BATCH_KEY_BYTES || tv_txn_get(ec->t, ADB_BATCHES, key,
@@ -560,6 +561,7 @@ col_batch_cb(void *ctx, const void *key, size_t klen, const void *val,
 	struct tv_batch *b = NULL;
 	uint32_t i;
 
+	memset(&env, 0, sizeof env);
 	c->batches++;
 	if (klen == 8 && tv_be64_get(key) > c->max_seq)
 		c->max_seq = tv_be64_get(key);
