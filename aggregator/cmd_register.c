@@ -526,6 +526,39 @@ section_retention(const struct doc *d)
 	list_end(d);
 }
 
+/* Noise under encryption and its privacy budget, when the plan asks. */
+static void
+noise_item(const struct doc *d)
+{
+	const struct tv_noise_policy *n = &d->p->policy.noise;
+	int gauss = n->mech == TV_NOISE_GAUSSIAN;
+
+	if (n->mech == TV_NOISE_NONE)
+		return;
+	item_begin(d);
+	if (gauss)
+		text(d, "Noise: each trustee adds discrete Gaussian noise of "
+		    "variance ", "Bruit : chaque dépositaire ajoute un bruit "
+		    "gaussien discret de variance ");
+	else
+		text(d, "Noise: each trustee adds discrete Laplace noise of "
+		    "scale ", "Bruit : chaque dépositaire ajoute un bruit de "
+		    "Laplace discret d'échelle ");
+	fprintf(d->f, "%llu/%llu", (unsigned long long)n->num,
+	    (unsigned long long)n->den);
+	text(d, " to every released value, under encryption, before "
+	    "decryption (integer-only samplers); each trustee's ledger "
+	    "charges every release to a privacy budget capped at ", " à "
+	    "chaque valeur publiée, sous chiffrement, avant déchiffrement "
+	    "(tirages en entiers) ; le registre de chaque dépositaire impute "
+	    "chaque publication sur un budget de confidentialité plafonné à ");
+	fprintf(d->f, "%s = %llu/%llu", gauss ? "ρ (zCDP)" : "ε",
+	    (unsigned long long)n->cap_num, (unsigned long long)n->cap_den);
+	text(d, " and refuses a release beyond it.", " et refuse toute "
+	    "publication au-delà.");
+	item_end(d);
+}
+
 static void
 section_security(const struct doc *d)
 {
@@ -579,11 +612,15 @@ section_security(const struct doc *d)
 	if (p->policy.min_cell > 0)
 		textn(d, ", values under %u suppressed", ", valeurs "
 		    "inférieures à %u masquées", NUMS(p->policy.min_cell));
-	text(d, "; protection against recovery by differences between "
-	    "releases; only closed periods are released.", " ; protection "
-	    "contre la reconstitution par différence entre publications ; "
-	    "seules les périodes closes sont publiées.");
+	if (p->policy.noise.mech == TV_NOISE_NONE)
+		text(d, "; secondary suppression against recovery by "
+		    "differences across the hierarchy and between releases",
+		    " ; masquage secondaire contre la reconstitution par "
+		    "différence dans la hiérarchie et entre publications");
+	text(d, "; only closed periods are released, each once.", " ; seules "
+	    "les périodes closes sont publiées, une seule fois.");
 	item_end(d);
+	noise_item(d);
 	item(d, "Hash-chained audit log of enrolments, ingests, releases and "
 	    "purges, with a verifier (`aggregator audit verify`).",
 	    "Journal d'audit chaîné par empreintes des enrôlements, "

@@ -70,6 +70,15 @@ reg --dir "$T/srv" - | grep -q "$(sed -n 's/.*"campaign_id": "\([0-9a-f]*\)".*/\
 must_fail 2 "$BIN/aggregator" register --plan "$PLAN" --dir "$T/srv" "$T/x.md" 2>/dev/null
 must_fail 2 "$BIN/aggregator" register --plan "$PLAN" --lang de "$T/x.md" 2>/dev/null
 
+# A plan with noise says so, with its parameters and budget.
+sed 's|"policy": { "min_cohort": 11,|"policy": { "noise": { "mechanism": "gaussian", "variance": "100/1", "budget": "11/10" }, "min_cohort": 11,|' \
+	"$PLAN" >"$T/noise.json"
+reg --plan "$T/noise.json" "$T/noise.md"
+grep -qF 'discrete Gaussian noise of variance 100/1' "$T/noise.md" &&
+	grep -qF 'capped at ρ (zCDP) = 11/10' "$T/noise.md" || fail "noise"
+grep -q 'secondary suppression' "$T/noise.md" && fail "secondary suppression with noise"
+grep -q 'secondary suppression' "$T/reg-en.md" || fail "secondary suppression"
+
 # Hostile plan text: escaped in both formats.
 sed -e 's|"fr": "Bellevue (Ville A)"|"fr": "<script>alert(1)</script> \& x"|' \
     -e 's|"en": "First name"|"en": "First <b>name</b> [x](javascript:y) *z*"|' \

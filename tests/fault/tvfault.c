@@ -151,6 +151,12 @@ cmd_mkbatches(int argc, char **argv)
 			die("write %s", path);
 		free(env);
 	}
+	for (i = 0; i < nrec; i++) {
+		free(b.records[i].ct);
+		free(b.records[i].proofs);
+	}
+	free(b.records);
+	tv_campaign_free(c);
 	sodium_free(sec);
 	return 0;
 }
@@ -197,6 +203,9 @@ cmd_wrap(int argc, char **argv)
 	fputc(0x2a, f), fputc(64, f), fwrite(sig, 1, 64, f);
 	if (fclose(f) != 0)
 		die("cannot write %s", argv[5]);
+	free(sig_in);
+	free(payload);
+	tv_campaign_free(c);
 	sodium_free(sec);
 	return 0;
 }
@@ -262,6 +271,7 @@ cmd_fastkey(int argc, char **argv)
 	sodium_memzero(key, sizeof key);
 	sodium_free(pass);
 	sodium_free(sec);
+	tv_campaign_free(c);
 	free(file);
 	return 0;
 }

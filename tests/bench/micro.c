@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench micro: what each libsodium group operation costs here, now.  The
+ * limit (c) of the design is a count of these per record times their cost,
+ * so they are measured in the same run as everything they are compared
+ * with.  Each figure is the best of several rounds: on a shared machine
+ * the minimum is the cost, the rest is other people's work.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/util.h"
+#include "tests/bench/bench.h"
+
+#define POOL 256
+#define ROUNDS 5
+
+struct pool {
+	uint8_t p[POOL][32];
+	uint8_t s[POOL][32];
+	uint8_t out[32];
+	volatile int sink;
+};
+
+enum op { OP_DECODE, OP_ADD, OP_SUB, OP_BASE, OP_MUL, OP_SIGV, OP_COUNT };
+static const char *const op_names[OP_COUNT] = {
+	"decode", "add", "sub", "mulbase", "mul", "ed25519_verify",
+};
+
+static void
+op_run(struct pool *pl, enum op op, unsigned n)
+{
+	unsigned i, a, b;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		a = i % POOL;
+		b = (i * 7 + 3) % POOL;
+		switch (op) {
+		case OP_DECODE:
+			r += crypto_core_ristretto255_is_valid_point(pl->p[a]);
+			break;
+		case OP_ADD:
+			r += crypto_core_ristretto255_add(pl->out, pl->p[a],
+			    pl->p[b]);
+			break;
+		case OP_SUB:
+			r += crypto_core_ristretto255_sub(pl->out, pl->p[a],
+			    pl->p[b]);
+			break;
+		case OP_BASE:
+			r += crypto_scalarmult_ristretto255_base(pl->out,
+			    pl->s[a]);
+			break;
+		case OP_MUL:
+			r += crypto_scalarmult_ristretto255(pl->out, pl->s[a],
+			    pl->p[b]);
+			break;
+		default:	/* a 64-byte signature over 64 bytes */
+			r += crypto_sign_verify_detached(pl->s[a], pl->p[b],
+			    64, pl->p[a]);
+			break;
+		}
+	}
+	pl->sink = r;
+}
+
+/* Microseconds per call, best of ROUNDS rounds of about `budget` s. */
+static double
+op_cost(struct pool *pl, enum op op, double budget)
+{
+	double best = 1e30, t0, dt;
+	unsigned n = 64, r;
+
+	for (;;) {	/* calibrate: a round of about budget / ROUNDS */
+		t0 = bench_now();
+		op_run(pl, op, n);
+		dt = bench_now() - t0;
+		if (dt > budget / ROUNDS / 4 || n > (1u << 26))
+			break;
+		n *= 2;
+	}
+	n = (unsigned)((double)n * (budget / ROUNDS) / (dt > 0 ? dt : 1e-6));
+	if (n < 16)
+		n = 16;
+	for (r = 0; r < ROUNDS; r++) {
+		t0 = bench_now();
+		op_run(pl, op, n);
+		dt = (bench_now() - t0) / n;
+		if (dt < best)
+			best = dt;
+	}
+	return best * 1e6;
+}
+
+int
+bench_micro(int argc, char **argv)
+{
+	static struct pool pl;
+	double budget = 1.0;
+	unsigned i;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "t:")) != -1) {
+		if (ch != 't')
+			die("usage: bench micro [-t SECONDS_PER_OP]");
+		budget = atof(optarg);
+	}
+	for (i = 0; i < POOL; i++) {
+		crypto_core_ristretto255_random(pl.p[i]);
+		crypto_core_ristretto255_scalar_random(pl.s[i]);
+	}
+	for (i = 0; i < OP_COUNT; i++)
+		printf("%s_us %.3f\n", op_names[i], op_cost(&pl, i, budget));
+	return 0;
+}
