@@ -98,6 +98,10 @@ step "Report for the evaluators ($OUT/release/release.csv, release.json)"
 "$BIN/aggregator" report --indicators visits,people_received,people_received_month,people_immediate_advice,people_second_meeting \
 	"$OUT/release/release.json"
 
+step "Report for the evaluators as a web page (charts; suppressed cells marked)"
+"$BIN/aggregator" report --html "$OUT/report.html" "$OUT/release/release.json"
+echo "HTML report: $OUT/report.html (open it in a browser; no network needed)"
+
 step "Check against the seed article"
 total() {
 	awk -F, -v ind="$1" '$1 == "all" && $2 == "campaign" && $7 == ind && $9 == "released" { print $8 }' \
