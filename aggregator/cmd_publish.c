@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "common/noise_file.h"
 #include "common/rebuild.h"
@@ -462,6 +463,8 @@ cmd_publish(int argc, char **argv)
 		snprintf(path, sizeof path, "noise-%u.json", pb.ns.trustee[i]);
 		copy_into(o.out, o.noise[i], path);
 	}
+	if (audit_publish(&s, o.out) != 0)
+		die("the release in %s is not in the audit log", o.out);
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -247,6 +248,9 @@ cmd_request(int argc, char **argv)
 	memcpy(req->campaign_id, s.c->id, 32);
 	req->as_of = as_of;
 	rc = request_write(&s, req, out);
+	if (rc == 0 && audit_release_request(&s, out, req->as_of, req->ncells,
+	    req->nenvelopes, req->ndevices) != 0)
+		die("%s was written but is not in the audit log", out);
 	tv_request_free(req);
 	server_close(&s);
 	if (rc != 0)

@@ -7,7 +7,6 @@
  * in flight at the stop is either stored and acknowledged, or not
  * acknowledged and sent again by its collector.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <pthread.h>

@@ -10,7 +10,6 @@
  * it is counted as it streams and the connection is dropped past the cap
  * (libmicrohttpd 0.9.75 cannot queue an answer in the middle of a body).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>

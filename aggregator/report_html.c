@@ -78,6 +78,8 @@ status_word(const struct report *r, const char *status)
 		return L(r, "suppressed", "masquée");
 	if (!strcmp(status, "withheld"))
 		return L(r, "withheld", "retenue");
+	if (!strcmp(status, "released"))
+		return L(r, "released", "publiée");
 	return status;
 }
 

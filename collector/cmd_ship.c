@@ -9,7 +9,6 @@
  * acknowledged only after an answer naming its device, sequence number and
  * content hash.  A crash anywhere means at worst one more identical send.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -4,8 +4,10 @@
  * aggregator claims is used: only the envelopes, their signatures and
  * proofs, and the campaign bundle.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -92,39 +94,68 @@ struct base {
 	uint8_t *ids;
 };
 
+/*
+ * The recount runs on several threads (crypto-notes §8: verification
+ * parallelises trivially).  The main thread reads the envelopes in order
+ * into a window of slots; workers take them in order and do everything
+ * that does not depend on the other envelopes -- parse, device listed,
+ * signature, decompression and point checks, site and day ranges, proofs
+ * -- and add the records into per-worker (site, day) sums.  The main
+ * thread then settles each envelope in request order: the checks that do
+ * depend on the others (a repeated batch, record id or R), and the first
+ * error in request order is the one reported, with the same words as a
+ * sequential recount.  Sums are group elements and ids are sorted at the
+ * end, so the result does not depend on the number of threads.
+ */
+#define JOBS_MAX 8
+
+enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_TAKEN, SLOT_DONE };
+
+struct slot {
+	enum slot_state state;
+	uint64_t n;		/* envelope number in the request */
+	uint8_t *buf;
+	size_t len;
+	char err[160];		/* the envelope as a whole is refused */
+	struct tv_batch *b;
+	uint8_t device[32];
+	uint64_t seq;
+	uint32_t ok;		/* records [0, ok) are in range */
+	char rerr[160];		/* why record ok is not, if ok < nrecords */
+	uint64_t records, quarantined;
+};
+
+struct worker {
+	struct rebuild *rb;
+	struct base *base;	/* nsites * ndays */
+};
+
 struct rebuild {
 	const struct tv_campaign *c;
 	const struct tv_request *req;
 	uint8_t (*devices)[32];	/* sorted copy */
 	int32_t ndays;
-	struct base *base;	/* nsites * ndays */
+	struct base *base;	/* nsites * ndays: the merged sums */
 	struct keyset ids, rs, batches;
 	struct rebuilt *out;
+	/* the window of envelopes in flight */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct slot *slots;
+	unsigned nslots, nworkers;
+	uint64_t read, taken;	/* envelopes read, taken by workers */
+	int stop;
+	struct worker *workers;
 };
 
-static int
-rebuild_record(struct rebuild *rb, const struct tv_record *r,
-    const uint8_t *device)
+/* Add record r into a worker's (site, day) sum (its range is checked). */
+static void
+base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 {
 	const struct tv_plan *p = rb->c->plan;
-	struct base *b;
-	char hex[33], why[128];
-
-	hex_encode(hex, r->id, 16);
-	if (r->site >= p->nsites || r->day < p->start_day ||
-	    r->day > p->end_day)
-		return error("record %s: site or day outside the campaign",
-		    hex);
-	if (!keyset_add(&rb->ids, r->id))
-		return error("record %s appears twice in the request", hex);
-	if (!keyset_add(&rb->rs, r->ct))
-		return error("record %s reuses another record's R", hex);
-	if (tv_record_verify(r, rb->c, device, why, sizeof why) != 0) {
-		rb->out->quarantined++;	/* set aside, as at ingest */
-		return 0;
-	}
-	b = &rb->base[(size_t)r->site * (size_t)rb->ndays +
+	struct base *b = &bases[(size_t)r->site * (size_t)rb->ndays +
 	    (size_t)(r->day - p->start_day)];
+
 	if (b->ct == NULL) {
 		b->ct = xmalloc(TV_CT_BYTES(rb->c->k));
 		tv_ct_zero(b->ct, rb->c->k);
@@ -134,83 +165,295 @@ rebuild_record(struct rebuild *rb, const struct tv_record *r,
 		if ((b->ids = realloc(b->ids, b->cap * 16)) == NULL)
 			die("out of memory");
 	}
+	/* Every point was checked by tv_batch_decode. */
 	if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0)
-		return error("record %s: invalid ciphertext", hex);
+		die("internal error: unchecked point in a batch");
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
-	rb->out->records++;
-	return 0;
 }
 
-static int
-batch_seen(struct rebuild *rb, const struct tv_envelope *env)
+/* The records of a decoded batch: range, proofs, per-worker sums. */
+static void
+slot_records(struct rebuild *rb, struct worker *w, struct slot *sl)
 {
-	uint8_t key[40], h[32];
-	int i;
+	const struct tv_plan *p = rb->c->plan;
+	const struct tv_record *r;
+	char hex[33], why[128];
+	uint32_t i;
 
-	/* (device, seq) names a batch; hash it to a uniform key. */
-	memcpy(key, env->device_id, 32);
-	for (i = 0; i < 8; i++)
-		key[32 + i] = (uint8_t)(env->seq >> (8 * i));
-	crypto_generichash(h, sizeof h, key, sizeof key, NULL, 0);
-	return !keyset_add(&rb->batches, h);
+	for (i = 0; i < sl->b->nrecords; i++) {
+		r = &sl->b->records[i];
+		if (r->site >= p->nsites || r->day < p->start_day ||
+		    r->day > p->end_day) {
+			hex_encode(hex, r->id, 16);
+			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
+			    "day outside the campaign", hex);
+			break;
+		}
+		if (tv_record_verify(r, rb->c, sl->device, why,
+		    sizeof why) != 0) {
+			sl->quarantined++;	/* set aside, as at ingest */
+			continue;
+		}
+		base_add(rb, w->base, r);
+		sl->records++;
+	}
+	sl->ok = i;
 }
 
-static int
-rebuild_envelope(struct rebuild *rb, const uint8_t *buf, size_t len,
-    uint64_t n)
+/* Everything about one envelope that does not depend on the others. */
+static void
+slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 {
 	struct tv_envelope env = { 0 };
-	struct tv_batch *b = NULL;
-	uint32_t i;
-	int rc, ret = -1;
+	unsigned long long n = (unsigned long long)sl->n;
+	int rc;
 
-	if ((rc = tv_envelope_parse(&env, buf, len)) != 0) {
-		error("envelope %llu: %s", (unsigned long long)n,
+	if ((rc = tv_envelope_parse(&env, sl->buf, sl->len)) != 0) {
+		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
 		    tv_strerror(rc));
 		goto out;
 	}
 	if (bsearch(env.device_id, rb->devices, rb->req->ndevices, 32,
 	    key32_cmp) == NULL) {
-		error("envelope %llu: signed by a device the request does "
-		    "not list", (unsigned long long)n);
+		snprintf(sl->err, sizeof sl->err, "envelope %llu: signed by a "
+		    "device the request does not list", n);
 		goto out;
 	}
 	if ((rc = tv_envelope_verify(&env)) != 0 ||
-	    (rc = tv_batch_decode(&b, &env, rb->c->id, rb->c->k)) != 0) {
-		error("envelope %llu: %s", (unsigned long long)n,
+	    (rc = tv_batch_decode(&sl->b, &env, rb->c->id, rb->c->k)) != 0) {
+		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
 		    tv_strerror(rc));
 		goto out;
 	}
-	if (batch_seen(rb, &env)) {
-		error("envelope %llu: the same batch appears twice",
-		    (unsigned long long)n);
-		goto out;
-	}
-	for (i = 0; i < b->nrecords; i++)
-		if (rebuild_record(rb, &b->records[i], env.device_id) != 0)
-			goto out;
-	rb->out->batches++;
-	ret = 0;
+	memcpy(sl->device, env.device_id, 32);
+	sl->seq = env.seq;
+	slot_records(rb, w, sl);
 out:
-	tv_batch_free(b);
 	tv_envelope_release(&env);
+	free(sl->buf);
+	sl->buf = NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rebuild *rb = w->rb;
+	struct slot *sl;
+	int stop;
+
+	pthread_mutex_lock(&rb->lock);
+	for (;;) {
+		while (!rb->stop && rb->taken == rb->read)
+			pthread_cond_wait(&rb->cond, &rb->lock);
+		if (rb->taken == rb->read)
+			break;		/* stopped, nothing left */
+		sl = &rb->slots[rb->taken++ % rb->nslots];
+		sl->state = SLOT_TAKEN;
+		stop = rb->stop;
+		pthread_mutex_unlock(&rb->lock);
+		if (!stop)	/* after a refusal, only drain */
+			slot_work(rb, w, sl);
+		pthread_mutex_lock(&rb->lock);
+		sl->state = SLOT_DONE;
+		pthread_cond_broadcast(&rb->cond);
+	}
+	pthread_mutex_unlock(&rb->lock);
+	return NULL;
+}
+
+static int
+batch_seen(struct rebuild *rb, const struct slot *sl)
+{
+	uint8_t key[40], h[32];
+	int i;
+
+	/* (device, seq) names a batch; hash it to a uniform key. */
+	memcpy(key, sl->device, 32);
+	for (i = 0; i < 8; i++)
+		key[32 + i] = (uint8_t)(sl->seq >> (8 * i));
+	crypto_generichash(h, sizeof h, key, sizeof key, NULL, 0);
+	return !keyset_add(&rb->batches, h);
+}
+
+/* The checks that depend on the envelopes before this one, in request
+ * order; 0, or -1 with the reason printed. */
+static int
+slot_settle(struct rebuild *rb, struct slot *sl)
+{
+	const struct tv_record *r;
+	char hex[33];
+	uint32_t i;
+
+	if (sl->err[0] != 0)
+		return error("%s", sl->err);
+	if (batch_seen(rb, sl))
+		return error("envelope %llu: the same batch appears twice",
+		    (unsigned long long)sl->n);
+	for (i = 0; i < sl->ok; i++) {
+		r = &sl->b->records[i];
+		hex_encode(hex, r->id, 16);
+		if (!keyset_add(&rb->ids, r->id))
+			return error("record %s appears twice in the request",
+			    hex);
+		if (!keyset_add(&rb->rs, r->ct))
+			return error("record %s reuses another record's R",
+			    hex);
+	}
+	if (sl->ok < sl->b->nrecords)
+		return error("%s", sl->rerr);
+	rb->out->records += sl->records;
+	rb->out->quarantined += sl->quarantined;
+	rb->out->batches++;
+	return 0;
+}
+
+static void
+slot_clear(struct slot *sl)
+{
+	free(sl->buf);
+	tv_batch_free(sl->b);
+	memset(sl, 0, sizeof *sl);
+}
+
+/* Settle envelope `next` once a worker is done with it (lock held). */
+static int
+settle_next(struct rebuild *rb, uint64_t next)
+{
+	struct slot *sl = &rb->slots[next % rb->nslots];
+	int rc;
+
+	while (sl->state != SLOT_DONE)
+		pthread_cond_wait(&rb->cond, &rb->lock);
+	pthread_mutex_unlock(&rb->lock);
+	rc = slot_settle(rb, sl);
+	slot_clear(sl);
+	pthread_mutex_lock(&rb->lock);
+	return rc;
+}
+
+/* Read, hand out and settle every envelope; 0, or 1 (reason printed). */
+static int
+rebuild_pump(struct rebuild *rb, FILE *f, int *rrc)
+{
+	uint64_t next = 0;
+	uint8_t *buf;
+	size_t len;
+	int ret = 0;
+
+	*rrc = 0;
+	pthread_mutex_lock(&rb->lock);
+	for (;;) {
+		if (*rrc == 0 && rb->read - next < rb->nslots) {
+			pthread_mutex_unlock(&rb->lock);
+			*rrc = tv_frame_read(f, &buf, &len, TV_ENVELOPE_MAX);
+			pthread_mutex_lock(&rb->lock);
+			if (*rrc == 0) {
+				struct slot *sl = &rb->slots[rb->read %
+				    rb->nslots];
+
+				sl->n = rb->read++;
+				sl->buf = buf;
+				sl->len = len;
+				sl->state = SLOT_QUEUED;
+				pthread_cond_broadcast(&rb->cond);
+			}
+			continue;
+		}
+		if (next == rb->read)
+			break;		/* all read envelopes settled */
+		if (settle_next(rb, next++) != 0) {
+			ret = 1;
+			break;
+		}
+	}
+	rb->stop = 1;
+	pthread_cond_broadcast(&rb->cond);
+	pthread_mutex_unlock(&rb->lock);
 	return ret;
 }
+
+static unsigned
+rebuild_jobs(void)
+{
+	const char *e = getenv("TV_REBUILD_JOBS");	/* benchmarks */
+	long n = e != NULL ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
+}
+
+/* Fold worker w's sums into the merged ones. */
+static void
+worker_merge(struct rebuild *rb, struct worker *w)
+{
+	size_t i, n = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
+	struct base *to, *from;
+
+	for (i = 0; i < n; i++) {
+		from = &w->base[i];
+		to = &rb->base[i];
+		if (from->ct == NULL)
+			continue;
+		if (to->ct == NULL) {
+			*to = *from;
+			memset(from, 0, sizeof *from);
+			continue;
+		}
+		if (tv_ct_add(to->ct, from->ct, rb->c->k) != 0)
+			die("internal error: invalid partial sum");
+		if (to->count + from->count > to->cap) {
+			to->cap = to->count + from->count;
+			if ((to->ids = realloc(to->ids, to->cap * 16)) == NULL)
+				die("out of memory");
+		}
+		memcpy(to->ids + 16 * to->count, from->ids, 16 * from->count);
+		to->count += from->count;
+	}
+}
+
+static void base_free(struct base *b, size_t n);
 
 static int
 rebuild_read(struct rebuild *rb, FILE *f)
 {
-	uint8_t *buf = NULL;
-	size_t len;
-	uint64_t n = 0;
-	int rc;
+	size_t nb = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
+	pthread_t th[JOBS_MAX];
+	unsigned i, started = 0;
+	uint64_t n;
+	int rc, ret;
 
-	while ((rc = tv_frame_read(f, &buf, &len, TV_ENVELOPE_MAX)) == 0) {
-		rc = rebuild_envelope(rb, buf, len, n++);
-		free(buf);
-		if (rc != 0)
-			return 1;
+	rb->nworkers = rebuild_jobs();
+	rb->nslots = 2 * rb->nworkers + 1;
+	rb->slots = xcalloc(rb->nslots, sizeof *rb->slots);
+	rb->workers = xcalloc(rb->nworkers, sizeof *rb->workers);
+	pthread_mutex_init(&rb->lock, NULL);
+	pthread_cond_init(&rb->cond, NULL);
+	for (i = 0; i < rb->nworkers; i++) {
+		rb->workers[i].rb = rb;
+		rb->workers[i].base = xcalloc(nb, sizeof(struct base));
+		if (pthread_create(&th[started], NULL, worker_main,
+		    &rb->workers[i]) == 0)
+			started++;
 	}
+	if (started == 0)
+		die("cannot start a rebuild thread");
+	ret = rebuild_pump(rb, f, &rc);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < rb->nslots; i++)
+		slot_clear(&rb->slots[i]);
+	n = rb->read;
+	for (i = 0; i < rb->nworkers; i++) {
+		if (ret == 0)
+			worker_merge(rb, &rb->workers[i]);
+		base_free(rb->workers[i].base, nb);
+	}
+	free(rb->workers);
+	free(rb->slots);
+	pthread_mutex_destroy(&rb->lock);
+	pthread_cond_destroy(&rb->cond);
+	if (ret != 0)
+		return 1;
 	if (rc != TV_ERR_NOTFOUND)
 		return error("release request: %s after %llu envelopes",
 		    tv_strerror(rc), (unsigned long long)n), 1;
@@ -221,14 +464,25 @@ rebuild_read(struct rebuild *rb, FILE *f)
 	return 0;
 }
 
-/* Cell i from the (site, day) sums: count, sum and sorted ids. */
+/* The days of cell i, clipped to the campaign (first > last: none). */
 static void
-rebuild_cell(struct rebuild *rb, uint32_t i)
+cell_days(const struct rebuild *rb, uint32_t i, int32_t *first,
+    int32_t *last)
 {
 	const struct tv_plan *p = rb->c->plan;
 	const struct tv_cell *want = &rb->req->cells[i];
-	struct tv_cell *got = &rb->out->cells[i];
-	uint32_t s, s0 = 0, s1 = p->nsites;
+
+	*first = want->first_day > p->start_day ? want->first_day :
+	    p->start_day;
+	*last = want->last_day < p->end_day ? want->last_day : p->end_day;
+}
+
+/* Cell i's sorted record ids, gathered from its (site, day) bases. */
+static void
+cell_ids(struct rebuild *rb, uint32_t i)
+{
+	const struct tv_cell *want = &rb->req->cells[i];
+	uint32_t s, s0 = 0, s1 = rb->c->plan->nsites;
 	int32_t d, first, last;
 	struct base *b;
 	size_t n = 0;
@@ -237,29 +491,13 @@ rebuild_cell(struct rebuild *rb, uint32_t i)
 		s0 = want->site - 1;
 		s1 = want->site;
 	}
-	first = want->first_day > p->start_day ? want->first_day : p->start_day;
-	last = want->last_day < p->end_day ? want->last_day : p->end_day;
-	*got = *want;
-	got->count = 0;
-	got->ct = xmalloc(TV_CT_BYTES(rb->c->k));
-	tv_ct_zero(got->ct, rb->c->k);
-	for (s = s0; s < s1 && s < p->nsites; s++)
+	cell_days(rb, i, &first, &last);
+	rb->out->ids[i] = xmalloc(rb->out->cells[i].count ?
+	    rb->out->cells[i].count * 16 : 1);
+	for (s = s0; s < s1 && s < rb->c->plan->nsites; s++)
 		for (d = first; d <= last; d++) {
 			b = &rb->base[(size_t)s * (size_t)rb->ndays +
-			    (size_t)(d - p->start_day)];
-			if (b->ct == NULL)
-				continue;
-			got->count += b->count;
-			if (tv_ct_add(got->ct, b->ct, rb->c->k) != 0)
-				die("internal error: invalid stored sum");
-		}
-	rb->out->ids[i] = xmalloc(got->count ? got->count * 16 : 1);
-	for (s = s0; s < s1 && s < p->nsites; s++)
-		for (d = first; d <= last; d++) {
-			b = &rb->base[(size_t)s * (size_t)rb->ndays +
-			    (size_t)(d - p->start_day)];
-			if (b->count == 0)
-				continue;	/* b->ids may be NULL */
+			    (size_t)(d - rb->c->plan->start_day)];
 			memcpy(rb->out->ids[i] + 16 * n, b->ids, 16 * b->count);
 			n += b->count;
 		}
@@ -267,15 +505,173 @@ rebuild_cell(struct rebuild *rb, uint32_t i)
 }
 
 static void
+ct_sub(uint8_t *r, const uint8_t *a, const uint8_t *b, uint32_t k)
+{
+	uint32_t j;
+
+	for (j = 0; j <= k; j++)
+		if (tv_point_sub(r + 32 * j, a + 32 * j, b + 32 * j) != 0)
+			die("internal error: invalid prefix sum");
+}
+
+/*
+ * Sums of days [first, last] from prefix sums: P[d] is the sum of the
+ * days before d (P[0] = nothing), so the cell is P[last + 1] - P[first]:
+ * one subtraction per point instead of one addition per day.  A week,
+ * a month, a quarter and the campaign of a site then cost about one
+ * addition per day of the campaign in all, not one per day of each cell
+ * (a year of 100 sites: about 4x fewer additions).  The group law is
+ * exact, so the bytes are those of the day-by-day sum.
+ */
+struct prefix {
+	uint32_t k;
+	int32_t ndays;
+	uint8_t *ct;		/* (ndays + 1) ciphertexts */
+	uint64_t *count;	/* (ndays + 1) */
+};
+
+static void
+prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
+{
+	size_t ctb = TV_CT_BYTES(px->k);
+	struct base *b;
+	int32_t d;
+
+	tv_ct_zero(px->ct, px->k);
+	px->count[0] = 0;
+	for (d = 0; d < px->ndays; d++) {
+		b = &rb->base[(size_t)s * (size_t)rb->ndays + (size_t)d];
+		memcpy(px->ct + ctb * (size_t)(d + 1), px->ct + ctb * (size_t)d,
+		    ctb);
+		px->count[d + 1] = px->count[d] + b->count;
+		if (b->ct != NULL &&
+		    tv_ct_add(px->ct + ctb * (size_t)(d + 1), b->ct, px->k) != 0)
+			die("internal error: invalid stored sum");
+	}
+}
+
+/* Cell i's count and sum from a prefix (of one site, or of all). */
+static void
+prefix_cell(struct rebuild *rb, const struct prefix *px, uint32_t i,
+    const uint8_t *(*at)(const struct prefix *, int32_t, uint64_t *))
+{
+	struct tv_cell *got = &rb->out->cells[i];
+	const uint8_t *hi, *lo;
+	uint64_t nhi, nlo;
+	int32_t first, last, start = rb->c->plan->start_day;
+
+	*got = rb->req->cells[i];
+	got->count = 0;
+	got->ct = xmalloc(TV_CT_BYTES(px->k));
+	tv_ct_zero(got->ct, px->k);
+	cell_days(rb, i, &first, &last);
+	if (first > last || at == NULL)
+		return;		/* no day, or no such site: nothing */
+	hi = at(px, last + 1 - start, &nhi);
+	lo = at(px, first - start, &nlo);
+	got->count = nhi - nlo;
+	if (nlo == 0)
+		memcpy(got->ct, hi, TV_CT_BYTES(px->k));
+	else
+		ct_sub(got->ct, hi, lo, px->k);
+}
+
+static const uint8_t *
+prefix_at(const struct prefix *px, int32_t d, uint64_t *n)
+{
+	*n = px->count[d];
+	return px->ct + TV_CT_BYTES(px->k) * (size_t)d;
+}
+
+/* The all-sites prefix is kept only at the days all-sites cells need:
+ * the sum over sites of each site's prefix there. */
+struct allsites {
+	struct prefix px;	/* ct and count at needed days only */
+	uint8_t *need;		/* (ndays + 1): 1 if needed */
+};
+
+static void
+allsites_add(struct allsites *all, const struct prefix *px)
+{
+	size_t ctb = TV_CT_BYTES(px->k);
+	int32_t d;
+
+	for (d = 0; d <= px->ndays; d++) {
+		if (!all->need[d] || px->count[d] == 0)
+			continue;
+		all->px.count[d] += px->count[d];
+		if (tv_ct_add(all->px.ct + ctb * (size_t)d, px->ct + ctb *
+		    (size_t)d, px->k) != 0)
+			die("internal error: invalid prefix sum");
+	}
+}
+
+static void
+prefix_alloc(struct prefix *px, uint32_t k, int32_t ndays)
+{
+	px->k = k;
+	px->ndays = ndays;
+	px->ct = xcalloc((size_t)ndays + 1, TV_CT_BYTES(k));
+	px->count = xcalloc((size_t)ndays + 1, sizeof *px->count);
+}
+
+/* Every requested cell: count, sum and sorted ids. */
+static void
+rebuild_cells(struct rebuild *rb)
+{
+	const struct tv_request *req = rb->req;
+	int32_t first, last, start = rb->c->plan->start_day;
+	struct prefix px;
+	struct allsites all;
+	uint32_t s, i;
+
+	prefix_alloc(&px, rb->c->k, rb->ndays);
+	prefix_alloc(&all.px, rb->c->k, rb->ndays);
+	all.need = xcalloc((size_t)rb->ndays + 1, 1);
+	for (i = 0; i < req->ncells; i++) {
+		cell_days(rb, i, &first, &last);
+		if (req->cells[i].site == 0 && first <= last) {
+			all.need[first - start] = 1;
+			all.need[last + 1 - start] = 1;
+		}
+	}
+	for (s = 0; s < rb->c->plan->nsites; s++) {
+		prefix_site(rb, &px, s);
+		allsites_add(&all, &px);
+		for (i = 0; i < req->ncells; i++)
+			if (req->cells[i].site == s + 1)
+				prefix_cell(rb, &px, i, prefix_at);
+	}
+	for (i = 0; i < req->ncells; i++) {
+		if (req->cells[i].site == 0)
+			prefix_cell(rb, &all.px, i, prefix_at);
+		else if (req->cells[i].site > rb->c->plan->nsites)
+			prefix_cell(rb, &px, i, NULL);	/* no such site */
+		cell_ids(rb, i);
+	}
+	free(px.ct);
+	free(px.count);
+	free(all.px.ct);
+	free(all.px.count);
+	free(all.need);
+}
+
+static void
+base_free(struct base *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < n; i++) {
+		free(b[i].ct);
+		free(b[i].ids);
+	}
+	free(b);
+}
+
+static void
 rebuild_free(struct rebuild *rb)
 {
-	size_t i, n = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
-
-	for (i = 0; rb->base != NULL && i < n; i++) {
-		free(rb->base[i].ct);
-		free(rb->base[i].ids);
-	}
-	free(rb->base);
+	base_free(rb->base, (size_t)rb->c->plan->nsites * (size_t)rb->ndays);
 	free(rb->devices);
 	free(rb->ids.slots);
 	free(rb->rs.slots);
@@ -287,7 +683,6 @@ rebuild_request(FILE *f, const struct tv_request *req,
     const struct tv_campaign *c, struct rebuilt *out)
 {
 	struct rebuild rb = { .c = c, .req = req, .out = out };
-	uint32_t i;
 	int ret = 1;
 
 	memset(out, 0, sizeof *out);
@@ -304,8 +699,7 @@ rebuild_request(FILE *f, const struct tv_request *req,
 	keyset_init(&rb.batches, 32);
 	if (rebuild_read(&rb, f) != 0)
 		goto out;
-	for (i = 0; i < req->ncells; i++)
-		rebuild_cell(&rb, i);
+	rebuild_cells(&rb);
 	ret = 0;
 out:
 	rebuild_free(&rb);

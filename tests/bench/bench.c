@@ -12,13 +12,13 @@
 
 static const struct command commands[] = {
 	{ "micro", bench_micro, "group operations: cost per call" },
+	{ "limit", bench_limit, "the per-record operations of ingest, alone" },
 	{ "plan", bench_plan, "write a plan with K indicators" },
 	{ "gen", bench_gen, "synthetic campaign: signed batch files" },
 	{ "capture", bench_capture, "form to durable encrypted record" },
 	{ "sqlite", bench_sqlite, "baseline (a): plaintext in SQLite" },
 	{ "odk", bench_odk, "baseline (b): RSA-OAEP + AES per record" },
 	{ "bsgs", bench_bsgs, "discrete-log table build and load" },
-	{ "truth", bench_truth, "check a release against the ground truth" },
 };
 
 double

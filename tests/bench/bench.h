@@ -13,7 +13,6 @@
  *   odk       baseline (b): per-record AES-256 key wrapped with
  *             RSA-2048-OAEP, every record decrypted at the server
  *   bsgs      discrete-log table build and load time
- *   truth     compare a release.csv with the generator's ground truth
  *
  * Every subcommand prints `key value` lines on stdout for the script.
  */
@@ -24,13 +23,13 @@
 #include <stdint.h>
 
 int bench_micro(int argc, char **argv);
+int bench_limit(int argc, char **argv);
 int bench_plan(int argc, char **argv);
 int bench_gen(int argc, char **argv);
 int bench_capture(int argc, char **argv);
 int bench_sqlite(int argc, char **argv);
 int bench_odk(int argc, char **argv);
 int bench_bsgs(int argc, char **argv);
-int bench_truth(int argc, char **argv);
 
 /* Monotonic time in seconds. */
 double bench_now(void);

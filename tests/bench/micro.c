@@ -118,3 +118,51 @@ bench_micro(int argc, char **argv)
 		printf("%s_us %.3f\n", op_names[i], op_cost(&pl, i, budget));
 	return 0;
 }
+
+/*
+ * bench limit: the group operations ingest cannot avoid, replayed alone
+ * over N records of K indicators: (K+1) point decodes (validation) and
+ * (K+1) additions into a running sum per record -- limit (c) measured as
+ * one loop rather than as a sum of per-call costs.  Best of -r rounds.
+ */
+int
+bench_limit(int argc, char **argv)
+{
+	static struct pool pl;
+	unsigned k = 8, n = 2000, rounds = 3, r, i, j;
+	uint8_t *sum;
+	double best = 1e30, t0, dt;
+	int ch, bad = 0;
+
+	while ((ch = getopt(argc, argv, "k:n:r:")) != -1) {
+		switch (ch) {
+		case 'k': k = (unsigned)opt_ulong("-k", optarg, 256); break;
+		case 'n': n = (unsigned)opt_ulong("-n", optarg, 1u << 30); break;
+		case 'r': rounds = (unsigned)opt_ulong("-r", optarg, 100); break;
+		default: die("usage: bench limit -k K [-n RECORDS] [-r ROUNDS]");
+		}
+	}
+	sum = xcalloc(k + 1, 32);
+	for (i = 0; i < POOL; i++)
+		crypto_core_ristretto255_random(pl.p[i]);
+	for (r = 0; r < rounds; r++) {
+		t0 = bench_now();
+		for (i = 0; i < n; i++)
+			for (j = 0; j <= k; j++) {
+				const uint8_t *p = pl.p[(i * 31 + j) % POOL];
+
+				bad |= crypto_core_ristretto255_is_valid_point(p)
+				    != 1;
+				bad |= crypto_core_ristretto255_add(sum + 32 * j,
+				    sum + 32 * j, p);
+			}
+		dt = bench_now() - t0;
+		best = dt < best ? dt : best;
+	}
+	if (bad)
+		die("internal error: limit loop");
+	printf("k %u\nrecords %u\nlimit_s %.3f\nlimit_rps %.1f\n"
+	    "limit_us_per_record %.2f\n", k, n, best, n / best, best / n * 1e6);
+	free(sum);
+	return 0;
+}

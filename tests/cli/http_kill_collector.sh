@@ -3,10 +3,9 @@
 # at once, each at a random moment) until 50 kills hit a running process,
 # at least 20 of each kind, then let it drain.  Every visit has its own
 # (site, day) cell, so the aggregator's per-cell counts show which visits
-# arrived: every visit acknowledged to
-# the user ("recorded") must be there exactly once, nothing else but a
-# visit committed just before its kill, and the aggregator must hold
-# exactly what the device captured.  Batch sequence numbers are 1..n, each
+# arrived: every visit acknowledged to the user ("recorded") must be there
+# exactly once, nothing else but a visit committed just before its kill,
+# and the aggregator must hold exactly what the device captured.  Batch sequence numbers are 1..n, each
 # stored once, never refused as a conflict.
 . tests/cli/lib.sh
 . tests/http/lib.sh
@@ -18,7 +17,8 @@ device "$T/A" "$T/k/campaign.json"
 server "$T/srv" "$T/k/campaign.json" "$T/A"
 serve "$T/srv"
 # Not a function: "kill -9 $!" must hit the collector itself.
-SHIP="$BIN/collector ship --dir $T/A --passphrase-file $T/A.pass --max-records 1 --retries 3 --backoff 20"
+SHIP="$BIN/collector ship --dir $T/A --passphrase-file $T/A.pass"
+SHIP="$SHIP --max-records 1 --retries 3 --backoff 20"
 status_ok() {	# PID: exit status 0, or killed; never a refusal
 	rc=0
 	wait "$1" || rc=$?
@@ -113,7 +113,8 @@ done <"$T/seqs"
 [ $((i - 1)) = "$nb" ] && [ "$(stat_of "$T/srv" batches)" = "$nb" ] ||
 	fail "$((i - 1)) batches at the aggregator, $nb acknowledged"
 grep -q CONFLICT "$T/ship.err" && fail "a sequence number was reused"
-echo "$v rounds (record ~$lr ms, ship ~$ls ms unkilled) in $t ms: killed record $killed_rec times and ship $killed_ship times;" \
+echo "$v rounds (record ~$lr ms, ship ~$ls ms unkilled) in $t ms:" \
+	"killed record $killed_rec times and ship $killed_ship times;" \
 	"$acked visits acknowledged to the user, all stored once, $extra more stored" \
 	"(committed just before a kill); $records records = $captured captured;" \
 	"batches 1..$nb each stored once, 0 conflicts"

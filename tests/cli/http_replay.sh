@@ -62,7 +62,7 @@ distinct=$(cat "$T/first" "$T"/seq/* "$T"/par/* | sort -u | wc -l)
 [ "$distinct" = 1 ] || fail "$distinct different answers to one batch"
 for f in "$T"/seq/* "$T"/par/*; do cmp -s "$T/first" "$f" || fail "answer $f differs"; done
 hash=$(b2sum -l 256 "$a" | cut -d' ' -f1)
-dev=$(cat "$T/A/device.pub" | tr -d '\n')
+dev=$(tr -d '\n' <"$T/A/device.pub")
 grep -q "\"device\":\"$dev\",\"seq\":1,\"hash\":\"$hash\",\"records\":3" "$T/first" ||
 	fail "acknowledgement does not name the batch: $(cat "$T/first")"
 curl -s -D - -o /dev/null -H 'Content-Type: application/octet-stream' \

@@ -558,6 +558,7 @@ col_outbox_cb(void *ctx, const void *key, size_t klen, const void *val,
 		return 0;
 	}
 	col_record(c, &r);
+	free(r.proofs);
 	free(r.ct);
 	return 0;
 }
@@ -724,7 +725,8 @@ cmd_check_col(int argc, char **argv)
 	    c.max_seq != c.batches)
 		bad("batches, states and the batch counter differ", c.batches,
 		    c.next_batch - 1);
-	qsort(c.ids, c.nids, 16, cmp16);
+	if (c.nids > 1)
+		qsort(c.ids, c.nids, 16, cmp16);
 	for (i = 1; i < c.nids; i++)
 		if (memcmp(c.ids[i - 1], c.ids[i], 16) == 0)
 			bad("a record id is stored twice", i, 0);

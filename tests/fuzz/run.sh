@@ -16,6 +16,12 @@ top=$PWD
 export UBSAN_OPTIONS="suppressions=$top/tests/fuzz/ubsan.supp:halt_on_error=1:print_stacktrace=1:report_error_type=1"
 export ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=64"
 mkdir -p "$FZ/logs" "$FZ/artifacts"
+# The targets' private directories (stores, key files): on tmpfs when
+# there is one, and removed even after a crash.
+TMPDIR=$( [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/tallyvan-fuzz.$$
+export TMPDIR
+mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
 
 one() {	# target
 	mkdir -p "$FZ/corpus/$1"

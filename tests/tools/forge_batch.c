@@ -137,5 +137,11 @@ main(int argc, char **argv)
 		fail("cannot write the key");
 	printf("forged batch: %d records, 4 of them must be quarantined\n",
 	    NREC);
+	for (i = 0; i < NREC; i++) {
+		free(rec[i].ct);
+		free(rec[i].proofs);
+	}
+	free(env);
+	tv_campaign_free(c);
 	return 0;
 }

@@ -225,6 +225,8 @@ t_full_batch(void)
 		r[i].site = i;
 		r[i].day = -(int32_t)i;
 		r[i].ct = malloc(TV_CT_BYTES(K));
+		r[i].proofs = NULL;	/* realloc does not zero them */
+		r[i].proofs_len = 0;
 		memcpy(r[i].ct, r[0].ct, TV_CT_BYTES(K));
 		crypto_core_ristretto255_random(r[i].ct);	/* fresh R */
 	}
@@ -520,8 +522,15 @@ t_zstd(void)
 	ok(zlen < 8 * 1024, "the bomb is small on the wire");
 	is_int(TV_ERR_TOOBIG, open_payload(z, zlen),
 	    "100 MiB of zeros -> TOOBIG");
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's quarantine keeps every buffer the decoder gave back: the
+	 * peak says nothing there (the plain build checks it). */
+	(void)before;
+	ok(1, "peak memory not measured under ASan");
+#else
 	ok(peak_kib() - before < 48 * 1024,
 	    "the bomb raised peak memory by < 48 MiB");
+#endif
 	free(z);
 	free(raw);
 	free_batch(b);
