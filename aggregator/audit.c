@@ -297,29 +297,6 @@ audit_ingest_refused(struct server *s, const struct ingest_result *res,
 
 /* ---- releases ---------------------------------------------------------- */
 
-int
-audit_file_hash(const char *path, uint8_t h[32], uint64_t *size)
-{
-	crypto_generichash_state st;
-	uint8_t buf[65536];
-	size_t n;
-	FILE *f;
-	int rc = 0;
-
-	if ((f = fopen(path, "rbe")) == NULL)
-		return TV_ERR_IO;
-	crypto_generichash_init(&st, NULL, 0, 32);
-	*size = 0;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		crypto_generichash_update(&st, buf, n);
-		*size += n;
-	}
-	if (ferror(f))
-		rc = TV_ERR_IO;
-	fclose(f);
-	crypto_generichash_final(&st, h, 32);
-	return rc;
-}
 
 int
 audit_release_request(struct server *s, const char *path, int32_t as_of,
@@ -331,7 +308,7 @@ audit_release_request(struct server *s, const char *path, int32_t as_of,
 	json_t *d;
 	int rc;
 
-	if ((rc = audit_file_hash(path, h, &size)) != 0)
+	if ((rc = file_hash(path, h, &size)) != 0)
 		return error("cannot hash '%s' for the audit log: %s", path,
 		    tv_strerror(rc));
 	tv_day_format(day, as_of);
@@ -402,7 +379,7 @@ dir_hash(const char *dir, uint8_t h[32], json_t *files)
 	crypto_generichash_update(&st, (const uint8_t *)label, sizeof label);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if (rc == 0 && (rc = audit_file_hash(path, fh, &size)) == 0) {
+		if (rc == 0 && (rc = file_hash(path, fh, &size)) == 0) {
 			l = strlen(names[i]);
 			len[0] = (uint8_t)l;
 			len[1] = (uint8_t)(l >> 8);

@@ -83,8 +83,6 @@ int audit_release_request(struct server *s, const char *path,
     int32_t as_of, uint32_t ncells, uint64_t nbatches, uint32_t ndevices);
 int audit_publish(struct server *s, const char *dir);
 
-/* A file's BLAKE2b-256, streamed.  0 or TV_ERR_IO. */
-int audit_file_hash(const char *path, uint8_t h[32], uint64_t *size);
 
 /* Chain verification, shared by the store and exported files. */
 struct audit_walk {

@@ -19,6 +19,7 @@
 #include "aggregator/publish.h"
 #include "common/noise_file.h"
 #include "common/rebuild.h"
+#include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/bsgs.h"
 #include "crypto/elgamal.h"
@@ -106,23 +107,6 @@ partial_load(struct publish *pb, const char *path)
 	pb->np++;
 }
 
-/* A string member, or "" when missing or not a string. */
-static const char *
-jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int
-unhex(json_t *s, uint8_t *out, size_t n)
-{
-	const char *h = json_string_value(s);
-
-	return hex_decode(out, n, h != NULL ? h : "");
-}
-
 static int
 partial_releases(const struct partial *p)
 {
@@ -130,7 +114,7 @@ partial_releases(const struct partial *p)
 	size_t i;
 
 	json_array_foreach(p->cells, i, o)
-		if (strcmp(jstr(o, "status"), "released") == 0)
+		if (strcmp(json_str(o, "status"), "released") == 0)
 			return 1;
 	return 0;
 }
@@ -150,16 +134,16 @@ partial_check(struct publish *pb, struct partial *p, uint32_t i,
 	tv_cell_name(name, &pb->rb.cells[i]);
 	tv_cell_agg_hash(agg, c->id, c->k, &pb->rb.cells[i]);
 	sh = json_object_get(o, "shares");
-	if (strcmp(jstr(o, "cell"), name) != 0 ||
-	    unhex(json_object_get(o, "agg"), got, 32) != 0 ||
+	if (strcmp(json_str(o, "cell"), name) != 0 ||
+	    json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
 	    sodium_memcmp(got, agg, 32) != 0 || json_array_size(sh) != c->k)
 		return error("trustee %u, cell %s: not a partial of this "
 		    "aggregate", p->j, name);
 	for (s = 0; s < c->k; s++) {
 		D = r->pd + ((size_t)q * c->k + s) * 32;
 		pr = r->proofs + ((size_t)q * c->k + s) * 64;
-		if (unhex(json_object_get(json_array_get(sh, s), "d"), D,
-		    32) != 0 || unhex(json_object_get(json_array_get(sh, s),
+		if (json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
+		    32) != 0 || json_unhex(json_object_get(json_array_get(sh, s),
 		    "proof"), pr, 64) != 0 ||
 		    tv_shamir_verkey(S, p->j, TV_COMMIT(c, s, 0), c->t) != 0 ||
 		    tv_dleq_verify(pr, c->id, agg, p->j, s, S,
@@ -228,10 +212,10 @@ cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
 	r->reason = "no_quorum";
 	for (q = 0; q < pb->np; q++) {
 		o = json_array_get(pb->p[q].cells, i);
-		if (strcmp(jstr(o, "status"), "released") != 0) {
-			r->status = strcmp(jstr(o, "status"), "suppressed") ?
+		if (strcmp(json_str(o, "status"), "released") != 0) {
+			r->status = strcmp(json_str(o, "status"), "suppressed") ?
 			    "withheld" : "suppressed";
-			r->reason = jstr(o, "reason");
+			r->reason = json_str(o, "reason");
 			return;
 		}
 	}
@@ -253,7 +237,7 @@ cell_publish(struct publish *pb, uint32_t i)
 	for (q = 0; q < pb->np && r->nq < c->t; q++) {
 		struct partial *p = &pb->p[q];
 
-		if (p->bad || strcmp(jstr(json_array_get(p->cells, i),
+		if (p->bad || strcmp(json_str(json_array_get(p->cells, i),
 		    "status"), "released") != 0)
 			continue;
 		if (partial_check(pb, p, i, r, r->nq) != 0) {
@@ -330,7 +314,8 @@ publish_noise(struct publish *pb, const struct publish_opts *o)
 	}
 	if (o->nnoise == 0)
 		die("the plan asks for noise: give the trustees' noise files");
-	file_hash(o->request, reqhash);
+	if (file_hash(o->request, reqhash, NULL) != 0)
+		die("cannot read '%s'", o->request);
 	noise_load(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash);
 	noise_apply(&pb->ns, pb->rb.cells, pb->req->ncells, pb->c->k);
 	pb->bound = noise_bound(&pb->c->plan->policy.noise, pb->ns.n);

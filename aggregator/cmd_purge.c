@@ -163,7 +163,7 @@ release_load(struct purge *pg, const char *dir)
 		die("'%s' is not a release of this campaign", path);
 	json_decref(root);
 	snprintf(path, sizeof path, "%s/request.tvr", dir);
-	if (audit_file_hash(path, pg->request, &size) != 0 ||
+	if (file_hash(path, pg->request, &size) != 0 ||
 	    (f = fopen(path, "rbe")) == NULL)
 		die("cannot read '%s': %s", path, strerror(errno));
 	if (tv_request_read(f, &req, pg->s.c->k) != 0 ||

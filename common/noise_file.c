@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "common/noise_file.h"
+#include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -15,24 +16,6 @@
 #define NOISE_FILE_MAX (256u << 20)
 static const char NOISE_LABEL[] = "tallyvan/noise/v1";
 
-void
-file_hash(const char *path, uint8_t h[32])
-{
-	crypto_generichash_state st;
-	uint8_t buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "rbe");
-
-	if (f == NULL)
-		die("cannot open '%s'", path);
-	crypto_generichash_init(&st, NULL, 0, 32);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		crypto_generichash_update(&st, buf, n);
-	if (ferror(f))
-		die("cannot read '%s'", path);
-	fclose(f);
-	crypto_generichash_final(&st, h, 32);
-}
 
 static void
 le32(uint8_t b[4], uint32_t v)
@@ -107,18 +90,6 @@ noise_cell(uint8_t *ct, const struct tv_campaign *c)
 	sodium_memzero(rho, sizeof rho);
 }
 
-static json_t *
-hexstr(const uint8_t *b, size_t n)
-{
-	char *h = xmalloc(2 * n + 1);
-	json_t *s;
-
-	hex_encode(h, b, n);
-	s = json_string(h);
-	free(h);
-	return s;
-}
-
 void
 noise_write(const char *path, const struct tv_campaign *c,
     const struct tv_request *req, const uint8_t reqhash[32],
@@ -137,14 +108,14 @@ noise_write(const char *path, const struct tv_campaign *c,
 		noise_cell(ct + i * cl, c);
 		tv_cell_name(name, &req->cells[i]);
 		json_array_append_new(cells, json_pack("{s:s, s:o}", "cell",
-		    name, "ct", hexstr(ct + i * cl, cl)));
+		    name, "ct", json_hex(ct + i * cl, cl)));
 	}
 	msg = noise_msg(&mlen, c, req, reqhash, me->index, ct);
 	crypto_sign_detached(sig, NULL, msg, mlen, sk);
 	root = json_pack("{s:s, s:o, s:i, s:o, s:o, s:o}", "format",
-	    "tallyvan-noise/1", "campaign_id", hexstr(c->id, 32), "trustee",
-	    (int)me->index, "request", hexstr(reqhash, 32), "cells", cells,
-	    "signature", hexstr(sig, 64));
+	    "tallyvan-noise/1", "campaign_id", json_hex(c->id, 32), "trustee",
+	    (int)me->index, "request", json_hex(reqhash, 32), "cells", cells,
+	    "signature", json_hex(sig, 64));
 	text = json_dumps(root, JSON_INDENT(1));
 	if (text == NULL || (rc = file_write_atomic(path, text, strlen(text),
 	    1)) != 0)

@@ -30,9 +30,6 @@ struct noise_set {
 	uint8_t *ct[TV_SHAMIR_MAX];	/* ncells x TV_CT_BYTES(k) each */
 };
 
-/* BLAKE2b-256 of a whole file, or die. */
-void file_hash(const char *path, uint8_t h[32]);
-
 /* Draw, encrypt, sign and write trustee sk's contribution for req. */
 void noise_write(const char *path, const struct tv_campaign *c,
     const struct tv_request *req, const uint8_t reqhash[32],

@@ -390,3 +390,29 @@ opt_ulong(const char *opt, const char *s, unsigned long max)
 		die("%s: want a whole number up to %lu, not '%s'", opt, max, s);
 	return v;
 }
+
+int
+file_hash(const char *path, uint8_t h[32], uint64_t *size)
+{
+	crypto_generichash_state st;
+	uint8_t buf[65536];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	if ((f = fopen(path, "rbe")) == NULL)
+		return TV_ERR_IO;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	if (size != NULL)
+		*size = 0;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		crypto_generichash_update(&st, buf, n);
+		if (size != NULL)
+			*size += n;
+	}
+	if (ferror(f))
+		rc = TV_ERR_IO;
+	fclose(f);
+	crypto_generichash_final(&st, h, 32);
+	return rc;
+}

@@ -52,6 +52,10 @@ int file_read(const char *path, size_t cap, uint8_t **buf, size_t *len);
 int file_write_atomic(const char *path, const void *buf, size_t len,
     int excl);
 
+/* BLAKE2b-256 of a whole file (streamed); *size (if not NULL) gets its
+ * length.  0 or TV_ERR_IO. */
+int file_hash(const char *path, uint8_t h[32], uint64_t *size);
+
 /*
  * Read a passphrase into sodium_malloc'd memory (free with sodium_free).
  * From file (first line; the file must be mode 0600 and ours) if path is not

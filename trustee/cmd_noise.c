@@ -73,7 +73,8 @@ cmd_noise(int argc, char **argv)
 	    sodium_memcmp(req->campaign_id, c->id, 32) != 0)
 		die("'%s' is not a release request of this campaign", request);
 	fclose(f);
-	file_hash(request, reqhash);
+	if (file_hash(request, reqhash, NULL) != 0)
+		die("cannot read '%s'", request);
 	sk = trustee_key_load(key, passfile);
 	noise_write(out, c, req, reqhash, sk);
 	sodium_free(sk);

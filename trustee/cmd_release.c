@@ -18,6 +18,7 @@
 
 #include "common/noise_file.h"
 #include "common/rebuild.h"
+#include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -100,15 +101,6 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		usage(2);
 }
 
-static json_t *
-hexstr(const uint8_t *b, size_t n)
-{
-	char h[2 * 96 + 1];
-
-	hex_encode(h, b, n);
-	return json_string(h);
-}
-
 /* D_ij and its proof for every indicator of one cell. */
 static json_t *
 cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
@@ -126,9 +118,9 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 		    s + 32 * i) != 0)
 			die("internal error: cannot prove partial decryption");
 		json_array_append_new(arr, json_pack("{s:o, s:o}", "d",
-		    hexstr(D, 32), "proof", hexstr(pr, sizeof pr)));
+		    json_hex(D, 32), "proof", json_hex(pr, sizeof pr)));
 	}
-	return json_pack("{s:o, s:o}", "agg", hexstr(agg, 32), "shares", arr);
+	return json_pack("{s:o, s:o}", "agg", json_hex(agg, 32), "shares", arr);
 }
 
 static char *
@@ -153,7 +145,7 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 		json_array_append_new(cells, o);
 	}
 	root = json_pack("{s:s, s:o, s:i, s:o}", "format",
-	    "tallyvan-partial/1", "campaign_id", hexstr(c->id, 32), "trustee",
+	    "tallyvan-partial/1", "campaign_id", json_hex(c->id, 32), "trustee",
 	    (int)j, "cells", cells);
 	text = json_dumps(root, JSON_INDENT(1));
 	json_decref(root);
@@ -189,7 +181,8 @@ release_noise(const struct release_opts *o, const struct tv_campaign *c,
 	if (o->nnoise == 0)
 		die("the plan asks for noise: give every quorum trustee's "
 		    "'trustee noise' file with --noise");
-	file_hash(o->request, reqhash);
+	if (file_hash(o->request, reqhash, NULL) != 0)
+		die("cannot read '%s'", o->request);
 	noise_load(ns, o->noise, o->nnoise, c, req, reqhash);
 	noise_apply(ns, rb->cells, req->ncells, c->k);
 }
@@ -226,7 +219,8 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	free(text);
 	if (rc != 0)
 		die("cannot write '%s': %s", o->out, tv_strerror(rc));
-	file_hash(o->request, reqhash);
+	if (file_hash(o->request, reqhash, NULL) != 0)
+		die("cannot read '%s'", o->request);
 	if ((rc = ledger_record(l, req, rb, v, bep, reqhash)) != 0)
 		die("partials written but the ledger was not updated: %s",
 		    tv_strerror(rc));

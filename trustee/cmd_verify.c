@@ -16,6 +16,7 @@
 
 #include "common/noise_file.h"
 #include "common/rebuild.h"
+#include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -54,22 +55,6 @@ vfail(struct verify *v, const char *cell, const char *what)
 	return -1;
 }
 
-static const char *
-jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int
-unhex(json_t *s, uint8_t *out, size_t n)
-{
-	const char *h = json_string_value(s);
-
-	return hex_decode(out, n, h != NULL ? h : "");
-}
-
 /* The published records, sum and ids are those the batches give. */
 static int
 check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
@@ -83,12 +68,12 @@ check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
 	    (json_int_t)cell->count || json_array_size(ids) != cell->count)
 		return vfail(v, name, "record count differs from the signed "
 		    "batches");
-	if (unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
+	if (json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
 	    sodium_memcmp(ct, cell->ct, TV_CT_BYTES(v->c->k)) != 0)
 		return vfail(v, name, "encrypted sum differs from the signed "
 		    "batches");
 	for (n = 0; n < cell->count; n++)
-		if (unhex(json_array_get(ids, n), id, 16) != 0 ||
+		if (json_unhex(json_array_get(ids, n), id, 16) != 0 ||
 		    memcmp(id, v->rb.ids[i] + 16 * n, 16) != 0)
 			return vfail(v, name, "record ids differ from the "
 			    "signed batches");
@@ -119,8 +104,8 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 		for (size_t b = 0; b < a; b++)
 			if (q[b] == q[a])
 				return -1;
-		if (unhex(json_object_get(p, "d"), Dj[a], 32) ||
-		    unhex(json_object_get(p, "proof"), pr, 64) ||
+		if (json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
+		    json_unhex(json_object_get(p, "proof"), pr, 64) ||
 		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
 		    tv_dleq_verify(pr, c->id, agg, q[a], s, S,
 		    v->rb.cells[i].ct, Dj[a]) != 0)
@@ -146,14 +131,14 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 
 	if (check_partials(v, val, i, s, agg, D) != 0)
 		return vfail(v, name, "a partial decryption does not verify");
-	if (unhex(json_object_get(val, "d"), pub, 32) != 0 ||
+	if (json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
 	    sodium_memcmp(pub, D, 32) != 0)
 		return vfail(v, name, "the combined decryption is not the "
 		    "partials' combination");
 	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
 		return vfail(v, name, "invalid decryption");
 	if (jv == NULL)	/* suppressed under min_cell: nothing shown */
-		return strcmp(jstr(val, "reason"), "min_cell") ? vfail(v, name,
+		return strcmp(json_str(val, "reason"), "min_cell") ? vfail(v, name,
 		    "a released cell lacks a value") : 0;
 	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
@@ -179,11 +164,11 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 	uint32_t s;
 
 	tv_cell_name(name, &v->rb.cells[i]);
-	if (strcmp(jstr(o, "cell"), name) != 0) {
+	if (strcmp(json_str(o, "cell"), name) != 0) {
 		vfail(v, name, "cells out of order or missing");
 		return;
 	}
-	if (strcmp(jstr(o, "status"), "released") != 0) {
+	if (strcmp(json_str(o, "status"), "released") != 0) {
 		if (vals != NULL || json_object_get(o, "records") != NULL)
 			vfail(v, name, "a cell not released carries values");
 		return;
@@ -254,7 +239,8 @@ verify_noise(struct verify *v, const char *dir)
 	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0)
 		die("the plan asks for noise but %s holds no noise file", dir);
 	snprintf(reqpath, sizeof reqpath, "%s/request.tvr", dir);
-	file_hash(reqpath, reqhash);
+	if (file_hash(reqpath, reqhash, NULL) != 0)
+		die("cannot read '%s'", reqpath);
 	noise_load(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c, v->req,
 	    reqhash);
 	noise_apply(&v->ns, v->rb.cells, v->req->ncells, v->c->k);
@@ -285,7 +271,7 @@ verify_load(struct verify *v, const char *dir)
 	verify_noise(v, dir);
 	snprintf(path, sizeof path, "%s/release.json", dir);
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (v->rel == NULL || strcmp(jstr(v->rel, "format"),
+	if (v->rel == NULL || strcmp(json_str(v->rel, "format"),
 	    "tallyvan-release/1") != 0)
 		die("'%s' is not a release", path);
 }
@@ -311,7 +297,7 @@ cmd_verify(int argc, char **argv)
 		vfail(&v, "-", "the release does not list every requested cell");
 	for (i = 0; i < v.req->ncells && i < json_array_size(cells); i++) {
 		check_cell(&v, json_array_get(cells, i), i);
-		released += !strcmp(jstr(json_array_get(cells, i), "status"),
+		released += !strcmp(json_str(json_array_get(cells, i), "status"),
 		    "released");
 	}
 	check_csv(&v, argv[1]);

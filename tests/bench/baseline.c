@@ -285,7 +285,7 @@ odk_encrypt(struct odk *o, EVP_PKEY_CTX *x, size_t j)
 static void
 odk_decrypt(struct odk_rec *r, EVP_PKEY_CTX *x, uint32_t k, uint64_t *sums)
 {
-	uint8_t key[64], xml[PAYLOAD_MAX + 1];
+	uint8_t key[WRAP_BYTES], xml[PAYLOAD_MAX + 1];
 	size_t kl = sizeof key;
 	const char *p;
 	int len;
