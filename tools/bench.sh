@@ -10,6 +10,8 @@
 #   BENCH_SCALE=N   multiply the default record counts (10^4, 10^5) by N
 #   BENCH_REPS=N    repetitions of the ingest runs, best kept (default 2)
 #   BENCH_OUT=FILE  where to write the report (default docs/...)
+#   BENCH_RESULTS=DIR  keep the raw results there; with BENCH_REPORT_ONLY=1,
+#                   write the report again from them without measuring
 set -eu
 B=${B:-build}
 export B BIN="$PWD/$B/bin" TOP="$PWD"
@@ -19,8 +21,9 @@ HLOAD=$TOP/$B/tests/http/load
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-2}
 NATIONAL=${BENCH_NATIONAL:-0}
-R=$T/results
+R=${BENCH_RESULTS:-$T/results}
 mkdir -p "$R"
+ONLY=${BENCH_REPORT_ONLY:-0}
 START=$(date +%s)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 SRV=""
@@ -266,8 +269,6 @@ http_script_runs() {
 
 national_runs() {
 	d_=$T/nat
-	NN=${BENCH_NATIONAL_RECORDS:-1000000}
-	ND=${BENCH_NATIONAL_DEVICES:-1000}
 	say "national: K = 32, 100 sites, 2023, $NN records from $ND devices"
 	plan_campaign "$d_" 32 0 0 100 2023-01-01 2023-12-31
 	timed nat-gen "$TV" gen -c "$d_/k/campaign.json" -o "$d_/g" -n "$NN" \
@@ -431,7 +432,7 @@ EOT
 	cat <<EOT
 
 Targets in this run: 1 thread at $k8_% (K = 8) and $k32_% (K = 32) of the
-limit: $(pass "$k8_ >= 70 && $k32_ >= 70"); 2 threads $s8_x and $s32_x: $(pass "$s8_ >= 1.7 && $s32_ >= 1.7").
+limit: $(pass "$k8_ >= 70 && $k32_ >= 70"); 2 threads ${s8_}x and ${s32_}x: $(pass "$s8_ >= 1.7 && $s32_ >= 1.7").
 
 Over HTTP (\`aggregator serve --threads N\`, the HTTP engineer's
 \`tests/http/load\` with one uploader per device, the same $N1-record batch
@@ -671,8 +672,9 @@ EOT
 
 if [ "$NATIONAL" = 1 ]; then
 	OUT=${BENCH_OUT:-docs/performance-national.md}
-	micro_runs
-	national_runs
+	NN=${BENCH_NATIONAL_RECORDS:-1000000}
+	ND=${BENCH_NATIONAL_DEVICES:-1000}
+	[ "$ONLY" = 1 ] || { micro_runs; national_runs; }
 	{
 		report_head "make bench-national"
 		report_national
@@ -690,14 +692,16 @@ else
 	N2=${BENCH_N2:-$((100000 * SCALE))}
 	NP8=${BENCH_NP8:-$((800 * SCALE))}
 	NP32=${BENCH_NP32:-$((200 * SCALE))}
-	micro_runs
-	capture_runs
-	small_runs
-	proof_runs 8 "$NP8"
-	proof_runs 32 "$NP32"
-	campaign_runs 8
-	campaign_runs 32
-	http_script_runs
+	if [ "$ONLY" != 1 ]; then
+		micro_runs
+		capture_runs
+		small_runs
+		proof_runs 8 "$NP8"
+		proof_runs 32 "$NP32"
+		campaign_runs 8
+		campaign_runs 32
+		http_script_runs
+	fi
 	{
 		report_head "make bench"
 		report_limit

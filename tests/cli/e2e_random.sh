@@ -16,13 +16,13 @@ campaign "$T/k" "$PLAN" 2 3
 for v in A B; do
 	device "$T/van-$v" "$T/k/campaign.json"
 	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		"$T/field/visits-$v.csv"
+		"$T/field/visits-$v.csv" >>"$T/log" 2>&1
 	"$BIN/collector" export --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		--out "$T/usb" >/dev/null
+		--out "$T/usb" >>"$T/log" 2>&1
 done
 server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
-"$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb
-release "$T/srv" "$T/k" "$T/rel" 2022-01-10 1 3
+"$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb >>"$T/log" 2>&1
+release "$T/srv" "$T/k" "$T/rel" 2022-01-10 1 3 >>"$T/log" 2>&1
 "$BIN/trustee" verify "$T/rel"
 
 # Compare with the ground truth, cell by cell.
@@ -49,7 +49,7 @@ rm -f "$T/field/visits-A.csv" "$T/field/visits-B.csv"
 # Text outputs: any case, as a word.  Binary files (stores, batches, the
 # request) hold random-looking ciphertext in which a short string turns up by
 # chance, so there the typed forms are searched exactly, 5 bytes or more.
-texts="$T/rel/release.csv $T/rel/release.json $T/van-A/campaign.json"
+texts="$T/rel/release.csv $T/rel/release.json $T/van-A/campaign.json $T/log"
 bins=$(find "$T/van-A" "$T/van-B" "$T/srv" "$T/usb" "$T/rel.tvr" -type f)
 n=0
 while IFS= read -r name; do

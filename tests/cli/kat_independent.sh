@@ -12,3 +12,11 @@ if python3 "$TOP/tests/kat/proof_check.py" "$T/bad.exp" >/dev/null 2>&1; then
 	fail "the checker accepted a changed vector"
 fi
 echo "a changed vector is refused"
+
+# docs/formats.md (Part IV) publishes the same vectors, byte for byte.
+missing=0
+while IFS= read -r line; do
+	grep -qF -- "$line" "$TOP/docs/formats.md" || missing=$((missing + 1))
+done <"$TOP/tests/kat/proof.exp"
+[ "$missing" -eq 0 ] || fail "$missing vector lines of proof.exp are not in docs/formats.md"
+echo "docs/formats.md holds every vector of proof.exp"

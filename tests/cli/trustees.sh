@@ -143,3 +143,22 @@ awk '/"trustee": 1,/ { t1 = NR } /"trustee": 3,/ && !s3 { s3 = NR } { l[NR] = $0
 cmp -s "$rel/release.json" "$t/release.json" && fail "the swap did nothing"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
 echo "verify: genuine accepted; changed value (json, csv), dropped record, added record, swapped partials rejected"
+
+# Records the aggregator forged into a request (one envelope's signature
+# no longer verifies): every trustee refuses the whole request.
+be32() { od -An -tu1 -j "$2" -N4 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'; }
+cp "$T/k3/req.tvr" "$T/k3/forged.tvr"
+l0=$(be32 "$T/k3/forged.tvr" 0)
+l1=$(be32 "$T/k3/forged.tvr" $((4 + l0)))
+end=$((4 + l0 + 4 + l1))
+old=$(od -An -tu1 -j $((end - 1)) -N1 "$T/k3/forged.tvr" | tr -d ' ')
+# shellcheck disable=SC2059
+printf "\\$(printf %03o $(((old + 1) % 256)))" |
+	dd of="$T/k3/forged.tvr" bs=1 seek=$((end - 1)) conv=notrunc 2>/dev/null
+cmp -s "$T/k3/req.tvr" "$T/k3/forged.tvr" && fail "the forgery changed nothing"
+must_fail 1 "$BIN/trustee" release --campaign "$T/k3/campaign.json" --share "$T/k3/t2.share" \
+	--passphrase-file "$T/k3/pass" --request "$T/k3/forged.tvr" --ledger "$T/k3/lf" \
+	--out "$T/k3/pf.json" 2>"$T/err"
+grep -q 'signature verification failed' "$T/err" || fail "the forged envelope was not named"
+[ ! -e "$T/k3/pf.json" ] || fail "a forged request produced partials"
+echo "a request with a forged envelope is refused whole"
