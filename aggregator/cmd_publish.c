@@ -410,6 +410,7 @@ cmd_publish(int argc, char **argv)
 	struct publish_opts o;
 	struct publish pb = { 0 };
 	struct server s;
+	json_t *nj;
 	uint32_t i, released = 0;
 	char path[4096];
 	int bad = 0, rc;
@@ -438,9 +439,10 @@ cmd_publish(int argc, char **argv)
 		bad |= cell_publish(&pb, i);
 		released += !strcmp(pb.res[i].status, "released");
 	}
-	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res,
-	    noise_json(&pb)) != 0)
+	nj = noise_json(&pb);
+	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj) != 0)
 		die("the release was not written");
+	json_decref(nj);
 	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
 	copy_into(o.out, path, "campaign.json");
 	copy_into(o.out, o.request, "request.tvr");

@@ -4,6 +4,7 @@
  * carried it (file, HTTP).  Cheap checks first, signature before
  * decompression, and one transaction for everything that is stored.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +284,105 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
 	    *(size_t *)a[2], 0);
 }
 
+/*
+ * Group commit.  A commit syncs the disk twice (LMDB's data, then its meta
+ * page): about 3.5 ms here, more than checking a batch of ten records, and
+ * LMDB takes one writer at a time.  So when several threads (ingest
+ * --jobs, serve's threads) have checked batches waiting to be stored, the
+ * first becomes the leader and stores all the waiting ones in one write
+ * transaction; each batch keeps its own all-or-nothing, answer and audit
+ * entry.  If that transaction fails for any reason (one batch in conflict,
+ * a full map, a storage error), nothing of it was stored and the leader
+ * stores the batches one by one, in order: every batch gets exactly the
+ * answer it would have had alone.  A caller returns only once its batch's
+ * transaction is committed, as before; alone, nothing changes.
+ */
+struct commit {
+	struct server *s;
+	void **ctx;		/* envelope_put_fn's */
+	int rc, done;
+	struct commit *next;
+};
+
+static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t commit_cond = PTHREAD_COND_INITIALIZER;
+static struct commit *commit_queue;
+static int commit_leader;
+
+static int
+group_fn(struct tv_txn *t, void *ctx)
+{
+	struct commit *c;
+	int rc;
+
+	for (c = ctx; c != NULL; c = c->next)
+		if ((rc = envelope_put_fn(t, c->ctx)) != 0)
+			return rc;
+	return 0;
+}
+
+/* Take the waiting commits of server s, in arrival order (lock held). */
+static struct commit *
+commit_take(struct server *s)
+{
+	struct commit *mine = NULL, **tail = &mine, **pp = &commit_queue, *c;
+
+	while ((c = *pp) != NULL) {
+		if (c->s != s) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		c->next = NULL;
+		*tail = c;
+		tail = &c->next;
+	}
+	return mine;
+}
+
+static void
+commit_lead(struct server *s)
+{
+	struct commit *g = commit_take(s), *c, *next;
+	int rc;
+
+	pthread_mutex_unlock(&commit_lock);
+	rc = tv_store_write(s->st, group_fn, g);
+	for (c = g; c != NULL; c = c->next)
+		c->rc = rc;
+	if (rc != 0 && g->next != NULL)
+		for (c = g; c != NULL; c = c->next)
+			c->rc = tv_store_write(s->st, envelope_put_fn, c->ctx);
+	pthread_mutex_lock(&commit_lock);
+	for (c = g; c != NULL; c = next) {
+		next = c->next;
+		c->done = 1;
+	}
+}
+
+static int
+commit_batch(struct server *s, void **ctx)
+{
+	struct commit me = { .s = s, .ctx = ctx }, **pp;
+
+	pthread_mutex_lock(&commit_lock);
+	for (pp = &commit_queue; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = &me;
+	while (!me.done) {
+		if (commit_leader) {
+			pthread_cond_wait(&commit_cond, &commit_lock);
+			continue;
+		}
+		commit_leader = 1;
+		commit_lead(s);
+		commit_leader = 0;
+		pthread_cond_broadcast(&commit_cond);
+	}
+	pthread_mutex_unlock(&commit_lock);
+	return me.rc;
+}
+
 void
 ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
     struct ingest_result *res)
@@ -297,7 +397,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 	if (res->rc == 0) {
 		if (!in.known)
 			cells_accumulate(&in);
-		res->rc = tv_store_write(s->st, envelope_put_fn, ctx);
+		res->rc = commit_batch(s, ctx);
 	}
 	if (res->rc != 0 && res->why[0] == 0)
 		snprintf(res->why, sizeof res->why, "%s",

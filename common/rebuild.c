@@ -498,6 +498,8 @@ cell_ids(struct rebuild *rb, uint32_t i)
 		for (d = first; d <= last; d++) {
 			b = &rb->base[(size_t)s * (size_t)rb->ndays +
 			    (size_t)(d - rb->c->plan->start_day)];
+			if (b->count == 0)
+				continue;	/* b->ids may be NULL */
 			memcpy(rb->out->ids[i] + 16 * n, b->ids, 16 * b->count);
 			n += b->count;
 		}

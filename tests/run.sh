@@ -21,6 +21,9 @@ run() {	# name command...
 	if "$@" >"$log" 2>&1; then
 		pass=$((pass + 1))
 		printf 'PASS %-40s %3ss\n' "$name" $(($(date +%s) - start))
+		# The test's own summary lines: its figures.
+		grep -v -e '^ok ' -e '^1\.\.' -e '^#' -e '^[a-z_-]*: ' "$log" |
+			tail -6 | sed 's/^/    /'
 	else
 		fail=$((fail + 1))
 		failed="$failed $name"

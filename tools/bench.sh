@@ -305,12 +305,12 @@ limitp_us() {
 pass() { [ "$(awk "BEGIN { print ($1) }")" = 1 ] && echo "**met**" || echo "**missed**"; }
 # key holders' release time (wall and CPU): request + 2 trustees + publish
 keyholders() {
-	awk -v f="$2" '{ w += $1; c += $2 + $3 } END { printf "%.2f", f == "cpu" ? c : w }' \
+	awk -v f="${2:-wall}" '{ w += $1; c += $2 + $3 } END { printf "%.2f", f == "cpu" ? c : w }' \
 		"$R/$1-req.time" "$R/$1-t1.time" "$R/$1-t2.time" "$R/$1-pub.time"
 }
 # ours: ingest + key holders
 ours() {
-	awk -v f="$3" '{ w += $1; c += $2 + $3 } END { printf "%.2f", f == "cpu" ? c : w }' \
+	awk -v f="${3:-wall}" '{ w += $1; c += $2 + $3 } END { printf "%.2f", f == "cpu" ? c : w }' \
 		"$R/$1.time" "$R/$2-req.time" "$R/$2-t1.time" "$R/$2-t2.time" \
 		"$R/$2-pub.time"
 }
@@ -332,7 +332,7 @@ other people's builds and tests running.  Every figure is therefore shown
 next to its baseline measured in the same run, as a ratio; times are wall
 clock unless marked CPU (user + system, which waiting for a core does not
 inflate).  Ingest runs were repeated $REPS times, interleaved, best kept;
-micro-benchmarks are the best of 5 rounds.  Run time: $(( ($(date +%s) - START) / 60 )) min.
+micro-benchmarks are the best of 25 short interleaved rounds.  Run time: $(( ($(date +%s) - START) / 60 )) min.
 
 **Commands**: \`$1\` (= \`B=$B sh tools/bench.sh\`$( [ "$SCALE" = 1 ] || echo ", BENCH_SCALE=$SCALE")).  Synthetic
 records come from \`tvbench gen\` (real campaign bundles from a real 2-of-3

@@ -86,5 +86,5 @@ while [ "$crashes" -lt "$CRASHES" ]; do
 	records_verified=$((records_verified + $4))
 done
 mkdir -p "$TOP/$B/figures"
-echo "power loss during ingest: $crashes crashes in $runs runs over $stores stores; $checks store checks: $batches_verified acknowledged batches and $records_verified records verified, 0 lost, 0 duplicated" |
+echo "power loss during ingest: $crashes crashes in $runs runs over $stores stores; $checks store checks verified $batches_verified acknowledged batches and $records_verified stored records in all (summed over checks), 0 lost, 0 duplicated" |
 	tee "$TOP/$B/figures/fault_powerloss_ingest.txt"

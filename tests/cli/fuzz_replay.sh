@@ -18,4 +18,6 @@ for t in envelope batch zstd ingest plan csv keyfile; do
 	[ "${n:-0}" -gt 0 ] || fail "replay_$t ran no input"
 	total=$((total + n))
 done
-echo "figures: fuzz corpora replayed: $total inputs, 7 targets"
+mkdir -p "$TOP/$B/figures"
+echo "fuzz corpora replayed with the project's compiler: $total inputs (with the 3 bombs) through 7 targets, 0 failures" |
+	tee "$TOP/$B/figures/fuzz_replay.txt"
