@@ -334,7 +334,7 @@ noise_json(const struct publish *pb)
 	who = json_array();
 	for (i = 0; i < pb->ns.n; i++)
 		json_array_append_new(who, json_integer(pb->ns.trustee[i]));
-	return json_pack("{s:s, s:s, s:o, s:I}", "mechanism",
+	return json_pack("{s:s, s:o, s:o, s:I}", "mechanism",
 	    np->mech == TV_NOISE_GAUSSIAN ? "discrete_gaussian" :
 	    "discrete_laplace", np->mech == TV_NOISE_GAUSSIAN ? "variance" :
 	    "scale", json_sprintf("%llu/%llu", (unsigned long long)np->num,

@@ -27,12 +27,22 @@ static const enum tv_period kinds[] = {
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
+/* A (site, span) sum: see spans_init(). */
+struct span_acc {
+	uint64_t count;
+	uint8_t *ct;
+};
+
 struct request_build {
 	const struct tv_plan *p;
 	uint32_t k;
 	struct tv_request *req;
 	FILE *f;
 	uint64_t n;
+	uint32_t nspans;
+	uint32_t *span_of;	/* per day of the campaign */
+	int32_t *span_day;	/* per span: its first day */
+	struct span_acc *acc;	/* nsites * nspans */
 };
 
 static void NORETURN
@@ -100,18 +110,15 @@ cell_cmp(const void *a, const void *b)
 	return x->period_id < y->period_id ? -1 : x->period_id > y->period_id;
 }
 
+/* Add a stored sum of (site, day) into every requested cell holding it:
+ * the site's and all sites' week, month, quarter and campaign. */
 static int
-base_cell_cb(void *ctx, const void *key, size_t klen, const void *val,
-    size_t vlen)
+cells_add(struct request_build *rb, uint32_t site, int32_t day,
+    uint64_t count, const uint8_t *ct)
 {
-	struct request_build *rb = ctx;
 	struct tv_cell want, *c;
-	uint32_t site, i, s;
-	int32_t day;
+	uint32_t i, s;
 
-	if (klen != CELL_KEY_BYTES || vlen != 8 + TV_CT_BYTES(rb->k))
-		return TV_ERR_FORMAT;
-	cell_key_parse(key, &site, &day);
 	for (i = 0; i < NKINDS; i++)
 		for (s = 0; s < 2; s++) {
 			want.site = s ? site + 1 : 0;
@@ -121,9 +128,105 @@ base_cell_cb(void *ctx, const void *key, size_t klen, const void *val,
 			    sizeof want, cell_cmp);
 			if (c == NULL)
 				continue;	/* not closed yet */
-			c->count += tv_be64_get(val);
-			if (tv_ct_add(c->ct, (const uint8_t *)val + 8, rb->k))
+			c->count += count;
+			if (tv_ct_add(c->ct, ct, rb->k))
 				return TV_ERR_FORMAT;
+		}
+	return 0;
+}
+
+static int
+same_periods(int32_t d, int32_t e)
+{
+	uint32_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (tv_hier_period_id(kinds[i], d) != tv_hier_period_id(kinds[i],
+		    e))
+			return 0;
+	return 1;
+}
+
+/*
+ * Spans: runs of consecutive days in the same week, month, quarter and
+ * campaign period, so in exactly the same cells.  Each stored (site, day)
+ * sum is added once into its (site, span), and each span into its eight
+ * cells: about one addition per stored sum instead of eight (a year of
+ * 100 sites and 32 indicators: about 30 s instead of 2 min here,
+ * docs/performance.md).  The group law is exact: the sums are the same.
+ */
+static void
+spans_init(struct request_build *rb)
+{
+	const struct tv_plan *p = rb->p;
+	uint32_t ndays = (uint32_t)(p->end_day - p->start_day + 1), n = 0, i;
+
+	rb->span_of = xcalloc(ndays, sizeof *rb->span_of);
+	rb->span_day = xcalloc(ndays, sizeof *rb->span_day);
+	for (i = 0; i < ndays; i++) {
+		if (i == 0 || !same_periods(p->start_day + (int32_t)i,
+		    p->start_day + (int32_t)i - 1))
+			rb->span_day[n++] = p->start_day + (int32_t)i;
+		rb->span_of[i] = n - 1;
+	}
+	rb->nspans = n;
+	rb->acc = xcalloc((size_t)p->nsites * n, sizeof *rb->acc);
+}
+
+static void
+spans_free(struct request_build *rb)
+{
+	size_t i;
+
+	for (i = 0; rb->acc != NULL && i < (size_t)rb->p->nsites * rb->nspans;
+	    i++)
+		free(rb->acc[i].ct);
+	free(rb->acc);
+	free(rb->span_of);
+	free(rb->span_day);
+}
+
+static int
+base_cell_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct request_build *rb = ctx;
+	const uint8_t *ct = (const uint8_t *)val + 8;
+	struct span_acc *a;
+	uint32_t site;
+	int32_t day;
+
+	if (klen != CELL_KEY_BYTES || vlen != 8 + TV_CT_BYTES(rb->k))
+		return TV_ERR_FORMAT;
+	cell_key_parse(key, &site, &day);
+	if (site >= rb->p->nsites || day < rb->p->start_day ||
+	    day > rb->p->end_day)	/* not from ingest: as it is */
+		return cells_add(rb, site, day, tv_be64_get(val), ct);
+	a = &rb->acc[(size_t)site * rb->nspans +
+	    rb->span_of[day - rb->p->start_day]];
+	if (a->ct == NULL) {
+		a->ct = xmalloc(TV_CT_BYTES(rb->k));
+		memcpy(a->ct, ct, TV_CT_BYTES(rb->k));
+	} else if (tv_ct_add(a->ct, ct, rb->k) != 0) {
+		return TV_ERR_FORMAT;
+	}
+	a->count += tv_be64_get(val);
+	return 0;
+}
+
+static int
+spans_to_cells(struct request_build *rb)
+{
+	struct span_acc *a;
+	uint32_t s, w;
+	int rc;
+
+	for (s = 0; s < rb->p->nsites; s++)
+		for (w = 0; w < rb->nspans; w++) {
+			a = &rb->acc[(size_t)s * rb->nspans + w];
+			if (a->ct != NULL && (rc = cells_add(rb, s,
+			    rb->span_day[w], a->count, a->ct)) != 0)
+				return rc;
 		}
 	return 0;
 }
@@ -170,7 +273,8 @@ request_fn(struct tv_txn *t, void *ctx)
 	rb->req->nenvelopes = nenv;
 	rb->n = 0;
 	if ((rc = tv_txn_foreach(t, ADB_DEVICES, NULL, 0, device_cb, rb)) ||
-	    (rc = tv_txn_foreach(t, ADB_CELLS, NULL, 0, base_cell_cb, rb)))
+	    (rc = tv_txn_foreach(t, ADB_CELLS, NULL, 0, base_cell_cb, rb)) ||
+	    (rc = spans_to_cells(rb)))
 		return rc;
 	if ((rc = tv_request_write(rb->f, rb->req, rb->k)) != 0)
 		return rc;
@@ -189,7 +293,9 @@ request_write(struct server *s, struct tv_request *req, const char *out)
 	snprintf(tmp, n, "%s.tmp.%ld", out, (long)getpid());
 	if ((rb.f = fopen(tmp, "wxe")) == NULL)
 		die("cannot create '%s': %s", tmp, strerror(errno));
+	spans_init(&rb);
 	rc = tv_store_read(s->st, request_fn, &rb);
+	spans_free(&rb);
 	if (rc == 0 && (fflush(rb.f) != 0 || fsync(fileno(rb.f)) != 0))
 		rc = TV_ERR_IO;
 	if (fclose(rb.f) != 0 && rc == 0)

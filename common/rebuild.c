@@ -156,18 +156,18 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 	struct base *b = &bases[(size_t)r->site * (size_t)rb->ndays +
 	    (size_t)(r->day - p->start_day)];
 
-	if (b->ct == NULL) {
-		b->ct = xmalloc(TV_CT_BYTES(rb->c->k));
-		tv_ct_zero(b->ct, rb->c->k);
-	}
 	if (b->count == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 16;
 		if ((b->ids = realloc(b->ids, b->cap * 16)) == NULL)
 			die("out of memory");
 	}
-	/* Every point was checked by tv_batch_decode. */
-	if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0)
+	if (b->ct == NULL) {	/* the first record is the sum */
+		b->ct = xmalloc(TV_CT_BYTES(rb->c->k));
+		memcpy(b->ct, r->ct, TV_CT_BYTES(rb->c->k));
+	} else if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0) {
+		/* Every point was checked by tv_batch_decode. */
 		die("internal error: unchecked point in a batch");
+	}
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 }
 
@@ -546,8 +546,12 @@ prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
 		memcpy(px->ct + ctb * (size_t)(d + 1), px->ct + ctb * (size_t)d,
 		    ctb);
 		px->count[d + 1] = px->count[d] + b->count;
-		if (b->ct != NULL &&
-		    tv_ct_add(px->ct + ctb * (size_t)(d + 1), b->ct, px->k) != 0)
+		if (b->ct == NULL)
+			continue;
+		if (px->count[d] == 0)	/* nothing before: no addition */
+			memcpy(px->ct + ctb * (size_t)(d + 1), b->ct, ctb);
+		else if (tv_ct_add(px->ct + ctb * (size_t)(d + 1), b->ct,
+		    px->k) != 0)
 			die("internal error: invalid stored sum");
 	}
 }
@@ -601,10 +605,13 @@ allsites_add(struct allsites *all, const struct prefix *px)
 	for (d = 0; d <= px->ndays; d++) {
 		if (!all->need[d] || px->count[d] == 0)
 			continue;
-		all->px.count[d] += px->count[d];
-		if (tv_ct_add(all->px.ct + ctb * (size_t)d, px->ct + ctb *
+		if (all->px.count[d] == 0)
+			memcpy(all->px.ct + ctb * (size_t)d, px->ct + ctb *
+			    (size_t)d, ctb);
+		else if (tv_ct_add(all->px.ct + ctb * (size_t)d, px->ct + ctb *
 		    (size_t)d, px->k) != 0)
 			die("internal error: invalid prefix sum");
+		all->px.count[d] += px->count[d];
 	}
 }
 

@@ -163,9 +163,9 @@ release_run() {
 
 # ---- the measurements ----------------------------------------------------
 
-# limit_runs K: limit (c) replayed alone (best of 3 rounds, twice: before
+# limit_run K a|b: limit (c) replayed alone (best of 15 rounds, twice: before
 # and after the ingest runs it is compared with; the best is kept).
-limit_run() { "$TV" limit -k "$1" -n 1000 -r 3 >"$R/limit-$1-$2.out"; }
+limit_run() { "$TV" limit -k "$1" -n 200 -r 15 >"$R/limit-$1-$2.out"; }
 limit_best() {
 	a_=$(kv "$R/limit-$1-a.out" limit_us_per_record)
 	b_=$(kv "$R/limit-$1-b.out" limit_us_per_record)
@@ -337,8 +337,9 @@ micro-benchmarks are the best of 25 short interleaved rounds.  Run time: $(( ($(
 **Commands**: \`$1\` (= \`B=$B sh tools/bench.sh\`$( [ "$SCALE" = 1 ] || echo ", BENCH_SCALE=$SCALE")).  Synthetic
 records come from \`tvbench gen\` (real campaign bundles from a real 2-of-3
 key ceremony, real signed batches at the collector's own batch size; see
-\`tests/bench/gen.c\`); the plans from \`tvbench plan\` (K indicators, one
-one-hot group of 3, 7 sites, 77 days, like the demo plan).
+\`tests/bench/gen.c\`: each device a van serving two sites on alternate
+days, its records in day order); the plans from \`tvbench plan\` (K
+indicators, one one-hot group of 3, 7 sites, 77 days, like the demo plan).
 EOT
 }
 
@@ -361,8 +362,9 @@ each into a sum: **(K+1) x (decode + add)**.  With proofs it must also
 check one CDS 0/1 proof per indicator (2 base + 6 variable
 multiplications + 5 subtractions) and the gender group's sum proof (6
 additions, 2 base, 3 variable, 3 subtractions).  That count times the
-costs above is the limit (c); it is also replayed as one loop over 1000
-records (\`tvbench limit\`, best of 3, before and after the ingest runs).
+costs above is the limit (c); it is also replayed as one loop over 200
+records (\`tvbench limit\`, best of 15 rounds, before and after the ingest
+runs).
 
 | K | limit (c) from the costs, µs/record | replayed loop, µs/record | limit with proofs, µs/record |
 |---|---|---|---|

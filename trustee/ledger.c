@@ -152,37 +152,51 @@ ledger_close(struct ledger *l)
 	free(l);
 }
 
-/* |A symmetric-difference B| for sorted id lists. */
+/* |A symmetric-difference B| for sorted id lists, counted up to bound:
+ * the exact value if it is below bound, else some value >= bound. */
 static uint64_t
-symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb)
+symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
+    uint64_t bound)
 {
-	uint64_t i = 0, j = 0, common = 0;
+	uint64_t i = 0, j = 0, d = 0;
 	int c;
 
-	while (i < na && j < nb) {
+	while (i < na && j < nb && d < bound) {
 		c = memcmp(a + 16 * i, b + 16 * j, 16);
-		if (c == 0)
-			common++;
+		d += c != 0;
 		i += c <= 0;
 		j += c >= 0;
 	}
-	return na + nb - 2 * common;
+	return d + (na - i) + (nb - j);
 }
 
+/*
+ * The first earlier release that this cell's record set would difference
+ * (0 < |A xor B| < min_cohort), or the same cell released before with
+ * other records.  |A xor B| >= ||A| - |B||, so sets whose sizes differ by
+ * min_cohort or more are never walked, and a walk stops at min_cohort
+ * differences: a national campaign's thousands of cells of up to a
+ * million records each would otherwise cost hours of comparisons
+ * (docs/performance.md).  The verdict is the one of the full comparison.
+ */
 static enum verdict
 differencing(const struct ledger *l, const char *name, const uint8_t *ids,
     uint64_t n, uint32_t min_cohort)
 {
+	const struct set *s;
 	uint64_t d;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		d = symdiff(ids, n, l->sets[i].ids, l->sets[i].n);
-		if (!strcmp(l->sets[i].name, name)) {
-			if (d != 0)
+		s = &l->sets[i];
+		if (!strcmp(s->name, name)) {
+			if (s->n != n || (n > 0 && memcmp(ids, s->ids, 16 * n)))
 				return V_RELEASED_BEFORE;
 			continue;	/* the same release, asked again */
 		}
+		if ((n > s->n ? n - s->n : s->n - n) >= min_cohort)
+			continue;
+		d = symdiff(ids, n, s->ids, s->n, min_cohort);
 		if (d > 0 && d < min_cohort)
 			return V_DIFFERENCING;
 	}

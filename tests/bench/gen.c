@@ -3,7 +3,9 @@
  * bench gen: a synthetic campaign of N records under a real campaign
  * bundle, as D devices would send it: signed, compressed batch files, the
  * devices' public keys (to enrol), the same records in clear (plain.bin,
- * for the baselines) and the ground truth (truth.txt).
+ * for the baselines) and the ground truth (truth.txt).  Each device is a
+ * van serving two sites on alternate days; its records come in day order,
+ * in batches of the collector's own size (collector/outbox.c) unless -b.
  *
  * The ciphertexts are real (R = rG, C_i = rX_i + m_iG, with proofs when
  * the plan asks), but r advances by a fixed random step within a device
@@ -179,6 +181,34 @@ batch_write(struct gen *g, const struct tv_batch *b, const uint8_t *sk,
 	free(buf);
 }
 
+static int
+day_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Device d is a van serving two sites, d and d + 1 (mod the number of
+ * sites), on alternate days; its records come in the order of their days,
+ * as a collector exports them, so a batch covers a run of days at two
+ * sites -- not every (site, day) of the campaign.
+ */
+static void
+days_draw(struct gen *g, uint32_t d, uint64_t lo, uint64_t hi,
+    uint64_t *rng)
+{
+	const struct tv_plan *p = g->c->plan;
+	uint64_t j, ndays = (uint64_t)(p->end_day - p->start_day + 1);
+
+	for (j = lo; j < hi; j++)
+		g->day[j] = p->start_day + (int32_t)(bench_rand(rng) % ndays);
+	qsort(g->day + lo, hi - lo, sizeof *g->day, day_cmp);
+	for (j = lo; j < hi; j++)
+		g->site[j] = (d + (uint32_t)(g->day[j] & 1)) % p->nsites;
+}
+
 static uint64_t
 dev_first(const struct gen *g, uint32_t d)
 {
@@ -208,14 +238,12 @@ gen_device(struct gen *g, uint32_t d, struct chain *ch)
 		b.records[i].ct = xmalloc(TV_CT_BYTES(c->k));
 	lo = dev_first(g, d);
 	hi = dev_first(g, d + 1);
+	days_draw(g, d, lo, hi, &rng);
 	for (j = lo; j < hi; j++) {
 		struct tv_record *r = &b.records[b.nrecords];
 
 		m = g->bits + j * c->k;
 		bits_draw(p, &rng, m);
-		g->site[j] = (uint32_t)(bench_rand(&rng) % p->nsites);
-		g->day[j] = p->start_day + (int32_t)(bench_rand(&rng) %
-		    (uint64_t)(p->end_day - p->start_day + 1));
 		randombytes_buf(r->id, sizeof r->id);
 		r->site = g->site[j];
 		r->day = g->day[j];
