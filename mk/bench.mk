@@ -25,11 +25,12 @@ $(BENCH_PROG): $(BENCH_SRC:%.c=$(B)/%.o) $(BENCH_COL:%.c=$(B)/%.o) \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lsqlite3 -lcrypto
 
-bench-build: $(PROGS) $(BENCH_PROG) $(B)/tests/http/load
+bench-build: all $(BENCH_PROG)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build
 	$(Q)B=$(B) sh tools/bench.sh
+	$(Q)$(MAKE) --no-print-directory bench-form
 
 bench-national: deps
 	$(Q)$(MAKE) --no-print-directory bench-build

@@ -24,6 +24,7 @@ NATIONAL=${BENCH_NATIONAL:-0}
 R=${BENCH_RESULTS:-$T/results}
 mkdir -p "$R"
 ONLY=${BENCH_REPORT_ONLY:-0}
+: >>"$R/quiet.log"
 START=$(date +%s)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 SRV=""
@@ -86,6 +87,27 @@ fresh_server() {
 	done
 }
 
+# quiet: before a 2-thread run, wait (at most 60 s, and BENCH_QUIET
+# seconds over the whole run, default 300) for a moment when no other task
+# is runnable.  Linux shares the CPU between sessions first (autogroup):
+# while anyone else computes, our second thread mostly takes time from our
+# first.  The runnable count of /proc/loadavg includes the awk reading it.
+QUIET_LEFT=${BENCH_QUIET:-300}
+running() { awk '{ split($4, a, "/"); print a[1] - 1 }' /proc/loadavg; }
+quiet() {
+	q_=0
+	while [ $q_ -lt 120 ] && [ "$QUIET_LEFT" -gt 0 ]; do
+		if [ "$(running)" -le 0 ]; then
+			sleep 0.5
+			[ "$(running)" -le 0 ] && { echo quiet >>"$R/quiet.log"; return 0; }
+		fi
+		sleep 0.5
+		q_=$((q_ + 1))
+		[ $((q_ % 2)) = 0 ] && QUIET_LEFT=$((QUIET_LEFT - 1))
+	done
+	echo busy >>"$R/quiet.log"
+}
+
 # ingest_runs NAME CAMPAIGNDIR GEN: file ingest on 1 and 2 threads,
 # BENCH_REPS times each, interleaved; the best of each is NAME-j1/-j2,
 # and the last 2-thread store is CAMPAIGNDIR/s.
@@ -96,6 +118,7 @@ ingest_runs() {
 	while [ $i_ -le "$REPS" ]; do
 		for j_ in 1 2; do
 			fresh_server "$2/s" "$2/k/campaign.json" "$3"
+			[ $j_ = 1 ] || quiet
 			timed "$ir_-j$j_-r$i_" "$BIN/aggregator" ingest --jobs $j_ \
 				--dir "$2/s" $(ls "$3"/batches/*/*.tvb)
 			eval "l${j_}_=\"\$l${j_}_ $ir_-j$j_-r$i_\""
@@ -406,7 +429,7 @@ ingest_row() {	# NAME K PROOFS N GENOUT LIMIT_US
 	r2_=$(rps "$1-j2" "$4")
 	c1_=$(rpscpu "$1-j1" "$4")
 	lim_=$(calc "1e6 / $6" 0)
-	echo "| $2 | $3 | $(kv "$5" per_batch) | $4 | $r1_ | $c1_ | $r2_ | $(calc "$r2_ / $r1_" 2)x | $lim_ | $(calc "100 * $r1_ / $lim_" 0)% | $(calc "100 * $c1_ / $lim_" 0)% | $(rss "$1-j1") / $(rss "$1-j2") |"
+	echo "| $2 | $3 | $(kv "$5" per_batch) | $4 | $r1_ | $c1_ | $r2_ | $(calc "$r2_ / $r1_" 2)x | $(calc "$(cpu "$1-j2") / $(wall "$1-j2")" 2) | $lim_ | $(calc "100 * $r1_ / $lim_" 0)% | $(calc "100 * $c1_ / $lim_" 0)% | $(rss "$1-j1") / $(rss "$1-j2") |"
 }
 
 report_ingest() {
@@ -419,8 +442,8 @@ store; records/s = records / wall time of the whole process (CPU: /
 user+system time).  Target (issue 8): 1 thread without proofs at >= 70% of
 the limit (c), and >= 1.7x on 2 threads.
 
-| K | proofs | records/batch | records | 1 thread rec/s | 1 thread rec/CPU-s | 2 threads rec/s | 2 vs 1 | limit (c) rec/s | 1 thread / (c) | CPU / (c) | peak MiB 1 / 2 |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| K | proofs | records/batch | records | 1 thread rec/s | 1 thread rec/CPU-s | 2 threads rec/s | 2 vs 1 | cores used by the 2 threads | limit (c) rec/s | 1 thread / (c) | CPU / (c) | peak MiB 1 / 2 |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOT
 	ingest_row ing-8 8 no "$N1" "$R/gen-8-1.out" "$(limit_us 8)"
 	ingest_row ing-32 32 no "$N1" "$R/gen-32-1.out" "$(limit_us 32)"
@@ -432,6 +455,13 @@ EOT
 	s8_=$(calc "$(wall ing-8-j1) / $(wall ing-8-j2)" 2)
 	s32_=$(calc "$(wall ing-32-j1) / $(wall ing-32-j2)" 2)
 	cat <<EOT
+
+"Cores used" is the 2-thread run's CPU time over its wall time: what the
+shared machine gave it (2.00 on two free cores).  A 2-thread run that got
+about one core cannot be faster than the 1-thread run, whatever the code;
+one that got two shows what the code does.  Each 2-thread run first
+waited (up to 60 s) for a moment when no other task on the machine was
+runnable: $(grep -c quiet "$R/quiet.log" || :) of $(wc -l <"$R/quiet.log") found one.
 
 Targets in this run: 1 thread at $k8_% (K = 8) and $k32_% (K = 32) of the
 limit: $(pass "$k8_ >= 70 && $k32_ >= 70"); 2 threads ${s8_}x and ${s32_}x: $(pass "$s8_ >= 1.7 && $s32_ >= 1.7").
