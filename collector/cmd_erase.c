@@ -56,32 +56,6 @@ usage(int code)
 	exit(code);
 }
 
-/* Standard input into guarded memory: it is personal data. */
-static char *
-read_secret_fd(int fd, size_t cap)
-{
-	char *buf = sodium_malloc(cap + 1);
-	size_t off = 0;
-	ssize_t r;
-
-	if (buf == NULL)
-		die("out of secure memory");
-	while (off < cap) {
-		r = read(fd, buf + off, cap - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			die("cannot read standard input: %s", strerror(errno));
-		if (r == 0)
-			break;
-		off += (size_t)r;
-	}
-	if (off == cap)
-		die("standard input: more than %zu bytes", cap);
-	buf[off] = 0;
-	return buf;
-}
-
 /* Only identity fields: the form plays no part in an erasure. */
 static void
 identity_set(const struct tv_plan *p, struct visit *v, const char *name,
@@ -261,7 +235,7 @@ identity_read(const struct tv_plan *p, struct visit *v)
 	if (isatty(0)) {
 		identity_from_tty(p, v);
 	} else {
-		text = read_secret_fd(0, STDIN_MAX);
+		text = secret_read_fd(0, STDIN_MAX);
 		identity_from_lines(p, v, text);
 		sodium_free(text);
 	}

@@ -31,33 +31,6 @@ usage(int code)
 	exit(code);
 }
 
-/* Read fd to EOF into guarded memory: these bytes are personal data, so
- * no stdio buffer may keep a copy. */
-static char *
-read_secret_fd(int fd, size_t cap)
-{
-	char *buf = sodium_malloc(cap + 1);
-	size_t off = 0;
-	ssize_t r;
-
-	if (buf == NULL)
-		die("out of secure memory");
-	while (off < cap) {
-		r = read(fd, buf + off, cap - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			die("cannot read standard input: %s", strerror(errno));
-		if (r == 0)
-			break;
-		off += (size_t)r;
-	}
-	if (off == cap)
-		die("standard input: more than %zu bytes", cap);
-	buf[off] = 0;
-	return buf;
-}
-
 static void
 visit_from_lines(const struct tv_plan *p, struct visit *v, char *text)
 {
@@ -175,7 +148,7 @@ cmd_record(int argc, char **argv)
 	if (isatty(0)) {
 		visit_from_tty(d.c->plan, v);
 	} else {
-		text = read_secret_fd(0, STDIN_MAX);
+		text = secret_read_fd(0, STDIN_MAX);
 		visit_from_lines(d.c->plan, v, text);
 		sodium_free(text);
 	}

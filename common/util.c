@@ -416,3 +416,28 @@ file_hash(const char *path, uint8_t h[32], uint64_t *size)
 	crypto_generichash_final(&st, h, 32);
 	return rc;
 }
+
+char *
+secret_read_fd(int fd, size_t cap)
+{
+	char *buf = sodium_malloc(cap + 1);
+	size_t off = 0;
+	ssize_t r;
+
+	if (buf == NULL)
+		die("out of secure memory");
+	while (off < cap) {
+		r = read(fd, buf + off, cap - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("cannot read standard input: %s", strerror(errno));
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	if (off == cap)
+		die("standard input: more than %zu bytes", cap);
+	buf[off] = 0;
+	return buf;
+}

@@ -64,6 +64,11 @@ int file_hash(const char *path, uint8_t h[32], uint64_t *size);
  */
 void passphrase_get(const char *path, int confirm, char **pass, size_t *len);
 
+/* Read fd to its end into guarded memory (sodium_free it): personal data
+ * typed or piped in, which no stdio buffer may keep a copy of.  More than
+ * cap bytes, or a read error, dies. */
+char *secret_read_fd(int fd, size_t cap);
+
 /* --kdf interactive|moderate|sensitive */
 enum tv_kdf kdf_from_name(const char *name);
 
