@@ -338,24 +338,35 @@ ours() {
 		"$R/$2-pub.time"
 }
 
+# The run's circumstances, kept with its results (BENCH_REPORT_ONLY).
+meta_save() {
+	{
+		echo "date $(date -u '+%Y-%m-%d_%H:%M_UTC')"
+		echo "load0 $LOAD0" | tr ' ' '_' | sed 's/_/ /'
+		echo "load1 $(cut -d' ' -f1-3 /proc/loadavg)" | tr ' ' '_' | sed 's/_/ /'
+		echo "minutes $(( ($(date +%s) - START) / 60 ))"
+	} >"$R/meta"
+}
+meta() { kv "$R/meta" "$1" | tr '_' ' '; }
+
 report_head() {
 	cat <<EOT
 # tallyvan performance
 
 Written by \`$1\` (\`tools/bench.sh\`, program \`tests/bench/\`) on
-$(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`$(git diff --quiet 2>/dev/null || echo ' (with local changes)').
+$(meta date), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`$(git diff --quiet 2>/dev/null || echo ' (with local changes)').
 Do not edit by hand: run it again.
 
 **Machine**: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),
 $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r),
 libsodium $(pkg-config --modversion libsodium), LMDB default durability
-(every commit synced).  **Shared machine**: load average $LOAD0 at the
-start and $(cut -d' ' -f1-3 /proc/loadavg) at the end (1, 5, 15 min), with
+(every commit synced).  **Shared machine**: load average $(meta load0) at the
+start and $(meta load1) at the end (1, 5, 15 min), with
 other people's builds and tests running.  Every figure is therefore shown
 next to its baseline measured in the same run, as a ratio; times are wall
 clock unless marked CPU (user + system, which waiting for a core does not
 inflate).  Ingest runs were repeated $REPS times, interleaved, best kept;
-micro-benchmarks are the best of 25 short interleaved rounds.  Run time: $(( ($(date +%s) - START) / 60 )) min.
+micro-benchmarks are the best of 25 short interleaved rounds.  Run time: $(meta minutes) min.
 
 **Commands**: \`$1\` (= \`B=$B sh tools/bench.sh\`$( [ "$SCALE" = 1 ] || echo ", BENCH_SCALE=$SCALE")).  Synthetic
 records come from \`tvbench gen\` (real campaign bundles from a real 2-of-3
@@ -706,7 +717,7 @@ if [ "$NATIONAL" = 1 ]; then
 	OUT=${BENCH_OUT:-docs/performance-national.md}
 	NN=${BENCH_NATIONAL_RECORDS:-1000000}
 	ND=${BENCH_NATIONAL_DEVICES:-1000}
-	[ "$ONLY" = 1 ] || { micro_runs; national_runs; }
+	[ "$ONLY" = 1 ] || { micro_runs; national_runs; meta_save; }
 	{
 		report_head "make bench-national"
 		report_national
@@ -733,6 +744,7 @@ else
 		campaign_runs 8
 		campaign_runs 32
 		http_script_runs
+		meta_save
 	fi
 	{
 		report_head "make bench"
