@@ -28,12 +28,17 @@
 #define BODY_FIRST (64u << 10)		/* first buffer of a chunked body */
 
 enum req_kind { REQ_BATCH, REQ_HEALTH };
+enum req_state { REQ_RECEIVING, REQ_QUEUED, REQ_STORED };
 
 struct req {
 	enum req_kind kind;
+	enum req_state state;
 	int chunked;		/* no Content-Length */
 	uint8_t *buf;
 	size_t len, cap;	/* cap: allocated and reserved */
+	struct MHD_Connection *conn;	/* suspended while queued */
+	struct ingest_result res;	/* once stored */
+	struct req *next;		/* in the queue */
 };
 
 /* Take n bytes from the buffer budget, or fail: 0 or -1. */
@@ -258,27 +263,81 @@ batch_log(struct http *h, const struct ingest_result *res, unsigned status)
 		    res->nrecords);
 }
 
+static void
+batch_store(struct http *h, struct req *r)
+{
+	ingest_envelope(h->s, r->buf, r->len, &r->res);
+	req_free(h, r);
+	r->state = REQ_STORED;
+}
+
 static enum MHD_Result
 batch_answer(struct http *h, struct MHD_Connection *c, struct req *r)
 {
-	struct ingest_result res;
+	const struct ingest_result *res = &r->res;
 	char body[256], dev[65], hash[65];
-	unsigned status;
+	unsigned status = status_of(res->rc);
 
-	ingest_envelope(h->s, r->buf, r->len, &res);
-	req_free(h, r);
-	status = status_of(res.rc);
-	batch_log(h, &res, status);
+	batch_log(h, res, status);
 	if (status != 200)
-		return respond_error(c, status, error_name(status), res.why,
+		return respond_error(c, status, error_name(status), res->why,
 		    status == 503 ? MHD_HTTP_HEADER_RETRY_AFTER : NULL, "5");
-	hex_encode(dev, res.device, 32);
-	hex_encode(hash, res.hash, 32);
+	hex_encode(dev, res->device, 32);
+	hex_encode(hash, res->hash, 32);
 	snprintf(body, sizeof body, "{\"device\":\"%s\",\"seq\":%" PRIu64
-	    ",\"hash\":\"%s\",\"records\":%" PRIu32 "}\n", dev, res.seq, hash,
-	    res.nrecords);
-	return respond(c, 200, body, res.duplicate ? "X-Tallyvan-Duplicate" :
+	    ",\"hash\":\"%s\",\"records\":%" PRIu32 "}\n", dev, res->seq,
+	    hash, res->nrecords);
+	return respond(c, 200, body, res->duplicate ? "X-Tallyvan-Duplicate" :
 	    NULL, "1");
+}
+
+/* A worker: store queued batches, wake their connections to answer.
+ * Stopping, it leaves only once the queue is empty. */
+static void *
+worker(void *arg)
+{
+	struct http *h = arg;
+	struct req *r;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (h->head == NULL && !h->stopping)
+			pthread_cond_wait(&h->wake, &h->lock);
+		if ((r = h->head) == NULL)
+			break;
+		if ((h->head = r->next) == NULL)
+			h->tail = NULL;
+		pthread_mutex_unlock(&h->lock);
+		batch_store(h, r);
+		MHD_resume_connection(r->conn);
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* The whole body is in: queue it for a worker (the connection waits,
+ * suspended), or store it here if the workers are stopping. */
+static enum MHD_Result
+batch_received(struct http *h, struct MHD_Connection *c, struct req *r)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->stopping) {
+		pthread_mutex_unlock(&h->lock);
+		batch_store(h, r);
+		return batch_answer(h, c, r);
+	}
+	r->state = REQ_QUEUED;
+	r->conn = c;
+	MHD_suspend_connection(c);	/* before a worker can resume it */
+	if (h->tail != NULL)
+		h->tail->next = r;
+	else
+		h->head = r;
+	h->tail = r;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	return MHD_YES;
 }
 
 /* First call: route on the request line and headers. */
@@ -324,7 +383,14 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		    MHD_NO;
 	if (r->kind == REQ_HEALTH)
 		return respond(c, 200, "{\"status\":\"ok\"}\n", NULL, NULL);
-	return batch_answer(h, c, r);
+	switch (r->state) {
+	case REQ_RECEIVING:
+		return batch_received(h, c, r);
+	case REQ_STORED:	/* resumed by its worker */
+		return batch_answer(h, c, r);
+	default:
+		return MHD_YES;
+	}
 }
 
 static void
@@ -360,11 +426,18 @@ int
 http_start(struct http *h, struct server *s, const struct http_conf *c)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 
 	h->s = s;
 	h->conf = c;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->wake, NULL);
+	h->workers = xcalloc(c->threads, sizeof *h->workers);
+	for (h->nworkers = 0; h->nworkers < c->threads; h->nworkers++)
+		if (pthread_create(&h->workers[h->nworkers], NULL, worker,
+		    h) != 0)
+			return error("cannot start a worker thread");
 	if (c->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handler, h,
@@ -393,9 +466,22 @@ http_quiesce(struct http *h)
 		close(fd);
 }
 
+/* The workers first: they empty the queue, so that no connection is left
+ * suspended when libmicrohttpd closes them all. */
 void
 http_stop(struct http *h)
 {
+	unsigned i;
+
+	pthread_mutex_lock(&h->lock);
+	h->stopping = 1;
+	pthread_cond_broadcast(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	for (i = 0; i < h->nworkers; i++)
+		pthread_join(h->workers[i], NULL);
+	free(h->workers);
+	h->workers = NULL;
+	h->nworkers = 0;
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	h->mhd = NULL;

@@ -14,14 +14,17 @@
  * Content-Length before any byte of the body is read), 503 cannot store
  * now (I/O, busy), 507 storage full; 404 and 405 for anything else.
  *
- * Handlers run on a pool of threads (an fsync-ing commit holds only the
- * connections of its own thread).  Bodies are buffered up to the cap, and
- * all bodies together up to buffer_max, so memory stays bounded whatever
+ * libmicrohttpd's threads receive and answer; a received batch is handed
+ * to a pool of `threads` workers, its connection suspended until a worker
+ * has stored it, so that the cores share the checking whichever thread
+ * accepted which connection.  Bodies are buffered up to the cap, and all
+ * bodies together up to buffer_max, so memory stays bounded whatever
  * clients declare.
  */
 #ifndef TV_HTTP_H
 #define TV_HTTP_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -30,7 +33,7 @@
 
 struct http_conf {
 	struct sockaddr_storage addr;	/* where to listen */
-	unsigned threads;		/* handler threads */
+	unsigned threads;		/* connection and worker threads */
 	unsigned max_conn;		/* connections in all */
 	unsigned per_ip;		/* connections from one address */
 	unsigned timeout;		/* idle seconds before a close */
@@ -46,6 +49,13 @@ struct http {
 	atomic_uint active;		/* requests started, not completed */
 	atomic_ulong stored, duplicates, refused;	/* batches */
 	unsigned short port;		/* the port bound */
+	/* Received batches waiting for a worker (http.c). */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct req *head, *tail;
+	int stopping;
+	pthread_t *workers;
+	unsigned nworkers;
 };
 
 /* Start listening and serving.  0, or -1 after a message. */
