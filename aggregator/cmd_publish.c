@@ -228,8 +228,9 @@ cell_publish(struct publish *pb, uint32_t i)
 {
 	const struct tv_campaign *c = pb->c;
 	struct cell_result *r = &pb->res[i];
+	int bad = 0, revision = 0;
+	json_t *o;
 	uint32_t q;
-	int bad = 0;
 
 	r->values = xcalloc(c->k, sizeof *r->values);
 	r->small = xcalloc(c->k, 1);
@@ -239,18 +240,20 @@ cell_publish(struct publish *pb, uint32_t i)
 	for (q = 0; q < pb->np && r->nq < c->t; q++) {
 		struct partial *p = &pb->p[q];
 
-		if (p->bad || strcmp(json_str(json_array_get(p->cells, i),
-		    "status"), "released") != 0)
+		o = json_array_get(p->cells, i);
+		if (p->bad || strcmp(json_str(o, "status"), "released") != 0)
 			continue;
 		if (partial_check(pb, p, i, r, r->nq) != 0) {
 			p->bad = bad = 1;	/* a wrong share: drop them all */
 			continue;
 		}
+		/* A trustee that took part in the earlier release knows. */
+		revision |= !strcmp(json_str(o, "reason"), "revision");
 		r->quorum[r->nq++] = p->j;
 	}
 	if (r->nq == c->t) {
 		r->status = "released";
-		r->reason = "";
+		r->reason = revision ? "revision" : "";
 		cell_combine(pb, i, r);
 	} else {
 		r->nq = 0;

@@ -42,7 +42,7 @@ value_status(const struct cell_result *r, uint32_t i, const char **reason)
 		*reason = "min_cell";
 		return "suppressed";
 	}
-	*reason = "";
+	*reason = r->reason;	/* "" or "revision" */
 	return "released";
 }
 
@@ -100,7 +100,7 @@ value_json(const struct tv_campaign *c, const struct cell_result *r,
 	if (!strcmp(st, "released"))
 		json_object_set_new(v, "value",
 		    json_integer((json_int_t)r->values[i]));
-	else
+	if (*reason != 0)
 		json_object_set_new(v, "reason", json_string(reason));
 	return v;
 }
@@ -122,10 +122,10 @@ cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
 	    "site", cell_site(c, cell), "period", tv_period_name(cell->period),
 	    "period_label", label, "first_day", first, "last_day", last,
 	    "status", r->status);
-	if (!released(r)) {
+	if (*r->reason != 0)
 		json_object_set_new(o, "reason", json_string(r->reason));
+	if (!released(r))
 		return o;
-	}
 	idl = json_array();
 	for (n = 0; n < cell->count; n++)
 		json_array_append_new(idl, json_hex(ids + 16 * n, 16));

@@ -17,7 +17,7 @@
 
 struct cell_result {
 	const char *status;	/* released, suppressed, withheld */
-	const char *reason;	/* "" when released */
+	const char *reason;	/* released: "" or "revision" */
 	uint32_t nq;		/* trustees combined (== t when released) */
 	uint32_t quorum[TV_SHAMIR_MAX];
 	int64_t *values;	/* k (negative only with noise) */

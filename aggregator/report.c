@@ -414,6 +414,10 @@ report_reason_text(const struct report *r, const char *status,
 		  "période pas encore close : publiée plus tard" },
 		{ "released_before", "already published by an earlier release",
 		  "déjà publiée par une publication précédente" },
+		{ "revision", "revised: replaces the figure published earlier, "
+		  "with at least the minimum cohort of late records", "révisée : "
+		  "remplace la valeur publiée précédemment, avec au moins "
+		  "l'effectif minimum d'enregistrements tardifs" },
 		{ "no_quorum", "not enough trustees decrypted it",
 		  "pas assez de tiers de confiance pour la déchiffrer" },
 		{ "noise", "random noise added before decryption (differential "

@@ -113,6 +113,15 @@ data_attrs(const struct html *h, const struct rpt_cell *c, long ind)
 	fputs("\"", h->f);
 }
 
+/* The class of a released value that comes with a reason. */
+static const char *
+released_class(const char *reason)
+{
+	if (*reason == 0)
+		return "";
+	return strcmp(reason, "revision") ? " noisy" : " revised";
+}
+
 static void
 status_attrs(const struct html *h, const char *status, const char *reason)
 {
@@ -403,7 +412,7 @@ td_value(struct html *h, const struct rpt_cell *c, size_t ind)
 		td_mark(h, c, (long)ind, &v);
 		return;
 	}
-	fprintf(h->f, "<td class=\"v%s\"", *v.reason ? " noisy" : "");
+	fprintf(h->f, "<td class=\"v%s\"", released_class(v.reason));
 	data_attrs(h, c, (long)ind);
 	fprintf(h->f, " data-v=\"%lld\"", v.value);
 	if (*v.reason) {
@@ -748,7 +757,9 @@ legend_item(struct html *h, const struct seen *s)
 	int released = !strcmp(s->status, "released");
 
 	if (released)
-		fputs("<li><span class=\"sw noisy\">\xc2\xb1</span> ", h->f);
+		fprintf(h->f, "<li><span class=\"sw%s\">%s</span> ",
+		    released_class(s->reason), strcmp(s->reason, "revision") ?
+		    "\xc2\xb1" : "r");
 	else
 		fprintf(h->f, "<li><svg width=\"22\" height=\"16\" "
 		    "aria-hidden=\"true\"><rect width=\"22\" height=\"16\" "
@@ -820,6 +831,7 @@ static const char css[] =
 	"table.data tbody th{text-align:left;font-weight:normal;"
 	"background:#f5f5f5}\n"
 	"td.v{text-align:right}.noisy{font-style:italic}\n"
+	".revised{font-weight:bold}\n"
 	"td.mark{text-align:center;font-weight:700;background:"
 	"repeating-linear-gradient(45deg,#fff 0 3px,#bdbdbd 3px 5px)}\n"
 	"td.mark-w{background:repeating-linear-gradient(45deg,transparent 0 "

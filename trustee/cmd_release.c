@@ -134,8 +134,8 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 
 	for (i = 0; i < req->ncells; i++) {
 		tv_cell_name(name, &req->cells[i]);
-		o = v[i] == V_RELEASE ? cell_partial(c, &rb->cells[i], s, j) :
-		    json_object();
+		o = VERDICT_RELEASED(v[i]) ?
+		    cell_partial(c, &rb->cells[i], s, j) : json_object();
 		json_object_set_new(o, "cell", json_string(name));
 		json_object_set_new(o, "status",
 		    json_string(verdict_status(v[i])));
@@ -160,7 +160,7 @@ count_released(const enum verdict *v, uint32_t n)
 	uint32_t i, r = 0;
 
 	for (i = 0; i < n; i++)
-		r += v[i] == V_RELEASE;
+		r += VERDICT_RELEASED(v[i]);
 	return r;
 }
 

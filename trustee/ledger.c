@@ -33,7 +33,8 @@ const char *
 verdict_status(enum verdict v)
 {
 	switch (v) {
-	case V_RELEASE: return "released";
+	case V_RELEASE:
+	case V_REVISION: return "released";
 	case V_NOT_CLOSED:
 	case V_RELEASED_BEFORE: return "withheld";
 	default: return "suppressed";
@@ -44,7 +45,7 @@ const char *
 verdict_reason(enum verdict v)
 {
 	static const char *const r[] = { "", "not_closed", "min_cohort",
-	    "released_before", "differencing", "secondary" };
+	    "released_before", "differencing", "secondary", "revision" };
 
 	return r[v];
 }
@@ -71,9 +72,13 @@ load_cb(void *ctx, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
 	struct ledger *l = ctx;
+	const char *hash = memchr(key, '#', klen);
 	char name[48];
 	uint8_t *ids;
 
+	/* "name#hash" (or "name", as written before revisions existed) */
+	if (hash != NULL)
+		klen = (size_t)(hash - (const char *)key);
 	if (klen >= sizeof name || vlen % 16 != 0)
 		return TV_ERR_FORMAT;
 	memcpy(name, key, klen);
@@ -170,29 +175,51 @@ symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
 	return d + (na - i) + (nb - j);
 }
 
+/* The same cell released before: again as it was, or a revision if only
+ * late records (min_cohort or more) have come since, else refused. */
+static enum verdict
+same_cell(const struct set *s, const uint8_t *ids, uint64_t n,
+    uint32_t min_cohort)
+{
+	if (s->n == n && (n == 0 || !memcmp(ids, s->ids, 16 * n)))
+		return V_RELEASE;
+	/* s within ids: exactly n - |s| differences */
+	if (s->n > n || symdiff(ids, n, s->ids, s->n, n - s->n + 1) !=
+	    n - s->n)
+		return V_RELEASED_BEFORE;
+	return n - s->n < min_cohort ? V_DIFFERENCING : V_REVISION;
+}
+
 /*
- * The first earlier release that this cell's record set would difference
- * (0 < |A xor B| < min_cohort), or the same cell released before with
- * other records.  |A xor B| >= ||A| - |B||, so sets whose sizes differ by
- * min_cohort or more are never walked, and a walk stops at min_cohort
- * differences: a national campaign's thousands of cells of up to a
- * million records each would otherwise cost hours of comparisons
- * (docs/performance.md).  The verdict is the one of the full comparison.
+ * The cell's record set against every set released before (earlier
+ * requests, then earlier in this one): the same cell's (same_cell), and
+ * the first other one it would difference (0 < |A xor B| < min_cohort).
+ * |A xor B| >= ||A| - |B||, so sets whose sizes differ by min_cohort or
+ * more are never walked, and a walk stops at min_cohort differences: a
+ * national campaign's thousands of cells of up to a million records each
+ * would otherwise cost hours of comparisons (docs/performance.md).  The
+ * verdict is the one of the full comparison.
  */
 static enum verdict
 differencing(const struct ledger *l, const char *name, const uint8_t *ids,
     uint64_t n, uint32_t min_cohort)
 {
+	enum verdict v, same = V_RELEASE;
 	const struct set *s;
+	int again = 0;
 	uint64_t d;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		s = &l->sets[i];
 		if (!strcmp(s->name, name)) {
-			if (s->n != n || (n > 0 && memcmp(ids, s->ids, 16 * n)))
-				return V_RELEASED_BEFORE;
-			continue;	/* the same release, asked again */
+			if ((v = same_cell(s, ids, n, min_cohort)) == V_RELEASE)
+				again = 1;
+			else if (v != V_REVISION)
+				return v;
+			else
+				same = V_REVISION;
+			continue;
 		}
 		if ((n > s->n ? n - s->n : s->n - n) >= min_cohort)
 			continue;
@@ -200,7 +227,23 @@ differencing(const struct ledger *l, const char *name, const uint8_t *ids,
 		if (d > 0 && d < min_cohort)
 			return V_DIFFERENCING;
 	}
-	return V_RELEASE;
+	return again ? V_RELEASE : same;
+}
+
+/* How many of the cell's records no earlier published value covers: its
+ * distance to the closest set released for it, or all of them. */
+static uint64_t
+unknown_part(const struct ledger *l, size_t nbefore, const char *name,
+    const uint8_t *ids, uint64_t n)
+{
+	uint64_t best = n, d;
+	size_t i;
+
+	for (i = 0; i < nbefore && best > 0; i++)
+		if (!strcmp(l->sets[i].name, name) && (d = symdiff(ids, n,
+		    l->sets[i].ids, l->sets[i].n, best)) < best)
+			best = d;
+	return best;
 }
 
 /* Coarsest first: campaign, month, week; all sites, then each site. */
@@ -295,50 +338,46 @@ relations_build(const struct tv_request *req, uint32_t nsites,
 	return n;
 }
 
+/* A cell's value is known: released now, or before with these records. */
 static int
-released_before(const struct ledger *l, const struct tv_request *req,
-    uint32_t i, size_t nbefore)
+known(const enum verdict *v, const uint64_t *unknown, uint32_t c)
 {
-	char name[48];
-	size_t j;
-
-	tv_cell_name(name, &req->cells[i]);
-	for (j = 0; j < nbefore; j++)
-		if (!strcmp(l->sets[j].name, name))
-			return 1;
-	return 0;
+	return VERDICT_RELEASED(v[c]) || unknown[c] == 0;
 }
 
 /* One pass over a relation; 1 if a verdict changed. */
 static int
 relation_check(const struct relation *r, enum verdict *v,
-    const struct ledger *l, size_t nbefore, const struct tv_request *req,
-    const struct rebuilt *rb, uint32_t min_cohort)
+    const uint64_t *unknown, uint32_t min_cohort)
 {
 	uint64_t hidden = 0, best = UINT64_MAX;
 	uint32_t i, k, pick = UINT32_MAX, open = 0;
+	enum verdict vp = v[r->parent];
 
 	for (i = 0; i < r->n; i++) {
 		k = r->kids[i];
 		if (v[k] == V_NOT_CLOSED)
 			open++;
-		if (v[k] != V_RELEASE) {
-			hidden += rb->cells[k].count;
-		} else if (!released_before(l, req, k, nbefore) &&
-		    rb->cells[k].count < best) {
-			best = rb->cells[k].count;
+		if (!known(v, unknown, k)) {
+			hidden += unknown[k];
+		} else if (VERDICT_RELEASED(v[k]) && unknown[k] > 0 &&
+		    unknown[k] < best) {
+			best = unknown[k];	/* something new: can be held */
 			pick = k;
 		}
 	}
 	if (open > 0)
 		return 0;	/* parts still to come: decided later */
-	if (v[r->parent] == V_RELEASE && hidden > 0 && hidden < min_cohort) {
+	if (known(v, unknown, r->parent) && hidden > 0 &&
+	    hidden < min_cohort) {
 		k = pick != UINT32_MAX ? pick : r->parent;
+		if (!VERDICT_RELEASED(v[k]))
+			return 0;	/* nothing left to hold back */
 		v[k] = V_SECONDARY;
 		return 1;
 	}
-	if (v[r->parent] != V_RELEASE && v[r->parent] != V_NOT_CLOSED &&
-	    v[r->parent] != V_RELEASED_BEFORE && hidden == 0 && r->n > 0 &&
+	if ((vp == V_MIN_COHORT || vp == V_DIFFERENCING || vp == V_SECONDARY) &&
+	    !known(v, unknown, r->parent) && hidden == 0 && r->n > 0 &&
 	    pick != UINT32_MAX) {
 		v[pick] = V_SECONDARY;
 		return 1;
@@ -347,9 +386,8 @@ relation_check(const struct relation *r, enum verdict *v,
 }
 
 static void
-secondary(enum verdict *v, const struct ledger *l, size_t nbefore,
-    const struct tv_request *req, const struct rebuilt *rb,
-    const struct tv_plan *p)
+secondary(enum verdict *v, const uint64_t *unknown,
+    const struct tv_request *req, const struct tv_plan *p)
 {
 	struct relation *r;
 	uint32_t n = relations_build(req, p->nsites, &r), i;
@@ -358,7 +396,7 @@ secondary(enum verdict *v, const struct ledger *l, size_t nbefore,
 	while (changed) {
 		changed = 0;
 		for (i = 0; i < n; i++)
-			changed |= relation_check(&r[i], v, l, nbefore, req, rb,
+			changed |= relation_check(&r[i], v, unknown,
 			    p->policy.min_cohort);
 	}
 	for (i = 0; i < n; i++)
@@ -371,12 +409,17 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
     const struct rebuilt *rb, const struct tv_plan *p, int32_t today)
 {
 	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
+	uint64_t *unknown = xcalloc(req->ncells, sizeof *unknown);
 	size_t nbefore = l->n;	/* sets released by earlier requests */
 	int noisy = p->policy.noise.mech != TV_NOISE_NONE;
 	char name[48];
 
-	for (i = 0; i < req->ncells; i++)
+	for (i = 0; i < req->ncells; i++) {
 		order[i] = i;
+		tv_cell_name(name, &req->cells[i]);
+		unknown[i] = unknown_part(l, nbefore, name, rb->ids[i],
+		    rb->cells[i].count);
+	}
 	order_req = req;
 	qsort(order, req->ncells, sizeof *order, order_cmp);
 	for (i = 0; i < req->ncells; i++) {
@@ -389,12 +432,13 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 		else
 			v[c] = differencing(l, name, rb->ids[c],
 			    rb->cells[c].count, noisy ? 0 : p->policy.min_cohort);
-		if (v[c] == V_RELEASE)
+		if (VERDICT_RELEASED(v[c]))
 			set_push(l, name, rb->ids[c], rb->cells[c].count, NULL);
 	}
 	free(order);
 	if (!noisy)
-		secondary(v, l, nbefore, req, rb, p);
+		secondary(v, unknown, req, p);
+	free(unknown);
 }
 
 struct record_ctx {
@@ -496,15 +540,23 @@ static int
 record_fn(struct tv_txn *t, void *ctx)
 {
 	struct record_ctx *r = ctx;
-	char name[48];
+	uint8_t h[8];
+	char key[72];
+	size_t len, n;
 	uint32_t i;
 
 	for (i = 0; i < r->req->ncells; i++) {
-		if (r->v[i] != V_RELEASE)
+		if (!VERDICT_RELEASED(r->v[i]))
 			continue;
-		tv_cell_name(name, &r->req->cells[i]);
-		tv_txn_put(t, LDB_CELLS, name, strlen(name), r->rb->ids[i],
-		    r->rb->cells[i].count * 16, 0);
+		/* One key per record set: a revision keeps the sets before
+		 * it (their values are out), an identical one is rewritten. */
+		len = r->rb->cells[i].count * 16;
+		crypto_generichash(h, sizeof h, r->rb->ids[i], len, NULL, 0);
+		tv_cell_name(key, &r->req->cells[i]);
+		n = strlen(key);
+		key[n++] = '#';
+		hex_encode(key + n, h, sizeof h);
+		tv_txn_put(t, LDB_CELLS, key, n + 16, r->rb->ids[i], len, 0);
 	}
 	return r->e != NULL ? budget_put(t, r) : t->err;
 }

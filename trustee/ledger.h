@@ -3,26 +3,41 @@
  * ledger.h - a trustee's own memory of what it released, and the policy it
  * applies before it computes any partial decryption.
  *
- * The ledger is an LMDB store (db "cells": cell name -> sorted record ids
- * of the record set released for it).  Policy, cell by cell, coarsest
- * first (campaign, then months, then weeks; all sites before each site):
+ * The ledger is an LMDB store (db "cells": cell name '#' 16 hex digits of
+ * the set's BLAKE2b-64 -> sorted record ids of a record set released for
+ * it; a cell has one set per release of a new value).  Policy, cell by
+ * cell, coarsest first (campaign, then months, then weeks; all sites
+ * before each site):
  *   - not closed yet                              -> withheld, not_closed
  *   - fewer than min_cohort records               -> suppressed, min_cohort
- *   - released before with another record set     -> withheld, released_before
+ *   - released before with these very records     -> released (again)
+ *   - released before, and records have gone since
+ *     (retention, quarantine)                     -> withheld, released_before
+ *   - released before, and only late records have
+ *     come since: 1 .. min_cohort-1 of them       -> suppressed, differencing
+ *                 min_cohort or more              -> released, revision
  *   - its record set differs from one released
  *     (earlier, or earlier in this request) by
  *     1 .. min_cohort-1 records                   -> suppressed, differencing
  *   - else                                        -> released
- * The differencing rule stops a small group's values from being obtained
- * by subtracting one released cell from another.  Then secondary
- * suppression, over the additive relations of the hierarchy (all sites =
- * sum of sites; month = sum of its weeks; quarter = sum of months;
- * campaign = sum of quarters), until nothing changes:
- *   - a released total whose unreleased parts hold 1 .. min_cohort-1
- *     records: suppress its smallest part not released before (or, if
- *     all were, the total)                       -> suppressed, secondary
- *   - a total suppressed for privacy whose parts are all released: it
- *     could be added up, so suppress its smallest part -> secondary
+ * A revision publishes the cell's new total; with the value published
+ * before, it gives the sum of the late records alone, which is why they
+ * must be a cohort on their own.  The differencing rule stops a small
+ * group's values from being obtained by subtracting one released cell
+ * from another.  Then secondary suppression, over the additive relations
+ * of the hierarchy (all sites = sum of sites; month = sum of its weeks;
+ * quarter = sum of months; campaign = sum of quarters), until nothing
+ * changes.  There a cell's "unknown part" is the number of its records
+ * that no published value covers: all of them if it was never released,
+ * else how far its record set is from the closest set released for it
+ * (0 when released again as it was):
+ *   - a total whose value is known (released now, or before as it is)
+ *     and whose unreleased parts have unknown parts adding up to
+ *     1 .. min_cohort-1 records: suppress its released part with the
+ *     smallest unknown part (or, if there is none, the total)
+ *                                                -> suppressed, secondary
+ *   - a total suppressed for privacy whose parts are all known: it could
+ *     be added up, so suppress its smallest new part  -> secondary
  */
 #ifndef TV_LEDGER_H
 #define TV_LEDGER_H
@@ -39,7 +54,11 @@ enum verdict {
 	V_RELEASED_BEFORE,
 	V_DIFFERENCING,
 	V_SECONDARY,
+	V_REVISION,	/* released: a new total after late records */
 };
+
+/* Released now: a partial decryption is computed for it. */
+#define VERDICT_RELEASED(v) ((v) == V_RELEASE || (v) == V_REVISION)
 
 const char *verdict_status(enum verdict v);	/* released, ... */
 const char *verdict_reason(enum verdict v);	/* "", min_cohort, ... */
