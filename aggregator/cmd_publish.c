@@ -493,6 +493,9 @@ cmd_publish(int argc, char **argv)
 		bad |= cell_publish(&pb, i);
 		released += !strcmp(pb.res[i].status, "released");
 	}
+	if (pb.ns.n == 0)	/* with noise, min_cell is off */
+		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,
+		    pb.c->plan->policy.min_cell);
 	nj = noise_json(&pb);
 	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj) != 0)
 		die("the release was not written");

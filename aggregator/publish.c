@@ -38,8 +38,9 @@ value_status(const struct cell_result *r, uint32_t i, const char **reason)
 		*reason = r->reason;
 		return r->status;
 	}
-	if (r->small[i]) {
-		*reason = "min_cell";
+	if (r->small[i] != VALUE_SHOWN) {
+		*reason = r->small[i] == VALUE_MIN_CELL ? "min_cell" :
+		    "secondary";
 		return "suppressed";
 	}
 	*reason = r->reason;	/* "" or "revision" */

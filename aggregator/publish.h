@@ -15,17 +15,26 @@
 #include "crypto/shamir.h"
 #include "proto/campaign.h"
 
+/* A released cell's value: shown, or hidden (small[i]) as under the
+ * plan's min_cell or to keep such a value from being recomputed. */
+enum { VALUE_SHOWN = 0, VALUE_MIN_CELL = 1, VALUE_SECONDARY = 2 };
+
 struct cell_result {
 	const char *status;	/* released, suppressed, withheld */
 	const char *reason;	/* released: "" or "revision" */
 	uint32_t nq;		/* trustees combined (== t when released) */
 	uint32_t quorum[TV_SHAMIR_MAX];
 	int64_t *values;	/* k (negative only with noise) */
-	uint8_t *small;		/* k: 1 = under min_cell, not shown */
+	uint8_t *small;		/* k: VALUE_* */
 	uint8_t *d;		/* k x 32: combined x_i * R* */
 	uint8_t *pd;		/* nq x k x 32: the trustees' D_ij */
 	uint8_t *proofs;	/* nq x k x 64: their DLEQ proofs */
 };
+
+/* Hide the values that would let one under min (the plan's min_cell) be
+ * recomputed from totals and subtotals (aggregator/min_cell.c). */
+void min_cell_protect(struct cell_result *res, const struct tv_request *req,
+    uint32_t nsites, uint32_t k, uint32_t min);
 
 /* Write dir/release.csv and dir/release.json (created exclusively);
  * noise (may be NULL) describes the noise added, for the JSON. */

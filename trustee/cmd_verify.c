@@ -137,9 +137,10 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 		    "partials' combination");
 	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
 		return vfail(v, name, "invalid decryption");
-	if (jv == NULL)	/* suppressed under min_cell: nothing shown */
-		return strcmp(json_str(val, "reason"), "min_cell") ? vfail(v, name,
-		    "a released cell lacks a value") : 0;
+	if (jv == NULL)	/* under min_cell, or could give one away */
+		return strcmp(json_str(val, "reason"), "min_cell") &&
+		    strcmp(json_str(val, "reason"), "secondary") ? vfail(v,
+		    name, "a released cell lacks a value") : 0;
 	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
 	if ((x < 0 && v->ns.n == 0) || small)

@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "common/hierarchy.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
@@ -264,80 +265,6 @@ order_cmp(const void *a, const void *b)
 
 /* ---- secondary suppression over the hierarchy ----------------------- */
 
-struct relation {
-	uint32_t parent;
-	uint32_t n;
-	uint32_t *kids;
-};
-
-static int
-find_cell(const struct tv_request *req, uint32_t site, enum tv_period k,
-    int32_t id, uint32_t *at)
-{
-	uint32_t i;
-
-	for (i = 0; i < req->ncells; i++)
-		if (req->cells[i].site == site && req->cells[i].period == k &&
-		    req->cells[i].period_id == id) {
-			*at = i;
-			return 1;
-		}
-	return 0;
-}
-
-/* The kind below k in the hierarchy, and the id of its parent. */
-static enum tv_period
-child_kind(enum tv_period k)
-{
-	return k == TV_PERIOD_MONTH ? TV_PERIOD_WEEK : k == TV_PERIOD_QUARTER ?
-	    TV_PERIOD_MONTH : k == TV_PERIOD_CAMPAIGN ? TV_PERIOD_QUARTER :
-	    TV_PERIOD_NONE;
-}
-
-static int32_t
-parent_id(const struct tv_cell *c, enum tv_period parent)
-{
-	if (parent == TV_PERIOD_CAMPAIGN)
-		return 0;
-	if (parent == TV_PERIOD_MONTH)	/* of a week: its Thursday's */
-		return tv_hier_period_id(TV_PERIOD_MONTH, c->period_id);
-	return c->period_id / 3;	/* quarter of a month id */
-}
-
-static uint32_t
-relations_build(const struct tv_request *req, uint32_t nsites,
-    struct relation **out)
-{
-	struct relation *r = xcalloc(2 * (size_t)req->ncells + 1, sizeof *r);
-	const struct tv_cell *c, *d;
-	uint32_t i, j, s, n = 0, at;
-	enum tv_period ck;
-
-	for (i = 0; i < req->ncells; i++) {
-		c = &req->cells[i];
-		if (c->site == 0) {	/* all sites = sum of the sites */
-			r[n].kids = xcalloc(nsites, sizeof *r[n].kids);
-			for (s = 1; s <= nsites; s++)
-				if (find_cell(req, s, c->period, c->period_id,
-				    &at))
-					r[n].kids[r[n].n++] = at;
-			r[n++].parent = i;
-		}
-		if ((ck = child_kind(c->period)) == TV_PERIOD_NONE)
-			continue;
-		r[n].kids = xcalloc(req->ncells, sizeof *r[n].kids);
-		for (j = 0; j < req->ncells; j++) {
-			d = &req->cells[j];
-			if (d->site == c->site && d->period == ck &&
-			    parent_id(d, c->period) == c->period_id)
-				r[n].kids[r[n].n++] = j;
-		}
-		r[n++].parent = i;
-	}
-	*out = r;
-	return n;
-}
-
 /* A cell's value is known: released now, or before with these records. */
 static int
 known(const enum verdict *v, const uint64_t *unknown, uint32_t c)
@@ -351,7 +278,7 @@ relation_check(const struct relation *r, enum verdict *v,
     const uint64_t *unknown, uint32_t min_cohort)
 {
 	uint64_t hidden = 0, best = UINT64_MAX;
-	uint32_t i, k, pick = UINT32_MAX, open = 0;
+	uint32_t i, k, pick = UINT32_MAX, open = 0, nhidden = 0;
 	enum verdict vp = v[r->parent];
 
 	for (i = 0; i < r->n; i++) {
@@ -360,6 +287,7 @@ relation_check(const struct relation *r, enum verdict *v,
 			open++;
 		if (!known(v, unknown, k)) {
 			hidden += unknown[k];
+			nhidden += unknown[k] > 0;
 		} else if (VERDICT_RELEASED(v[k]) && unknown[k] > 0 &&
 		    unknown[k] < best) {
 			best = unknown[k];	/* something new: can be held */
@@ -368,8 +296,10 @@ relation_check(const struct relation *r, enum verdict *v,
 	}
 	if (open > 0)
 		return 0;	/* parts still to come: decided later */
+	/* One hidden part alone is the total minus the others, whatever its
+	 * size: it would give away what it was hidden to protect. */
 	if (known(v, unknown, r->parent) && hidden > 0 &&
-	    hidden < min_cohort) {
+	    (hidden < min_cohort || nhidden == 1)) {
 		k = pick != UINT32_MAX ? pick : r->parent;
 		if (!VERDICT_RELEASED(v[k]))
 			return 0;	/* nothing left to hold back */
@@ -399,9 +329,7 @@ secondary(enum verdict *v, const uint64_t *unknown,
 			changed |= relation_check(&r[i], v, unknown,
 			    p->policy.min_cohort);
 	}
-	for (i = 0; i < n; i++)
-		free(r[i].kids);
-	free(r);
+	relations_free(r, n);
 }
 
 void

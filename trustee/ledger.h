@@ -33,8 +33,9 @@
  * (0 when released again as it was):
  *   - a total whose value is known (released now, or before as it is)
  *     and whose unreleased parts have unknown parts adding up to
- *     1 .. min_cohort-1 records: suppress its released part with the
- *     smallest unknown part (or, if there is none, the total)
+ *     1 .. min_cohort-1 records, or that has one such part only (it
+ *     would be the total minus the others): suppress its released part
+ *     with the smallest unknown part (or, if there is none, the total)
  *                                                -> suppressed, secondary
  *   - a total suppressed for privacy whose parts are all known: it could
  *     be added up, so suppress its smallest new part  -> secondary

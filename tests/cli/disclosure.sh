@@ -39,3 +39,28 @@ if python3 "$TOP/tests/tools/difference_attack.py" "$T/naive.csv" >"$T/out"; the
 fi
 grep -q 'recovered release 1 b/campaign/campaign visits: 3' "$T/out" || fail "the solver's answer"
 echo "control: the solver recovers a value hidden by primary suppression alone"
+
+# With the plan's min_cell, single values are hidden inside released cells;
+# the publisher must keep them from being recomputed too.
+sed 's/"min_cell": 0/"min_cell": 5/' "$PLAN" >"$T/plan5.json"
+grep -q '"min_cell": 5' "$T/plan5.json" || fail "plan with min_cell"
+campaign "$T/k5" "$T/plan5.json"
+for v in A B; do
+	device "$T/v5-$v" "$T/k5/campaign.json"
+	"$BIN/collector" import --dir "$T/v5-$v" --passphrase-file "$T/v5-$v.pass" \
+		"$T/field/visits-$v.csv" >/dev/null
+	"$BIN/collector" export --dir "$T/v5-$v" --passphrase-file "$T/v5-$v.pass" \
+		--out "$T/usb5" >/dev/null
+done
+server "$T/srv5" "$T/k5/campaign.json" "$T/v5-A" "$T/v5-B"
+"$BIN/aggregator" ingest --dir "$T/srv5" "$T"/usb5/*.tvb >/dev/null
+release "$T/srv5" "$T/k5" "$T/rel5" 2>/dev/null
+"$BIN/trustee" verify "$T/rel5" >/dev/null || fail "the min_cell release does not verify"
+small=$(grep -c ',suppressed,min_cell$' "$T/rel5/release.csv" || true)
+held=$(awk -F, '$6 != "" && $9 == "suppressed" && $10 == "secondary"' "$T/rel5/release.csv" | wc -l)
+echo "min_cell 5: $small values under it, $held more hidden so that none can be recomputed"
+[ "$small" -gt 0 ] || fail "no value under min_cell: the test shows nothing"
+awk -F, 'NR > 1 && $9 == "released" && $8 < 5 { print; bad++ } END { exit bad > 0 }' \
+	"$T/rel5/release.csv" || fail "a value under min_cell is shown"
+python3 "$TOP/tests/tools/difference_attack.py" --truth "$T/field/truth.csv" "$T/rel5/release.csv" ||
+	fail "a value hidden by min_cell can be recovered"

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan's min_cell hides single values (an indicator under min_cell in
+ * a cell that is released).  The trustees' secondary suppression works on
+ * whole cells and never sees a value, so the publisher, which does, keeps
+ * those values from being recomputed: over every relation of the
+ * hierarchy (common/hierarchy.h), per indicator, until nothing changes:
+ *   - a shown total whose parts not shown (records in them) add up to
+ *     less than min_cell -- total minus the shown parts, which anyone can
+ *     compute -- or that has one such part only (which that difference
+ *     gives exactly), hides one more part (the smallest that lifts the
+ *     rest to min_cell, else the largest), or the total if all parts are
+ *     hidden;
+ *   - a total hidden this way whose parts are all shown hides its
+ *     smallest part.
+ * Hidden values are published as suppressed/secondary.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "aggregator/publish.h"
+#include "common/hierarchy.h"
+
+static int
+shown(const struct cell_result *r, uint32_t s)
+{
+	return !strcmp(r->status, "released") && r->small[s] == VALUE_SHOWN;
+}
+
+/* The part to hide so that rest + its value >= min: the smallest such,
+ * else the largest. */
+static uint32_t
+part_pick(const struct relation *rel, const struct cell_result *res,
+    uint32_t s, int64_t rest, uint32_t min)
+{
+	uint32_t i, k, fit = UINT32_MAX, big = UINT32_MAX;
+
+	for (i = 0; i < rel->n; i++) {
+		k = rel->kids[i];
+		if (!shown(&res[k], s))
+			continue;
+		if (rest + res[k].values[s] >= (int64_t)min && (fit ==
+		    UINT32_MAX || res[k].values[s] < res[fit].values[s]))
+			fit = k;
+		if (big == UINT32_MAX || res[k].values[s] > res[big].values[s])
+			big = k;
+	}
+	return fit != UINT32_MAX ? fit : big;
+}
+
+/* One relation, one indicator; 1 if a value was hidden. */
+static int
+relation_protect(const struct relation *rel, struct cell_result *res,
+    const struct tv_request *req, uint32_t s, uint32_t min)
+{
+	const struct cell_result *p = &res[rel->parent];
+	int64_t rest = p->values != NULL ? p->values[s] : 0;
+	uint32_t i, k, target;
+	int hidden = 0;		/* parts not shown, with records */
+
+	if (strcmp(p->status, "released") != 0)
+		return 0;	/* a whole cell: the trustees' rules */
+	for (i = 0; i < rel->n; i++) {
+		k = rel->kids[i];
+		if (shown(&res[k], s))
+			rest -= res[k].values[s];
+		else if (req->cells[k].count > 0)
+			hidden++;
+	}
+	if (shown(p, s)) {
+		if (hidden == 0 || (hidden > 1 && rest >= (int64_t)min))
+			return 0;
+		target = part_pick(rel, res, s, hidden > 1 ? rest : 0, min);
+		if (target == UINT32_MAX)
+			target = rel->parent;
+	} else {
+		if (hidden || rel->n == 0 ||
+		    (target = part_pick(rel, res, s, INT64_MIN / 2, 0)) ==
+		    UINT32_MAX)
+			return 0;
+	}
+	res[target].small[s] = VALUE_SECONDARY;
+	return 1;
+}
+
+void
+min_cell_protect(struct cell_result *res, const struct tv_request *req,
+    uint32_t nsites, uint32_t k, uint32_t min)
+{
+	struct relation *rel;
+	uint32_t n, i, s;
+	int changed = 1;
+
+	if (min == 0)
+		return;
+	n = relations_build(req, nsites, &rel);
+	while (changed) {
+		changed = 0;
+		for (s = 0; s < k; s++)
+			for (i = 0; i < n; i++)
+				changed |= relation_protect(&rel[i], res, req,
+				    s, min);
+	}
+	relations_free(rel, n);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hierarchy.h - the additive relations between the cells of a release
+ * request: all sites = the sum of the sites (for each period); a month =
+ * the sum of its weeks (a week counts in the month of its Thursday); a
+ * quarter = the sum of its months; the campaign = the sum of its
+ * quarters.  Secondary suppression walks them, on cells (the trustees,
+ * trustee/ledger.c) and on values (the publisher, aggregator/cmd_publish.c).
+ */
+#ifndef TV_HIERARCHY_H
+#define TV_HIERARCHY_H
+
+#include <stdint.h>
+
+#include "proto/release.h"
+
+struct relation {
+	uint32_t parent;	/* index of the total in the request */
+	uint32_t n;
+	uint32_t *kids;		/* indexes of its parts */
+};
+
+/* Every relation among req's cells, in *out (relations_free); how many.
+ * Dies if out of memory. */
+uint32_t relations_build(const struct tv_request *req, uint32_t nsites,
+    struct relation **out);
+void relations_free(struct relation *r, uint32_t n);
+
+#endif
