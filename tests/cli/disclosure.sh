@@ -13,11 +13,7 @@ mkdir "$T/field"
 "$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
 campaign "$T/k"
 for v in A B; do
-	device "$T/van-$v" "$T/k/campaign.json"
-	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		"$T/field/visits-$v.csv" >/dev/null
-	"$BIN/collector" export --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		--out "$T/usb" >/dev/null
+	van "$T/van-$v" "$T/k/campaign.json" "$T/field/visits-$v.csv" "$T/usb"
 done
 server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb >/dev/null
@@ -46,11 +42,7 @@ sed 's/"min_cell": 0/"min_cell": 5/' "$PLAN" >"$T/plan5.json"
 grep -q '"min_cell": 5' "$T/plan5.json" || fail "plan with min_cell"
 campaign "$T/k5" "$T/plan5.json"
 for v in A B; do
-	device "$T/v5-$v" "$T/k5/campaign.json"
-	"$BIN/collector" import --dir "$T/v5-$v" --passphrase-file "$T/v5-$v.pass" \
-		"$T/field/visits-$v.csv" >/dev/null
-	"$BIN/collector" export --dir "$T/v5-$v" --passphrase-file "$T/v5-$v.pass" \
-		--out "$T/usb5" >/dev/null
+	van "$T/v5-$v" "$T/k5/campaign.json" "$T/field/visits-$v.csv" "$T/usb5"
 done
 server "$T/srv5" "$T/k5/campaign.json" "$T/v5-A" "$T/v5-B"
 "$BIN/aggregator" ingest --dir "$T/srv5" "$T"/usb5/*.tvb >/dev/null

@@ -67,6 +67,16 @@ device() {
 		--passphrase-file "$1.pass" >/dev/null
 }
 
+# van DIR CAMPAIGN CSV OUTDIR: a collector (device DIR) that imports the
+# visits of CSV and exports its batches to OUTDIR
+van() {
+	device "$1" "$2"
+	"$BIN/collector" import --dir "$1" --passphrase-file "$1.pass" "$3" \
+		>/dev/null
+	"$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" \
+		--out "$4" >/dev/null
+}
+
 # server DIR CAMPAIGN DEVICE...: an aggregator with the devices enrolled
 server() {
 	s=$1

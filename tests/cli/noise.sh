@@ -17,11 +17,7 @@ sed 's|"policy": { "min_cohort": 11,|"policy": { "noise": { "mechanism": "gaussi
 grep -q '"variance"' "$T/plan.json" || fail "could not make the noisy plan"
 campaign "$T/k" "$T/plan.json" 2 3
 for v in A B; do
-	device "$T/van-$v" "$T/k/campaign.json"
-	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		"$T/field/visits-$v.csv" >/dev/null
-	"$BIN/collector" export --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		--out "$T/usb" >/dev/null
+	van "$T/van-$v" "$T/k/campaign.json" "$T/field/visits-$v.csv" "$T/usb"
 done
 server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb >/dev/null

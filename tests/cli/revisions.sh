@@ -18,11 +18,7 @@ mkdir "$T/field"
 "$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
 campaign "$T/k"
 for v in A B; do
-	device "$T/van-$v" "$T/k/campaign.json"
-	"$BIN/collector" import --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		"$T/field/visits-$v.csv" >/dev/null
-	"$BIN/collector" export --dir "$T/van-$v" --passphrase-file "$T/van-$v.pass" \
-		--out "$T/usb-$v" >/dev/null
+	van "$T/van-$v" "$T/k/campaign.json" "$T/field/visits-$v.csv" "$T/usb-$v"
 done
 server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb-A/*.tvb >/dev/null

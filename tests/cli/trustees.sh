@@ -19,11 +19,7 @@ mkdir "$T/field"
 setup() {	# CAMPAIGNDIR T N SERVER
 	campaign "$1" "$PLAN" "$2" "$3"
 	for v in A B; do
-		device "$1/van-$v" "$1/campaign.json"
-		"$BIN/collector" import --dir "$1/van-$v" --passphrase-file "$1/van-$v.pass" \
-			"$T/field/visits-$v.csv" >/dev/null
-		"$BIN/collector" export --dir "$1/van-$v" --passphrase-file "$1/van-$v.pass" \
-			--out "$1/usb" >/dev/null
+		van "$1/van-$v" "$1/campaign.json" "$T/field/visits-$v.csv" "$1/usb"
 	done
 	server "$4" "$1/campaign.json" "$1/van-A" "$1/van-B"
 	"$BIN/aggregator" ingest --dir "$4" "$1"/usb/*.tvb >/dev/null
