@@ -72,6 +72,7 @@ struct ingest_result {
 	uint8_t hash[32];	/* BLAKE2b-256 of the envelope bytes */
 	uint32_t nrecords;	/* records in the batch */
 	uint32_t quarantined;	/* of which set aside: proofs invalid */
+	int authentic;		/* signed by an enrolled device */
 	char why[160];		/* refusal detail, no secret, no content */
 };
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,12 +269,88 @@ audit_ingest_txn(struct tv_txn *t, const struct server *s,
 
 static const uint8_t no_device[32];
 
+/* Unsigned refusals: written this minute, and counted past the limit. */
+static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
+static time_t anon_minute, anon_first, anon_last;
+static unsigned anon_written;
+static uint64_t anon_unlogged;
+
+static json_t *
+unlogged_take(void)
+{
+	char first[32], last[32];
+	json_t *d = NULL;
+
+	if (anon_unlogged == 0)
+		return NULL;
+	strftime(first, sizeof first, "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime(&anon_first));
+	strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ", gmtime(&anon_last));
+	d = json_pack("{s:I, s:s, s:s}", "count", (json_int_t)anon_unlogged,
+	    "first", first, "last", last);
+	anon_unlogged = 0;
+	return d;
+}
+
+/* 1 if this unsigned refusal may be written; else it is counted.  *sum
+ * gets the count of those not written before, when it is time to. */
+static int
+anon_admit(json_t **sum)
+{
+	time_t now = time(NULL);
+	int yes;
+
+	pthread_mutex_lock(&anon_lock);
+	if (now / 60 != anon_minute) {
+		anon_minute = now / 60;
+		anon_written = 0;
+	}
+	if ((yes = anon_written < AUDIT_ANON_PER_MIN)) {
+		anon_written++;
+		*sum = unlogged_take();
+	} else {
+		if (anon_unlogged++ == 0)
+			anon_first = now;
+		anon_last = now;
+	}
+	pthread_mutex_unlock(&anon_lock);
+	return yes;
+}
+
+static void
+unlogged_write(struct server *s, json_t *sum)
+{
+	int rc;
+
+	if (sum != NULL && (rc = audit_event(s, "ingest_refused_unlogged",
+	    sum)) != 0)
+		warn("the count of refusals not logged was not written to the "
+		    "audit log: %s", tv_strerror(rc));
+}
+
+void
+audit_flush(struct server *s)
+{
+	json_t *sum;
+
+	pthread_mutex_lock(&anon_lock);
+	sum = unlogged_take();
+	pthread_mutex_unlock(&anon_lock);
+	unlogged_write(s, sum);
+}
+
 void
 audit_ingest_refused(struct server *s, const struct ingest_result *res,
     size_t bytes)
 {
-	json_t *d;
+	json_t *d, *sum = NULL;
 	int rc;
+
+	if (!res->authentic) {
+		if (!anon_admit(&sum))
+			return;
+		unlogged_write(s, sum);
+	}
 
 	/* An envelope that did not even parse names no device or batch. */
 	if (sodium_memcmp(res->device, no_device, 32) == 0) {

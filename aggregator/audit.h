@@ -63,11 +63,19 @@ int audit_event(struct server *s, const char *event, json_t *details);
 
 /* Ingest hooks (aggregator/ingest.c).  audit_ingest_txn: inside the ingest
  * transaction, "ingest" or "ingest_duplicate".  audit_ingest_refused: own
- * transaction, "ingest_refused" with the reason; a warning on failure. */
+ * transaction, "ingest_refused" with the reason; a warning on failure.
+ * Anyone can send bytes, and each entry is a synced write: refusals of
+ * input no enrolled device signed are written at most AUDIT_ANON_PER_MIN
+ * times a minute; past that they are counted, and the count is written as
+ * one "ingest_refused_unlogged" entry ({"count", "first", "last"}) when
+ * the next one may be written, or by audit_flush (at the end of ingest and
+ * serve). */
+#define AUDIT_ANON_PER_MIN 60
 int audit_ingest_txn(struct tv_txn *t, const struct server *s,
     const struct ingest_result *res, size_t bytes);
 void audit_ingest_refused(struct server *s, const struct ingest_result *res,
     size_t bytes);
+void audit_flush(struct server *s);
 
 /*
  * Release hooks, called once the file or directory is written:

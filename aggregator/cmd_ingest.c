@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
@@ -198,6 +199,7 @@ cmd_ingest(int argc, char **argv)
 			ret = r > ret ? r : ret;
 		}
 	}
+	audit_flush(&s);
 	server_close(&s);
 	return ret;
 }

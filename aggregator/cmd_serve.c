@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "aggregator/http.h"
 #include "common/util.h"
 #include "proto/batch.h"
@@ -123,6 +124,7 @@ serve(struct server *s, const struct http_conf *conf)
 	http_quiesce(&h);
 	drain(&h, &set, conf->timeout);
 	http_stop(&h);
+	audit_flush(s);
 	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused",
 	    atomic_load(&h.stored), atomic_load(&h.duplicates),
 	    atomic_load(&h.refused));

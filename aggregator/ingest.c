@@ -345,10 +345,11 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 			    "the device: %s", tv_strerror(rc));
 		return rc;
 	}
+	if (!in->known && (rc = tv_envelope_verify(env)) != 0)
+		return rc;
+	res->authentic = 1;
 	if (in->known)
 		return 0;	/* identical bytes: verified when first stored */
-	if ((rc = tv_envelope_verify(env)) != 0)
-		return rc;
 	if ((rc = tv_batch_decode(&in->b, env, in->s->c->id, in->s->c->k)) != 0)
 		return rc;
 	res->nrecords = in->b->nrecords;

@@ -168,3 +168,18 @@ must_fail 1 "$BIN/aggregator" enroll --dir "$T/s-head" "$T/B/device.pub" 2>/dev/
 "$BIN/aggregator" revoke --dir "$T/srv" "$T/A/device.pub" >/dev/null
 "$BIN/aggregator" audit verify --dir "$T/srv" --anchor "$head" >/dev/null || fail "after growth"
 echo "audit log: $N entries with the right counts; modified, removed, reordered entries found (store and export); rewrite caught by the anchor"
+
+# A flood of unsigned bytes writes at most 60 entries a minute, and the
+# count of the others: nothing is lost, the log does not grow with it.
+mkdir "$T/flood"
+for i in $(seq 150); do
+	printf 'junk %s' "$i" >"$T/flood/$i.tvb"
+done
+before=$(count ingest_refused)
+must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/flood/*.tvb 2>/dev/null
+written=$(( $(count ingest_refused) - before ))
+unlogged=$(show --event ingest_refused_unlogged |
+	sed -n 's/.*"count":\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+echo "150 unsigned refusals: $written entries, $unlogged counted in $(count ingest_refused_unlogged) summary entries"
+[ "$written" -ge 60 ] && [ "$written" -le 120 ] && [ $((written + unlogged)) = 150 ] ||
+	fail "flood of unsigned batches in the audit log"
