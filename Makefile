@@ -121,3 +121,9 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Unit tests of program-side code link what they test.
+$(B)/tests/t_pinned: $(B)/tests/unit/t_pinned.o $(B)/common/pinned.o \
+    $(B)/common/util.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

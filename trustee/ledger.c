@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
+#include "common/pinned.h"
 
 struct set {
 	char name[48];
@@ -315,20 +316,83 @@ relation_check(const struct relation *r, enum verdict *v,
 	return 0;
 }
 
+static int
+private(enum verdict v)
+{
+	return v == V_MIN_COHORT || v == V_DIFFERENCING || v == V_SECONDARY;
+}
+
+/* The released cell with something new and the smallest unknown part
+ * among the relations holding x (hops 1), or their open cells (2). */
+static uint32_t
+unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
+    const uint64_t *unknown, uint32_t x, int hops)
+{
+	uint32_t i, j, m, c, best = UINT32_MAX;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0, m = 0; j <= r[i].n && !m; j++)
+			m = (j < r[i].n ? r[i].kids[j] : r[i].parent) == x;
+		if (!m)
+			continue;
+		for (j = 0; j <= r[i].n; j++) {
+			c = j < r[i].n ? r[i].kids[j] : r[i].parent;
+			if (hops > 1 && c != x && !known(v, unknown, c))
+				c = unpin_pick(r, n, v, unknown, c, 1);
+			if (c != UINT32_MAX && VERDICT_RELEASED(v[c]) &&
+			    unknown[c] > 0 && (best == UINT32_MAX ||
+			    unknown[c] < unknown[best]))
+				best = c;
+		}
+	}
+	return best;
+}
+
+/*
+ * The local rules until nothing changes, then the global check
+ * (common/pinned.h): while a cell hidden for privacy can be computed from
+ * what would be published, hold back one more released cell next to it,
+ * and start again.
+ */
 static void
 secondary(enum verdict *v, const uint64_t *unknown,
     const struct tv_request *req, const struct tv_plan *p)
 {
+	uint8_t *open = xcalloc(req->ncells, 1);
+	uint8_t *target = xcalloc(req->ncells, 1);
 	struct relation *r;
-	uint32_t n = relations_build(req, p->nsites, &r), i;
-	int changed = 1;
+	uint32_t n = relations_build(req, p->nsites, &r), i, x, c;
+	int changed = 1, rc;
 
-	while (changed) {
-		changed = 0;
-		for (i = 0; i < n; i++)
-			changed |= relation_check(&r[i], v, unknown,
-			    p->policy.min_cohort);
+	for (;;) {
+		while (changed) {
+			changed = 0;
+			for (i = 0; i < n; i++)
+				changed |= relation_check(&r[i], v, unknown,
+				    p->policy.min_cohort);
+		}
+		for (c = 0; c < req->ncells; c++) {
+			open[c] = !known(v, unknown, c);
+			target[c] = open[c] && private(v[c]);
+		}
+		if ((rc = pinned_find(r, n, req->ncells, open, target,
+		    &x)) <= 0) {
+			if (rc < 0)
+				warn("more than %d cells not published: the "
+				    "check that none can be computed from the "
+				    "others was not run", PINNED_MAX_OPEN);
+			break;
+		}
+		if ((c = unpin_pick(r, n, v, unknown, x, 2)) == UINT32_MAX) {
+			warn("cell %u: computable from the published ones, "
+			    "and nothing left to hold back", x);
+			break;
+		}
+		v[c] = V_SECONDARY;
+		changed = 1;
 	}
+	free(open);
+	free(target);
 	relations_free(r, n);
 }
 

@@ -39,6 +39,12 @@
  *                                                -> suppressed, secondary
  *   - a total suppressed for privacy whose parts are all known: it could
  *     be added up, so suppress its smallest new part  -> secondary
+ * These rules look at one relation at a time; a value can also be pinned
+ * by several together.  So when they are done, the whole system is solved
+ * (common/pinned.h: which cells could anyone compute from the published
+ * ones?), and while a cell hidden for privacy is computable, the released
+ * cell with something new and the smallest unknown part in a relation with
+ * it (or next to one) is suppressed too, and the rules run again.
  */
 #ifndef TV_LEDGER_H
 #define TV_LEDGER_H

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "common/pinned.h"
+
+#define P ((UINT64_C(1) << 61) - 1)
+
+typedef unsigned __int128 u128;
+
+static uint64_t
+mod_p(u128 x)
+{
+	uint64_t s = (uint64_t)(x & P) + (uint64_t)(x >> 61);
+
+	s = (s & P) + (s >> 61);
+	return s >= P ? s - P : s;
+}
+
+static uint64_t
+inv_p(uint64_t a)	/* a^(P-2) */
+{
+	uint64_t r = 1, e = P - 2;
+
+	while (e > 0) {
+		if (e & 1)
+			r = mod_p((u128)r * a);
+		a = mod_p((u128)a * a);
+		e >>= 1;
+	}
+	return r;
+}
+
+/* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
+ * open cells only; rows without an open cell say nothing. */
+static uint64_t *
+system_build(const struct relation *r, uint32_t nrel, const uint32_t *col,
+    uint32_t ncols, uint32_t *nrows)
+{
+	uint64_t *a = xcalloc((size_t)nrel * ncols + 1, sizeof *a), *row;
+	uint32_t i, j, n = 0, c;
+	int any;
+
+	for (i = 0; i < nrel; i++) {
+		row = a + (size_t)n * ncols;
+		any = 0;
+		if ((c = col[r[i].parent]) != UINT32_MAX) {
+			row[c] = 1;
+			any = 1;
+		}
+		for (j = 0; j < r[i].n; j++)
+			if ((c = col[r[i].kids[j]]) != UINT32_MAX) {
+				row[c] = mod_p((u128)row[c] + P - 1);
+				any = 1;
+			}
+		n += any;
+	}
+	*nrows = n;
+	return a;
+}
+
+/* Reduced row echelon form in place; pivot[k] = column of row k. */
+static uint32_t
+rref(uint64_t *a, uint32_t nrows, uint32_t ncols, uint32_t *pivot)
+{
+	uint32_t rank = 0, c, i, j;
+	uint64_t *pr, *ri, f, inv;
+
+	for (c = 0; c < ncols && rank < nrows; c++) {
+		for (i = rank; i < nrows && a[(size_t)i * ncols + c] == 0; i++)
+			;
+		if (i == nrows)
+			continue;
+		pr = a + (size_t)rank * ncols;
+		if (i != rank)
+			for (j = c; j < ncols; j++) {
+				f = pr[j];
+				pr[j] = a[(size_t)i * ncols + j];
+				a[(size_t)i * ncols + j] = f;
+			}
+		inv = inv_p(pr[c]);
+		for (j = c; j < ncols; j++)
+			pr[j] = mod_p((u128)pr[j] * inv);
+		for (i = 0; i < nrows; i++) {
+			ri = a + (size_t)i * ncols;
+			if (i == rank || (f = ri[c]) == 0)
+				continue;
+			for (j = c; j < ncols; j++)
+				if (pr[j] != 0)
+					ri[j] = mod_p((u128)ri[j] + P -
+					    mod_p((u128)f * pr[j]));
+		}
+		pivot[rank++] = c;
+	}
+	return rank;
+}
+
+int
+pinned_find(const struct relation *r, uint32_t nrel, uint32_t ncells,
+    const uint8_t *open, const uint8_t *target, uint32_t *cell)
+{
+	uint32_t *col = xcalloc(ncells, sizeof *col), *cellof, *pivot;
+	uint32_t ncols = 0, nrows, rank, k, j, c;
+	uint64_t *a, *row;
+	int found = 0;
+
+	for (c = 0; c < ncells; c++)
+		col[c] = open[c] ? ncols++ : UINT32_MAX;
+	if (ncols > PINNED_MAX_OPEN) {
+		free(col);
+		return -1;
+	}
+	cellof = xcalloc(ncols + 1, sizeof *cellof);
+	for (c = 0; c < ncells; c++)
+		if (col[c] != UINT32_MAX)
+			cellof[col[c]] = c;
+	a = system_build(r, nrel, col, ncols, &nrows);
+	pivot = xcalloc(nrows + 1, sizeof *pivot);
+	rank = rref(a, nrows, ncols, pivot);
+	/* A pivot row with no other entry is "this cell = a known number". */
+	for (k = 0; k < rank && !found; k++) {
+		row = a + (size_t)k * ncols;
+		for (j = 0; j < ncols && (j == pivot[k] || row[j] == 0); j++)
+			;
+		if (j == ncols && target[cellof[pivot[k]]]) {
+			*cell = cellof[pivot[k]];
+			found = 1;
+		}
+	}
+	free(a);
+	free(pivot);
+	free(cellof);
+	free(col);
+	return found;
+}
