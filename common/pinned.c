@@ -34,14 +34,29 @@ inv_p(uint64_t a)	/* a^(P-2) */
 
 /* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
  * open cells only; rows without an open cell say nothing. */
+static int
+touches(const struct relation *r, const uint32_t *col)
+{
+	uint32_t j;
+
+	for (j = 0; j < r->n; j++)
+		if (col[r->kids[j]] != UINT32_MAX)
+			return 1;
+	return col[r->parent] != UINT32_MAX;
+}
+
 static uint64_t *
 system_build(const struct relation *r, uint32_t nrel, const uint32_t *col,
     uint32_t ncols, uint32_t *nrows)
 {
-	uint64_t *a = xcalloc((size_t)nrel * ncols + 1, sizeof *a), *row;
+	uint64_t *a, *row;
 	uint32_t i, j, n = 0, c;
 	int any;
 
+	for (i = 0; i < nrel; i++)
+		n += touches(&r[i], col);
+	a = xcalloc((size_t)n * ncols + 1, sizeof *a);
+	n = 0;
 	for (i = 0; i < nrel; i++) {
 		row = a + (size_t)n * ncols;
 		any = 0;
