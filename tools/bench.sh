@@ -26,6 +26,8 @@ mkdir -p "$R"
 ONLY=${BENCH_REPORT_ONLY:-0}
 : >>"$R/quiet.log"
 START=$(date +%s)
+# The commit measured: the programs are built before the first run.
+COMMIT0="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '_(with_local_changes)')"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 SRV=""
 trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null || :; rm -rf "$T"' EXIT
@@ -342,6 +344,7 @@ ours() {
 meta_save() {
 	{
 		echo "date $(date -u '+%Y-%m-%d_%H:%M_UTC')"
+		echo "commit $COMMIT0"
 		echo "load0 $LOAD0" | tr ' ' '_' | sed 's/_/ /'
 		echo "load1 $(cut -d' ' -f1-3 /proc/loadavg)" | tr ' ' '_' | sed 's/_/ /'
 		echo "minutes $(( ($(date +%s) - START) / 60 ))"
@@ -354,7 +357,7 @@ report_head() {
 # tallyvan performance
 
 Written by \`$1\` (\`tools/bench.sh\`, program \`tests/bench/\`) on
-$(meta date), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`$(git diff --quiet 2>/dev/null || echo ' (with local changes)').
+$(meta date), commit \`$(meta commit)\` (the programs measured).
 Do not edit by hand: run it again.
 
 **Machine**: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),
