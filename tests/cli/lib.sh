@@ -67,6 +67,15 @@ device() {
 		--passphrase-file "$1.pass" >/dev/null
 }
 
+# field: a synthetic season (tools/scenario.c) in $T/field, from $SEED or
+# a random seed, which it prints so that a failure can be replayed.
+field() {
+	seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+	echo "seed $seed (rerun with SEED=$seed)"
+	mkdir "$T/field"
+	"$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
+}
+
 # van DIR CAMPAIGN CSV OUTDIR: a collector (device DIR) that imports the
 # visits of CSV and exports its batches to OUTDIR
 van() {

@@ -12,10 +12,7 @@
 # its release is withheld: tests/cli/trustees.sh.)
 . tests/cli/lib.sh
 
-seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-echo "seed $seed (rerun with SEED=$seed)"
-mkdir "$T/field"
-"$BIN/scenario" --seed "$seed" --out "$T/field" >/dev/null
+field
 campaign "$T/k"
 for v in A B; do
 	van "$T/van-$v" "$T/k/campaign.json" "$T/field/visits-$v.csv" "$T/usb-$v"
