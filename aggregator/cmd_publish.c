@@ -6,12 +6,10 @@
  * verifiable record.  A partial whose proof fails is refused and named.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -292,68 +290,16 @@ bsgs_open_or_die(struct publish *pb, const char *table)
 		die("discrete-log table: %s", tv_strerror(rc));
 }
 
-/* src into fd, then synced; 0 or TV_ERR_IO. */
-static int
-copy_stream(const char *src, int fd)
-{
-	static uint8_t buf[1 << 16];
-	FILE *in = fopen(src, "rbe");
-	size_t n, off;
-	ssize_t w;
-	int rc = TV_ERR_IO;
-
-	if (in == NULL)
-		return errno == ENOENT ? TV_ERR_NOTFOUND : TV_ERR_IO;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		for (off = 0; off < n; off += (size_t)w)
-			if ((w = write(fd, buf + off, n - off)) < 0) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				goto out;
-			}
-	if (!ferror(in) && fsync(fd) == 0)
-		rc = 0;
-out:
-	fclose(in);
-	return rc;
-}
-
-/*
- * Copy src to dir/name, refused if that exists, streamed through a synced
- * temporary file (as file_write_atomic): a national campaign's request
- * is over a gigabyte, too big to hold in memory (docs/performance.md).
- */
+/* src copied to dir/name, refused if that exists. */
 static void
 copy_into(const char *dir, const char *src, const char *name)
 {
-	char path[4096], tmp[4160];
-	int fd, rc = TV_ERR_EXISTS;
+	char path[4096];
+	int rc;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (access(path, F_OK) == 0)
-		goto fail;
-	rc = TV_ERR_IO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
-	if (fd < 0)
-		goto fail;
-	rc = copy_stream(src, fd);
-	close(fd);
-	if (rc == 0 && link(tmp, path) != 0)
-		rc = errno == EEXIST ? TV_ERR_EXISTS : TV_ERR_IO;
-	unlink(tmp);
-	if (rc != 0)
-		goto fail;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return;
-fail:
-	die("cannot copy '%s' to '%s': %s", src, path, tv_strerror(rc));
+	if ((rc = file_copy_atomic(src, path, 1)) != 0)
+		die("cannot copy '%s' to '%s': %s", src, path, tv_strerror(rc));
 }
 
 static void

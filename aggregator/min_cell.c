@@ -12,7 +12,7 @@
  *     rest to min_cell, else the largest), or the total if all parts are
  *     hidden;
  *   - a total hidden this way whose parts are all shown hides its
- *     smallest part.
+ *     smallest part (values are counts: no noise with min_cell).
  * Hidden values are published as suppressed/secondary.
  */
 #include <stdint.h>
@@ -27,8 +27,8 @@ shown(const struct cell_result *r, uint32_t s)
 	return !strcmp(r->status, "released") && r->small[s] == VALUE_SHOWN;
 }
 
-/* The part to hide so that rest + its value >= min: the smallest such,
- * else the largest. */
+/* The shown part to hide so that rest + its value >= min: the smallest
+ * such, else the largest (UINT32_MAX if none is shown). */
 static uint32_t
 part_pick(const struct relation *rel, const struct cell_result *res,
     uint32_t s, int64_t rest, uint32_t min)
@@ -54,7 +54,7 @@ relation_protect(const struct relation *rel, struct cell_result *res,
     const struct tv_request *req, uint32_t s, uint32_t min)
 {
 	const struct cell_result *p = &res[rel->parent];
-	int64_t rest = p->values != NULL ? p->values[s] : 0;
+	int64_t rest = p->values[s];
 	uint32_t i, k, target;
 	int hidden = 0;		/* parts not shown, with records */
 
@@ -70,14 +70,11 @@ relation_protect(const struct relation *rel, struct cell_result *res,
 	if (shown(p, s)) {
 		if (hidden == 0 || (hidden > 1 && rest >= (int64_t)min))
 			return 0;
-		target = part_pick(rel, res, s, hidden > 1 ? rest : 0, min);
-		if (target == UINT32_MAX)
+		if ((target = part_pick(rel, res, s, rest, min)) == UINT32_MAX)
 			target = rel->parent;
-	} else {
-		if (hidden || rel->n == 0 ||
-		    (target = part_pick(rel, res, s, INT64_MIN / 2, 0)) ==
-		    UINT32_MAX)
-			return 0;
+	} else if (hidden > 0 ||
+	    (target = part_pick(rel, res, s, 0, 0)) == UINT32_MAX) {
+		return 0;	/* a hidden part already, or none shown */
 	}
 	res[target].small[s] = VALUE_SECONDARY;
 	return 1;

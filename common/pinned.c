@@ -32,8 +32,6 @@ inv_p(uint64_t a)	/* a^(P-2) */
 	return r;
 }
 
-/* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
- * open cells only; rows without an open cell say nothing. */
 static int
 touches(const struct relation *r, const uint32_t *col)
 {
@@ -45,6 +43,8 @@ touches(const struct relation *r, const uint32_t *col)
 	return col[r->parent] != UINT32_MAX;
 }
 
+/* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
+ * open cells only; relations without an open cell say nothing. */
 static uint64_t *
 system_build(const struct relation *r, uint32_t nrel, const uint32_t *col,
     uint32_t ncols, uint32_t *nrows)

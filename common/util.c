@@ -229,8 +229,12 @@ fsync_parent(const char *path)
 	free(dir);
 }
 
-int
-file_write_atomic(const char *path, const void *buf, size_t len, int excl)
+/* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or
+ * TV_ERR_*), it is synced, then renamed over path or, with excl, linked
+ * (refused if path exists), and the directory synced. */
+static int
+write_atomic(const char *path, int excl, int (*fill)(int, const void *),
+    const void *ctx)
 {
 	size_t n = strlen(path) + 32;
 	char *tmp = xmalloc(n);
@@ -245,7 +249,8 @@ file_write_atomic(const char *path, const void *buf, size_t len, int excl)
 	    0644);
 	if (fd < 0)
 		goto out;
-	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+	if ((rc = fill(fd, ctx)) != 0 || fsync(fd) != 0) {
+		rc = rc ? rc : TV_ERR_IO;
 		close(fd);
 		unlink(tmp);
 		goto out;
@@ -263,6 +268,52 @@ file_write_atomic(const char *path, const void *buf, size_t len, int excl)
 out:
 	free(tmp);
 	return rc;
+}
+
+struct span {
+	const void *buf;
+	size_t len;
+};
+
+static int
+fill_span(int fd, const void *ctx)
+{
+	const struct span *s = ctx;
+
+	return write_all(fd, s->buf, s->len) != 0 ? TV_ERR_IO : 0;
+}
+
+int
+file_write_atomic(const char *path, const void *buf, size_t len, int excl)
+{
+	struct span s = { buf, len };
+
+	return write_atomic(path, excl, fill_span, &s);
+}
+
+/* The file named ctx, 64 KiB at a time. */
+static int
+fill_copy(int fd, const void *ctx)
+{
+	uint8_t *buf = xmalloc(1u << 16);
+	int in = open(ctx, O_RDONLY | O_CLOEXEC), rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		rc = errno == ENOENT ? TV_ERR_NOTFOUND : TV_ERR_IO;
+	while (rc == 0 && (n = read(in, buf, 1u << 16)) != 0)
+		if (n < 0 ? errno != EINTR : write_all(fd, buf, (size_t)n) != 0)
+			rc = TV_ERR_IO;
+	if (in >= 0)
+		close(in);
+	free(buf);
+	return rc;
+}
+
+int
+file_copy_atomic(const char *src, const char *path, int excl)
+{
+	return write_atomic(path, excl, fill_copy, src);
 }
 
 #define PASS_MAX 1024

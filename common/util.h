@@ -51,6 +51,9 @@ int file_read(const char *path, size_t cap, uint8_t **buf, size_t *len);
  * excl: fail with TV_ERR_EXISTS if path exists. */
 int file_write_atomic(const char *path, const void *buf, size_t len,
     int excl);
+/* The same with the bytes of the file src, streamed (it may be bigger than
+ * memory: a national release request is over a gigabyte). */
+int file_copy_atomic(const char *src, const char *path, int excl);
 
 /* BLAKE2b-256 of a whole file (streamed); *size (if not NULL) gets its
  * length.  0 or TV_ERR_IO. */

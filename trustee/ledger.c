@@ -6,11 +6,10 @@
 #include <sodium.h>
 #include <time.h>
 
-#include "common/hierarchy.h"
+#include "common/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
-#include "common/pinned.h"
 
 struct set {
 	char name[48];
@@ -266,6 +265,13 @@ order_cmp(const void *a, const void *b)
 
 /* ---- secondary suppression over the hierarchy ----------------------- */
 
+/* Hidden to protect someone (not merely not yet, or not again). */
+static int
+private(enum verdict v)
+{
+	return v == V_MIN_COHORT || v == V_DIFFERENCING || v == V_SECONDARY;
+}
+
 /* A cell's value is known: released now, or before with these records. */
 static int
 known(const enum verdict *v, const uint64_t *unknown, uint32_t c)
@@ -280,7 +286,6 @@ relation_check(const struct relation *r, enum verdict *v,
 {
 	uint64_t hidden = 0, best = UINT64_MAX;
 	uint32_t i, k, pick = UINT32_MAX, open = 0, nhidden = 0;
-	enum verdict vp = v[r->parent];
 
 	for (i = 0; i < r->n; i++) {
 		k = r->kids[i];
@@ -307,19 +312,13 @@ relation_check(const struct relation *r, enum verdict *v,
 		v[k] = V_SECONDARY;
 		return 1;
 	}
-	if ((vp == V_MIN_COHORT || vp == V_DIFFERENCING || vp == V_SECONDARY) &&
-	    !known(v, unknown, r->parent) && hidden == 0 && r->n > 0 &&
+	if (private(v[r->parent]) && !known(v, unknown, r->parent) &&
+	    hidden == 0 && r->n > 0 &&
 	    pick != UINT32_MAX) {
 		v[pick] = V_SECONDARY;
 		return 1;
 	}
 	return 0;
-}
-
-static int
-private(enum verdict v)
-{
-	return v == V_MIN_COHORT || v == V_DIFFERENCING || v == V_SECONDARY;
 }
 
 /* The released cell with something new and the smallest unknown part
