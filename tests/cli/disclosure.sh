@@ -7,14 +7,21 @@
 # recovers the hidden value: the test can fail.
 . tests/cli/lib.sh
 
+# season NAME PLAN: the field's two vans under PLAN (campaign $T/NAME-k,
+# server $T/NAME-srv), ingested and released in $T/NAME
+season() {
+	campaign "$T/$1-k" "$2"
+	for v in A B; do
+		van "$T/$1-van-$v" "$T/$1-k/campaign.json" \
+			"$T/field/visits-$v.csv" "$T/$1-usb"
+	done
+	server "$T/$1-srv" "$T/$1-k/campaign.json" "$T/$1-van-A" "$T/$1-van-B"
+	"$BIN/aggregator" ingest --dir "$T/$1-srv" "$T/$1-usb"/*.tvb >/dev/null
+	release "$T/$1-srv" "$T/$1-k" "$T/$1" 2>/dev/null
+}
+
 field
-campaign "$T/k"
-for v in A B; do
-	van "$T/van-$v" "$T/k/campaign.json" "$T/field/visits-$v.csv" "$T/usb"
-done
-server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
-"$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb/*.tvb >/dev/null
-release "$T/srv" "$T/k" "$T/rel" 2>/dev/null
+season rel "$PLAN"
 truth_compare "$T/field/truth.csv" "$T/rel/release.csv" | sed 's/,.*//' || true
 echo "secondary suppressions: $(grep -c ',suppressed,secondary$' "$T/rel/release.csv" || true) values"
 python3 "$TOP/tests/tools/difference_attack.py" --truth "$T/field/truth.csv" "$T/rel/release.csv" ||
@@ -37,13 +44,7 @@ echo "control: the solver recovers a value hidden by primary suppression alone"
 # the publisher must keep them from being recomputed too.
 sed 's/"min_cell": 0/"min_cell": 5/' "$PLAN" >"$T/plan5.json"
 grep -q '"min_cell": 5' "$T/plan5.json" || fail "plan with min_cell"
-campaign "$T/k5" "$T/plan5.json"
-for v in A B; do
-	van "$T/v5-$v" "$T/k5/campaign.json" "$T/field/visits-$v.csv" "$T/usb5"
-done
-server "$T/srv5" "$T/k5/campaign.json" "$T/v5-A" "$T/v5-B"
-"$BIN/aggregator" ingest --dir "$T/srv5" "$T"/usb5/*.tvb >/dev/null
-release "$T/srv5" "$T/k5" "$T/rel5" 2>/dev/null
+season rel5 "$T/plan5.json"
 "$BIN/trustee" verify "$T/rel5" >/dev/null || fail "the min_cell release does not verify"
 small=$(grep -c ',suppressed,min_cell$' "$T/rel5/release.csv" || true)
 held=$(awk -F, '$6 != "" && $9 == "suppressed" && $10 == "secondary"' "$T/rel5/release.csv" | wc -l)
