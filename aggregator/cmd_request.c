@@ -22,11 +22,6 @@
 #include "proto/calendar.h"
 #include "proto/release.h"
 
-static const enum tv_period kinds[] = {
-	TV_PERIOD_WEEK, TV_PERIOD_MONTH, TV_PERIOD_QUARTER, TV_PERIOD_CAMPAIGN,
-};
-#define NKINDS (sizeof kinds / sizeof kinds[0])
-
 /* A (site, span) sum: see spans_init(). */
 struct span_acc {
 	uint64_t count;
@@ -58,46 +53,6 @@ usage(int code)
 	exit(code);
 }
 
-/* Visit the periods of one kind that overlap the campaign, in order. */
-static uint32_t
-periods_list(const struct tv_plan *p, enum tv_period kind, int32_t as_of,
-    struct tv_cell *out)
-{
-	int32_t pid, first, last, day = p->start_day;
-	uint32_t n = 0;
-
-	while (day <= p->end_day) {
-		pid = tv_hier_period_id(kind, day);
-		tv_hier_bounds(kind, pid, p->start_day, p->end_day, &first,
-		    &last);
-		if (tv_cell_closed(p, last, as_of)) {
-			if (out != NULL)
-				out[n] = (struct tv_cell){ .period = kind,
-				    .period_id = pid, .first_day = first,
-				    .last_day = last, .ct = out[n].ct };
-			n++;
-		}
-		day = last + 1;
-	}
-	return n;
-}
-
-static uint32_t
-cells_list(const struct tv_plan *p, int32_t as_of, struct tv_cell *out)
-{
-	uint32_t site, i, n = 0, m;
-
-	for (site = 0; site <= p->nsites; site++)
-		for (i = 0; i < NKINDS; i++) {
-			m = periods_list(p, kinds[i], as_of, out ? out + n :
-			    NULL);
-			for (uint32_t j = 0; out != NULL && j < m; j++)
-				out[n + j].site = site;
-			n += m;
-		}
-	return n;
-}
-
 static int
 cell_cmp(const void *a, const void *b)
 {
@@ -119,11 +74,11 @@ cells_add(struct request_build *rb, uint32_t site, int32_t day,
 	struct tv_cell want, *c;
 	uint32_t i, s;
 
-	for (i = 0; i < NKINDS; i++)
+	for (i = 0; i < TV_HIER_KINDS; i++)
 		for (s = 0; s < 2; s++) {
 			want.site = s ? site + 1 : 0;
-			want.period = kinds[i];
-			want.period_id = tv_hier_period_id(kinds[i], day);
+			want.period = tv_hier_kinds[i];
+			want.period_id = tv_hier_period_id(tv_hier_kinds[i], day);
 			c = bsearch(&want, rb->req->cells, rb->req->ncells,
 			    sizeof want, cell_cmp);
 			if (c == NULL)
@@ -140,8 +95,8 @@ same_periods(int32_t d, int32_t e)
 {
 	uint32_t i;
 
-	for (i = 0; i < NKINDS; i++)
-		if (tv_hier_period_id(kinds[i], d) != tv_hier_period_id(kinds[i],
+	for (i = 0; i < TV_HIER_KINDS; i++)
+		if (tv_hier_period_id(tv_hier_kinds[i], d) != tv_hier_period_id(tv_hier_kinds[i],
 		    e))
 			return 0;
 	return 1;
@@ -344,13 +299,12 @@ cmd_request(int argc, char **argv)
 	if (dir == NULL || out == NULL || optind != argc)
 		usage(2);
 	server_open(&s, dir, 0);
-	n = cells_list(s.c->plan, as_of, NULL);
+	n = tv_request_cells(s.c->plan, as_of, NULL);
 	if (n == 0)
 		die("no cell is closed before the as-of day yet");
 	if (tv_request_alloc(&req, 0, n, s.c->k) != 0)
 		die("out of memory");
-	cells_list(s.c->plan, as_of, req->cells);
-	qsort(req->cells, n, sizeof *req->cells, cell_cmp);
+	tv_request_cells(s.c->plan, as_of, req->cells);	/* sorted */
 	memcpy(req->campaign_id, s.c->id, 32);
 	req->as_of = as_of;
 	rc = request_write(&s, req, out);

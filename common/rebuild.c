@@ -692,9 +692,25 @@ rebuild_request(FILE *f, const struct tv_request *req,
     const struct tv_campaign *c, struct rebuilt *out)
 {
 	struct rebuild rb = { .c = c, .req = req, .out = out };
+	uint32_t bad;
 	int ret = 1;
 
 	memset(out, 0, sizeof *out);
+	/* The aggregator does not choose what a cell covers: a request is
+	 * the plan's own cells or nothing (THREATS.md). */
+	if (tv_request_cells_check(req, c->plan, &bad) != 0) {
+		if (bad < req->ncells)
+			error("cell %u of the request (%u/%u/%d, days %d..%d) "
+			    "is not the release hierarchy's cell %u for its "
+			    "as-of day: the request is refused", bad,
+			    req->cells[bad].site, (unsigned)req->cells[bad].period,
+			    req->cells[bad].period_id, req->cells[bad].first_day,
+			    req->cells[bad].last_day, bad);
+		else
+			error("the request lacks cells of the release "
+			    "hierarchy for its as-of day: it is refused");
+		return 1;
+	}
 	out->cells = xcalloc(req->ncells, sizeof *out->cells);
 	out->ids = xcalloc(req->ncells, sizeof *out->ids);
 	rb.ndays = c->plan->end_day - c->plan->start_day + 1;

@@ -22,7 +22,9 @@ struct rebuilt {
 };
 
 /*
- * Read the envelopes that follow the request head in f; verify each
+ * Refuse a request whose cells are not the release hierarchy's
+ * (tv_request_cells_check).  Read the envelopes that follow the request
+ * head in f; verify each
  * signature (device listed in the request), decode, set aside records
  * whose proofs fail (exactly as the aggregator does at ingest), refuse a
  * repeated batch, record id or R, and rebuild every requested cell.

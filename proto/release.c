@@ -8,6 +8,7 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
+#include "proto/campaign.h"
 #include "proto/release.h"
 #include "proto/tallyvan.pb-c.h"
 
@@ -221,4 +222,74 @@ tv_cell_name(char out[48], const struct tv_cell *cell)
 {
 	snprintf(out, 48, "%u/%u/%d", cell->site, (unsigned)cell->period,
 	    cell->period_id);
+}
+
+const enum tv_period tv_hier_kinds[TV_HIER_KINDS] = {
+	TV_PERIOD_WEEK, TV_PERIOD_MONTH, TV_PERIOD_QUARTER, TV_PERIOD_CAMPAIGN,
+};
+
+/* The closed periods of one kind, in order; how many (out may be NULL). */
+static uint32_t
+hier_periods(const struct tv_plan *p, uint32_t site, enum tv_period kind,
+    int32_t as_of, struct tv_cell *out)
+{
+	int32_t pid, first, last, day = p->start_day;
+	uint32_t n = 0;
+
+	while (day <= p->end_day) {
+		pid = tv_hier_period_id(kind, day);
+		tv_hier_bounds(kind, pid, p->start_day, p->end_day, &first,
+		    &last);
+		if (tv_cell_closed(p, last, as_of)) {
+			if (out != NULL) {
+				out[n].site = site;
+				out[n].period = kind;
+				out[n].period_id = pid;
+				out[n].first_day = first;
+				out[n].last_day = last;
+			}
+			n++;
+		}
+		day = last + 1;
+	}
+	return n;
+}
+
+uint32_t
+tv_request_cells(const struct tv_plan *p, int32_t as_of, struct tv_cell *out)
+{
+	uint32_t site, i, n = 0;
+
+	for (site = 0; site <= p->nsites; site++)
+		for (i = 0; i < TV_HIER_KINDS; i++)
+			n += hier_periods(p, site, tv_hier_kinds[i], as_of,
+			    out != NULL ? out + n : NULL);
+	return n;
+}
+
+int
+tv_request_cells_check(const struct tv_request *req, const struct tv_plan *p,
+    uint32_t *bad)
+{
+	uint32_t n = tv_request_cells(p, req->as_of, NULL), i;
+	struct tv_cell *want = calloc(n ? n : 1, sizeof *want);
+	const struct tv_cell *a, *b;
+	int rc = 0;
+
+	if (want == NULL)
+		return TV_ERR_NOMEM;
+	tv_request_cells(p, req->as_of, want);
+	for (i = 0; i < req->ncells && rc == 0; i++) {
+		a = &req->cells[i];
+		b = &want[i];
+		if (i >= n || a->site != b->site || a->period != b->period ||
+		    a->period_id != b->period_id ||
+		    a->first_day != b->first_day || a->last_day != b->last_day)
+			rc = TV_ERR_FORMAT;
+	}
+	*bad = rc != 0 ? i - 1 : i;
+	if (rc == 0 && req->ncells != n)
+		rc = TV_ERR_FORMAT;	/* cells missing at the end */
+	free(want);
+	return rc;
 }

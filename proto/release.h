@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "proto/calendar.h"
+#include "proto/plan.h"
 
 #define TV_REQUEST_HEAD_MAX (64u << 20)
 #define TV_REQUEST_MAX_CELLS 1000000
@@ -58,6 +59,30 @@ void tv_request_free(struct tv_request *r);
  * i32le last_day || u64le count || ct sum). */
 void tv_cell_agg_hash(uint8_t h[32], const uint8_t campaign_id[32],
     uint32_t k, const struct tv_cell *cell);
+
+/*
+ * The cells a release request may hold -- a function of the signed plan,
+ * the calendar and the request's as_of alone, so that the aggregator
+ * cannot choose what a cell covers: each site (site = index + 1) and all
+ * sites (site = 0), in that order, x week, month, quarter and campaign
+ * (tv_hier_bounds: a week counts in the month of its Thursday), periods
+ * in calendar order, each cell present when it is closed on as_of
+ * (tv_cell_closed).  Counts and sums are left as they are.  Returns how
+ * many; fills out (room for that many) unless it is NULL.  A parent
+ * period ends no earlier than its parts, so when a total is present all
+ * its parts are: no relation of the hierarchy is ever incomplete.
+ */
+#define TV_HIER_KINDS 4
+/* The period kinds of the release hierarchy, finest first. */
+extern const enum tv_period tv_hier_kinds[TV_HIER_KINDS];
+uint32_t tv_request_cells(const struct tv_plan *p, int32_t as_of,
+    struct tv_cell *out);
+/* 0 iff req's cells are exactly tv_request_cells(p, req->as_of) in that
+ * order (site, period, id and day range); else TV_ERR_FORMAT and *bad the
+ * first cell that differs (== req->ncells: cells missing at the end), or
+ * TV_ERR_NOMEM. */
+int tv_request_cells_check(const struct tv_request *req,
+    const struct tv_plan *p, uint32_t *bad);
 
 /* "site/period/period_id", e.g. "0/3/24262": a cell's stable name. */
 void tv_cell_name(char out[48], const struct tv_cell *cell);
