@@ -49,6 +49,7 @@ tv_request_free(struct tv_request *r)
 		free(r->cells[i].ct);
 	free(r->cells);
 	free(r->devices);
+	free(r->prev);
 	free(r);
 }
 
@@ -57,6 +58,8 @@ tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
 {
 	Tallyvan__ReleaseRequest m = TALLYVAN__RELEASE_REQUEST__INIT;
 	Tallyvan__CellRequest *cells = NULL, **cellp = NULL;
+	Tallyvan__LedgerStatement stm[TV_REQUEST_MAX_STATEMENTS],
+	    *stmp[TV_REQUEST_MAX_STATEMENTS];
 	ProtobufCBinaryData *devs = NULL;
 	uint8_t *buf = NULL;
 	size_t len;
@@ -68,6 +71,10 @@ tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
 	devs = calloc(r->ndevices + 1, sizeof *devs);
 	if (cells == NULL || cellp == NULL || devs == NULL)
 		goto out;
+	rc = TV_ERR_TOOBIG;
+	if (r->nprev > TV_REQUEST_MAX_STATEMENTS)
+		goto out;
+	rc = TV_ERR_NOMEM;
 	m.version = 1;
 	m.campaign_id.data = (uint8_t *)r->campaign_id;
 	m.campaign_id.len = 32;
@@ -92,6 +99,24 @@ tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
 	}
 	m.n_cells = r->ncells;
 	m.cells = cellp;
+	if (r->has_previous)
+		m.previous_release = (ProtobufCBinaryData){ 32,
+		    (uint8_t *)r->previous };
+	for (i = 0; i < r->nprev; i++) {
+		const struct tv_statement *st = &r->prev[i];
+
+		tallyvan__ledger_statement__init(&stm[i]);
+		stm[i].trustee = st->trustee;
+		stm[i].request = (ProtobufCBinaryData){ 32,
+		    (uint8_t *)st->request };
+		stm[i].length = st->length;
+		stm[i].head = (ProtobufCBinaryData){ 32, (uint8_t *)st->head };
+		stm[i].signature = (ProtobufCBinaryData){ 64,
+		    (uint8_t *)st->sig };
+		stmp[i] = &stm[i];
+	}
+	m.n_previous_ledgers = r->nprev;
+	m.previous_ledgers = stmp;
 	len = tallyvan__release_request__get_packed_size(&m);
 	if (len > TV_REQUEST_HEAD_MAX) {
 		rc = TV_ERR_TOOBIG;
@@ -128,6 +153,38 @@ cell_from_pb(struct tv_cell *c, const Tallyvan__CellRequest *p, uint32_t k)
 	return 0;
 }
 
+/* The release this request follows, and its trustees' statements. */
+static int
+previous_from_pb(struct tv_request *r, const Tallyvan__ReleaseRequest *m)
+{
+	const Tallyvan__LedgerStatement *p;
+	size_t i;
+
+	if (m->previous_release.len != 0 && m->previous_release.len != 32)
+		return TV_ERR_FORMAT;
+	if (m->n_previous_ledgers > TV_REQUEST_MAX_STATEMENTS)
+		return TV_ERR_TOOBIG;
+	r->has_previous = m->previous_release.len == 32;
+	if (r->has_previous)
+		memcpy(r->previous, m->previous_release.data, 32);
+	r->nprev = (uint32_t)m->n_previous_ledgers;
+	if ((r->prev = calloc(r->nprev + 1, sizeof *r->prev)) == NULL)
+		return TV_ERR_NOMEM;
+	for (i = 0; i < r->nprev; i++) {
+		p = m->previous_ledgers[i];
+		if (p->request.len != 32 || p->head.len != 32 ||
+		    p->signature.len != 64 || p->trustee < 1 ||
+		    p->trustee > TV_TRUSTEES_MAX)
+			return TV_ERR_FORMAT;
+		r->prev[i].trustee = p->trustee;
+		r->prev[i].length = p->length;
+		memcpy(r->prev[i].request, p->request.data, 32);
+		memcpy(r->prev[i].head, p->head.data, 32);
+		memcpy(r->prev[i].sig, p->signature.data, 64);
+	}
+	return 0;
+}
+
 static int
 request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
     uint32_t k)
@@ -155,6 +212,8 @@ request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
 	for (i = 0; i < m->n_cells; i++)
 		if (cell_from_pb(&r->cells[i], m->cells[i], k) != 0)
 			goto out;
+	if ((rc = previous_from_pb(r, m)) != 0)
+		goto out;
 	*out = r;
 	r = NULL;
 	rc = 0;

@@ -17,10 +17,12 @@
 
 #include "proto/calendar.h"
 #include "proto/plan.h"
+#include "proto/statement.h"
 
 #define TV_REQUEST_HEAD_MAX (64u << 20)
 #define TV_REQUEST_MAX_CELLS 1000000
 #define TV_REQUEST_MAX_DEVICES 100000
+#define TV_REQUEST_MAX_STATEMENTS TV_TRUSTEES_MAX
 
 struct tv_cell {
 	uint32_t site;		/* site index + 1; 0 = all sites */
@@ -39,6 +41,10 @@ struct tv_request {
 	uint32_t ncells;
 	struct tv_cell *cells;
 	uint64_t nenvelopes;
+	int has_previous;	/* names the release it follows */
+	uint8_t previous[32];	/* BLAKE2b-256 of its release.json */
+	uint32_t nprev;		/* its trustees' ledger statements */
+	struct tv_statement *prev;	/* entries not shown (NULL) */
 };
 
 /* Write the head frame.  0 or TV_ERR_IO / TV_ERR_TOOBIG / TV_ERR_NOMEM. */

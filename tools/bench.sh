@@ -165,6 +165,7 @@ release_run() {
 	for t_ in 1 2; do
 		timed "$rr_-t$t_" "$BIN/trustee" release --campaign \
 			"$cd_/k/campaign.json" --share "$cd_/k/t$t_.share" \
+			--key "$cd_/k/t$t_.key" --first-release \
 			--request "$cd_/req.tvr" --ledger "$cd_/led$t_" \
 			--out "$cd_/p$t_.json" --passphrase-file "$cd_/k/pass" \
 			--today "$4"
@@ -241,6 +242,7 @@ campaign_runs() {
 	release_run "rel-$k_-1" "$d_" "$d_/g1" 2022-02-01 verify
 	timed "rel-$k_-1-t1j1" env TV_REBUILD_JOBS=1 "$BIN/trustee" release \
 		--campaign "$d_/k/campaign.json" --share "$d_/k/t1.share" \
+		--key "$d_/k/t1.key" --first-release \
 		--request "$d_/req.tvr" --ledger "$d_/ledj1" --out "$d_/pj1.json" \
 		--passphrase-file "$d_/k/pass" --today 2022-02-01
 	say "K = $k_: baselines on the same $N1 records"

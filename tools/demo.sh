@@ -81,7 +81,8 @@ step "Aggregator: release request for the closed cells"
 step "Trustees DPO and operator: each verifies, rebuilds every sum, applies the policy"
 for who in dpo operator; do
 	"$BIN/trustee" release --campaign "$OUT/campaign.json" \
-		--share "$OUT/trustee-$who/me.share" --passphrase-file "$OUT/trustee-$who/pass" \
+		--key "$OUT/trustee-$who/me.key" --share "$OUT/trustee-$who/me.share" \
+		--passphrase-file "$OUT/trustee-$who/pass" --first-release \
 		--request "$OUT/request.tvr" --ledger "$OUT/trustee-$who/ledger" \
 		--out "$OUT/partial-$who.json"
 done

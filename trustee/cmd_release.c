@@ -28,7 +28,8 @@
 #include "trustee/trustee.h"
 
 struct release_opts {
-	const char *campaign, *share, *request, *ledger, *out, *passfile;
+	const char *campaign, *key, *share, *request, *ledger, *out, *passfile;
+	int first;
 	char *noise[TV_SHAMIR_MAX];
 	uint32_t nnoise;
 	int32_t today;
@@ -38,8 +39,9 @@ static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: trustee release --campaign CAMPAIGN.json --share ME.share\n"
-	    "         --request REQUEST.tvr --ledger DIR --out PARTIAL.json\n"
+	    "usage: trustee release --campaign CAMPAIGN.json --key ME.key\n"
+	    "         --share ME.share --request REQUEST.tvr --ledger DIR\n"
+	    "         --out PARTIAL.json [--first-release]\n"
 	    "         [--noise NOISE.json ...] [--passphrase-file FILE]\n"
 	    "         [--today YYYY-MM-DD]\n\n"
 	    "Verifies every signed batch and proof of the request, rebuilds\n"
@@ -51,8 +53,13 @@ usage(int code)
 	    "decryptions with proofs for the cells it accepts.  When the plan\n"
 	    "asks for noise, every quorum trustee's 'trustee noise' file (mine\n"
 	    "included) is added to the sums first, and the release is charged\n"
-	    "to my privacy budget (refused past the plan's budget).  Exit 1 if\n"
-	    "the request does not verify or the budget is spent.\n");
+	    "to my privacy budget (refused past the plan's budget).  The\n"
+	    "decision is recorded in the ledger before any partial exists; a\n"
+	    "rerun of the same request writes the same decisions again.  The\n"
+	    "partial carries my signed statement of the ledger's chain.  The\n"
+	    "ledger must exist, unless --first-release says that this is my\n"
+	    "first release of the campaign.  Exit 1 if the request does not\n"
+	    "verify (the refusal is recorded) or the budget is spent.\n");
 	exit(code);
 }
 
@@ -61,7 +68,9 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "campaign", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "share", required_argument, NULL, 's' },
+		{ "first-release", no_argument, NULL, 'F' },
 		{ "request", required_argument, NULL, 'r' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
@@ -78,7 +87,9 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->campaign = optarg; break;
+		case 'k': o->key = optarg; break;
 		case 's': o->share = optarg; break;
+		case 'F': o->first = 1; break;
 		case 'r': o->request = optarg; break;
 		case 'l': o->ledger = optarg; break;
 		case 'o': o->out = optarg; break;
@@ -96,7 +107,7 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		default: usage(2);
 		}
 	}
-	if (!o->campaign || !o->share || !o->request || !o->ledger ||
+	if (!o->campaign || !o->key || !o->share || !o->request || !o->ledger ||
 	    !o->out || optind != argc)
 		usage(2);
 }
@@ -126,7 +137,7 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 static char *
 partial_json(const struct tv_campaign *c, const struct tv_request *req,
     const struct rebuilt *rb, const enum verdict *v, const uint8_t *s,
-    uint32_t j)
+    const struct tv_statement *st)
 {
 	json_t *cells = json_array(), *o, *root;
 	char name[48], *text;
@@ -135,7 +146,8 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 	for (i = 0; i < req->ncells; i++) {
 		tv_cell_name(name, &req->cells[i]);
 		o = VERDICT_RELEASED(v[i]) ?
-		    cell_partial(c, &rb->cells[i], s, j) : json_object();
+		    cell_partial(c, &rb->cells[i], s, st->trustee) :
+		    json_object();
 		json_object_set_new(o, "cell", json_string(name));
 		json_object_set_new(o, "status",
 		    json_string(verdict_status(v[i])));
@@ -144,9 +156,10 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 			    json_string(verdict_reason(v[i])));
 		json_array_append_new(cells, o);
 	}
-	root = json_pack("{s:s, s:o, s:i, s:o}", "format",
+	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
 	    "tallyvan-partial/1", "campaign_id", json_hex(c->id, 32), "trustee",
-	    (int)j, "cells", cells);
+	    (int)st->trustee, "ledger", tv_statement_json(st, 1), "cells",
+	    cells);
 	text = json_dumps(root, JSON_INDENT(1));
 	json_decref(root);
 	if (text == NULL)
@@ -187,49 +200,69 @@ release_noise(const struct release_opts *o, const struct tv_campaign *c,
 	noise_apply(ns, rb->cells, req->ncells, c->k);
 }
 
-static int
-release_write(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct ledger *l)
+/*
+ * What names a decision in the ledger: the request's hash, and with noise
+ * the noise files too (sorted hashes): the same request with the same
+ * noise gives the same values again (a rerun after a crash costs
+ * nothing), with new noise it is a new release, charged again.
+ */
+static void
+decision_id(const struct release_opts *o, const uint8_t reqhash[32],
+    uint8_t id[32])
 {
-	enum verdict *v = xcalloc(req->ncells, sizeof *v);
+	static const char label[] = "tallyvan/decision/v1";
+	uint8_t h[TV_SHAMIR_MAX][32], t[32];
+	crypto_generichash_state st;
+	uint32_t i, j;
+
+	memcpy(id, reqhash, 32);
+	if (o->nnoise == 0)
+		return;
+	for (i = 0; i < o->nnoise; i++) {
+		if (file_hash(o->noise[i], h[i], NULL) != 0)
+			die("cannot read '%s'", o->noise[i]);
+		for (j = i; j > 0 && memcmp(h[j - 1], h[j], 32) > 0; j--) {
+			memcpy(t, h[j], 32);
+			memcpy(h[j], h[j - 1], 32);
+			memcpy(h[j - 1], t, 32);
+		}
+	}
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const uint8_t *)label, sizeof label);
+	crypto_generichash_update(&st, reqhash, 32);
+	crypto_generichash_update(&st, h[0], 32 * (size_t)o->nnoise);
+	crypto_generichash_final(&st, id, 32);
+}
+
+/* Decide, durably: the verdicts recorded before (a rerun), or the policy's
+ * now, recorded in the ledger (with the budget charge) before any partial
+ * decryption exists. */
+static void
+release_decide(const struct release_opts *o, const struct tv_campaign *c,
+    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
+    const uint8_t reqhash[32], enum verdict *v, struct noise_set *ns)
+{
 	struct budget_entry be, *bep = NULL;
-	struct noise_set ns;
-	uint8_t *s = NULL, reqhash[32];
-	uint32_t j = 0, n;
-	char *text;
+	uint8_t id[32];
+	uint64_t seq;
 	int rc;
 
-	policy_decide(v, l, req, rb, c->plan, o->today);
-	release_noise(o, c, req, rb, &ns);
-	n = count_released(v, req->ncells);
-	if (n > 0 && ns.n > 0) {
+	decision_id(o, reqhash, id);
+	seq = ledger_decided(l, id, v, req->ncells);
+	if (seq == 0)
+		policy_decide(v, l, req, rb, c->plan, o->today);
+	release_noise(o, c, req, rb, ns);
+	if (seq != 0) {
+		note("this request was decided before (ledger entry %llu): "
+		    "the same decisions are written again",
+		    (unsigned long long)seq);
+		return;
+	}
+	if (count_released(v, req->ncells) > 0 && ns->n > 0) {
 		if (budget_check(l, c->plan, c->k, &be) != 0)
 			die("privacy budget: this release would pass the "
 			    "plan's budget; refused (see 'trustee budget')");
 		bep = &be;
-	}
-	if (n > 0)	/* the share is opened only when there is work */
-		s = share_load(o->share, o->passfile, c, &j);
-	if (ns.n > 0 && n > 0 && !noise_has(&ns, j))
-		die("my own noise contribution is not among the --noise files");
-	text = partial_json(c, req, rb, v, s, j);
-	if (s != NULL)
-		sodium_free(s);
-	rc = file_write_atomic(o->out, text, strlen(text), 1);
-	free(text);
-	if (rc != 0)
-		die("cannot write '%s': %s", o->out, tv_strerror(rc));
-	if (file_hash(o->request, reqhash, NULL) != 0)
-		die("cannot read '%s'", o->request);
-	if ((rc = ledger_record(l, req, rb, v, bep, reqhash)) != 0)
-		die("partials written but the ledger was not updated: %s",
-		    tv_strerror(rc));
-	note("trustee %u: %u cells decrypted (partially), %u refused; %llu "
-	    "records from %llu signed batches, %llu set aside (proofs); "
-	    "written to %s", j, n, req->ncells - n, (unsigned long long)
-	    rb->records, (unsigned long long)rb->batches,
-	    (unsigned long long)rb->quarantined, o->out);
-	if (bep != NULL)
 		note("privacy budget: this release costs %llu/%llu, %llu/%llu "
 		    "spent of %llu/%llu", (unsigned long long)be.charged_num,
 		    (unsigned long long)be.charged_den,
@@ -237,8 +270,118 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 		    (unsigned long long)be.total_den, (unsigned long long)
 		    c->plan->policy.noise.cap_num, (unsigned long long)
 		    c->plan->policy.noise.cap_den);
+	}
+	if ((rc = ledger_record(l, req, rb, v, bep, reqhash, id)) != 0)
+		die("the ledger could not record this release, so nothing was "
+		    "decrypted: %s", tv_strerror(rc));
+}
+
+static int
+release_write(const struct release_opts *o, const struct tv_campaign *c,
+    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
+    struct tv_statement *st, const uint8_t *sk)
+{
+	enum verdict *v = xcalloc(req->ncells, sizeof *v);
+	struct noise_set ns;
+	uint8_t *s = NULL;
+	uint32_t j = 0, n;
+	char *text;
+	int rc;
+
+	release_decide(o, c, req, rb, l, st->request, v, &ns);
+	n = count_released(v, req->ncells);
+	if (n > 0)	/* the share is opened only when there is work */
+		s = share_load(o->share, o->passfile, c, &j);
+	if (s != NULL && j != st->trustee) {
+		sodium_free(s);
+		die("the share is trustee %u's, the key trustee %u's", j,
+		    st->trustee);
+	}
+	if (ns.n > 0 && n > 0 && !noise_has(&ns, j)) {
+		sodium_free(s);
+		die("my own noise contribution is not among the --noise files");
+	}
+	ledger_statement(l, st);
+	if (tv_statement_sign(st, c->id, sk) != 0) {
+		sodium_free(s);
+		die("cannot sign the ledger statement");
+	}
+	text = partial_json(c, req, rb, v, s, st);
+	if (s != NULL)
+		sodium_free(s);
+	/* Not exclusive: a rerun after a crash writes the same decisions. */
+	rc = file_write_atomic(o->out, text, strlen(text), 0);
+	free(text);
+	if (rc != 0)
+		die("cannot write '%s': %s", o->out, tv_strerror(rc));
+	note("trustee %u: %u cells decrypted (partially), %u refused; %llu "
+	    "records from %llu signed batches, %llu set aside (proofs); "
+	    "ledger entry %llu; written to %s", st->trustee, n,
+	    req->ncells - n, (unsigned long long)rb->records,
+	    (unsigned long long)rb->batches,
+	    (unsigned long long)rb->quarantined,
+	    (unsigned long long)st->length, o->out);
 	noise_free(&ns);
 	free(v);
+	return 0;
+}
+
+/* My index in the campaign, from my key. */
+static uint32_t
+my_index(const struct tv_campaign *c, const uint8_t *sk)
+{
+	const struct tv_trustee *t;
+	uint8_t pk[32];
+
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	if ((t = tv_campaign_trustee(c, pk)) == NULL)
+		die("this key is not a trustee of the campaign");
+	return t->index;
+}
+
+/* What I signed in the previous release the request names must still be
+ * in my ledger: a ledger deleted or restored from an older copy would
+ * judge the request against a history it has forgotten. */
+static int
+previous_check(const struct ledger *l, const struct tv_request *req,
+    const struct tv_campaign *c, uint32_t j)
+{
+	const struct tv_statement *st;
+	uint32_t i;
+
+	for (i = 0; i < req->nprev; i++) {
+		st = &req->prev[i];
+		if (st->trustee != j)
+			continue;
+		if (tv_statement_verify(st, c) != 0)
+			return error("the request shows a ledger statement of "
+			    "mine that I did not sign");
+		if (!ledger_holds(l, st->length, st->head))
+			return error("my ledger does not hold what I signed in "
+			    "the previous release (%llu entries; it has %llu): "
+			    "it was deleted or restored from an older copy.  "
+			    "Restore the newest backup (docs/operations.md)",
+			    (unsigned long long)st->length,
+			    (unsigned long long)ledger_length(l));
+	}
+	return 0;
+}
+
+/* The checks before any decision: previous release, the request's own
+ * cells, devices and sums.  0, or 1 (reason printed). */
+static int
+request_check(FILE *f, const struct tv_request *req,
+    const struct tv_campaign *c, const struct ledger *l, uint32_t j,
+    struct rebuilt *rb)
+{
+	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0)
+		return error("the request is for another campaign"), 1;
+	if (previous_check(l, req, c, j) != 0)
+		return 1;
+	if (rebuild_request(f, req, c, rb) != 0 ||
+	    !rebuilt_agrees(rb, req, c->k))
+		return error("the request does not match its signed batches "
+		    "or the plan's cells"), 1;
 	return 0;
 }
 
@@ -248,33 +391,35 @@ cmd_release(int argc, char **argv)
 	struct release_opts o;
 	struct tv_campaign *c;
 	struct tv_request *req = NULL;
+	struct tv_statement st = { 0 };
 	struct rebuilt rb = { 0 };
-	struct ledger *l = NULL;
+	struct ledger *l;
+	uint8_t *sk;
 	FILE *f;
 	int rc, ret = 1;
 
 	parse_opts(&o, argc, argv);
 	c = campaign_load_or_die(o.campaign, 1);
-	if ((f = fopen(o.request, "rbe")) == NULL)
-		die("cannot open '%s': %s", o.request, strerror(errno));
+	sk = trustee_key_load(o.key, o.passfile);
+	st.trustee = my_index(c, sk);
+	l = ledger_open(o.ledger, c->id, o.first);
+	if (file_hash(o.request, st.request, NULL) != 0 ||
+	    (f = fopen(o.request, "rbe")) == NULL)
+		die("cannot read '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &req, c->k)) != 0)
 		die("release request '%s': %s", o.request, tv_strerror(rc));
-	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0) {
-		error("the request is for another campaign");
-		goto out;
+	if (request_check(f, req, c, l, st.trustee, &rb) == 0) {
+		ret = release_write(&o, c, req, &rb, l, &st, sk);
+	} else {
+		error("release refused; nothing was decrypted");
+		if ((rc = ledger_refusal(l, st.request, "request refused")) != 0)
+			die("the refusal could not be recorded: %s",
+			    tv_strerror(rc));
 	}
-	if (rebuild_request(f, req, c, &rb) != 0 ||
-	    !rebuilt_agrees(&rb, req, c->k)) {
-		error("release refused: the request does not match its "
-		    "signed batches; nothing was decrypted");
-		goto out;
-	}
-	l = ledger_open(o.ledger);
-	ret = release_write(&o, c, req, &rb, l);
-out:
+	sodium_free(sk);
+	tv_statement_clear(&st);
 	ledger_close(l);
-	if (req != NULL)
-		rebuilt_release(&rb, req->ncells);
+	rebuilt_release(&rb, req->ncells);
 	tv_request_free(req);
 	tv_campaign_free(c);
 	fclose(f);

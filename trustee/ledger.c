@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "common/json_util.h"
 #include "common/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -20,6 +21,10 @@ struct set {
 
 struct ledger {
 	struct tv_store *st;
+	uint64_t nentries;		/* the chain: entry hashes e_1.. */
+	uint8_t (*entries)[32];
+	uint8_t (*heads)[32];		/* head_0 .. head_nentries */
+	int32_t campaign_ok;		/* the start entry names ours */
 	uint64_t nbudget;		/* budget entries */
 	uint64_t total_num, total_den;	/* spent so far */
 	uint8_t last[32];		/* hash of the last entry */
@@ -27,8 +32,9 @@ struct ledger {
 	size_t n, cap;
 };
 
-static const char *const ledger_dbs[] = { "cells", "budget" };
-enum { LDB_CELLS, LDB_BUDGET };
+static const char *const ledger_dbs[] = { "cells", "budget", "chain",
+    "requests" };
+enum { LDB_CELLS, LDB_BUDGET, LDB_CHAIN, LDB_REQUESTS, LDB_N };
 
 const char *
 verdict_status(enum verdict v)
@@ -115,33 +121,254 @@ budget_cb(void *ctx, const void *key, size_t klen, const void *val,
 	return 0;
 }
 
+/* Append entry hash e to the chain held in memory. */
+static void
+chain_push(struct ledger *l, const uint8_t e[32])
+{
+	l->entries = realloc(l->entries, (l->nentries + 1) * 32);
+	l->heads = realloc(l->heads, (l->nentries + 2) * 32);
+	if (l->entries == NULL || l->heads == NULL)
+		die("out of memory");
+	if (l->nentries == 0)
+		memset(l->heads[0], 0, 32);
+	memcpy(l->entries[l->nentries], e, 32);
+	tv_ledger_link(l->heads[l->nentries + 1], l->heads[l->nentries], e);
+	l->nentries++;
+}
+
+struct chain_load {
+	struct ledger *l;
+	const uint8_t *campaign_id;
+};
+
+/* One chain entry: its hash, its place, and for the first one the
+ * campaign it belongs to. */
+static int
+chain_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct chain_load *cl = ctx;
+	struct ledger *l = cl->l;
+	uint8_t e[32], id[32];
+	json_t *o;
+
+	if (klen != 8 || tv_be64_get(key) != l->nentries + 1)
+		return TV_ERR_FORMAT;
+	if (l->nentries == 0) {
+		o = json_loadb(val, vlen, 0, NULL);
+		l->campaign_ok = o != NULL && !strcmp(json_str(o, "kind"),
+		    "start") && json_unhex(json_object_get(o, "campaign"), id,
+		    32) == 0 && !memcmp(id, cl->campaign_id, 32);
+		json_decref(o);
+	}
+	crypto_generichash(e, 32, val, vlen, NULL, 0);
+	chain_push(l, e);
+	return 0;
+}
+
 static int
 load_fn(struct tv_txn *t, void *ctx)
 {
-	struct ledger *l = ctx;
+	struct chain_load *cl = ctx;
+	struct ledger *l = cl->l;
 	int rc;
 
 	l->nbudget = 0;
 	l->total_num = 0;
 	l->total_den = 1;
 	memset(l->last, 0, 32);
-	if ((rc = tv_txn_foreach(t, LDB_CELLS, NULL, 0, load_cb, ctx)) != 0)
+	l->nentries = 0;
+	if ((rc = tv_txn_foreach(t, LDB_CELLS, NULL, 0, load_cb, l)) != 0 ||
+	    (rc = tv_txn_foreach(t, LDB_BUDGET, NULL, 0, budget_cb, l)) != 0)
 		return rc;
-	return tv_txn_foreach(t, LDB_BUDGET, NULL, 0, budget_cb, ctx);
+	return tv_txn_foreach(t, LDB_CHAIN, NULL, 0, chain_cb, cl);
+}
+
+/* The entry's bytes: o with seq, prev and time added, compact, sorted. */
+static char *
+entry_text(const struct ledger *l, json_t *o)
+{
+	time_t now = time(NULL);
+	char prev[65], when[32], *text;
+
+	hex_encode(prev, l->heads != NULL ? l->heads[l->nentries] :
+	    (const uint8_t[32]){ 0 }, 32);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	json_object_set_new(o, "seq", json_integer((json_int_t)l->nentries +
+	    1));
+	json_object_set_new(o, "prev", json_string(prev));
+	json_object_set_new(o, "time", json_string(when));
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text == NULL)
+		die("out of memory");
+	return text;
+}
+
+/* Put entry text as the chain's next; its hash in e (pushed by the
+ * caller once the transaction is committed). */
+static int
+chain_put(struct tv_txn *t, const struct ledger *l, const char *text,
+    uint8_t e[32])
+{
+	uint8_t key[8];
+
+	tv_be64_put(key, l->nentries + 1);
+	crypto_generichash(e, 32, (const uint8_t *)text, strlen(text), NULL,
+	    0);
+	return tv_txn_put(t, LDB_CHAIN, key, 8, text, strlen(text),
+	    TV_PUT_NOOVERWRITE);
+}
+
+struct entry_ctx {
+	const struct ledger *l;
+	const char *text;
+	uint8_t e[32];
+};
+
+static int
+entry_fn(struct tv_txn *t, void *ctx)
+{
+	struct entry_ctx *ec = ctx;
+
+	return chain_put(t, ec->l, ec->text, ec->e);
+}
+
+/* Append one entry (o is consumed) in a transaction of its own. */
+static int
+chain_append(struct ledger *l, json_t *o)
+{
+	struct entry_ctx ec = { .l = l };
+	char *text = entry_text(l, o);
+	int rc;
+
+	json_decref(o);
+	ec.text = text;
+	if ((rc = tv_store_write(l->st, entry_fn, &ec)) == 0)
+		chain_push(l, ec.e);
+	free(text);
+	return rc;
 }
 
 struct ledger *
-ledger_open(const char *dir)
+ledger_open(const char *dir, const uint8_t campaign_id[32], int first)
 {
 	struct ledger *l = xcalloc(1, sizeof *l);
+	struct chain_load cl = { l, campaign_id };
+	char hex[65];
 	int rc;
 
-	rc = tv_store_open(&l->st, dir, ledger_dbs, 2, TV_STORE_CREATE, 0);
+	rc = tv_store_open(&l->st, dir, ledger_dbs, LDB_N, first ?
+	    TV_STORE_CREATE : 0, 0);
+	if (rc != 0 && !first)
+		die("no ledger in '%s' (%s).  A trustee never releases without "
+		    "the memory of what it released: restore the ledger from "
+		    "its backup (docs/operations.md), or say --first-release "
+		    "if this is your first release of the campaign", dir,
+		    tv_strerror(rc));
 	if (rc != 0)
-		die("cannot open the ledger '%s': %s", dir, tv_strerror(rc));
-	if ((rc = tv_store_read(l->st, load_fn, l)) != 0)
+		die("cannot create the ledger '%s': %s", dir, tv_strerror(rc));
+	if ((rc = tv_store_read(l->st, load_fn, &cl)) != 0)
 		die("cannot read the ledger '%s': %s", dir, tv_strerror(rc));
+	if (first && l->nentries > 0)
+		die("--first-release, but the ledger '%s' already holds %llu "
+		    "entries: this is not your first release", dir,
+		    (unsigned long long)l->nentries);
+	if (!first && l->nentries == 0)
+		die("the ledger '%s' is empty: restore it from its backup, or "
+		    "say --first-release if this is your first release", dir);
+	if (first) {
+		hex_encode(hex, campaign_id, 32);
+		if ((rc = chain_append(l, json_pack("{s:s, s:s}", "kind",
+		    "start", "campaign", hex))) != 0)
+			die("cannot start the ledger '%s': %s", dir,
+			    tv_strerror(rc));
+		l->campaign_ok = 1;
+	}
+	if (!l->campaign_ok)
+		die("the ledger '%s' belongs to another campaign", dir);
 	return l;
+}
+
+uint64_t
+ledger_length(const struct ledger *l)
+{
+	return l->nentries;
+}
+
+int
+ledger_holds(const struct ledger *l, uint64_t length, const uint8_t head[32])
+{
+	return length <= l->nentries &&
+	    sodium_memcmp(l->heads[length], head, 32) == 0;
+}
+
+void
+ledger_statement(const struct ledger *l, struct tv_statement *s)
+{
+	s->length = l->nentries;
+	memcpy(s->head, l->heads[l->nentries], 32);
+	s->entries = xcalloc(l->nentries, 32);
+	memcpy(s->entries, l->entries, 32 * l->nentries);
+}
+
+int
+ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
+    const char *reason)
+{
+	char hex[65];
+
+	hex_encode(hex, reqhash, 32);
+	return chain_append(l, json_pack("{s:s, s:s, s:s}", "kind", "refusal",
+	    "request", hex, "reason", reason));
+}
+
+struct decided {
+	const uint8_t *reqhash;
+	uint32_t ncells;
+	enum verdict *v;
+	uint64_t seq;		/* the entry that decided, 0 if none */
+};
+
+static int
+decided_fn(struct tv_txn *t, void *ctx)
+{
+	struct decided *d = ctx;
+	const void *seq, *val;
+	size_t len, vlen;
+	const char *vs;
+	json_t *o;
+	uint32_t i;
+	int rc;
+
+	rc = tv_txn_get(t, LDB_REQUESTS, d->reqhash, 32, &seq, &len);
+	if (rc == TV_ERR_NOTFOUND)
+		return 0;
+	if (rc != 0 || len != 8 ||
+	    (rc = tv_txn_get(t, LDB_CHAIN, seq, 8, &val, &vlen)) != 0)
+		return rc ? rc : TV_ERR_FORMAT;
+	o = json_loadb(val, vlen, 0, NULL);
+	vs = json_str(o, "verdicts");
+	rc = strlen(vs) == d->ncells ? 0 : TV_ERR_FORMAT;
+	for (i = 0; rc == 0 && i < d->ncells; i++) {
+		if (vs[i] < '0' || vs[i] > '0' + V_REVISION)
+			rc = TV_ERR_FORMAT;
+		d->v[i] = (enum verdict)(vs[i] - '0');
+	}
+	json_decref(o);
+	d->seq = rc == 0 ? tv_be64_get(seq) : 0;
+	return rc;
+}
+
+uint64_t
+ledger_decided(struct ledger *l, const uint8_t reqhash[32], enum verdict *v,
+    uint32_t ncells)
+{
+	struct decided d = { reqhash, ncells, v, 0 };
+	int rc;
+
+	if ((rc = tv_store_read(l->st, decided_fn, &d)) != 0)
+		die("cannot read the ledger: %s", tv_strerror(rc));
+	return d.seq;
 }
 
 void
@@ -154,6 +381,8 @@ ledger_close(struct ledger *l)
 	for (i = 0; i < l->n; i++)
 		free(l->sets[i].own);
 	free(l->sets);
+	free(l->entries);
+	free(l->heads);
 	tv_store_close(l->st);
 	free(l);
 }
@@ -438,7 +667,10 @@ struct record_ctx {
 	const enum verdict *v;
 	const struct budget_entry *e;
 	const uint8_t *reqhash;
+	const uint8_t *decision;
 	struct ledger *l;
+	const char *entry;	/* the chain entry of this release */
+	uint8_t e_hash[32];
 };
 
 typedef unsigned __int128 u128;
@@ -531,7 +763,7 @@ static int
 record_fn(struct tv_txn *t, void *ctx)
 {
 	struct record_ctx *r = ctx;
-	uint8_t h[8];
+	uint8_t h[8], seq[8];
 	char key[72];
 	size_t len, n;
 	uint32_t i;
@@ -549,17 +781,43 @@ record_fn(struct tv_txn *t, void *ctx)
 		hex_encode(key + n, h, sizeof h);
 		tv_txn_put(t, LDB_CELLS, key, n + 16, r->rb->ids[i], len, 0);
 	}
+	tv_be64_put(seq, r->l->nentries + 1);
+	if (chain_put(t, r->l, r->entry, r->e_hash) != 0 ||
+	    tv_txn_put(t, LDB_REQUESTS, r->decision, 32, seq, 8, 0) != 0)
+		return t->err ? t->err : TV_ERR_EXISTS;
 	return r->e != NULL ? budget_put(t, r) : t->err;
 }
 
 int
 ledger_record(struct ledger *l, const struct tv_request *req,
     const struct rebuilt *rb, const enum verdict *v,
-    const struct budget_entry *e, const uint8_t reqhash[32])
+    const struct budget_entry *e, const uint8_t reqhash[32],
+    const uint8_t decision[32])
 {
-	struct record_ctx r = { req, rb, v, e, reqhash, l };
+	struct record_ctx r = { req, rb, v, e, reqhash, decision, l, NULL,
+	    { 0 } };
+	char hex[65], *vs = xmalloc(req->ncells + 1);
+	uint32_t i;
+	json_t *o;
+	int rc;
 
-	return tv_store_write(l->st, record_fn, &r);
+	for (i = 0; i < req->ncells; i++)
+		vs[i] = (char)('0' + v[i]);
+	vs[i] = 0;
+	hex_encode(hex, reqhash, 32);
+	o = json_pack("{s:s, s:s, s:s}", "kind", "release", "request", hex,
+	    "verdicts", vs);
+	if (memcmp(decision, reqhash, 32) != 0) {	/* with its noise */
+		hex_encode(hex, decision, 32);
+		json_object_set_new(o, "decision", json_string(hex));
+	}
+	r.entry = entry_text(l, o);
+	json_decref(o);
+	free(vs);
+	if ((rc = tv_store_write(l->st, record_fn, &r)) == 0)
+		chain_push(l, r.e_hash);
+	free((char *)r.entry);
+	return rc;
 }
 
 struct show {

@@ -52,6 +52,7 @@
 #include <stdint.h>
 
 #include "common/rebuild.h"
+#include "proto/statement.h"
 #include "proto/store.h"
 
 enum verdict {
@@ -72,9 +73,43 @@ const char *verdict_reason(enum verdict v);	/* "", min_cohort, ... */
 
 struct ledger;
 
-/* Open (create) the ledger in dir, or die. */
-struct ledger *ledger_open(const char *dir);
+/*
+ * Open the ledger in dir, or die.  It must exist and belong to the
+ * campaign, unless first (--first-release), when it must not hold
+ * anything yet and is created with its start entry.  A trustee never acts
+ * on a history it does not have.
+ *
+ * Beside the record sets, the ledger is a hash chain of entries (db
+ * "chain": be64 seq -> compact JSON with sorted keys, the first one
+ * {"kind":"start","campaign":hex}; then "release" entries with the
+ * request hash and one verdict digit per cell, and "refusal" entries with
+ * the request hash and a reason), each with "seq", "prev" (the chain's
+ * head before it, proto/statement.h) and "time"; db "requests": request
+ * hash (or, with noise, the decision id of trustee/cmd_release.c) -> be64
+ * seq of the entry that decided it.
+ */
+struct ledger *ledger_open(const char *dir, const uint8_t campaign_id[32],
+    int first);
+/* Accepts NULL. */
 void ledger_close(struct ledger *l);
+
+/* Entries in the chain. */
+uint64_t ledger_length(const struct ledger *l);
+/* 1 iff the chain, cut at length entries, has this head. */
+int ledger_holds(const struct ledger *l, uint64_t length,
+    const uint8_t head[32]);
+/* Length, head and every entry hash of the chain now, into s (entries
+ * allocated: tv_statement_clear). */
+void ledger_statement(const struct ledger *l, struct tv_statement *s);
+/* Record that the request was refused (a durable entry); 0 or TV_ERR_*. */
+int ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
+    const char *reason);
+/* If this decision (the request, and its noise: trustee/cmd_release.c)
+ * was taken before (a release entry for it is in the chain: a rerun after
+ * a crash, or the same request again), its verdicts into v and the
+ * entry's seq; else 0. */
+uint64_t ledger_decided(struct ledger *l, const uint8_t decision[32],
+    enum verdict *v, uint32_t ncells);
 
 /* One verdict per cell of the request.  With noise (the plan's choice),
  * differencing and secondary suppression give way to the noise. */
@@ -104,11 +139,14 @@ struct budget_entry {
 int budget_check(const struct ledger *l, const struct tv_plan *p,
     uint32_t k, struct budget_entry *e);
 
-/* Remember the released cells' record sets and, if e is not NULL, append
- * the budget entry (hash-chained) -- one transaction.  0 or TV_ERR_*. */
+/* Remember the released cells' record sets, the release entry of the
+ * chain (the verdicts, under the request's hash) and, if e is not NULL,
+ * the budget entry (hash-chained) -- one durable transaction, committed
+ * before any partial decryption exists.  0 or TV_ERR_*. */
 int ledger_record(struct ledger *l, const struct tv_request *req,
     const struct rebuilt *rb, const enum verdict *v,
-    const struct budget_entry *e, const uint8_t reqhash[32]);
+    const struct budget_entry *e, const uint8_t reqhash[32],
+    const uint8_t decision[32]);
 
 /* Print the budget entries, check the chain and the sums; 0 or -1. */
 int ledger_budget_show(const char *dir);

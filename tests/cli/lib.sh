@@ -97,11 +97,16 @@ server() {
 	done
 }
 
-# partial CAMPAIGNDIR REQUEST I OUT: trustee I's partial decryptions
+# first_release LEDGER: --first-release when LEDGER does not exist yet
+first_release() { [ -d "$1" ] || echo --first-release; }
+
+# partial CAMPAIGNDIR REQUEST I OUT: trustee I's partial decryptions (its
+# first release when its ledger CAMPAIGNDIR/ledger-tI does not exist yet)
 partial() {
-	"$BIN/trustee" release --campaign "$1/campaign.json" --share "$1/t$3.share" \
-		--request "$2" --ledger "$1/ledger-t$3" --out "$4" \
-		--passphrase-file "$1/pass"
+	# shellcheck disable=SC2046
+	"$BIN/trustee" release --campaign "$1/campaign.json" --key "$1/t$3.key" \
+		--share "$1/t$3.share" --request "$2" --ledger "$1/ledger-t$3" \
+		--out "$4" --passphrase-file "$1/pass" $(first_release "$1/ledger-t$3")
 }
 
 # release SERVER CAMPAIGNDIR OUT [AS_OF [TRUSTEE...]]: request, the

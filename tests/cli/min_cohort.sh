@@ -52,6 +52,7 @@ server "$T/srv2" "$T/k/campaign.json" "$T/B"
 "$BIN/aggregator" ingest --dir "$T/srv2" "$T"/usb-B/*.tvb >/dev/null
 "$BIN/aggregator" release-request --dir "$T/srv2" --out "$T/small.tvr" --as-of 2022-01-10 >/dev/null
 "$BIN/trustee" release --campaign "$T/k/campaign.json" --share "$T/no-such.share" \
+	--key "$T/k/t1.key" --passphrase-file "$T/k/pass" --first-release \
 	--request "$T/small.tvr" --ledger "$T/ledger-small" --out "$T/small.p1.json" </dev/null
 grep -q '"status": "released"' "$T/small.p1.json" && fail "a small cell was decrypted"
 grep -q '"d"' "$T/small.p1.json" && fail "a partial decryption of a small cell"
@@ -60,10 +61,12 @@ grep -q '"d"' "$T/small.p1.json" && fail "a partial decryption of a small cell"
 cp "$T/rel.tvr" "$T/bad.tvr"
 printf '\000\000\000\005junk!' >>"$T/bad.tvr"
 must_fail 1 "$BIN/trustee" release --campaign "$T/k/campaign.json" --share "$T/k/t1.share" \
+	--key "$T/k/t1.key" --first-release \
 	--passphrase-file "$T/k/pass" --request "$T/bad.tvr" --ledger "$T/l3" --out "$T/p3.json"
 [ ! -e "$T/p3.json" ] || fail "a refused request produced output"
 # A request of another campaign: refused.
 campaign "$T/k2"
 must_fail 1 "$BIN/trustee" release --campaign "$T/k2/campaign.json" --share "$T/k2/t1.share" \
+	--key "$T/k2/t1.key" --first-release \
 	--passphrase-file "$T/k2/pass" --request "$T/rel.tvr" --ledger "$T/l4" --out "$T/p4.json"
 echo "small cells suppressed and never decrypted; mismatching requests refused"

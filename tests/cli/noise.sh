@@ -26,8 +26,9 @@ noisy_release() {	# N: request, noise and partials of trustees 1 and 2, publish
 			--key "$T/k/t$i.key" --passphrase-file "$T/k/pass" --out "$T/r$1.n$i.json" >/dev/null
 	done
 	for i in 1 2; do
+		# shellcheck disable=SC2046
 		"$BIN/trustee" release --campaign "$T/k/campaign.json" --share "$T/k/t$i.share" \
-			--request "$T/r$1.tvr" --ledger "$T/k/ledger-t$i" --passphrase-file "$T/k/pass" \
+			--key "$T/k/t$i.key" $(first_release "$T/k/ledger-t$i") --request "$T/r$1.tvr" --ledger "$T/k/ledger-t$i" --passphrase-file "$T/k/pass" \
 			--noise "$T/r$1.n1.json" --noise "$T/r$1.n2.json" --out "$T/r$1.p$i.json" || return $?
 	done
 	"$BIN/aggregator" publish --dir "$T/srv" --request "$T/r$1.tvr" \

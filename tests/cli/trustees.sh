@@ -150,7 +150,7 @@ printf "\\$(printf %03o $(((old + 1) % 256)))" |
 	dd of="$T/k3/forged.tvr" bs=1 seek=$((end - 1)) conv=notrunc 2>/dev/null
 cmp -s "$T/k3/req.tvr" "$T/k3/forged.tvr" && fail "the forgery changed nothing"
 must_fail 1 "$BIN/trustee" release --campaign "$T/k3/campaign.json" --share "$T/k3/t2.share" \
-	--passphrase-file "$T/k3/pass" --request "$T/k3/forged.tvr" --ledger "$T/k3/lf" \
+	--key "$T/k3/t2.key" --first-release --passphrase-file "$T/k3/pass" --request "$T/k3/forged.tvr" --ledger "$T/k3/lf" \
 	--out "$T/k3/pf.json" 2>"$T/err"
 grep -q 'signature verification failed' "$T/err" || fail "the forged envelope was not named"
 [ ! -e "$T/k3/pf.json" ] || fail "a forged request produced partials"
