@@ -32,6 +32,7 @@
 
 struct partial {
 	uint32_t j;
+	struct tv_statement st;	/* its signed ledger statement */
 	json_t *root, *cells;
 	int bad;		/* a proof failed: not used at all */
 };
@@ -47,6 +48,7 @@ struct publish {
 	struct noise_set ns;
 	uint64_t bound;		/* noise offset B: values in [-B, n + B] */
 	struct tv_request *req;
+	uint8_t reqhash[32];
 	struct rebuilt rb;
 	struct partial p[TV_SHAMIR_MAX];
 	uint32_t np;
@@ -68,8 +70,6 @@ usage(int code)
 	    "Exit 1 if a partial was refused.\n");
 	exit(code);
 }
-
-static int partial_releases(const struct partial *p);
 
 static void
 partial_load(struct publish *pb, const char *path)
@@ -94,29 +94,21 @@ partial_load(struct publish *pb, const char *path)
 		die("'%s' is not a partial decryption of this request", path);
 	if (strcmp(id, want) != 0)
 		die("'%s' is for another campaign", path);
-	/* A trustee that refused every cell never opened its share and so
-	 * does not know its index (0): it contributes refusals only. */
-	if (j == 0 && partial_releases(p))
-		die("'%s': decryptions without a trustee index", path);
-	if (j < 0 || (uint32_t)j > pb->c->n)
+	if (j < 1 || (uint32_t)j > pb->c->n)
 		die("'%s': no trustee %d in this campaign", path, j);
-	for (uint32_t q = 0; q < pb->np && j != 0; q++)
+	for (uint32_t q = 0; q < pb->np; q++)
 		if (pb->p[q].j == (uint32_t)j)
 			die("'%s': a second partial from trustee %d", path, j);
+	/* The trustee's word on its ledger goes into the release record. */
+	if (tv_statement_from_json(&p->st, json_object_get(p->root,
+	    "ledger")) != 0 || p->st.entries == NULL ||
+	    p->st.trustee != (uint32_t)j ||
+	    tv_statement_verify(&p->st, pb->c) != 0 ||
+	    sodium_memcmp(p->st.request, pb->reqhash, 32) != 0)
+		die("'%s': its ledger statement is missing, not trustee %d's, "
+		    "or not for this request", path, j);
 	p->j = (uint32_t)j;
 	pb->np++;
-}
-
-static int
-partial_releases(const struct partial *p)
-{
-	json_t *o;
-	size_t i;
-
-	json_array_foreach(p->cells, i, o)
-		if (strcmp(json_str(o, "status"), "released") == 0)
-			return 1;
-	return 0;
 }
 
 /* Check trustee p's partial for cell i; on success copy D_ij and proofs
@@ -355,8 +347,10 @@ publish_free(struct publish *pb)
 		free(pb->res[i].proofs);
 	}
 	free(pb->res);
-	for (i = 0; i < pb->np; i++)
+	for (i = 0; i < pb->np; i++) {
 		json_decref(pb->p[i].root);
+		tv_statement_clear(&pb->p[i].st);
+	}
 	noise_free(&pb->ns);
 	rebuilt_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
@@ -404,13 +398,31 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 		usage(2);
 }
 
+/* What ties this release to the ones before it: the request's hash, the
+ * release it follows, and every trustee's signed ledger statement. */
+static json_t *
+chain_json(const struct publish *pb)
+{
+	json_t *o = json_object(), *who = json_array();
+	uint32_t i;
+
+	for (i = 0; i < pb->np; i++)
+		json_array_append_new(who, tv_statement_json(&pb->p[i].st, 1));
+	json_object_set_new(o, "request", json_hex(pb->reqhash, 32));
+	if (pb->req->has_previous)
+		json_object_set_new(o, "previous", json_hex(pb->req->previous,
+		    32));
+	json_object_set_new(o, "ledgers", who);
+	return o;
+}
+
 int
 cmd_publish(int argc, char **argv)
 {
 	struct publish_opts o;
 	struct publish pb = { 0 };
 	struct server s;
-	json_t *nj;
+	json_t *nj, *cj;
 	uint32_t i, released = 0;
 	char path[4096];
 	int bad = 0, rc;
@@ -419,7 +431,8 @@ cmd_publish(int argc, char **argv)
 	parse_opts(&o, argc, argv);
 	server_open(&s, o.dir, 0);
 	pb.c = s.c;
-	if ((f = fopen(o.request, "rbe")) == NULL)
+	if (file_hash(o.request, pb.reqhash, NULL) != 0 ||
+	    (f = fopen(o.request, "rbe")) == NULL)
 		die("cannot open '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &pb.req, pb.c->k)) != 0 ||
 	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
@@ -443,9 +456,11 @@ cmd_publish(int argc, char **argv)
 		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,
 		    pb.c->plan->policy.min_cell);
 	nj = noise_json(&pb);
-	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj) != 0)
+	cj = chain_json(&pb);
+	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj, cj) != 0)
 		die("the release was not written");
 	json_decref(nj);
+	json_decref(cj);
 	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
 	copy_into(o.out, path, "campaign.json");
 	copy_into(o.out, o.request, "request.tvr");

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "aggregator/aggregator.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
@@ -45,11 +47,14 @@ usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator release-request --dir DIR --out REQUEST.tvr\n"
-	    "         [--as-of YYYY-MM-DD]\n\n"
+	    "         [--as-of YYYY-MM-DD] [--previous RELEASE_DIR]\n\n"
 	    "Writes a release request for every cell closed before the as-of\n"
 	    "day (default: today): each site and all sites, by ISO week, month\n"
 	    "and whole campaign.  Hand it to the key holders ('trustee\n"
-	    "release').\n");
+	    "release').  --previous names the campaign's last published\n"
+	    "release: the request carries its hash and its trustees' ledger\n"
+	    "statements, so that each trustee checks that its ledger still\n"
+	    "holds what it signed.\n");
 	exit(code);
 }
 
@@ -267,6 +272,36 @@ request_write(struct server *s, struct tv_request *req, const char *out)
 	return rc;
 }
 
+/* The release this one follows: the hash of its release.json and the
+ * ledger statements in it (their signatures are the trustees' to check). */
+static void
+previous_load(struct tv_request *req, const char *dir)
+{
+	char path[4096];
+	json_error_t jerr;
+	json_t *rel, *led, *o;
+	size_t i;
+
+	snprintf(path, sizeof path, "%s/release.json", dir);
+	if (file_hash(path, req->previous, NULL) != 0 ||
+	    (rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL)
+		die("--previous: cannot read '%s'", path);
+	led = json_object_get(rel, "ledgers");
+	if (json_array_size(led) == 0 ||
+	    json_array_size(led) > TV_REQUEST_MAX_STATEMENTS)
+		die("--previous: '%s' has no ledger statements", path);
+	req->has_previous = 1;
+	req->nprev = (uint32_t)json_array_size(led);
+	req->prev = xcalloc(req->nprev, sizeof *req->prev);
+	json_array_foreach(led, i, o) {
+		if (tv_statement_from_json(&req->prev[i], o) != 0)
+			die("--previous: '%s': a bad ledger statement", path);
+		tv_statement_clear(&req->prev[i]);	/* not sent */
+	}
+	json_decref(rel);
+}
+
 int
 cmd_request(int argc, char **argv)
 {
@@ -274,10 +309,11 @@ cmd_request(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, 'a' },
+		{ "previous", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *out = NULL;
+	const char *dir = NULL, *out = NULL, *previous = NULL;
 	int32_t as_of = (int32_t)(time(NULL) / 86400);
 	struct tv_request *req = NULL;
 	struct server s;
@@ -288,6 +324,7 @@ cmd_request(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'o': out = optarg; break;
+		case 'p': previous = optarg; break;
 		case 'a':
 			if (tv_day_parse(optarg, &as_of) != 0)
 				die("--as-of: want YYYY-MM-DD");
@@ -307,6 +344,8 @@ cmd_request(int argc, char **argv)
 	tv_request_cells(s.c->plan, as_of, req->cells);	/* sorted */
 	memcpy(req->campaign_id, s.c->id, 32);
 	req->as_of = as_of;
+	if (previous != NULL)
+		previous_load(req, previous);
 	rc = request_write(&s, req, out);
 	if (rc == 0 && audit_release_request(&s, out, req->as_of, req->ncells,
 	    req->nenvelopes, req->ndevices) != 0)

@@ -162,7 +162,8 @@ plan_labels(const struct tv_campaign *c)
 
 static char *
 release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const struct cell_result *res, json_t *noise)
+    const struct rebuilt *rb, const struct cell_result *res, json_t *noise,
+    json_t *chain)
 {
 	json_t *root, *arr = json_array();
 	char asof[11], *text;
@@ -182,6 +183,7 @@ release_json(const struct tv_campaign *c, const struct tv_request *req,
 		die("out of memory");
 	if (noise != NULL)
 		json_object_set(root, "noise", noise);
+	json_object_update(root, chain);
 	text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	json_decref(root);
 	if (text == NULL)
@@ -207,7 +209,7 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 int
 publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct rebuilt *rb,
-    const struct cell_result *res, json_t *noise)
+    const struct cell_result *res, json_t *noise, json_t *chain)
 {
 	char *csv, *json;
 	size_t len;
@@ -217,7 +219,7 @@ publish_release(const char *dir, const struct tv_campaign *c,
 		return error("cannot create '%s': %s", dir, strerror(errno));
 	csv = release_csv(c, rb->cells, res, req->ncells, &len);
 	rc = publish_file(dir, "release.csv", csv, len);
-	json = release_json(c, req, rb, res, noise);
+	json = release_json(c, req, rb, res, noise, chain);
 	if (rc == 0)
 		rc = publish_file(dir, "release.json", json, strlen(json));
 	free(csv);

@@ -37,9 +37,10 @@ void min_cell_protect(struct cell_result *res, const struct tv_request *req,
     uint32_t nsites, uint32_t k, uint32_t min);
 
 /* Write dir/release.csv and dir/release.json (created exclusively);
- * noise (may be NULL) describes the noise added, for the JSON. */
+ * noise (may be NULL) describes the noise added, and chain's members
+ * ("request", "previous", "ledgers": docs/formats.md) go into the JSON. */
 int publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct rebuilt *rb,
-    const struct cell_result *res, json_t *noise);
+    const struct cell_result *res, json_t *noise, json_t *chain);
 
 #endif

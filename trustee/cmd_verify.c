@@ -27,6 +27,9 @@
 
 struct verify {
 	const struct tv_campaign *c;
+	uint8_t relhash[32];	/* BLAKE2b-256 of release.json */
+	struct tv_statement st[TV_TRUSTEES_MAX];	/* ledger statements */
+	uint32_t nst;
 	struct noise_set ns;
 	struct tv_request *req;
 	struct rebuilt rb;
@@ -38,12 +41,17 @@ static void NORETURN
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: trustee verify RELEASE_DIR\n\n"
+	    "usage: trustee verify RELEASE_DIR [LATER_RELEASE_DIR ...]\n\n"
 	    "Checks a release record (RELEASE_DIR/campaign.json, request.tvr,\n"
-	    "release.json, release.csv): every signed batch and proof, every\n"
-	    "cell's records and sum, every trustee's partial decryption proof,\n"
-	    "their combination, and every published value.  Needs no key.\n"
-	    "Exit 1 on any mismatch.\n");
+	    "release.json, release.csv): the request's cells are the plan's,\n"
+	    "every device certified, every signed batch and proof, every\n"
+	    "cell's records and sum, every trustee's partial decryption proof\n"
+	    "and signed ledger statement, their combination, and every\n"
+	    "published value.  Given several releases of one campaign, oldest\n"
+	    "first, it also checks that each names the one before it and that\n"
+	    "every trustee's ledger in a later release extends what it signed\n"
+	    "in every earlier one (a ledger deleted or rolled back cannot).\n"
+	    "Needs no key.  Exit 1 on any mismatch.\n");
 	exit(code);
 }
 
@@ -82,6 +90,59 @@ check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
 	return 0;
 }
 
+static const struct tv_statement *
+statement_of(const struct verify *v, uint32_t j)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->nst; i++)
+		if (v->st[i].trustee == j)
+			return &v->st[i];
+	return NULL;
+}
+
+/* The release's request hash, the release it follows, and every
+ * trustee's ledger statement: signed, about this request, its head the
+ * chain of the entries it shows. */
+static void
+check_ledgers(struct verify *v, const char *dir)
+{
+	json_t *led = json_object_get(v->rel, "ledgers"), *o;
+	char path[4096];
+	uint8_t reqhash[32], h[32];
+	struct tv_statement *st;
+	size_t i;
+
+	snprintf(path, sizeof path, "%s/request.tvr", dir);
+	if (file_hash(path, reqhash, NULL) != 0 ||
+	    json_unhex(json_object_get(v->rel, "request"), h, 32) != 0 ||
+	    sodium_memcmp(h, reqhash, 32) != 0)
+		vfail(v, "-", "release.json does not name its request");
+	if (v->req->has_previous != (json_object_get(v->rel, "previous") !=
+	    NULL) || (v->req->has_previous && (json_unhex(json_object_get(
+	    v->rel, "previous"), h, 32) != 0 || memcmp(h, v->req->previous,
+	    32) != 0)))
+		vfail(v, "-", "release.json and its request name different "
+		    "previous releases");
+	if (json_array_size(led) > TV_TRUSTEES_MAX)
+		vfail(v, "-", "too many ledger statements");
+	json_array_foreach(led, i, o) {
+		if (i >= TV_TRUSTEES_MAX)
+			break;
+		st = &v->st[v->nst];
+		if (tv_statement_from_json(st, o) != 0 || st->entries == NULL ||
+		    tv_statement_verify(st, v->c) != 0 ||
+		    sodium_memcmp(st->request, reqhash, 32) != 0 ||
+		    statement_of(v, st->trustee) != NULL) {
+			tv_statement_clear(st);
+			vfail(v, "-", "a trustee's ledger statement does not "
+			    "verify");
+			continue;
+		}
+		v->nst++;
+	}
+}
+
 /* D = sum lambda_j D_ij over the published, proven partials. */
 static int
 check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
@@ -104,6 +165,8 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 		for (size_t b = 0; b < a; b++)
 			if (q[b] == q[a])
 				return -1;
+		if (statement_of(v, q[a]) == NULL)
+			return -1;	/* no word on its ledger */
 		if (json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
 		    json_unhex(json_object_get(p, "proof"), pr, 64) ||
 		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
@@ -271,52 +334,109 @@ verify_load(struct verify *v, const char *dir)
 	fclose(f);
 	verify_noise(v, dir);
 	snprintf(path, sizeof path, "%s/release.json", dir);
+	if (file_hash(path, v->relhash, NULL) != 0)
+		die("cannot read '%s'", path);
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (v->rel == NULL || strcmp(json_str(v->rel, "format"),
 	    "tallyvan-release/1") != 0)
 		die("'%s' is not a release", path);
 }
 
-int
-cmd_verify(int argc, char **argv)
+/* One release record; the number of problems found (printed). */
+static uint64_t
+verify_one(struct verify *v, const char *dir)
 {
-	struct verify v = { 0 };
-	struct tv_campaign *c;
 	json_t *cells;
 	char path[4096];
 	uint32_t i, released = 0;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		usage(0);
-	if (argc != 2)
-		usage(2);
-	snprintf(path, sizeof path, "%s/campaign.json", argv[1]);
-	v.c = c = campaign_load_or_die(path, 1);
-	verify_load(&v, argv[1]);
-	cells = json_object_get(v.rel, "cells");
-	if (json_array_size(cells) != v.req->ncells)
-		vfail(&v, "-", "the release does not list every requested cell");
-	for (i = 0; i < v.req->ncells && i < json_array_size(cells); i++) {
-		check_cell(&v, json_array_get(cells, i), i);
+	snprintf(path, sizeof path, "%s/campaign.json", dir);
+	v->c = campaign_load_or_die(path, 1);
+	verify_load(v, dir);
+	check_ledgers(v, dir);
+	cells = json_object_get(v->rel, "cells");
+	if (json_array_size(cells) != v->req->ncells)
+		vfail(v, "-", "the release does not list every requested cell");
+	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++) {
+		check_cell(v, json_array_get(cells, i), i);
 		released += !strcmp(json_str(json_array_get(cells, i), "status"),
 		    "released");
 	}
-	check_csv(&v, argv[1]);
-	if (v.bad == 0)
-		printf("release verified: %llu signed batches, %llu records "
+	check_csv(v, dir);
+	if (v->bad == 0)
+		printf("release %s verified: %llu signed batches, %llu records "
 		    "(%llu set aside), %u of %u cells released, %llu values "
 		    "checked against %u-of-%u proven partial decryptions\n",
-		    (unsigned long long)v.rb.batches,
-		    (unsigned long long)v.rb.records,
-		    (unsigned long long)v.rb.quarantined, released,
-		    v.req->ncells, (unsigned long long)v.values, c->t, c->n);
-	else
+		    dir, (unsigned long long)v->rb.batches,
+		    (unsigned long long)v->rb.records,
+		    (unsigned long long)v->rb.quarantined, released,
+		    v->req->ncells, (unsigned long long)v->values, v->c->t,
+		    v->c->n);
+	json_decref(v->rel);
+	noise_free(&v->ns);
+	rebuilt_release(&v->rb, v->req->ncells);
+	tv_request_free(v->req);
+	return v->bad;
+}
+
+/* Release b follows release a (a earlier, b later in the chain): every
+ * trustee that signed in both shows in b the entries it showed in a, and
+ * more.  Adjacent releases are linked by b's "previous". */
+static uint64_t
+chain_check(const struct verify *a, const struct verify *b, int adjacent)
+{
+	const struct tv_statement *x, *y;
+	uint64_t bad = 0;
+	uint32_t i;
+
+	if (memcmp(a->c->id, b->c->id, 32) != 0)
+		return error("the releases are of different campaigns"), 1;
+	if (adjacent && (!b->req->has_previous ||
+	    memcmp(b->req->previous, a->relhash, 32) != 0))
+		bad += error("a release does not name the one before it "
+		    "as its previous release") != 0;
+	for (i = 0; i < a->nst; i++) {
+		x = &a->st[i];
+		if ((y = statement_of(b, x->trustee)) == NULL)
+			continue;
+		if (!tv_statement_extends(x, y) || y->length <= x->length)
+			bad += error("trustee %u's ledger in a later release "
+			    "does not extend what it signed before (%llu "
+			    "entries, then %llu): deleted, rolled back or "
+			    "forked", x->trustee, (unsigned long long)
+			    x->length, (unsigned long long)y->length) != 0;
+	}
+	return bad;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct verify *v;
+	uint64_t bad = 0;
+	int i, k, n = argc - 1;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		usage(0);
+	if (argc < 2)
+		usage(2);
+	v = xcalloc((size_t)n, sizeof *v);
+	for (i = 0; i < n; i++)
+		bad += verify_one(&v[i], argv[i + 1]);
+	for (k = 1; k < n; k++)
+		for (i = 0; i < k; i++)
+			bad += chain_check(&v[i], &v[k], i == k - 1);
+	if (bad == 0 && n > 1)
+		printf("chain of %d releases verified: each names the one "
+		    "before it, every trustee's ledger only grew\n", n);
+	if (bad != 0)
 		error("release NOT verified: %llu problem(s)",
-		    (unsigned long long)v.bad);
-	json_decref(v.rel);
-	noise_free(&v.ns);
-	rebuilt_release(&v.rb, v.req->ncells);
-	tv_request_free(v.req);
-	tv_campaign_free(c);
-	return v.bad ? 1 : 0;
+		    (unsigned long long)bad);
+	for (i = 0; i < n; i++) {
+		for (uint32_t j = 0; j < v[i].nst; j++)
+			tv_statement_clear(&v[i].st[j]);
+		tv_campaign_free((struct tv_campaign *)v[i].c);
+	}
+	free(v);
+	return bad ? 1 : 0;
 }
