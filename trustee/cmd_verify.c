@@ -28,6 +28,8 @@
 struct verify {
 	const struct tv_campaign *c;
 	uint8_t relhash[32];	/* BLAKE2b-256 of release.json */
+	int has_previous;	/* the request names the release before */
+	uint8_t previous[32];
 	struct tv_statement st[TV_TRUSTEES_MAX];	/* ledger statements */
 	uint32_t nst;
 	struct noise_set ns;
@@ -363,6 +365,8 @@ verify_one(struct verify *v, const char *dir)
 		    "released");
 	}
 	check_csv(v, dir);
+	v->has_previous = v->req->has_previous;
+	memcpy(v->previous, v->req->previous, 32);
 	if (v->bad == 0)
 		printf("release %s verified: %llu signed batches, %llu records "
 		    "(%llu set aside), %u of %u cells released, %llu values "
@@ -391,8 +395,8 @@ chain_check(const struct verify *a, const struct verify *b, int adjacent)
 
 	if (memcmp(a->c->id, b->c->id, 32) != 0)
 		return error("the releases are of different campaigns"), 1;
-	if (adjacent && (!b->req->has_previous ||
-	    memcmp(b->req->previous, a->relhash, 32) != 0))
+	if (adjacent && (!b->has_previous ||
+	    memcmp(b->previous, a->relhash, 32) != 0))
 		bad += error("a release does not name the one before it "
 		    "as its previous release") != 0;
 	for (i = 0; i < a->nst; i++) {

@@ -887,3 +887,60 @@ ledger_budget_show(const char *dir)
 	    (unsigned long long)sh.den);
 	return sh.bad ? -1 : 0;
 }
+
+struct chain_show {
+	uint64_t n;
+	uint8_t head[32];
+	int bad;
+};
+
+static int
+chain_show_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct chain_show *cs = ctx;
+	json_t *o = json_loadb(val, vlen, 0, NULL);
+	uint8_t e[32];
+	char want[65];
+
+	hex_encode(want, cs->head, 32);
+	cs->n++;
+	if (o == NULL || klen != 8 || tv_be64_get(key) != cs->n ||
+	    json_integer_value(json_object_get(o, "seq")) !=
+	    (json_int_t)cs->n || strcmp(json_str(o, "prev"), want) != 0) {
+		error("ledger entry %llu: broken chain",
+		    (unsigned long long)cs->n);
+		cs->bad = 1;
+	}
+	printf("%.*s\n", (int)vlen, (const char *)val);
+	crypto_generichash(e, 32, val, vlen, NULL, 0);
+	tv_ledger_link(cs->head, cs->head, e);
+	json_decref(o);
+	return 0;
+}
+
+static int
+chain_show_fn(struct tv_txn *t, void *ctx)
+{
+	return tv_txn_foreach(t, LDB_CHAIN, NULL, 0, chain_show_cb, ctx);
+}
+
+int
+ledger_chain_show(const char *dir)
+{
+	struct chain_show cs = { 0 };
+	struct tv_store *st = NULL;
+	char head[65];
+	int rc;
+
+	if ((rc = tv_store_open(&st, dir, ledger_dbs, LDB_N, TV_STORE_RDONLY,
+	    0)) != 0)
+		die("cannot open the ledger '%s': %s", dir, tv_strerror(rc));
+	rc = tv_store_read(st, chain_show_fn, &cs);
+	tv_store_close(st);
+	if (rc != 0)
+		die("cannot read the ledger: %s", tv_strerror(rc));
+	hex_encode(head, cs.head, 32);
+	printf("%llu entries, head %s\n", (unsigned long long)cs.n, head);
+	return cs.bad ? -1 : 0;
+}

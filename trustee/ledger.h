@@ -148,6 +148,10 @@ int ledger_record(struct ledger *l, const struct tv_request *req,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32]);
 
+/* Print the chain's entries, check each names the head before it, print
+ * the length and head; 0 or -1. */
+int ledger_chain_show(const char *dir);
+
 /* Print the budget entries, check the chain and the sums; 0 or -1. */
 int ledger_budget_show(const char *dir);
 

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	  "decryptions for what the policy allows" },
 	{ "budget", cmd_budget,
 	  "show and check my privacy-budget ledger" },
+	{ "ledger", cmd_ledger,
+	  "show and check my ledger's chain (for backups)" },
 	{ "verify", cmd_verify,
 	  "check a published release against the signed batches" },
 };

@@ -33,6 +33,7 @@ int cmd_release(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_noise(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 /* Share payload: campaign_id (32) | u32le index | u32le K | K x s_i. */
 #define SHARE_BYTES(k) (40 + (size_t)(k) * 32)

@@ -110,13 +110,15 @@ partial() {
 }
 
 # release SERVER CAMPAIGNDIR OUT [AS_OF [TRUSTEE...]]: request, the
-# trustees' partials (default: the first T), publish into OUT.
+# trustees' partials (default: the first T), publish into OUT.  With
+# PREVIOUS set (a release directory), the request follows that release.
 release() {
 	srv_=$1
 	cdir_=$2
 	out_=$3
+	# shellcheck disable=SC2046
 	"$BIN/aggregator" release-request --dir "$srv_" --out "$out_.tvr" \
-		--as-of "${4:-2022-01-10}" >/dev/null
+		--as-of "${4:-2022-01-10}" ${PREVIOUS:+--previous "$PREVIOUS"} >/dev/null
 	[ $# -ge 4 ] && shift 4 || set --
 	[ $# -gt 0 ] || set -- $(seq 1 "$(cat "$cdir_/threshold")")
 	parts_=""

@@ -21,8 +21,10 @@ server "$T/srv" "$T/k/campaign.json" "$T/van-A" "$T/van-B"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb-A/*.tvb >/dev/null
 release "$T/srv" "$T/k" "$T/rel1" 2>/dev/null
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/usb-B/*.tvb >/dev/null
+PREVIOUS=$T/rel1
 release "$T/srv" "$T/k" "$T/rel2" 2>/dev/null
-"$BIN/trustee" verify "$T/rel2" >/dev/null || fail "the second release does not verify"
+PREVIOUS=
+"$BIN/trustee" verify "$T/rel1" "$T/rel2" || fail "the two releases do not verify as a chain"
 
 # Van A's sites in the first release, everything in the second: the truth.
 grep -v '^all,\|^b-tilleuls,\|^c-' "$T/rel1/release.csv" >"$T/rel1-A.csv"
