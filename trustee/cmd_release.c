@@ -181,10 +181,9 @@ count_released(const enum verdict *v, uint32_t n)
  * among them, or the privacy of the release would rest on others. */
 static void
 release_noise(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct noise_set *ns)
+    const struct tv_request *req, struct rebuilt *rb, struct noise_set *ns,
+    const uint8_t reqhash[32])
 {
-	uint8_t reqhash[32];
-
 	memset(ns, 0, sizeof *ns);
 	if (c->plan->policy.noise.mech == TV_NOISE_NONE) {
 		if (o->nnoise > 0)
@@ -194,8 +193,6 @@ release_noise(const struct release_opts *o, const struct tv_campaign *c,
 	if (o->nnoise == 0)
 		die("the plan asks for noise: give every quorum trustee's "
 		    "'trustee noise' file with --noise");
-	if (file_hash(o->request, reqhash, NULL) != 0)
-		die("cannot read '%s'", o->request);
 	noise_load(ns, o->noise, o->nnoise, c, req, reqhash);
 	noise_apply(ns, rb->cells, req->ncells, c->k);
 }
@@ -240,18 +237,20 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
     const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
-    const uint8_t reqhash[32], enum verdict *v, struct noise_set *ns)
+    const struct tv_statement *me, enum verdict *v, struct noise_set *ns)
 {
 	struct budget_entry be, *bep = NULL;
 	uint8_t id[32];
 	uint64_t seq;
 	int rc;
 
-	decision_id(o, reqhash, id);
+	decision_id(o, me->request, id);
 	seq = ledger_decided(l, id, v, req->ncells);
 	if (seq == 0)
 		policy_decide(v, l, req, rb, c->plan, o->today);
-	release_noise(o, c, req, rb, ns);
+	release_noise(o, c, req, rb, ns, me->request);
+	if (ns->n > 0 && !noise_has(ns, me->trustee))
+		die("my own noise contribution is not among the --noise files");
 	if (seq != 0) {
 		note("this request was decided before (ledger entry %llu): "
 		    "the same decisions are written again",
@@ -271,7 +270,7 @@ release_decide(const struct release_opts *o, const struct tv_campaign *c,
 		    c->plan->policy.noise.cap_num, (unsigned long long)
 		    c->plan->policy.noise.cap_den);
 	}
-	if ((rc = ledger_record(l, req, rb, v, bep, reqhash, id)) != 0)
+	if ((rc = ledger_record(l, req, rb, v, bep, me->request, id)) != 0)
 		die("the ledger could not record this release, so nothing was "
 		    "decrypted: %s", tv_strerror(rc));
 }
@@ -288,7 +287,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	char *text;
 	int rc;
 
-	release_decide(o, c, req, rb, l, st->request, v, &ns);
+	release_decide(o, c, req, rb, l, st, v, &ns);
 	n = count_released(v, req->ncells);
 	if (n > 0)	/* the share is opened only when there is work */
 		s = share_load(o->share, o->passfile, c, &j);
@@ -296,10 +295,6 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 		sodium_free(s);
 		die("the share is trustee %u's, the key trustee %u's", j,
 		    st->trustee);
-	}
-	if (ns.n > 0 && n > 0 && !noise_has(&ns, j)) {
-		sodium_free(s);
-		die("my own noise contribution is not among the --noise files");
 	}
 	ledger_statement(l, st);
 	if (tv_statement_sign(st, c->id, sk) != 0) {
