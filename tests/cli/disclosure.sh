@@ -86,3 +86,20 @@ fi
 grep -q 'recovered release 1 atom all:2021-11-29\.\.2021-11-29 visits: 3 (3 records)' "$T/out" ||
 	fail "the judge's answer: $(cat "$T/out")"
 echo "control: the judge finds a single day left out by two shifted months"
+
+# Two days, neither of them alone a cell nor an atom: a suppressed crafted
+# cell (2021-11-03..04) splits them from the rest; the judge tries every
+# run of atoms at one site or at all of them.
+cat >"$T/run.csv" <<'CSV'
+site,period,period_label,first_day,last_day,records,indicator,value,status,reason
+all,campaign,campaign,2021-10-25,2022-01-09,200,visits,200,released,
+all,week,2099-W01,2021-10-25,2021-11-01,120,visits,120,released,
+all,week,2099-W02,2021-11-04,2022-01-09,75,visits,75,released,
+all,week,2099-W03,2021-11-03,2021-11-04,,visits,,suppressed,min_cohort
+CSV
+if python3 "$TOP/tests/tools/difference_attack.py" "$T/run.csv" >"$T/out"; then
+	fail "the judge missed two days left out by crafted weeks"
+fi
+grep -q 'recovered release 1 atoms all:2021-11-02\.\.2021-11-03 visits: 5 (5 records)' "$T/out" ||
+	fail "the judge's answer: $(cat "$T/out")"
+echo "control: the judge finds two days left out, a run of two atoms"

@@ -25,9 +25,10 @@ published value is an exact equation: the sum of its cell's atoms equals
 the value.  Gauss-Jordan elimination over the rationals (fractions.Fraction)
 gives the row space of the published cells' atom vectors.  A set of atoms
 is pinned iff its vector reduces to zero against it; its value is then the
-same combination of the published values.  This is exact: what is reported
-is implied by the published numbers and the cells' day ranges, and what is
-not reported is not pinned as a whole by them.
+same combination of the published values.  This is exact: every value
+reported is implied by the published numbers and the cells' day ranges
+(whatever the labels say); a set tested and not reported is not pinned by
+them, or is pinned to 0 or N+ records, or was published as it is.
 
 Recoveries (disclosures) reported, release by release:
   a. every cell not released (suppressed or withheld) in an indicator whose
@@ -37,19 +38,23 @@ Recoveries (disclosures) reported, release by release:
   b. every atom pinned in an indicator whose record count is pinned to
      1 .. N-1 (N = --min-cohort, default 11): a small group isolated, even
      if no cell is labelled for it:
-     `recovered release R atom SITE:FIRST..LAST[+...] IND: V (n records)`.
+     `recovered release R atom SITE:FIRST..LAST[+...] IND: V (n records)`;
+  c. likewise every run of consecutive atoms (days first .. last between
+     two atom boundaries) at one site, or at every site together, that is
+     neither an atom nor a cell:
+     `recovered release R atoms SITE:FIRST..LAST[+...] IND: V (n records)`.
 A value that some release published for the same content with the same
-record count is no secret and not reported; a cell or atom whose record
-count is pinned to 0 concerns no one and is not reported either.
+record count is no secret and not reported; content whose record count is
+pinned to 0 concerns no one and is not reported either.
 
 Several releases are successive snapshots of one campaign, in the order
 given: records can arrive late, so a cell's value may grow.  Content is
 matched across releases by its units (a cell's site, first_day and
-last_day; an atom's unit set): content whose record count is pinned to the
-same number in two releases is taken to hold the same values in both, so
-what one release pins becomes an equation of the other, and solving starts
-again until nothing more is learnt.  Then content (a cell of any release or
-an atom of any release) whose values are pinned in two releases and whose
+last_day; an atom's or a run's unit set): content whose record count is
+pinned to the same number in two releases is taken to hold the same values
+in both, so what one release pins becomes an equation of the other, and
+solving starts again until nothing more is learnt.  Then content (a cell, an atom or a
+run of any release) whose values are pinned in two releases and whose
 count grew by 1 .. N-1 records gives away the late records' sum: that is a
 disclosure too (`late records: releases A and B, ...`).
 
@@ -57,18 +62,19 @@ Exit 1 if anything is recovered, 0 otherwise; the last line is
 `N releases, N equations, N suppressed values, N recovered`.
 
 What this does NOT prove.  It does not search for every small group the
-equations might pin: it tests atoms, the cells of the releases given and
-their content across releases, not arbitrary unions of atoms (a pinned
-union of two atoms of 3 records each, with neither atom pinned and no cell
-for it, goes unreported), nor inequalities (values are counts >= 0, which
-can narrow an unknown to a small range without pinning it), nor noise, nor
-anything outside the files given (other publications, background
-knowledge).  Same-count propagation assumes that no record was removed
+equations might pin: it tests atoms, runs of days (c), the cells of the
+releases given and all of these across releases, not arbitrary unions of
+atoms (say a site-week plus another site's week, pinned together at 6
+records with neither pinned alone and no cell for them, goes unreported),
+nor inequalities (values are counts >= 0, which can narrow an unknown to a
+small range without pinning it), nor noise, nor anything outside the files
+given (other publications, background knowledge beyond the campaign's
+days).  Same-count propagation assumes that no record was removed
 between two releases.  With --truth (the scenario generator's ground
 truth), a cell whose label holds no record in the truth is not counted
 under (a) (that a van stop saw nobody is not a disclosure); this trusts the
-labels, so it is meant for honest releases; atoms are judged on their
-pinned record counts only.
+labels, so it is meant for honest releases; atoms and runs are judged on
+their pinned record counts only.
 """
 import csv
 import datetime
@@ -137,6 +143,26 @@ class Release:
         # no record lies outside the campaign: those atoms hold 0
         self.zero = [frozenset([a]) for a, (cs, _) in enumerate(sorted(groups.items()))
                      if not cs[0]]
+
+    def runs(self, sites, window):
+        """Runs of days between atom boundaries, for each site and for all
+        sites together: the unions of atoms a small group most naturally
+        hides in (a span of days at one place, or everywhere)."""
+        days = [d for (_, d) in self.atom_of]
+        if not days:
+            return set()
+        lo, hi = window if window else (min(days), max(days))
+        out = set()
+        for group in [[s] for s in sites] + ([sites] if len(sites) > 1 else []):
+            cuts = [d for d in range(lo, hi + 2)
+                    if d in (lo, hi + 1) or any(self.atom_of.get((s, d)) != self.atom_of.get((s, d - 1))
+                                                for s in group)]
+            for i, a in enumerate(cuts):
+                for b in cuts[i + 1:]:
+                    t = frozenset((s, d) for s in group for d in range(a, b))
+                    if self.vector(t) is not None:
+                        out.add(t)
+        return out
 
     def vector(self, units):
         """The atoms making up a unit set, or None if it is not a union
@@ -298,7 +324,9 @@ def main():
             label_of[r].setdefault(units, label)
             cell_targets.setdefault(units, label)
     atom_targets = {a for rel in releases for a in rel.atoms}
-    targets = set(cell_targets) | atom_targets
+    run_targets = {t for rel in releases for t in rel.runs(sites, window)}
+    run_targets -= atom_targets | set(cell_targets)
+    targets = set(cell_targets) | atom_targets | run_targets
 
     # what some release published, with its record count, is no secret
     published = set()
@@ -361,8 +389,11 @@ def main():
                 print("recovered release %d %s %s: %s" % (r + 1, "/".join(label), ind, fmt(got[ind])))
                 seen.add((r, units, ind))
                 total += 1
-        # b. atoms pinned with a small pinned record count
-        for units in sorted(rel.atoms, key=atom_name):
+        # b. atoms, then runs of atoms, pinned with a small record count
+        small = [("atom", u) for u in sorted(rel.atoms, key=atom_name)]
+        small += [("atoms", u) for u in sorted(run_targets, key=atom_name)
+                  if u not in rel.atoms]
+        for what, units in small:
             got = pinned[r].get(units, {})
             n = got.get(RECORDS)
             if n is None or not 0 < n < min_cohort:
@@ -370,12 +401,13 @@ def main():
             for ind in sorted(got):
                 if (r, units, ind) in seen or (units, ind, n) in published:
                     continue
-                print("recovered release %d atom %s %s: %s (%s records)"
-                      % (r + 1, atom_name(units), ind, fmt(got[ind]), n))
+                print("recovered release %d %s %s %s: %s (%s records)"
+                      % (r + 1, what, atom_name(units), ind, fmt(got[ind]), n))
                 seen.add((r, units, ind))
                 total += 1
     # a known value in two releases, a few records apart: their sum
-    names = {t: "atom " + atom_name(t) for t in atom_targets}
+    names = {t: "atoms " + atom_name(t) for t in run_targets}
+    names.update({t: "atom " + atom_name(t) for t in atom_targets})
     names.update({t: "/".join(l) for t, l in cell_targets.items()})
     for a in range(len(releases)):
         for b in range(a + 1, len(releases)):
