@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Disclosure control (issue 6): from every released file of a random
 # scenario, a brute-force solver (tests/tools/difference_attack.py: exact
-# linear algebra over the hierarchy's equations) tries to recover each
-# suppressed value from the released totals and subtotals; it must recover
-# none.  The same solver, on a release without secondary suppression,
-# recovers the hidden value: the test can fail.
+# linear algebra over what the cells contain, sites x days, whatever their
+# labels) tries to recover each suppressed value, and any small group of
+# records, from the released totals and subtotals; it must recover none.
+# The same solver, on a release without secondary suppression, recovers the
+# hidden value, and on crafted cells it finds a day left out: the test can
+# fail.
 . tests/cli/lib.sh
 
 # season NAME PLAN: the field's two vans under PLAN (campaign $T/NAME-k,
@@ -54,3 +56,50 @@ awk -F, 'NR > 1 && $9 == "released" && $8 < 5 { print; bad++ } END { exit bad > 
 	"$T/rel5/release.csv" || fail "a value under min_cell is shown"
 python3 "$TOP/tests/tools/difference_attack.py" --truth "$T/field/truth.csv" "$T/rel5/release.csv" ||
 	fail "a value hidden by min_cell can be recovered"
+
+# Controls over contents, not labels: cells whose days do not match their
+# labels.  The campaign minus two "weeks" that leave out 2021-11-02 gives
+# that single day away (2 records); the judge must find the atom.
+cat >"$T/crafted.csv" <<'CSV'
+site,period,period_label,first_day,last_day,records,indicator,value,status,reason
+all,campaign,campaign,2021-10-25,2022-01-09,200,visits,200,released,
+all,week,2099-W01,2021-10-25,2021-11-01,120,visits,120,released,
+all,week,2099-W02,2021-11-03,2022-01-09,78,visits,78,released,
+CSV
+if python3 "$TOP/tests/tools/difference_attack.py" "$T/crafted.csv" >"$T/out"; then
+	fail "the judge missed the day left out by two crafted weeks"
+fi
+grep -q 'recovered release 1 atom all:2021-11-02\.\.2021-11-02 visits: 2 (2 records)' "$T/out" ||
+	fail "the judge's answer: $(cat "$T/out")"
+echo "control: the judge finds a single day left out by two crafted weeks"
+
+# Shifted months: real labels, ranges that leave out 2021-11-29.
+cat >"$T/shifted.csv" <<'CSV'
+site,period,period_label,first_day,last_day,records,indicator,value,status,reason
+all,campaign,campaign,2021-10-25,2022-01-09,200,visits,200,released,
+all,month,2021-11,2021-10-25,2021-11-28,120,visits,120,released,
+all,month,2021-12,2021-11-30,2022-01-09,77,visits,77,released,
+CSV
+if python3 "$TOP/tests/tools/difference_attack.py" "$T/shifted.csv" >"$T/out"; then
+	fail "the judge missed the day left out by two shifted months"
+fi
+grep -q 'recovered release 1 atom all:2021-11-29\.\.2021-11-29 visits: 3 (3 records)' "$T/out" ||
+	fail "the judge's answer: $(cat "$T/out")"
+echo "control: the judge finds a single day left out by two shifted months"
+
+# Two days, neither of them alone a cell nor an atom: a suppressed crafted
+# cell (2021-11-03..04) splits them from the rest; the judge tries every
+# run of atoms at one site or at all of them.
+cat >"$T/run.csv" <<'CSV'
+site,period,period_label,first_day,last_day,records,indicator,value,status,reason
+all,campaign,campaign,2021-10-25,2022-01-09,200,visits,200,released,
+all,week,2099-W01,2021-10-25,2021-11-01,120,visits,120,released,
+all,week,2099-W02,2021-11-04,2022-01-09,75,visits,75,released,
+all,week,2099-W03,2021-11-03,2021-11-04,,visits,,suppressed,min_cohort
+CSV
+if python3 "$TOP/tests/tools/difference_attack.py" "$T/run.csv" >"$T/out"; then
+	fail "the judge missed two days left out by crafted weeks"
+fi
+grep -q 'recovered release 1 atoms all:2021-11-02\.\.2021-11-03 visits: 5 (5 records)' "$T/out" ||
+	fail "the judge's answer: $(cat "$T/out")"
+echo "control: the judge finds two days left out, a run of two atoms"
