@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+# Devices are authorised by the trustees, not the aggregator: a hostile
+# aggregator that injects batches of a key it made (alone, or listed in the
+# request's device list), carries a certificate signed by fewer than t
+# trustees or by an outsider, a batch of a revoked device after its
+# last_seq, or a record outside its device's certificate, gets the whole
+# request refused by the trustee (nothing decrypted) and by `trustee
+# verify`; the aggregator's own enroll / revoke / ingest refuse the same.
+. tests/cli/lib.sh
+
+n=0
+visit() {	# DIR SITE DATE
+	n=$((n + 1))
+	printf 'first_name=Cert %s\nlast_name=Test\nbirth_date=1980-05-06\n' "$n" |
+		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
+		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
+		topics=employment outcomes=immediate_advice >/dev/null
+}
+export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
+attacks=0
+refused=0
+# refused_by_trustee NAME REQUEST PATTERN: trustee 2 refuses the request
+# with a reason matching PATTERN and writes no partial decryption.
+refused_by_trustee() {
+	attacks=$((attacks + 1))
+	must_fail 1 "$BIN/trustee" release --campaign "$T/k/campaign.json" \
+		--share "$T/k/t2.share" --passphrase-file "$T/k/pass" --request "$2" \
+		--ledger "$T/ledger-$1" --out "$T/p-$1.json" 2>"$T/err-$1"
+	grep -q "$3" "$T/err-$1" || fail "$1: not refused for '$3': $(cat "$T/err-$1")"
+	[ ! -e "$T/p-$1.json" ] || fail "$1: partial decryptions written"
+	refused=$((refused + 1))
+	echo "$1: refused ($(grep -m1 "$3" "$T/err-$1" | sed 's/^[a-z]*: //'))"
+}
+
+campaign "$T/k" "$PLAN" 2 3
+for d in A M R S; do device "$T/$d" "$T/k/campaign.json"; done
+server "$T/srv" "$T/k/campaign.json" "$T/A" "$T/R"
+certify "$T/k" "$T/S/device.pub" "$T/S.cert" van-S a-gare
+"$BIN/aggregator" enroll --dir "$T/srv" "$T/S.cert" >/dev/null
+for d in A M; do
+	for day in 02 03 04 05 08 09 10 11 12 15; do visit "$T/$d" a-gare 2021-11-$day; done
+	export_to "$T/$d" "$T/out-$d"
+done
+visit "$T/R" a-gare 2021-11-02
+export_to "$T/R" "$T/out-R1"
+visit "$T/R" a-gare 2021-11-03
+export_to "$T/R" "$T/out-R2"
+r2=$(ls "$T"/out-R2/*-00000002.tvb)
+visit "$T/S" c-rives 2021-11-02
+export_to "$T/S" "$T/out-S"
+"$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-A/*.tvb "$T"/out-R1/*.tvb >/dev/null
+must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-M/*.tvb 2>/dev/null
+"$BIN/aggregator" release-request --dir "$T/srv" --out "$T/req.tvr" --as-of 2022-01-10 >/dev/null
+"$BIN/trustee" release --campaign "$T/k/campaign.json" --share "$T/k/t2.share" \
+	--passphrase-file "$T/k/pass" --request "$T/req.tvr" --ledger "$T/ledger-honest" \
+	--out "$T/p-honest.json" 2>/dev/null || fail "the honest request was refused"
+edit() { "$TOOLS/request_edit" "$T/k/campaign.json" "$@"; }
+
+# (a) A key the aggregator made, its batch injected into the request.
+edit "$T/req.tvr" "$T/a.tvr" --add-envelope "$(ls "$T"/out-M/*.tvb)"
+refused_by_trustee uncertified "$T/a.tvr" "without a trustee certificate"
+
+# (b) The same key listed in the request's device list.
+edit "$T/req.tvr" "$T/b.tvr" --add-device "$T/M/device.pub" \
+	--add-envelope "$(ls "$T"/out-M/*.tvb)"
+refused_by_trustee listed-only "$T/b.tvr" "without a trustee certificate"
+
+# (c) A certificate signed by t-1 trustees, then one with an outsider's
+# signature claiming to be trustee 2: enroll refuses both, and so does the
+# trustee when the request carries them.
+"$BIN/trustee" certify --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
+	--passphrase-file "$T/k/pass" --cert "$T/M1.cert" --device "$T/M/device.pub" \
+	--name van-M --sites all >/dev/null 2>&1
+edit "$T/M1.cert" "$T/M2.cert" --outsider 2
+for c in M1 M2; do
+	attacks=$((attacks + 1))
+	must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/$c.cert" 2>"$T/err"
+	grep -q "certificate refused" "$T/err" || fail "enroll $c: $(cat "$T/err")"
+	refused=$((refused + 1))
+done
+"$BIN/aggregator" devices --dir "$T/srv" | grep -q "$(cut -c1-16 "$T/M/device.pub")" &&
+	fail "an uncertified device was enrolled"
+must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/M/device.pub" 2>"$T/err"
+grep -q "certificate signed by t trustees" "$T/err" || fail "bare key: $(cat "$T/err")"
+edit "$T/req.tvr" "$T/c1.tvr" --add-cert "$T/M1.cert" \
+	--add-envelope "$(ls "$T"/out-M/*.tvb)"
+refused_by_trustee t-minus-1 "$T/c1.tvr" "fewer valid signatures than the threshold"
+edit "$T/req.tvr" "$T/c2.tvr" --add-cert "$T/M2.cert" \
+	--add-envelope "$(ls "$T"/out-M/*.tvb)"
+refused_by_trustee outsider "$T/c2.tvr" "a signature does not verify"
+edit "$T/req.tvr" "$T/c3.tvr" --add-cert "$T/R.cert"
+refused_by_trustee two-certs "$T/c3.tvr" "two certificates for device"
+
+# (d) R revoked after batch 1: ingest refuses batch 2; a request carrying
+# it anyway is refused by the trustee and by `trustee verify`.
+revocation "$T/k" "$T/R/device.pub" 1 "$T/R.rev"
+revocation "$T/k" "$T/R/device.pub" 0 "$T/R0.rev"
+must_fail 1 "$BIN/aggregator" revoke --dir "$T/srv" "$T/R0.rev" 2>"$T/err"
+grep -q "batch 1 is already stored" "$T/err" || fail "revocation under a stored batch: $(cat "$T/err")"
+"$BIN/aggregator" revoke --dir "$T/srv" "$T/R.rev" >/dev/null
+"$BIN/aggregator" devices --dir "$T/srv" | grep -q "revoked after batch 1" ||
+	fail "devices does not show the revocation"
+attacks=$((attacks + 1))
+must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$r2" 2>"$T/err"
+grep -q "revoked after batch 1" "$T/err" || fail "ingest after revocation: $(cat "$T/err")"
+refused=$((refused + 1))
+release "$T/srv" "$T/k" "$T/rel" >/dev/null 2>&1 || fail "the honest release failed"
+"$BIN/trustee" verify "$T/rel" >/dev/null || fail "the honest release does not verify"
+edit "$T/rel.tvr" "$T/d.tvr" --add-envelope "$r2"
+refused_by_trustee revoked "$T/d.tvr" "revoked after batch 1"
+cp -a "$T/rel" "$T/rel-forged"
+cp "$T/d.tvr" "$T/rel-forged/request.tvr"
+attacks=$((attacks + 1))
+must_fail 1 "$BIN/trustee" verify "$T/rel-forged" >/dev/null 2>"$T/err"
+grep -q "revoked after batch 1" "$T/err" || fail "verify of a forged release: $(cat "$T/err")"
+refused=$((refused + 1))
+echo "revoked: trustee verify refuses the forged release"
+
+# (e) S is certified for a-gare only; its record at c-rives.
+attacks=$((attacks + 1))
+must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-S/*.tvb 2>"$T/err"
+grep -q "outside the device's certificate" "$T/err" || fail "ingest outside the certificate: $(cat "$T/err")"
+refused=$((refused + 1))
+edit "$T/req.tvr" "$T/e.tvr" --add-envelope "$(ls "$T"/out-S/*.tvb)"
+refused_by_trustee outside-sites "$T/e.tvr" "outside its device's certificate"
+
+echo "$attacks attacks, $refused refused"
+[ "$attacks" = "$refused" ] || fail "an attack was not refused"
