@@ -9,6 +9,7 @@
  *     --add-cert F.cert      carry a certificate (as it is, signatures
  *                            and all)
  *     --add-rev F.rev        carry a revocation
+ *     --drop-cert F.pub      carry no certificate for this device
  *     --drop-revs -          carry no revocation at all
  *   request_edit CAMPAIGN.json IN.cert OUT.cert --outsider INDEX
  *     sign the certificate with a fresh key that is no trustee's,
@@ -69,14 +70,39 @@ outsider(const char *in, const char *out, const char *index)
 	free(json);
 }
 
+static void
+key_load(uint8_t pk[32], const char *path)
+{
+	char line[80];
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL || !fgets(line, sizeof line, f) ||
+	    sodium_hex2bin(pk, 32, line, 64, NULL, NULL, NULL) != 0)
+		fail("not a device key:", path);
+	fclose(f);
+}
+
+static void
+drop_cert(struct tv_request *r, const char *path)
+{
+	uint8_t pk[32];
+	uint32_t i, n = 0;
+
+	key_load(pk, path);
+	for (i = 0; i < r->ncerts; i++)
+		if (memcmp(r->certs[i].device, pk, 32) != 0)
+			r->certs[n++] = r->certs[i];
+	if (n == r->ncerts)
+		fail("no certificate to drop for", path);
+	r->ncerts = n;
+}
+
 /* Apply one OP to the request head; envelopes to append go to extra. */
 static void
 edit(struct tv_request *r, const char *op, const char *arg, FILE *extra)
 {
 	uint8_t *buf;
 	size_t len;
-	char line[80];
-	FILE *f;
 
 	if (strcmp(op, "--add-envelope") == 0) {
 		buf = slurp(arg, &len);
@@ -86,12 +112,9 @@ edit(struct tv_request *r, const char *op, const char *arg, FILE *extra)
 		r->nenvelopes++;
 	} else if (strcmp(op, "--add-device") == 0) {
 		r->devices = realloc(r->devices, (r->ndevices + 1) * 32);
-		if ((f = fopen(arg, "r")) == NULL || !fgets(line, sizeof line, f)
-		    || r->devices == NULL || sodium_hex2bin(r->devices[
-		    r->ndevices], 32, line, 64, NULL, NULL, NULL) != 0)
-			fail("not a device key:", arg);
-		fclose(f);
-		r->ndevices++;
+		if (r->devices == NULL)
+			fail("out of memory at", arg);
+		key_load(r->devices[r->ndevices++], arg);
 	} else if (strcmp(op, "--add-cert") == 0) {
 		r->certs = realloc(r->certs, (r->ncerts + 1) * sizeof *r->certs);
 		if (r->certs == NULL ||
@@ -103,6 +126,8 @@ edit(struct tv_request *r, const char *op, const char *arg, FILE *extra)
 		if (r->revs == NULL || tv_rev_load(&r->revs[r->nrevs], arg) != 0)
 			fail("not a revocation:", arg);
 		r->nrevs++;
+	} else if (strcmp(op, "--drop-cert") == 0) {
+		drop_cert(r, arg);
 	} else if (strcmp(op, "--drop-revs") == 0) {
 		r->nrevs = 0;
 	} else {
