@@ -751,10 +751,12 @@ devcerts_build(struct rebuild *rb)
 	}
 	rb->ndevs = req->ncerts;
 	qsort(rb->devs, rb->ndevs, sizeof *rb->devs, key32_cmp);
-	for (i = 1; i < rb->ndevs; i++)
-		if (memcmp(rb->devs[i].device, rb->devs[i - 1].device, 32) == 0)
-			return error("two certificates for device %.16s",
-			    (hex_encode(hex, rb->devs[i].device, 32), hex));
+	for (i = 1; i < rb->ndevs; i++) {
+		if (memcmp(rb->devs[i].device, rb->devs[i - 1].device, 32) != 0)
+			continue;
+		hex_encode(hex, rb->devs[i].device, 32);
+		return error("two certificates for device %.16s", hex);
+	}
 	for (i = 0; i < req->nrevs; i++) {
 		hex_encode(hex, req->revs[i].device, 32);
 		if ((rc = tv_rev_verify(&req->revs[i], rb->c, NULL)) != 0)
