@@ -107,7 +107,10 @@ struct ingest_result {
 
 /*
  * Verify and store one envelope: size cap, unpack, enrolled and not
- * revoked, signature, bounded decompression, caps and point checks, then
+ * revoked after an earlier batch (seq <= the revocation's last_seq still
+ * counts), signature, bounded decompression, caps and point checks, every
+ * record inside the campaign and inside its device's certificate (sites,
+ * days; else the whole batch is TV_ERR_RANGE), then
  * one transaction storing the envelope, its records, the dedupe marks and
  * the cell sums -- or nothing.  An identical retry is answered with the
  * same result and duplicate = 1; the same (device, seq) with other content
