@@ -7,7 +7,7 @@
 # key it made (alone, or listed in the request's device list), carries a
 # certificate signed by t-1 trustees or by an outsider, two certificates
 # for one device, a revoked device's batch after its last_seq, or a record
-# outside its device's certificate, the trustee refuses the whole request
+# outside its device's certificate (site or day), the trustee refuses the whole request
 # (nothing decrypted), and so does `trustee verify`; the honest
 # aggregator's enroll, revoke and ingest refuse the same.
 . tests/cli/lib.sh
@@ -48,10 +48,11 @@ refused_by_trustee() {
 }
 
 campaign "$T/k" "$PLAN" 2 3
-for d in A M R S; do device "$T/$d" "$T/k/campaign.json"; done
+for d in A M R S W; do device "$T/$d" "$T/k/campaign.json"; done
 server "$T/srv" "$T/k/campaign.json" "$T/A" "$T/R"
 certify "$T/k" "$T/S/device.pub" "$T/S.cert" van-S a-gare
-"$BIN/aggregator" enroll --dir "$T/srv" "$T/S.cert" >/dev/null
+certify "$T/k" "$T/W/device.pub" "$T/W.cert" van-W a-gare 2021-11-01 2021-11-07
+for d in S W; do "$BIN/aggregator" enroll --dir "$T/srv" "$T/$d.cert" >/dev/null; done
 for d in A M; do
 	for day in 02 03 04 05 08 09 10 11 12 15; do visit "$T/$d" a-gare 2021-11-$day; done
 	export_to "$T/$d" "$T/out-$d"
@@ -63,6 +64,8 @@ export_to "$T/R" "$T/out-R2"
 r2=$(ls "$T"/out-R2/*-00000002.tvb)
 visit "$T/S" c-rives 2021-11-02
 export_to "$T/S" "$T/out-S"
+visit "$T/W" a-gare 2021-11-20
+export_to "$T/W" "$T/out-W"
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-A/*.tvb "$T"/out-R1/*.tvb >/dev/null
 must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-M/*.tvb 2>/dev/null
 "$BIN/aggregator" release-request --dir "$T/srv" --out "$T/req.tvr" --as-of 2022-01-10 >/dev/null
@@ -70,7 +73,7 @@ must_fail 1 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-M/*.tvb 2>/dev/null
 	--passphrase-file "$T/k/pass" --request "$T/req.tvr" --ledger "$T/ledger-honest" \
 	--out "$T/p-honest.json" 2>/dev/null || fail "the honest request was refused"
 edit() { "$TOOLS/request_edit" "$T/k/campaign.json" "$@"; }
-# evil NAME CERT [--all-sites]: a copy of the honest server in $T/NAME
+# evil NAME CERT [--widen]: a copy of the honest server in $T/NAME
 # where the aggregator put the device of CERT itself (no check, no
 # revocation).
 evil() {
@@ -155,12 +158,24 @@ attacks=$((attacks + 1))
 refuses "$T/err" "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-S/*.tvb
 grep -q "outside the device's certificate" "$T/err" || fail "ingest outside the certificate: $(cat "$T/err")"
 refused=$((refused + 1))
-evil evil-s "$T/S.cert" --all-sites
+evil evil-s "$T/S.cert" --widen
 "$BIN/aggregator" ingest --dir "$T/evil-s" "$T"/out-S/*.tvb >/dev/null
 request evil-s
 refused_by_trustee widened "$T/evil-s.tvr" "a signature does not verify"
 edit "$T/evil-s.tvr" "$T/e.tvr" --drop-cert "$T/S/device.pub" --add-cert "$T/S.cert"
 refused_by_trustee outside-sites "$T/e.tvr" "outside its device's certificate"
+
+# (e') W is certified for a-gare from 2021-11-01 to 2021-11-07; its
+# record of 2021-11-20, the same way.
+attacks=$((attacks + 1))
+refuses "$T/err" "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out-W/*.tvb
+grep -q "outside the device's certificate" "$T/err" || fail "ingest outside the window: $(cat "$T/err")"
+refused=$((refused + 1))
+evil evil-w "$T/W.cert" --widen
+"$BIN/aggregator" ingest --dir "$T/evil-w" "$T"/out-W/*.tvb >/dev/null
+request evil-w
+edit "$T/evil-w.tvr" "$T/e2.tvr" --drop-cert "$T/W/device.pub" --add-cert "$T/W.cert"
+refused_by_trustee outside-days "$T/e2.tvr" "outside its device's certificate"
 
 echo "$attacks attacks, $refused refused"
 [ "$attacks" = "$refused" ] || fail "an attack was not refused"

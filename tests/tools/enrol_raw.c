@@ -8,10 +8,10 @@
  * device's batches and release-request writes claims that include them,
  * so only the trustees' own checks stand in the way.
  *
- *   enrol_raw SERVERDIR FILE.cert [--all-sites]
+ *   enrol_raw SERVERDIR FILE.cert [--widen]
  *
- * --all-sites widens the certificate to every site of the plan (its
- * signatures no longer match it).  Exit 0 on success, 2 on failure.
+ * --widen widens the certificate to every site and day of the campaign
+ * (its signatures no longer match it).  Exit 0 on success, 2 on failure.
  * Test use only.
  */
 #include <stdio.h>
@@ -66,16 +66,19 @@ main(int argc, char **argv)
 	uint32_t i;
 
 	if (sodium_init() < 0 || argc < 3 || argc > 4 ||
-	    (argc == 4 && strcmp(argv[3], "--all-sites") != 0))
-		fail("usage: enrol_raw SERVERDIR FILE.cert [--all-sites]", "");
+	    (argc == 4 && strcmp(argv[3], "--widen") != 0))
+		fail("usage: enrol_raw SERVERDIR FILE.cert [--widen]", "");
 	snprintf(path, sizeof path, "%s/campaign.json", argv[1]);
 	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
 		fail(err, path);
 	if (tv_cert_load(&ct, argv[2], c->plan) != 0)
 		fail("not a certificate:", argv[2]);
-	if (argc == 4)
+	if (argc == 4) {
 		for (ct.nsites = 0, i = 0; i < c->plan->nsites; i++)
 			ct.sites[ct.nsites++] = i;
+		ct.valid_from = c->plan->start_day;
+		ct.valid_until = c->plan->end_day;
+	}
 	snprintf(path, sizeof path, "%s/store", argv[1]);
 	if (tv_store_open(&st, path, dbs, sizeof dbs / sizeof dbs[0], 0, 0) !=
 	    0 || tv_store_write(st, put_fn, NULL) != 0)
