@@ -7,9 +7,9 @@
 # key it made (alone, or listed in the request's device list), carries a
 # certificate signed by t-1 trustees or by an outsider, two certificates
 # for one device, a revoked device's batch after its last_seq, or a record
-# outside its device's certificate (site or day), the trustee refuses the whole request
-# (nothing decrypted), and so does `trustee verify`; the honest
-# aggregator's enroll, revoke and ingest refuse the same.
+# outside its device's certificate (site or day), the trustee refuses the
+# whole request (nothing decrypted), and so does `trustee verify`; the
+# honest aggregator's enroll, revoke and ingest refuse the same.
 . tests/cli/lib.sh
 
 n=0
