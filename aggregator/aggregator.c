@@ -6,8 +6,8 @@
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "create the aggregator's store for a campaign" },
-	{ "enroll", cmd_enroll, "accept batches signed by a device key" },
-	{ "revoke", cmd_revoke, "refuse further batches from a device" },
+	{ "enroll", cmd_enroll, "enrol a device certified by t trustees" },
+	{ "revoke", cmd_revoke, "store a trustees' revocation of a device" },
 	{ "devices", cmd_devices, "list enrolled and revoked devices" },
 	{ "ingest", cmd_ingest, "verify and store batch files" },
 	{ "release-request", cmd_request,

@@ -5,7 +5,14 @@
  * decryption key and learns only record counts per (site, day).
  *
  * Directory: campaign.json (the public bundle) and store/ (LMDB):
- *   devices    device key (32) -> u8 state | name
+ *   devices    device key (32) -> u8 state | u8 len(name) | name |
+ *              be32 len(cert) | cert | be32 len(rev) | rev
+ *              where cert is the packed DeviceCert (tallyvan.proto) signed
+ *              by t trustees and checked at enrolment, rev the packed
+ *              DeviceRevocation (len 0: none), state 1 enrolled, 2 revoked
+ *              (batches with seq > the revocation's last_seq refused).
+ *              Stores of the bare-key layout (u8 state | name) are not
+ *              read: enrol the devices again with certificates.
  *   batches    device (32) | be64 seq -> BLAKE2b-256(envelope) | be32 n
  *   envelopes  device (32) | be64 seq -> the signed envelope, as received
  *   records    record id (16) -> device (32) | be64 seq
@@ -23,6 +30,7 @@
 #include <stdint.h>
 
 #include "proto/campaign.h"
+#include "proto/cert.h"
 #include "proto/store.h"
 
 enum agg_db {
@@ -61,6 +69,27 @@ void server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 void server_close(struct server *s);
 
 void cell_key(uint8_t key[CELL_KEY_BYTES], uint32_t site, int32_t day);
+
+/* A devices db value, decoded. */
+struct device_rec {
+	uint8_t state;		/* enum device_state */
+	char name[TV_CERT_NAME_MAX + 1];
+	struct tv_cert cert;
+	int has_rev;
+	struct tv_revocation rev;
+};
+/* Decode a devices value (certificate and revocation parsed, not
+ * verified: they were at enrolment): 0 or TV_ERR_FORMAT. */
+int device_rec_parse(struct device_rec *d, const void *val, size_t vlen);
+/* Encode and store d under its certificate's device key. */
+int device_rec_put(struct tv_txn *t, const struct device_rec *d);
+/* The name inside a devices value without decoding the rest: 0 or
+ * TV_ERR_FORMAT. */
+int device_rec_name(const void *val, size_t vlen, const char **name,
+    size_t *nlen);
+/* The message an attempt to enrol a bare key gets. */
+#define ENROLL_CERT_ONLY "a device is enrolled with a certificate signed " \
+	"by t trustees: see 'trustee certify'"
 void cell_key_parse(const uint8_t *key, uint32_t *site, int32_t *day);
 
 /* What became of one batch. */
@@ -78,7 +107,10 @@ struct ingest_result {
 
 /*
  * Verify and store one envelope: size cap, unpack, enrolled and not
- * revoked, signature, bounded decompression, caps and point checks, then
+ * revoked after an earlier batch (seq <= the revocation's last_seq still
+ * counts), signature, bounded decompression, caps and point checks, every
+ * record inside the campaign and inside its device's certificate (sites,
+ * days; else the whole batch is TV_ERR_RANGE), then
  * one transaction storing the envelope, its records, the dedupe marks and
  * the cell sums -- or nothing.  An identical retry is answered with the
  * same result and duplicate = 1; the same (device, seq) with other content

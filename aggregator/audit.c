@@ -233,15 +233,16 @@ batch_details(struct tv_txn *t, const struct ingest_result *res,
 {
 	json_t *d = json_object();
 	const void *val;
-	size_t vlen;
+	const char *name;
+	size_t vlen, nlen;
 
 	if (d == NULL)
 		return NULL;
 	json_object_set_new(d, "device", hex_json(res->device, 32));
 	if (t != NULL && tv_txn_get(t, ADB_DEVICES, res->device, 32, &val,
-	    &vlen) == 0 && vlen > 1)
-		json_object_set_new(d, "name", audit_text((const char *)val +
-		    1, vlen - 1));
+	    &vlen) == 0 && device_rec_name(val, vlen, &name, &nlen) == 0 &&
+	    nlen > 0)
+		json_object_set_new(d, "name", audit_text(name, nlen));
 	json_object_set_new(d, "seq", json_integer((json_int_t)res->seq));
 	json_object_set_new(d, "hash", hex_json(res->hash, 32));
 	json_object_set_new(d, "bytes", json_integer((json_int_t)bytes));

@@ -12,7 +12,8 @@ usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator devices --dir DIR\n\n"
-	    "Lists every device key ever enrolled, with its state and name.\n");
+	    "Lists every device key ever enrolled, with its state, name, certified\n"
+	    "sites and days, and for a revoked one the last batch that counts.\n");
 	exit(code);
 }
 
@@ -20,15 +21,20 @@ static int
 print_cb(void *ctx, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
-	char hex[65];
+	struct device_rec *d = ctx;
+	char hex[65], from[11], until[11], rev[48] = "";
 
-	(void)ctx;
-	if (klen != 32 || vlen < 1)
+	if (klen != 32 || device_rec_parse(d, val, vlen) != 0)
 		return TV_ERR_FORMAT;
 	hex_encode(hex, key, 32);
-	printf("%s %-8s %.*s\n", hex, *(const uint8_t *)val ==
-	    DEVICE_ENROLLED ? "enrolled" : "revoked", (int)(vlen - 1),
-	    (const char *)val + 1);
+	tv_day_format(from, d->cert.valid_from);
+	tv_day_format(until, d->cert.valid_until);
+	if (d->has_rev)
+		snprintf(rev, sizeof rev, " revoked after batch %llu",
+		    (unsigned long long)d->rev.last_seq);
+	printf("%s %-8s %s (%u sites, %s to %s)%s\n", hex, d->state ==
+	    DEVICE_ENROLLED ? "enrolled" : "revoked", d->name, d->cert.nsites,
+	    from, until, rev);
 	return 0;
 }
 
@@ -47,6 +53,7 @@ cmd_devices(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL;
+	struct device_rec *d;
 	struct server s;
 	int ch, rc;
 
@@ -60,7 +67,9 @@ cmd_devices(int argc, char **argv)
 	if (dir == NULL || optind != argc)
 		usage(2);
 	server_open(&s, dir, 0);
-	rc = tv_store_read(s.st, list_fn, NULL);
+	d = xcalloc(1, sizeof *d);
+	rc = tv_store_read(s.st, list_fn, d);
+	free(d);
 	server_close(&s);
 	if (rc != 0)
 		die("cannot list devices: %s", tv_strerror(rc));

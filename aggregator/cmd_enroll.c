@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* aggregator enroll / revoke: the device list is the trust anchor for
- * batch signatures.  Revocation refuses new batches; batches stored before
- * it stay counted (they were valid when they arrived). */
+/*
+ * aggregator enroll: store a device with its certificate.  Which devices
+ * count is the trustees' decision (THREATS.md: the aggregator may invent
+ * keys), so a bare public key is refused: the certificate, signed by t
+ * trustees, travels with every release request and the trustees check it
+ * there.  Checking it here too only spares a request that would be
+ * refused.
+ */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,46 +16,26 @@
 #include "common/util.h"
 #include "crypto/err.h"
 
-#define NAME_MAX_LEN 64
-
-struct device_set {
-	uint8_t pk[32];
-	uint8_t state;
-	const char *name;
-	int existed;
+struct enroll {
+	struct device_rec d;
+	int before;		/* previous state, 0: none */
 	const struct server *s;
 };
 
 static void NORETURN
-usage(int code, const char *cmd)
+usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: aggregator %s --dir DIR [--name NAME] [--actor NAME] "
-	    "DEVICE\n\n"
-	    "DEVICE is the device public key in hex, or a file holding it\n"
-	    "(a collector's device.pub).  %s\n"
-	    "The change is written to the audit log, as done by --actor NAME\n"
-	    "(default: the login name).\n", cmd,
-	    !strcmp(cmd, "enroll") ? "Enrolling a revoked device is refused."
-	    : "Batches already stored stay counted.");
+	    "usage: aggregator enroll --dir DIR [--name NAME] [--actor NAME] "
+	    "DEVICE.cert\n\n"
+	    "DEVICE.cert is a device certificate signed by at least t of the\n"
+	    "campaign's trustees ('trustee certify').  A bare public key is\n"
+	    "refused.  Enrolling a revoked device is refused; enrolling an\n"
+	    "enrolled one again replaces its certificate.  --name is a local\n"
+	    "label (default: the certificate's name).  The change is written\n"
+	    "to the audit log, as done by --actor NAME (default: the login\n"
+	    "name).\n");
 	exit(code);
-}
-
-static void
-device_key(uint8_t pk[32], const char *arg)
-{
-	uint8_t *buf;
-	size_t len;
-
-	if (hex_decode(pk, 32, arg) == 0)
-		return;
-	if (file_read(arg, 256, &buf, &len) != 0)
-		die("'%s' is neither a 64-digit hex key nor a readable file",
-		    arg);
-	buf[strcspn((char *)buf, "\r\n")] = 0;
-	if (hex_decode(pk, 32, (char *)buf) != 0)
-		die("'%s' does not hold a device public key", arg);
-	free(buf);
 }
 
 static const char *
@@ -60,74 +45,76 @@ state_name(int state)
 	    "revoked" : "none";
 }
 
-/* The audit entry of an enrolment or revocation, in its transaction. */
 static int
-audit_device_txn(struct tv_txn *t, const struct device_set *ds, int before,
-    const uint8_t *name, size_t nlen)
+enroll_fn(struct tv_txn *t, void *ctx)
 {
+	struct enroll *e = ctx;
+	struct device_rec old;
+	const void *val;
+	size_t vlen;
 	char hex[65];
 	json_t *d;
 	int rc;
 
-	hex_encode(hex, ds->pk, 32);
-	d = json_pack("{s:s}", "device", hex);
-	if (d == NULL)
+	rc = tv_txn_get(t, ADB_DEVICES, e->d.cert.device, 32, &val, &vlen);
+	e->before = 0;
+	if (rc == 0)	/* an unreadable old value is replaced */
+		e->before = device_rec_parse(&old, val, vlen) == 0 ?
+		    old.state : DEVICE_ENROLLED;
+	else if (rc != TV_ERR_NOTFOUND)
+		return rc;
+	if (e->before == DEVICE_REVOKED)
+		return TV_ERR_REVOKED;
+	if ((rc = device_rec_put(t, &e->d)) != 0)
+		return rc;
+	hex_encode(hex, e->d.cert.device, 32);
+	if ((d = json_pack("{s:s}", "device", hex)) == NULL)
 		return TV_ERR_NOMEM;
-	if (nlen > 0)
-		json_object_set_new(d, "name", audit_text((const char *)name,
-		    nlen));
-	json_object_set_new(d, "previous", json_string(state_name(before)));
-	rc = audit_txn(t, ds->s, ds->state == DEVICE_ENROLLED ? "enroll" :
-	    "revoke", d);
+	json_object_set_new(d, "name", audit_text(e->d.name,
+	    strlen(e->d.name)));
+	json_object_set_new(d, "previous", json_string(state_name(e->before)));
+	rc = audit_txn(t, e->s, "enroll", d);
 	json_decref(d);
 	return rc;
 }
 
-static int
-set_fn(struct tv_txn *t, void *ctx)
-{
-	struct device_set *ds = ctx;
-	uint8_t val[1 + NAME_MAX_LEN];
-	const void *old;
-	size_t vlen, nlen;
-	int rc, before = 0;
-
-	rc = tv_txn_get(t, ADB_DEVICES, ds->pk, 32, &old, &vlen);
-	ds->existed = rc == 0;
-	if (rc == 0 && vlen >= 1)
-		before = *(const uint8_t *)old;
-	if (rc == 0 && *(const uint8_t *)old == DEVICE_REVOKED &&
-	    ds->state == DEVICE_ENROLLED)
-		return TV_ERR_REVOKED;
-	if (rc != 0 && ds->state == DEVICE_REVOKED)
-		return TV_ERR_NOTFOUND;
-	if (ds->name == NULL && rc == 0) {
-		nlen = vlen - 1;
-		memcpy(val + 1, (const uint8_t *)old + 1, nlen);
-	} else {
-		nlen = ds->name ? strlen(ds->name) : 0;
-		memcpy(val + 1, ds->name ? ds->name : "", nlen);
-	}
-	val[0] = ds->state;
-	if ((rc = tv_txn_put(t, ADB_DEVICES, ds->pk, 32, val, 1 + nlen, 0)))
-		return rc;
-	return audit_device_txn(t, ds, before, val + 1, nlen);
-}
-
-/* A refused enrolment (revoked key) or revocation (unknown key). */
+/* A refused enrolment, in the audit log (best effort). */
 static void
-audit_refused(struct server *s, const char *cmd, const char *hex, int rc)
+audit_refused(struct server *s, const uint8_t device[32], const char *why)
 {
-	char event[32];
+	char hex[65];
 
-	snprintf(event, sizeof event, "%s_refused", cmd);
-	if (audit_event(s, event, json_pack("{s:s, s:s}", "device", hex,
-	    "reason", rc == TV_ERR_REVOKED ? "revoked" : "not enrolled")) != 0)
+	hex_encode(hex, device, 32);
+	if (audit_event(s, "enroll_refused", json_pack("{s:s, s:s}",
+	    "device", hex, "reason", why)) != 0)
 		warn("the refusal was not written to the audit log");
 }
 
+/* Load and verify; 0, or 1 with the reason printed (and audited). */
 static int
-device_set_state(int argc, char **argv, const char *cmd, uint8_t state)
+cert_check(struct server *s, struct enroll *e, const char *path)
+{
+	uint8_t pk[32];
+	uint32_t nvalid;
+	int rc;
+
+	rc = tv_cert_load(&e->d.cert, path, s->c->plan);
+	if (rc != 0 && hex_decode(pk, 32, path) == 0)
+		return error("'%s' is a bare key: %s", path, ENROLL_CERT_ONLY);
+	if (rc != 0)
+		return error("%s: not a device certificate (%s): %s", path,
+		    tv_strerror(rc), ENROLL_CERT_ONLY);
+	if ((rc = tv_cert_verify(&e->d.cert, s->c, &nvalid)) != 0) {
+		audit_refused(s, e->d.cert.device, tv_strerror(rc));
+		return error("%s: certificate refused (%u valid trustee "
+		    "signatures of %u needed): %s", path, nvalid, s->c->t,
+		    tv_strerror(rc));
+	}
+	return 0;
+}
+
+int
+cmd_enroll(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
@@ -136,51 +123,51 @@ device_set_state(int argc, char **argv, const char *cmd, uint8_t state)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct device_set ds = { .state = state };
-	const char *dir = NULL;
+	struct enroll *e = xcalloc(1, sizeof *e);
+	const char *dir = NULL, *name = NULL;
 	struct server s;
-	char hex[65];
-	int ch, rc;
+	char hex[65], from[11], until[11];
+	int ch, rc, ret = 1;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;
-		case 'n': ds.name = optarg; break;
+		case 'n': name = optarg; break;
 		case 'A': audit_actor_set(optarg); break;
-		case 'h': usage(0, cmd);
-		default: usage(2, cmd);
+		case 'h': usage(0);
+		default: usage(2);
 		}
 	}
 	if (dir == NULL || optind + 1 != argc)
-		usage(2, cmd);
-	if (ds.name && (strlen(ds.name) > NAME_MAX_LEN ||
-	    strpbrk(ds.name, "\n\r\t")))
-		die("--name: at most %d printable characters", NAME_MAX_LEN);
-	device_key(ds.pk, argv[optind]);
+		usage(2);
+	if (name && (strlen(name) > TV_CERT_NAME_MAX || strlen(name) == 0 ||
+	    strpbrk(name, "\n\r\t")))
+		die("--name: 1 to %d printable characters", TV_CERT_NAME_MAX);
 	server_open(&s, dir, 0);
-	ds.s = &s;
-	rc = tv_store_write(s.st, set_fn, &ds);
-	hex_encode(hex, ds.pk, 32);
-	if (rc == TV_ERR_REVOKED || rc == TV_ERR_NOTFOUND)
-		audit_refused(&s, cmd, hex, rc);
+	e->s = &s;
+	if (cert_check(&s, e, argv[optind]) != 0)
+		goto out;
+	e->d.state = DEVICE_ENROLLED;
+	strcpy(e->d.name, name != NULL ? name : e->d.cert.name);
+	rc = tv_store_write(s.st, enroll_fn, e);
+	hex_encode(hex, e->d.cert.device, 32);
+	if (rc == TV_ERR_REVOKED) {
+		audit_refused(&s, e->d.cert.device, "revoked");
+		error("device %.16s: revoked; a revoked key is never enrolled "
+		    "again", hex);
+		goto out;
+	}
+	if (rc != 0) {
+		error("device %.16s: %s", hex, tv_strerror(rc));
+		goto out;
+	}
+	tv_day_format(from, e->d.cert.valid_from);
+	tv_day_format(until, e->d.cert.valid_until);
+	printf("device %.16s enrolled (%s: %u sites, %s to %s)\n", hex,
+	    e->d.name, e->d.cert.nsites, from, until);
+	ret = 0;
+out:
 	server_close(&s);
-	if (rc != 0)
-		return error("device %.16s: %s", hex, rc == TV_ERR_REVOKED ?
-		    "revoked; a revoked key is never enrolled again" :
-		    tv_strerror(rc)), 1;
-	printf("device %.16s %s\n", hex, state == DEVICE_ENROLLED ?
-	    "enrolled" : "revoked");
-	return 0;
-}
-
-int
-cmd_enroll(int argc, char **argv)
-{
-	return device_set_state(argc, argv, "enroll", DEVICE_ENROLLED);
-}
-
-int
-cmd_revoke(int argc, char **argv)
-{
-	return device_set_state(argc, argv, "revoke", DEVICE_REVOKED);
+	free(e);
+	return ret;
 }

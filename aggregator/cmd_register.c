@@ -586,9 +586,12 @@ section_security(const struct doc *d)
 	    "0600 ; aucun secret en ligne de commande ; pas de vidage "
 	    "mémoire.");
 	item(d, "Batches signed by each enrolled device (Ed25519), checked "
-	    "before decompression; revoked devices refused.", "Lots signés "
-	    "par chaque appareil enrôlé (Ed25519), vérifiés avant "
-	    "décompression ; appareils révoqués refusés.");
+	    "before decompression; a device counts only with a certificate "
+	    "signed by the threshold of trustees (sites, days); revoked "
+	    "devices refused.", "Lots signés par chaque appareil enrôlé "
+	    "(Ed25519), vérifiés avant décompression ; un appareil ne compte "
+	    "qu'avec un certificat signé par le seuil de dépositaires "
+	    "(sites, jours) ; appareils révoqués refusés.");
 	item_begin(d);
 	if (d->c != NULL)
 		textn(d, "Threshold decryption: %u of %u trustees "

@@ -40,6 +40,7 @@ struct request_build {
 	uint32_t *span_of;	/* per day of the campaign */
 	int32_t *span_day;	/* per span: its first day */
 	struct span_acc *acc;	/* nsites * nspans */
+	struct device_rec *dev;	/* scratch for device_cb */
 };
 
 static void NORETURN
@@ -191,17 +192,25 @@ spans_to_cells(struct request_build *rb)
 	return 0;
 }
 
+/* Every stored certificate and revocation goes into the request: the
+ * trustees decide from them which batches count.  The device list (field
+ * 4) names the certified keys, for information. */
 static int
 device_cb(void *ctx, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
 	struct request_build *rb = ctx;
+	struct tv_request *req = rb->req;
+	int rc;
 
-	(void)val;
-	(void)vlen;
-	if (klen != 32 || rb->n >= rb->req->ndevices)
+	if (klen != 32 || rb->n >= req->ndevices)
 		return TV_ERR_FORMAT;
-	memcpy(rb->req->devices[rb->n++], key, 32);
+	if ((rc = device_rec_parse(rb->dev, val, vlen)) != 0)
+		return rc;
+	memcpy(req->devices[rb->n++], key, 32);
+	req->certs[req->ncerts++] = rb->dev->cert;
+	if (rb->dev->has_rev)
+		req->revs[req->nrevs++] = rb->dev->rev;
 	return 0;
 }
 
@@ -229,7 +238,12 @@ request_fn(struct tv_txn *t, void *ctx)
 		return rc;
 	free(rb->req->devices);
 	rb->req->ndevices = (uint32_t)ndev;
-	rb->req->devices = xcalloc(ndev, 32);
+	rb->req->devices = xcalloc(ndev ? ndev : 1, 32);
+	free(rb->req->certs);
+	free(rb->req->revs);
+	rb->req->ncerts = rb->req->nrevs = 0;
+	rb->req->certs = xcalloc(ndev ? ndev : 1, sizeof *rb->req->certs);
+	rb->req->revs = xcalloc(ndev ? ndev : 1, sizeof *rb->req->revs);
 	rb->req->nenvelopes = nenv;
 	rb->n = 0;
 	if ((rc = tv_txn_foreach(t, ADB_DEVICES, NULL, 0, device_cb, rb)) ||
@@ -250,12 +264,14 @@ request_write(struct server *s, struct tv_request *req, const char *out)
 	char *tmp = xmalloc(n);
 	int rc;
 
+	rb.dev = xmalloc(sizeof *rb.dev);
 	snprintf(tmp, n, "%s.tmp.%ld", out, (long)getpid());
 	if ((rb.f = fopen(tmp, "wxe")) == NULL)
 		die("cannot create '%s': %s", tmp, strerror(errno));
 	spans_init(&rb);
 	rc = tv_store_read(s->st, request_fn, &rb);
 	spans_free(&rb);
+	free(rb.dev);
 	if (rc == 0 && (fflush(rb.f) != 0 || fsync(fileno(rb.f)) != 0))
 		rc = TV_ERR_IO;
 	if (fclose(rb.f) != 0 && rc == 0)

@@ -33,6 +33,7 @@ struct ingest {
 	struct ingest_result *res;
 	char (*bad)[96];	/* per record: why it is quarantined, or "" */
 	int known;		/* identical batch already stored */
+	struct device_rec *dev;	/* the device's certificate, revocation */
 	struct cell_acc *cells;
 	uint32_t ncells;
 };
@@ -50,7 +51,12 @@ device_state_fn(struct tv_txn *t, void *ctx)
 	rc = tv_txn_get(t, ADB_DEVICES, in->res->device, 32, &val, &vlen);
 	if (rc != 0)
 		return rc;
-	if (vlen < 1 || *(const uint8_t *)val != DEVICE_ENROLLED)
+	if (device_rec_parse(in->dev, val, vlen) != 0)
+		return TV_ERR_FORMAT;
+	/* The trustees' rule (common/rebuild.c): a revoked device's batches
+	 * count up to the revocation's last_seq, not after. */
+	if (in->dev->state != DEVICE_ENROLLED && (!in->dev->has_rev ||
+	    in->res->seq > in->dev->rev.last_seq))
 		return TV_ERR_REVOKED;
 	/* The same bytes stored before: a retry.  Answer it without decoding
 	 * and verifying again (a replayed big batch would cost as much). */
@@ -77,6 +83,16 @@ batch_check_records(struct ingest *in)
 		    r->day > p->end_day) {
 			snprintf(in->res->why, sizeof in->res->why,
 			    "record %u: site or day outside the campaign", i);
+			return TV_ERR_RANGE;
+		}
+		/* The trustees refuse a whole request holding such a record:
+		 * it is refused here, with its batch, like the range above. */
+		if (!tv_cert_has_site(&in->dev->cert, r->site) ||
+		    r->day < in->dev->cert.valid_from ||
+		    r->day > in->dev->cert.valid_until) {
+			snprintf(in->res->why, sizeof in->res->why,
+			    "record %u: site or day outside the device's "
+			    "certificate", i);
 			return TV_ERR_RANGE;
 		}
 	}
@@ -295,6 +311,18 @@ ingest_fn(struct tv_txn *t, void *ctx)
 		return rc;
 	if (in->known)		/* it was there a moment ago */
 		return TV_ERR_STORE;
+	/* A revocation stored since the device was looked up: revoke_fn
+	 * checked the stored batches in its own transaction, so this one must
+	 * see it (only a revoked device costs a second decoding). */
+	if ((rc = tv_txn_get(t, ADB_DEVICES, res->device, 32, &old,
+	    &vlen)) != 0)
+		return rc;
+	if (vlen < 1 || *(const uint8_t *)old != DEVICE_ENROLLED) {
+		if (device_rec_parse(in->dev, old, vlen) != 0)
+			return TV_ERR_FORMAT;
+		if (!in->dev->has_rev || res->seq > in->dev->rev.last_seq)
+			return TV_ERR_REVOKED;
+	}
 	if ((rc = records_put(t, in, bkey)) != 0)
 		return rc;
 	for (i = 0; i < in->ncells; i++)
@@ -337,9 +365,13 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 	res->seq = env->seq;
 	if ((rc = tv_store_read(in->s->st, device_state_fn, in)) != 0) {
 		/* A store failure is not a revocation: say which it is. */
-		if (rc == TV_ERR_NOTFOUND || rc == TV_ERR_REVOKED)
-			snprintf(res->why, sizeof res->why, "device %s",
-			    rc == TV_ERR_NOTFOUND ? "not enrolled" : "revoked");
+		if (rc == TV_ERR_NOTFOUND)
+			snprintf(res->why, sizeof res->why, "device not "
+			    "enrolled");
+		else if (rc == TV_ERR_REVOKED)
+			snprintf(res->why, sizeof res->why, "device revoked "
+			    "after batch %llu", (unsigned long long)
+			    in->dev->rev.last_seq);
 		else
 			snprintf(res->why, sizeof res->why, "cannot look up "
 			    "the device: %s", tv_strerror(rc));
@@ -489,6 +521,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 	uint32_t i;
 
 	memset(res, 0, sizeof *res);
+	in.dev = xmalloc(sizeof *in.dev);
 	res->rc = ingest_decode(&in, buf, len, &env);
 	if (res->rc == 0) {
 		if (!in.known) {
@@ -509,6 +542,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 	}
 	free(in.cells);
 	free(in.bad);
+	free(in.dev);
 	tv_batch_free(in.b);
 	tv_envelope_release(&env);
 }

@@ -67,3 +67,70 @@ cell_key_parse(const uint8_t *key, uint32_t *site, int32_t *day)
 	*site = tv_be32_get(key);
 	*day = (int32_t)(tv_be32_get(key + 4) ^ 0x80000000u);
 }
+
+int
+device_rec_name(const void *val, size_t vlen, const char **name, size_t *nlen)
+{
+	const uint8_t *v = val;
+
+	if (vlen < 2 || (size_t)v[1] > vlen - 2 || v[1] > TV_CERT_NAME_MAX)
+		return TV_ERR_FORMAT;
+	*name = (const char *)v + 2;
+	*nlen = v[1];
+	return 0;
+}
+
+int
+device_rec_parse(struct device_rec *d, const void *val, size_t vlen)
+{
+	const uint8_t *v = val, *end = v + vlen;
+	const char *name;
+	size_t nlen, clen, rlen;
+
+	memset(d, 0, sizeof *d);
+	if (device_rec_name(val, vlen, &name, &nlen) != 0)
+		return TV_ERR_FORMAT;
+	d->state = v[0];
+	memcpy(d->name, name, nlen);
+	v += 2 + nlen;
+	if (end - v < 4 || (clen = tv_be32_get(v)) > (size_t)(end - v) - 4 ||
+	    tv_cert_unpack(&d->cert, v + 4, clen) != 0)
+		return TV_ERR_FORMAT;
+	v += 4 + clen;
+	if (end - v < 4 || (rlen = tv_be32_get(v)) != (size_t)(end - v) - 4)
+		return TV_ERR_FORMAT;
+	if (rlen > 0 && tv_rev_unpack(&d->rev, v + 4, rlen) != 0)
+		return TV_ERR_FORMAT;
+	d->has_rev = rlen > 0;
+	if (d->state != DEVICE_ENROLLED && d->state != DEVICE_REVOKED)
+		return TV_ERR_FORMAT;
+	return 0;
+}
+
+int
+device_rec_put(struct tv_txn *t, const struct device_rec *d)
+{
+	uint8_t *cert = NULL, *rev = NULL, *v = NULL;
+	size_t clen, rlen = 0, nlen = strlen(d->name), n;
+	int rc;
+
+	if ((rc = tv_cert_pack(&d->cert, &cert, &clen)) != 0 ||
+	    (d->has_rev && (rc = tv_rev_pack(&d->rev, &rev, &rlen)) != 0))
+		goto out;
+	n = 2 + nlen + 4 + clen + 4 + rlen;
+	v = xmalloc(n);
+	v[0] = d->state;
+	v[1] = (uint8_t)nlen;
+	memcpy(v + 2, d->name, nlen);
+	tv_be32_put(v + 2 + nlen, (uint32_t)clen);
+	memcpy(v + 6 + nlen, cert, clen);
+	tv_be32_put(v + 6 + nlen + clen, (uint32_t)rlen);
+	if (rlen > 0)
+		memcpy(v + 10 + nlen + clen, rev, rlen);
+	rc = tv_txn_put(t, ADB_DEVICES, d->cert.device, 32, v, n, 0);
+out:
+	free(v);
+	free(cert);
+	free(rev);
+	return rc;
+}

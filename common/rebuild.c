@@ -2,7 +2,10 @@
 /*
  * The recount of a release request from its signed batches.  Nothing the
  * aggregator claims is used: only the envelopes, their signatures and
- * proofs, and the campaign bundle.
+ * proofs, the device certificates and revocations signed by the trustees,
+ * and the campaign bundle.  Which devices count is the trustees' word: the
+ * request's device list (field 4) is ignored, since the aggregator can
+ * write any key into it (THREATS.md).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
+#include "proto/cert.h"
 #include "proto/record_proof.h"
 
 /* Set of fixed-size random-looking keys (record ids, R values). */
@@ -81,6 +85,21 @@ key32_cmp(const void *a, const void *b)
 	return memcmp(a, b, 32);
 }
 
+/* Why a certificate or revocation is refused, in the trustees' words. */
+static const char *
+cert_why(int rc)
+{
+	switch (rc) {
+	case TV_ERR_RANGE: return "fewer valid signatures than the threshold";
+	case TV_ERR_BADSIG: return "a signature does not verify";
+	case TV_ERR_NOTFOUND: return "signed by an unknown trustee index";
+	case TV_ERR_EXISTS: return "one trustee signed twice";
+	case TV_ERR_MISMATCH: return "made for another campaign";
+	case TV_ERR_FORMAT: return "sites or window invalid for this plan";
+	default: return tv_strerror(rc);
+	}
+}
+
 static int
 id_cmp(const void *a, const void *b)
 {
@@ -125,6 +144,14 @@ struct slot {
 	uint64_t records, quarantined;
 };
 
+/* One certified device: its certificate and how far its batches count. */
+struct devcert {
+	uint8_t device[32];
+	const struct tv_cert *cert;
+	int revoked;
+	uint64_t last_seq;	/* if revoked: batches above do not count */
+};
+
 struct worker {
 	struct rebuild *rb;
 	struct base *base;	/* nsites * ndays */
@@ -133,7 +160,8 @@ struct worker {
 struct rebuild {
 	const struct tv_campaign *c;
 	const struct tv_request *req;
-	uint8_t (*devices)[32];	/* sorted copy */
+	struct devcert *devs;	/* sorted by device key */
+	uint32_t ndevs;
 	int32_t ndays;
 	struct base *base;	/* nsites * ndays: the merged sums */
 	struct keyset ids, rs, batches;
@@ -171,9 +199,11 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 }
 
-/* The records of a decoded batch: range, proofs, per-worker sums. */
+/* The records of a decoded batch: range, certificate, proofs,
+ * per-worker sums. */
 static void
-slot_records(struct rebuild *rb, struct worker *w, struct slot *sl)
+slot_records(struct rebuild *rb, struct worker *w, struct slot *sl,
+    const struct tv_cert *cert)
 {
 	const struct tv_plan *p = rb->c->plan;
 	const struct tv_record *r;
@@ -187,6 +217,13 @@ slot_records(struct rebuild *rb, struct worker *w, struct slot *sl)
 			hex_encode(hex, r->id, 16);
 			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
 			    "day outside the campaign", hex);
+			break;
+		}
+		if (!tv_cert_has_site(cert, r->site) ||
+		    r->day < cert->valid_from || r->day > cert->valid_until) {
+			hex_encode(hex, r->id, 16);
+			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
+			    "day outside its device's certificate", hex);
 			break;
 		}
 		if (tv_record_verify(r, rb->c, sl->device, why,
@@ -206,6 +243,7 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 {
 	struct tv_envelope env = { 0 };
 	unsigned long long n = (unsigned long long)sl->n;
+	const struct devcert *dc;
 	int rc;
 
 	if ((rc = tv_envelope_parse(&env, sl->buf, sl->len)) != 0) {
@@ -213,10 +251,18 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 		    tv_strerror(rc));
 		goto out;
 	}
-	if (bsearch(env.device_id, rb->devices, rb->req->ndevices, 32,
-	    key32_cmp) == NULL) {
+	/* struct devcert starts with the key: key32_cmp compares it. */
+	if ((dc = bsearch(env.device_id, rb->devs, rb->ndevs, sizeof *dc,
+	    key32_cmp)) == NULL) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: signed by a "
-		    "device the request does not list", n);
+		    "device without a trustee certificate in the request", n);
+		goto out;
+	}
+	if (dc->revoked && env.seq > dc->last_seq) {
+		snprintf(sl->err, sizeof sl->err, "envelope %llu: batch %llu of "
+		    "a device revoked after batch %llu", n,
+		    (unsigned long long)env.seq,
+		    (unsigned long long)dc->last_seq);
 		goto out;
 	}
 	if ((rc = tv_envelope_verify(&env)) != 0 ||
@@ -227,7 +273,7 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 	}
 	memcpy(sl->device, env.device_id, 32);
 	sl->seq = env.seq;
-	slot_records(rb, w, sl);
+	slot_records(rb, w, sl, dc->cert);
 out:
 	tv_envelope_release(&env);
 	free(sl->buf);
@@ -677,11 +723,61 @@ base_free(struct base *b, size_t n)
 	free(b);
 }
 
+/*
+ * The trustees' rule on devices, checked once before any envelope: every
+ * certificate and revocation in the request must carry t valid signatures
+ * of distinct trustees of the bundle (an invalid one refuses the request:
+ * the aggregator does not get to choose which of its papers we ignore),
+ * one certificate per device.  Two revocations of one device: the
+ * smaller last_seq holds.  0, or -1 with the reason printed.
+ */
+static int
+devcerts_build(struct rebuild *rb)
+{
+	const struct tv_request *req = rb->req;
+	struct devcert *dc;
+	char hex[65];
+	uint32_t i;
+	int rc;
+
+	rb->devs = xcalloc(req->ncerts ? req->ncerts : 1, sizeof *rb->devs);
+	for (i = 0; i < req->ncerts; i++) {
+		hex_encode(hex, req->certs[i].device, 32);
+		if ((rc = tv_cert_verify(&req->certs[i], rb->c, NULL)) != 0)
+			return error("certificate %u (device %.16s): %s", i, hex,
+			    cert_why(rc));
+		memcpy(rb->devs[i].device, req->certs[i].device, 32);
+		rb->devs[i].cert = &req->certs[i];
+	}
+	rb->ndevs = req->ncerts;
+	qsort(rb->devs, rb->ndevs, sizeof *rb->devs, key32_cmp);
+	for (i = 1; i < rb->ndevs; i++) {
+		if (memcmp(rb->devs[i].device, rb->devs[i - 1].device, 32) != 0)
+			continue;
+		hex_encode(hex, rb->devs[i].device, 32);
+		return error("two certificates for device %.16s", hex);
+	}
+	for (i = 0; i < req->nrevs; i++) {
+		hex_encode(hex, req->revs[i].device, 32);
+		if ((rc = tv_rev_verify(&req->revs[i], rb->c, NULL)) != 0)
+			return error("revocation %u (device %.16s): %s", i, hex,
+			    cert_why(rc));
+		dc = bsearch(req->revs[i].device, rb->devs, rb->ndevs,
+		    sizeof *dc, key32_cmp);
+		if (dc == NULL)
+			continue;	/* a device that counts nowhere anyway */
+		if (!dc->revoked || req->revs[i].last_seq < dc->last_seq)
+			dc->last_seq = req->revs[i].last_seq;
+		dc->revoked = 1;
+	}
+	return 0;
+}
+
 static void
 rebuild_free(struct rebuild *rb)
 {
 	base_free(rb->base, (size_t)rb->c->plan->nsites * (size_t)rb->ndays);
-	free(rb->devices);
+	free(rb->devs);
 	free(rb->ids.slots);
 	free(rb->rs.slots);
 	free(rb->batches.slots);
@@ -716,13 +812,10 @@ rebuild_request(FILE *f, const struct tv_request *req,
 	rb.ndays = c->plan->end_day - c->plan->start_day + 1;
 	rb.base = xcalloc((size_t)c->plan->nsites * (size_t)rb.ndays,
 	    sizeof *rb.base);
-	rb.devices = xcalloc(req->ndevices, 32);
-	memcpy(rb.devices, req->devices, (size_t)req->ndevices * 32);
-	qsort(rb.devices, req->ndevices, 32, key32_cmp);
 	keyset_init(&rb.ids, 16);
 	keyset_init(&rb.rs, 32);
 	keyset_init(&rb.batches, 32);
-	if (rebuild_read(&rb, f) != 0)
+	if (devcerts_build(&rb) != 0 || rebuild_read(&rb, f) != 0)
 		goto out;
 	rebuild_cells(&rb);
 	ret = 0;

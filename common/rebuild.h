@@ -23,11 +23,16 @@ struct rebuilt {
 
 /*
  * Refuse a request whose cells are not the release hierarchy's
- * (tv_request_cells_check).  Read the envelopes that follow the request
- * head in f; verify each
- * signature (device listed in the request), decode, set aside records
- * whose proofs fail (exactly as the aggregator does at ingest), refuse a
- * repeated batch, record id or R, and rebuild every requested cell.
+ * (tv_request_cells_check), then verify every device certificate and
+ * revocation the request carries against the bundle (t distinct trustees
+ * each; one certificate per device): any invalid one refuses the request.
+ * Then read the envelopes that follow the request head in f; an envelope
+ * counts only if its device has a certificate there (the request's device
+ * list is never trusted); a batch with seq above its device's revocation,
+ * or a record outside its certificate's sites or days, refuses the
+ * request.  Verify each signature, decode, set aside records whose proofs
+ * fail (exactly as the aggregator does at ingest), refuse a repeated
+ * batch, record id or R, and rebuild every requested cell.
  * 0, or 1 with the reason printed (the request must then be refused).
  */
 int rebuild_request(FILE *f, const struct tv_request *req,

@@ -50,7 +50,61 @@ tv_request_free(struct tv_request *r)
 	free(r->cells);
 	free(r->devices);
 	free(r->prev);
+	free(r->certs);
+	free(r->revs);
 	free(r);
+}
+
+/* The certificates and revocations as messages (their packed bytes
+ * unpacked again: one encoder, proto/cert.c). */
+static int
+certs_to_pb(const struct tv_request *r, Tallyvan__ReleaseRequest *m)
+{
+	uint8_t *buf;
+	size_t len;
+	uint32_t i;
+	int rc = 0;
+
+	m->certs = calloc(r->ncerts + 1, sizeof *m->certs);
+	m->revocations = calloc(r->nrevs + 1, sizeof *m->revocations);
+	if (m->certs == NULL || m->revocations == NULL)
+		return TV_ERR_NOMEM;
+	for (i = 0; rc == 0 && i < r->ncerts; i++) {
+		if ((rc = tv_cert_pack(&r->certs[i], &buf, &len)) != 0)
+			break;
+		m->certs[i] = tallyvan__device_cert__unpack(NULL, len, buf);
+		free(buf);
+		if (m->certs[i] == NULL)
+			rc = TV_ERR_NOMEM;
+		else
+			m->n_certs = i + 1;
+	}
+	for (i = 0; rc == 0 && i < r->nrevs; i++) {
+		if ((rc = tv_rev_pack(&r->revs[i], &buf, &len)) != 0)
+			break;
+		m->revocations[i] = tallyvan__device_revocation__unpack(NULL,
+		    len, buf);
+		free(buf);
+		if (m->revocations[i] == NULL)
+			rc = TV_ERR_NOMEM;
+		else
+			m->n_revocations = i + 1;
+	}
+	return rc;
+}
+
+static void
+certs_pb_free(Tallyvan__ReleaseRequest *m)
+{
+	size_t i;
+
+	for (i = 0; m->certs != NULL && i < m->n_certs; i++)
+		tallyvan__device_cert__free_unpacked(m->certs[i], NULL);
+	for (i = 0; m->revocations != NULL && i < m->n_revocations; i++)
+		tallyvan__device_revocation__free_unpacked(m->revocations[i],
+		    NULL);
+	free(m->certs);
+	free(m->revocations);
 }
 
 int
@@ -73,6 +127,8 @@ tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
 		goto out;
 	rc = TV_ERR_TOOBIG;
 	if (r->nprev > TV_REQUEST_MAX_STATEMENTS)
+		goto out;
+	if ((rc = certs_to_pb(r, &m)) != 0)
 		goto out;
 	rc = TV_ERR_NOMEM;
 	m.version = 1;
@@ -127,6 +183,7 @@ tv_request_write(FILE *f, const struct tv_request *r, uint32_t k)
 	tallyvan__release_request__pack(&m, buf);
 	rc = tv_frame_write(f, buf, len);
 out:
+	certs_pb_free(&m);
 	free(buf);
 	free(devs);
 	free(cellp);
@@ -185,6 +242,54 @@ previous_from_pb(struct tv_request *r, const Tallyvan__ReleaseRequest *m)
 	return 0;
 }
 
+/* A TrusteeSig list and body, as proto/cert.c reads them from bytes. */
+static int
+sigs_from_pb(struct tv_trustee_sig *sigs, uint32_t *nsigs,
+    Tallyvan__TrusteeSig **ps, size_t n)
+{
+	size_t i;
+
+	if (n > TV_CERT_SIGS_MAX)
+		return TV_ERR_TOOBIG;
+	for (i = 0; i < n; i++) {
+		if (ps[i]->sig.len != 64)
+			return TV_ERR_FORMAT;
+		sigs[i].trustee = ps[i]->trustee;
+		memcpy(sigs[i].sig, ps[i]->sig.data, 64);
+	}
+	*nsigs = (uint32_t)n;
+	return 0;
+}
+
+static int
+certs_from_pb(struct tv_request *r, const Tallyvan__ReleaseRequest *m)
+{
+	size_t i;
+	int rc;
+
+	r->certs = calloc(m->n_certs ? m->n_certs : 1, sizeof *r->certs);
+	r->revs = calloc(m->n_revocations ? m->n_revocations : 1,
+	    sizeof *r->revs);
+	if (r->certs == NULL || r->revs == NULL)
+		return TV_ERR_NOMEM;
+	r->ncerts = (uint32_t)m->n_certs;
+	r->nrevs = (uint32_t)m->n_revocations;
+	for (i = 0; i < m->n_certs; i++)
+		if ((rc = tv_cert_parse_body(&r->certs[i], m->certs[i]->body.data,
+		    m->certs[i]->body.len)) != 0 ||
+		    (rc = sigs_from_pb(r->certs[i].sigs, &r->certs[i].nsigs,
+		    m->certs[i]->sigs, m->certs[i]->n_sigs)) != 0)
+			return rc;
+	for (i = 0; i < m->n_revocations; i++)
+		if ((rc = tv_rev_parse_body(&r->revs[i],
+		    m->revocations[i]->body.data,
+		    m->revocations[i]->body.len)) != 0 ||
+		    (rc = sigs_from_pb(r->revs[i].sigs, &r->revs[i].nsigs,
+		    m->revocations[i]->sigs, m->revocations[i]->n_sigs)) != 0)
+			return rc;
+	return 0;
+}
+
 static int
 request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
     uint32_t k)
@@ -195,7 +300,9 @@ request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
 
 	if (m->version != 1 || m->campaign_id.len != 32 ||
 	    m->n_devices > TV_REQUEST_MAX_DEVICES ||
-	    m->n_cells > TV_REQUEST_MAX_CELLS)
+	    m->n_cells > TV_REQUEST_MAX_CELLS ||
+	    m->n_certs > TV_REQUEST_MAX_CERTS ||
+	    m->n_revocations > TV_REQUEST_MAX_REVOCATIONS)
 		goto out;
 	if ((rc = tv_request_alloc(&r, (uint32_t)m->n_devices,
 	    (uint32_t)m->n_cells, k)) != 0)
@@ -212,7 +319,8 @@ request_from_pb(struct tv_request **out, const Tallyvan__ReleaseRequest *m,
 	for (i = 0; i < m->n_cells; i++)
 		if (cell_from_pb(&r->cells[i], m->cells[i], k) != 0)
 			goto out;
-	if ((rc = previous_from_pb(r, m)) != 0)
+	if ((rc = previous_from_pb(r, m)) != 0 ||
+	    (rc = certs_from_pb(r, m)) != 0)
 		goto out;
 	*out = r;
 	r = NULL;

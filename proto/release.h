@@ -18,11 +18,14 @@
 #include "proto/calendar.h"
 #include "proto/plan.h"
 #include "proto/statement.h"
+#include "proto/cert.h"
 
 #define TV_REQUEST_HEAD_MAX (64u << 20)
 #define TV_REQUEST_MAX_CELLS 1000000
 #define TV_REQUEST_MAX_DEVICES 100000
 #define TV_REQUEST_MAX_STATEMENTS TV_TRUSTEES_MAX
+#define TV_REQUEST_MAX_CERTS TV_REQUEST_MAX_DEVICES
+#define TV_REQUEST_MAX_REVOCATIONS TV_REQUEST_MAX_DEVICES
 
 struct tv_cell {
 	uint32_t site;		/* site index + 1; 0 = all sites */
@@ -37,7 +40,11 @@ struct tv_request {
 	uint8_t campaign_id[32];
 	int32_t as_of;
 	uint32_t ndevices;
-	uint8_t (*devices)[32];
+	uint8_t (*devices)[32];	/* information only: nothing trusts it */
+	uint32_t ncerts;
+	struct tv_cert *certs;	/* as carried: the reader verifies them */
+	uint32_t nrevs;
+	struct tv_revocation *revs;
 	uint32_t ncells;
 	struct tv_cell *cells;
 	uint64_t nenvelopes;
@@ -50,10 +57,13 @@ struct tv_request {
 /* Write the head frame.  0 or TV_ERR_IO / TV_ERR_TOOBIG / TV_ERR_NOMEM. */
 int tv_request_write(FILE *f, const struct tv_request *r, uint32_t k);
 /* Read and check the head frame (cts of length TV_CT_BYTES(k), valid
- * points, device keys 32 bytes, periods known, first <= last). */
+ * points, device keys 32 bytes, periods known, first <= last, every
+ * certificate and revocation well formed -- parsed, NOT verified: that is
+ * the reader's job, against its campaign bundle). */
 int tv_request_read(FILE *f, struct tv_request **out, uint32_t k);
 /* Allocate a request with room for ndevices and ncells (cts allocated,
- * zeroed = identity sums). */
+ * zeroed = identity sums); no certificate or revocation (the caller sets
+ * certs/ncerts and revs/nrevs, malloc'd: tv_request_free frees them). */
 int tv_request_alloc(struct tv_request **out, uint32_t ndevices,
     uint32_t ncells, uint32_t k);
 /* Accepts NULL. */

@@ -80,12 +80,15 @@ plan_campaign() {
 	fi
 }
 
-# fresh_server DIR CAMPAIGN GEN: an aggregator with GEN's devices enrolled
+# fresh_server DIR CAMPAIGN GEN: an aggregator with GEN's devices
+# certified by the campaign's first t trustees (once per key) and enrolled
 fresh_server() {
 	rm -rf "$1"
 	"$BIN/aggregator" init --dir "$1" --campaign "$2" >/dev/null
 	for p_ in "$3"/dev/*.pub; do
-		"$BIN/aggregator" enroll --dir "$1" "$p_" >/dev/null
+		[ "${p_%.pub}.cert" -nt "$p_" ] ||	# a regenerated key: again
+			certify "$(dirname "$2")" "$p_" "${p_%.pub}.cert"
+		"$BIN/aggregator" enroll --dir "$1" "${p_%.pub}.cert" >/dev/null
 	done
 }
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The seed article's first milestone, end to end through real encryption:
 # a 2-of-3 trustee key ceremony, two collectors capturing 9 weeks of visits
-# in 7 neighbourhoods with device proofs, batch files carried to the
+# in 7 neighbourhoods with device proofs, the vans' certificates co-signed
+# by two trustees, batch files carried to the
 # aggregator, a release request, two trustees' own recounts and partial
 # decryptions, their combination, an independent verification, the report.
 set -eu
@@ -67,10 +68,21 @@ for van in A B; do
 	"$BIN/collector" status --dir "$OUT/van-$van"
 done
 
-step "Aggregator: enrol both devices, ingest the batch files (twice: the copy changes nothing)"
+step "Trustees DPO and university: certify each van (which devices count is theirs to say)"
+for van in A B; do
+	"$BIN/trustee" certify --campaign "$OUT/campaign.json" \
+		--key "$OUT/trustee-dpo/me.key" --passphrase-file "$OUT/trustee-dpo/pass" \
+		--cert "$OUT/van-$van.cert" --device "$OUT/van-$van/device.pub" \
+		--name "van-$van" --sites all
+	"$BIN/trustee" certify --campaign "$OUT/campaign.json" \
+		--key "$OUT/trustee-university/me.key" \
+		--passphrase-file "$OUT/trustee-university/pass" --cert "$OUT/van-$van.cert"
+done
+
+step "Aggregator: enrol both certified devices, ingest the batch files (twice: the copy changes nothing)"
 "$BIN/aggregator" init --dir "$OUT/server" --campaign "$OUT/campaign.json"
-"$BIN/aggregator" enroll --dir "$OUT/server" --name van-A "$OUT/van-A/device.pub"
-"$BIN/aggregator" enroll --dir "$OUT/server" --name van-B "$OUT/van-B/device.pub"
+"$BIN/aggregator" enroll --dir "$OUT/server" "$OUT/van-A.cert"
+"$BIN/aggregator" enroll --dir "$OUT/server" "$OUT/van-B.cert"
 "$BIN/aggregator" ingest --dir "$OUT/server" "$OUT"/usb/*.tvb
 "$BIN/aggregator" ingest --dir "$OUT/server" "$OUT"/usb/*.tvb
 

@@ -79,3 +79,30 @@ share_load(const char *path, const char *passfile,
 	sodium_free(payload);
 	return s;
 }
+
+void
+device_pub_load(uint8_t pk[32], const char *path)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = file_read(path, 256, &buf, &len)) != 0)
+		die("device key '%s': %s", path, tv_strerror(rc));
+	buf[strcspn((char *)buf, "\r\n")] = 0;
+	rc = hex_decode(pk, 32, (char *)buf);
+	free(buf);
+	if (rc != 0)
+		die("'%s' does not hold a device public key (64 hex digits)",
+		    path);
+}
+
+const struct tv_trustee *
+trustee_me(const struct tv_campaign *c, const uint8_t *sk)
+{
+	const struct tv_trustee *me = tv_campaign_trustee(c, sk + 32);
+
+	if (me == NULL)
+		die("this key is not one of the campaign's trustees");
+	return me;
+}

@@ -34,6 +34,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_noise(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_certify(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
 
 /* Share payload: campaign_id (32) | u32le index | u32le K | K x s_i. */
 #define SHARE_BYTES(k) (40 + (size_t)(k) * 32)
@@ -45,6 +47,13 @@ uint8_t *trustee_key_load(const char *path, const char *passfile);
  * (sodium_malloc'd, K x 32) or die; *index gets j. */
 uint8_t *share_load(const char *path, const char *passfile,
     const struct tv_campaign *c, uint32_t *index);
+
+/* A device public key file (a collector's device.pub: 64 hex digits) or
+ * die. */
+void device_pub_load(uint8_t pk[32], const char *path);
+/* The campaign's trustee holding secret key sk, or die. */
+const struct tv_trustee *trustee_me(const struct tv_campaign *c,
+    const uint8_t *sk);
 
 /* Load a campaign bundle or die; require all signatures if complete. */
 struct tv_campaign *campaign_load_or_die(const char *path, int complete);

@@ -30,13 +30,15 @@ broken_at() {	# SEQ CMD...: the verifier must exit 1 naming entry SEQ
 campaign "$T/k"
 for d in A B C; do device "$T/$d" "$T/k/campaign.json"; done
 "$BIN/aggregator" init --dir "$T/srv" --campaign "$T/k/campaign.json" >/dev/null
+for d in A B C; do certify "$T/k" "$T/$d/device.pub" "$T/$d.cert"; done
+revocation "$T/k" "$T/C/device.pub" 0 "$T/C.rev"
 "$BIN/aggregator" enroll --dir "$T/srv" --name van-a --actor "Alice Martin (DPO)" \
-	"$T/A/device.pub" >/dev/null
-"$BIN/aggregator" enroll --dir "$T/srv" --name van-c "$T/C/device.pub" >/dev/null
-"$BIN/aggregator" revoke --dir "$T/srv" --actor operator "$T/C/device.pub" >/dev/null
-must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/C/device.pub" 2>/dev/null
+	"$T/A.cert" >/dev/null
+"$BIN/aggregator" enroll --dir "$T/srv" --name van-c "$T/C.cert" >/dev/null
+"$BIN/aggregator" revoke --dir "$T/srv" --actor operator "$T/C.rev" >/dev/null
+must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/C.cert" 2>/dev/null
 must_fail 2 "$BIN/aggregator" enroll --dir "$T/srv" --actor "$(printf 'a\033b')" \
-	"$T/B/device.pub" 2>/dev/null
+	"$T/B.cert" 2>/dev/null
 
 visit "$T/A" 2021-11-02
 visit "$T/A" 2021-11-03
@@ -56,7 +58,8 @@ for f in "$T"/out-B/*.tvb "$T"/out-C/*.tvb "$T/tampered.tvb" "$T/garbage.tvb"; d
 done
 mkdir "$T/forge"
 "$TOOLS/forge_batch" "$T/k/campaign.json" "$T/forge"
-"$BIN/aggregator" enroll --dir "$T/srv" --name forger "$T/forge/device.pub" >/dev/null
+certify "$T/k" "$T/forge/device.pub" "$T/forge.cert"
+"$BIN/aggregator" enroll --dir "$T/srv" --name forger "$T/forge.cert" >/dev/null
 "$BIN/aggregator" ingest --dir "$T/srv" "$T/forge/forged.tvb" >/dev/null
 
 # Every event once, with its counts.
@@ -71,7 +74,7 @@ A=$(devid "$T/A")
 C=$(devid "$T/C")
 show --event enroll | grep -q "Alice Martin (DPO) enroll {\"device\":\"$A\",\"name\":\"van-a\",\"previous\":\"none\"}" ||
 	fail "enrolment of A with its actor and name"
-show --event revoke | grep -q " operator revoke {\"device\":\"$C\",\"name\":\"van-c\",\"previous\":\"enrolled\"}" ||
+show --event revoke | grep -q " operator revoke {\"device\":\"$C\",\"name\":\"van-c\",\"previous\":\"enrolled\",\"last_seq\":0}" ||
 	fail "revocation of C"
 show --event enroll_refused | grep -q "\"device\":\"$C\",\"reason\":\"revoked\"" ||
 	fail "refused re-enrolment of a revoked device"
@@ -86,7 +89,7 @@ show --event ingest_duplicate | grep -q "\"hash\":\"$hash\",.*\"records\":2}" ||
 [ "$(count ingest_refused)" = 4 ] || fail "refusals"
 show --event ingest_refused | grep -q "\"device\":\"$(devid "$T/B")\",.*\"reason\":\"device not enrolled\"" ||
 	fail "unknown device"
-show --event ingest_refused | grep -q "\"device\":\"$C\",.*\"reason\":\"device revoked\"" ||
+show --event ingest_refused | grep -q "\"device\":\"$C\",.*\"reason\":\"device revoked after batch 0\"" ||
 	fail "revoked device"
 show --event ingest_refused | grep -q "\"device\":\"$A\",.*\"error\":\"signature verification failed\"" ||
 	fail "bad signature"
@@ -161,11 +164,12 @@ tamper s-head remove 0
 must_fail 1 "$BIN/aggregator" audit verify --dir "$T/s-head" >"$T/v.out"
 grep -q 'the head record is missing' "$T/v.out" || fail "missing head: $(cat "$T/v.out")"
 must_fail 2 "$BIN/aggregator" ingest --dir "$T/s-head" "$a" 2>/dev/null
-must_fail 1 "$BIN/aggregator" enroll --dir "$T/s-head" "$T/B/device.pub" 2>/dev/null
+must_fail 1 "$BIN/aggregator" enroll --dir "$T/s-head" "$T/B.cert" 2>/dev/null
 "$BIN/aggregator" devices --dir "$T/s-head" | grep -q "$(devid "$T/B" | cut -c1-16)" &&
 	fail "enrolled without an audit entry"
 # The log still grows after a check, and the untouched store still verifies.
-"$BIN/aggregator" revoke --dir "$T/srv" "$T/A/device.pub" >/dev/null
+revocation "$T/k" "$T/A/device.pub" 1 "$T/A.rev"
+"$BIN/aggregator" revoke --dir "$T/srv" "$T/A.rev" >/dev/null
 "$BIN/aggregator" audit verify --dir "$T/srv" --anchor "$head" >/dev/null || fail "after growth"
 echo "audit log: $N entries with the right counts; modified, removed, reordered entries found (store and export); rewrite caught by the anchor"
 

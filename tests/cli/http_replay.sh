@@ -98,8 +98,13 @@ cmp -s "$a" "$T/badpay.tvb" && fail "tampering did nothing"
 code=$(post "$T/badpay.tvb")
 [ "$code" = 401 ] || fail "tampered payload got $code"
 unchanged "an unauthenticated batch"
-"$BIN/aggregator" revoke --dir "$T/srv" "$T/A/device.pub" >/dev/null
-code=$(post "$a")
+# Revoked after batch 1: its batch 2 is refused.
+record_visit "$T/A" 5 >/dev/null
+"$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" \
+	--out "$T/out-A-2" >/dev/null
+revocation "$T/k" "$T/A/device.pub" 1 "$T/A.rev"
+"$BIN/aggregator" revoke --dir "$T/srv" "$T/A.rev" >/dev/null
+code=$(post "$(ls "$T"/out-A-2/*-00000002.tvb)")
 [ "$code" = 401 ] || fail "revoked device got $code"
 unchanged "a revoked device"
 stop_server

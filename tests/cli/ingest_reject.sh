@@ -20,8 +20,9 @@ campaign "$T/k2"
 for d in A B C; do device "$T/$d" "$T/k/campaign.json"; done
 device "$T/X" "$T/k2/campaign.json"
 server "$T/srv" "$T/k/campaign.json" "$T/A" "$T/C" "$T/X"
-"$BIN/aggregator" revoke --dir "$T/srv" "$T/C/device.pub"
-must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/C/device.pub"
+revocation "$T/k" "$T/C/device.pub" 0 "$T/C.rev"
+"$BIN/aggregator" revoke --dir "$T/srv" "$T/C.rev"
+must_fail 1 "$BIN/aggregator" enroll --dir "$T/srv" "$T/C.cert"
 for d in A B C X; do visit "$T/$d" a-gare 2021-11-02; visit "$T/$d" a-gare 2021-11-03; done
 cp -a "$T/A" "$T/A2"
 cp "$T/A.pass" "$T/A2.pass"

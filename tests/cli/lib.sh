@@ -86,14 +86,63 @@ van() {
 		--out "$4" >/dev/null
 }
 
-# server DIR CAMPAIGN DEVICE...: an aggregator with the devices enrolled
+# certify CAMPAIGNDIR DEVICE.pub OUT.cert [NAME [SITES [FROM UNTIL]]]: a
+# device certificate signed by the first T trustees of CAMPAIGNDIR (name:
+# the device directory's; sites: all; days: the campaign's).
+certify() {
+	cd2_=$1
+	rm -f "$3"
+	win_=""
+	[ $# -ge 7 ] && win_="--from $6 --until $7"
+	# shellcheck disable=SC2086
+	"$BIN/trustee" certify --campaign "$cd2_/campaign.json" --key "$cd2_/t1.key" \
+		--passphrase-file "$cd2_/pass" --cert "$3" --device "$2" \
+		--name "${4:-$(basename "$(dirname "$2")")}" --sites "${5:-all}" \
+		$win_ >/dev/null 2>&1 || fail "trustee 1 cannot certify $2"
+	ci_=2
+	while [ "$ci_" -le "$(cat "$cd2_/threshold")" ]; do
+		"$BIN/trustee" certify --campaign "$cd2_/campaign.json" \
+			--key "$cd2_/t$ci_.key" --passphrase-file "$cd2_/pass" \
+			--cert "$3" >/dev/null 2>&1 || fail "trustee $ci_ cannot certify $2"
+		ci_=$((ci_ + 1))
+	done
+}
+
+# revocation CAMPAIGNDIR DEVICE.pub LAST_SEQ OUT.rev: a revocation signed
+# by the first T trustees.
+revocation() {
+	rm -f "$4"
+	"$BIN/trustee" revoke --campaign "$1/campaign.json" --key "$1/t1.key" \
+		--passphrase-file "$1/pass" --rev "$4" --device "$2" \
+		--last-seq "$3" >/dev/null 2>&1 || fail "trustee 1 cannot revoke $2"
+	ci_=2
+	while [ "$ci_" -le "$(cat "$1/threshold")" ]; do
+		"$BIN/trustee" revoke --campaign "$1/campaign.json" \
+			--key "$1/t$ci_.key" --passphrase-file "$1/pass" \
+			--rev "$4" >/dev/null 2>&1 || fail "trustee $ci_ cannot revoke $2"
+		ci_=$((ci_ + 1))
+	done
+}
+
+# enrol SERVER CAMPAIGNDIR DEVICEDIR [ENROLL OPTION...]: certify the device
+# (DEVICEDIR.cert) and enrol it.
+enrol() {
+	srv2_=$1
+	certify "$2" "$3/device.pub" "$3.cert"
+	dev2_=$3
+	shift 3
+	"$BIN/aggregator" enroll --dir "$srv2_" "$@" "$dev2_.cert" >/dev/null
+}
+
+# server DIR CAMPAIGN DEVICE...: an aggregator with the devices certified
+# by the first T trustees of the campaign's directory, and enrolled
 server() {
 	s=$1
 	c=$2
 	shift 2
 	"$BIN/aggregator" init --dir "$s" --campaign "$c" >/dev/null
 	for d in "$@"; do
-		"$BIN/aggregator" enroll --dir "$s" "$d/device.pub" >/dev/null
+		enrol "$s" "$(dirname "$c")" "$d"
 	done
 }
 

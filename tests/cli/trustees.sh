@@ -83,7 +83,8 @@ echo "a wrong partial decryption is refused and named; the others stand in"
 # Forged records: quarantined with their reason, never summed.
 mkdir "$T/forge"
 "$TOOLS/forge_batch" "$T/k3/campaign.json" "$T/forge"
-"$BIN/aggregator" enroll --dir "$T/srv3" --name forger "$T/forge/device.pub" >/dev/null
+certify "$T/k3" "$T/forge/device.pub" "$T/forge.cert"
+"$BIN/aggregator" enroll --dir "$T/srv3" --name forger "$T/forge.cert" >/dev/null
 "$BIN/aggregator" ingest --dir "$T/srv3" "$T/forge/forged.tvb" | grep -q '4 quarantined' ||
 	fail "forged records not quarantined"
 must_fail 1 "$BIN/aggregator" quarantine --dir "$T/srv3" >"$T/q"

@@ -27,15 +27,37 @@
 static struct server srv;
 static uint8_t dev_pk[32], dev_sk[64], rev_pk[32], rev_sk[64];
 
+/* Ingest trusts the certificate checked at enrolment: here it is built
+ * unsigned (the fuzz campaign's trustee keys are not kept), for every
+ * site and day of the campaign; the second device is revoked before its
+ * first batch. */
 static int
 enroll_fn(struct tv_txn *t, void *ctx)
 {
-	uint8_t on = DEVICE_ENROLLED, off = DEVICE_REVOKED;
+	const struct tv_campaign *c = fuzz_campaign();
+	struct device_rec *d = ctx;
+	uint32_t i;
+	int rc;
 
-	(void)ctx;
-	tv_txn_put(t, ADB_DEVICES, dev_pk, 32, &on, 1, 0);
-	tv_txn_put(t, ADB_DEVICES, rev_pk, 32, &off, 1, 0);
-	return t->err;
+	memset(d, 0, sizeof *d);
+	d->state = DEVICE_ENROLLED;
+	strcpy(d->name, "fuzz");
+	memcpy(d->cert.campaign_id, c->id, 32);
+	memcpy(d->cert.device, dev_pk, 32);
+	strcpy(d->cert.name, "fuzz");
+	for (i = 0; i < c->plan->nsites; i++)
+		d->cert.sites[d->cert.nsites++] = i;
+	d->cert.valid_from = c->plan->start_day;
+	d->cert.valid_until = c->plan->end_day;
+	if ((rc = device_rec_put(t, d)) != 0)
+		return rc;
+	d->state = DEVICE_REVOKED;
+	memcpy(d->cert.device, rev_pk, 32);
+	d->has_rev = 1;
+	memcpy(d->rev.campaign_id, c->id, 32);
+	memcpy(d->rev.device, rev_pk, 32);
+	d->rev.last_seq = 0;
+	return device_rec_put(t, d);
 }
 
 static void
@@ -59,7 +81,13 @@ setup(void)
 	server_open_cap(&srv, dir, TV_STORE_CREATE, (size_t)1 << 30);
 	fuzz_device(dev_pk, dev_sk);
 	fuzz_device2(rev_pk, rev_sk);
-	fuzz_assert(tv_store_write(srv.st, enroll_fn, NULL) == 0);
+	{
+		struct device_rec *d = malloc(sizeof *d);
+
+		fuzz_assert(d != NULL);
+		fuzz_assert(tv_store_write(srv.st, enroll_fn, d) == 0);
+		free(d);
+	}
 }
 
 int

@@ -14,7 +14,7 @@ out=tests/fuzz/corpus
 campaign "$T/c" tests/fuzz/data/plan.json
 cp "$T/c/campaign.json" tests/fuzz/data/campaign.json
 rm -rf tests/fuzz/bombs && mkdir tests/fuzz/bombs
-for t in envelope batch zstd ingest keyfile plan csv; do
+for t in envelope batch zstd ingest keyfile plan csv cert; do
 	rm -rf "${out:?}/$t"
 	mkdir -p "$out/$t"
 done
@@ -50,5 +50,17 @@ printf '%s\n2021-11-02,s1,A,f,jobs,yes,extra\n2021-11-02,s1\n' "$hdr" >"$out/csv
 printf '%s\n2021-11-02,s1,"unterminated,f,jobs,yes\n' "$hdr" >"$out/csv/unterminated.csv"
 awk 'BEGIN { for (i = 0; i < 130; i++) printf "c%d,", i; print "" }' >"$out/csv/130-columns.csv"
 printf '%s\n2021-11-02,s1,"multi\nline",f,jobs,yes\n' "$hdr" >"$out/csv/newline-in-field.csv"
+# Device certificates and revocations (signatures are random: the format,
+# not the trustees, is what the reader sees).
+cid=$(sed -n 's/.*"campaign_id": *"\([0-9a-f]*\)".*/\1/p' tests/fuzz/data/campaign.json)
+hex() { od -An -tx1 -N "$1" /dev/urandom | tr -d ' \n'; }
+sig() { printf '{"trustee":%s,"sig":"%s"}' "$1" "$(hex 64)"; }
+printf '{"format":"tallyvan-device-cert/1","campaign_id":"%s","device":"%s","name":"van-A","sites":["s1","s3"],"valid_from":"2021-10-04","valid_until":"2021-12-26","signatures":[%s,%s]}\n' \
+	"$cid" "$(hex 32)" "$(sig 1)" "$(sig 2)" >"$out/cert/cert.cert"
+printf '{"format":"tallyvan-device-cert/1","campaign_id":"%s","device":"%s","name":"Fourgon é","sites":["s2"],"valid_from":"2021-12-01","valid_until":"2021-11-01","signatures":[]}\n' \
+	"$cid" "$(hex 32)" >"$out/cert/from-after-until.cert"
+printf '{"format":"tallyvan-device-revocation/1","campaign_id":"%s","device":"%s","last_seq":7,"signatures":[%s,%s]}\n' \
+	"$cid" "$(hex 32)" "$(sig 2)" "$(sig 2)" >"$out/cert/rev.rev"
+printf '{"format":"tallyvan-device-cert/2","campaign_id":"%s"}\n' "$cid" >"$out/cert/unknown-format.cert"
 n=$(find "$out" -type f | wc -l)
 echo "seeds: $n files in $out; campaign $(sed -n 's/.*"campaign_id": *"\([0-9a-f]*\)".*/\1/p' tests/fuzz/data/campaign.json)"
