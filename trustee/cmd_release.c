@@ -27,11 +27,15 @@
 #include "trustee/ledger.h"
 #include "trustee/trustee.h"
 
+#define REVS_MAX 256
+
 struct release_opts {
 	const char *campaign, *key, *share, *request, *ledger, *out, *passfile;
 	int first;
 	char *noise[TV_SHAMIR_MAX];
 	uint32_t nnoise;
+	const char *revs[REVS_MAX];	/* --revocation files */
+	uint32_t nrevs;
 	int32_t today;
 };
 
@@ -42,6 +46,7 @@ usage(int code)
 	    "usage: trustee release --campaign CAMPAIGN.json --key ME.key\n"
 	    "         --share ME.share --request REQUEST.tvr --ledger DIR\n"
 	    "         --out PARTIAL.json [--first-release]\n"
+	    "         [--revocation DEVICE.rev ...]\n"
 	    "         [--noise NOISE.json ...] [--passphrase-file FILE]\n"
 	    "         [--today YYYY-MM-DD]\n\n"
 	    "Verifies every signed batch and proof of the request, rebuilds\n"
@@ -58,8 +63,11 @@ usage(int code)
 	    "rerun of the same request writes the same decisions again.  The\n"
 	    "partial carries my signed statement of the ledger's chain.  The\n"
 	    "ledger must exist, unless --first-release says that this is my\n"
-	    "first release of the campaign.  Exit 1 if the request does not\n"
-	    "verify (the refusal is recorded) or the budget is spent.\n");
+	    "first release of the campaign.  The ledger remembers every\n"
+	    "revocation given with --revocation or seen in a request, and a\n"
+	    "request that leaves one out is refused.  Exit 1 if the request\n"
+	    "does not verify (the refusal is recorded) or the budget is\n"
+	    "spent.\n");
 	exit(code);
 }
 
@@ -71,6 +79,7 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "share", required_argument, NULL, 's' },
 		{ "first-release", no_argument, NULL, 'F' },
+		{ "revocation", required_argument, NULL, 'R' },
 		{ "request", required_argument, NULL, 'r' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
@@ -90,6 +99,11 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		case 'k': o->key = optarg; break;
 		case 's': o->share = optarg; break;
 		case 'F': o->first = 1; break;
+		case 'R':
+			if (o->nrevs == REVS_MAX)
+				die("too many --revocation");
+			o->revs[o->nrevs++] = optarg;
+			break;
 		case 'r': o->request = optarg; break;
 		case 'l': o->ledger = optarg; break;
 		case 'o': o->out = optarg; break;
@@ -362,8 +376,29 @@ previous_check(const struct ledger *l, const struct tv_request *req,
 	return 0;
 }
 
-/* The checks before any decision: previous release, the request's own
- * cells, devices and sums.  0, or 1 (reason printed). */
+/* The revocations given with --revocation, each signed by t trustees,
+ * into my ledger's memory. */
+static void
+revocations_learn(const struct release_opts *o, const struct tv_campaign *c,
+    struct ledger *l)
+{
+	struct tv_revocation r;
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < o->nrevs; i++) {
+		if ((rc = tv_rev_load(&r, o->revs[i])) != 0 ||
+		    (rc = tv_rev_verify(&r, c, NULL)) != 0)
+			die("'%s': not a valid revocation of this campaign: %s",
+			    o->revs[i], tv_strerror(rc));
+		if ((rc = ledger_revocations_learn(l, &r, 1)) != 0)
+			die("cannot record '%s' in the ledger: %s", o->revs[i],
+			    tv_strerror(rc));
+	}
+}
+
+/* The checks before any decision: previous release, revocations I know,
+ * the request's own cells, devices and sums.  0, or 1 (reason printed). */
 static int
 request_check(FILE *f, const struct tv_request *req,
     const struct tv_campaign *c, const struct ledger *l, uint32_t j,
@@ -371,8 +406,18 @@ request_check(FILE *f, const struct tv_request *req,
 {
 	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0)
 		return error("the request is for another campaign"), 1;
+	uint8_t dev[32];
+	uint64_t seq;
+	char hex[65];
+
 	if (previous_check(l, req, c, j) != 0)
 		return 1;
+	if (ledger_revocation_missing(l, req, dev, &seq)) {
+		hex_encode(hex, dev, 32);
+		return error("the request leaves out the revocation of device "
+		    "%.16s after batch %llu, which I know", hex,
+		    (unsigned long long)seq), 1;
+	}
 	if (rebuild_request(f, req, c, rb) != 0 ||
 	    !rebuilt_agrees(rb, req, c->k))
 		return error("the request does not match its signed batches "
@@ -398,12 +443,17 @@ cmd_release(int argc, char **argv)
 	sk = trustee_key_load(o.key, o.passfile);
 	st.trustee = my_index(c, sk);
 	l = ledger_open(o.ledger, c->id, o.first);
+	revocations_learn(&o, c, l);
 	if (file_hash(o.request, st.request, NULL) != 0 ||
 	    (f = fopen(o.request, "rbe")) == NULL)
 		die("cannot read '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &req, c->k)) != 0)
 		die("release request '%s': %s", o.request, tv_strerror(rc));
 	if (request_check(f, req, c, l, st.trustee, &rb) == 0) {
+		/* its revocations verified in the recount: remember them */
+		if ((rc = ledger_revocations_learn(l, req->revs, req->nrevs)) != 0)
+			die("cannot record the request's revocations: %s",
+			    tv_strerror(rc));
 		ret = release_write(&o, c, req, &rb, l, &st, sk);
 	} else {
 		error("release refused; nothing was decrypted");

@@ -19,12 +19,19 @@ struct set {
 	uint8_t *own;		/* allocation, when loaded from the ledger */
 };
 
+struct known_rev {
+	uint8_t device[32];
+	uint64_t last_seq;
+};
+
 struct ledger {
 	struct tv_store *st;
 	uint64_t nentries;		/* the chain: entry hashes e_1.. */
 	uint8_t (*entries)[32];
 	uint8_t (*heads)[32];		/* head_0 .. head_nentries */
 	int32_t campaign_ok;		/* the start entry names ours */
+	struct known_rev *revs;		/* revocations I know, by device */
+	size_t nrevs;
 	uint64_t nbudget;		/* budget entries */
 	uint64_t total_num, total_den;	/* spent so far */
 	uint8_t last[32];		/* hash of the last entry */
@@ -33,8 +40,8 @@ struct ledger {
 };
 
 static const char *const ledger_dbs[] = { "cells", "budget", "chain",
-    "requests" };
-enum { LDB_CELLS, LDB_BUDGET, LDB_CHAIN, LDB_REQUESTS, LDB_N };
+    "requests", "revocations" };
+enum { LDB_CELLS, LDB_BUDGET, LDB_CHAIN, LDB_REQUESTS, LDB_REVS, LDB_N };
 
 const char *
 verdict_status(enum verdict v)
@@ -166,6 +173,22 @@ chain_cb(void *ctx, const void *key, size_t klen, const void *val,
 	return 0;
 }
 
+/* A revocation I know: device -> be64 last_seq. */
+static int
+rev_cb(void *ctx, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	struct ledger *l = ctx;
+
+	if (klen != 32 || vlen != 8)
+		return TV_ERR_FORMAT;
+	l->revs = realloc(l->revs, (l->nrevs + 1) * sizeof *l->revs);
+	if (l->revs == NULL)
+		die("out of memory");
+	memcpy(l->revs[l->nrevs].device, key, 32);
+	l->revs[l->nrevs++].last_seq = tv_be64_get(val);
+	return 0;
+}
+
 static int
 load_fn(struct tv_txn *t, void *ctx)
 {
@@ -178,8 +201,10 @@ load_fn(struct tv_txn *t, void *ctx)
 	l->total_den = 1;
 	memset(l->last, 0, 32);
 	l->nentries = 0;
+	l->nrevs = 0;
 	if ((rc = tv_txn_foreach(t, LDB_CELLS, NULL, 0, load_cb, l)) != 0 ||
-	    (rc = tv_txn_foreach(t, LDB_BUDGET, NULL, 0, budget_cb, l)) != 0)
+	    (rc = tv_txn_foreach(t, LDB_BUDGET, NULL, 0, budget_cb, l)) != 0 ||
+	    (rc = tv_txn_foreach(t, LDB_REVS, NULL, 0, rev_cb, l)) != 0)
 		return rc;
 	return tv_txn_foreach(t, LDB_CHAIN, NULL, 0, chain_cb, cl);
 }
@@ -383,6 +408,7 @@ ledger_close(struct ledger *l)
 	free(l->sets);
 	free(l->entries);
 	free(l->heads);
+	free(l->revs);
 	tv_store_close(l->st);
 	free(l);
 }
@@ -943,4 +969,73 @@ ledger_chain_show(const char *dir)
 	hex_encode(head, cs.head, 32);
 	printf("%llu entries, head %s\n", (unsigned long long)cs.n, head);
 	return cs.bad ? -1 : 0;
+}
+
+static int
+load_revs_fn(struct tv_txn *t, void *ctx)
+{
+	struct ledger *l = ctx;
+
+	l->nrevs = 0;
+	return tv_txn_foreach(t, LDB_REVS, NULL, 0, rev_cb, l);
+}
+
+struct learn_ctx {
+	const struct tv_revocation *r;
+	uint32_t n;
+};
+
+static int
+learn_fn(struct tv_txn *t, void *ctx)
+{
+	struct learn_ctx *lc = ctx;
+	const void *val;
+	uint8_t seq[8];
+	size_t vlen;
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < lc->n; i++) {
+		rc = tv_txn_get(t, LDB_REVS, lc->r[i].device, 32, &val, &vlen);
+		if (rc == 0 && vlen == 8 && tv_be64_get(val) <= lc->r[i].last_seq)
+			continue;	/* I know as much or more */
+		tv_be64_put(seq, lc->r[i].last_seq);
+		tv_txn_put(t, LDB_REVS, lc->r[i].device, 32, seq, 8, 0);
+	}
+	return t->err;
+}
+
+int
+ledger_revocations_learn(struct ledger *l, const struct tv_revocation *r,
+    uint32_t n)
+{
+	struct learn_ctx lc = { r, n };
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((rc = tv_store_write(l->st, learn_fn, &lc)) != 0)
+		return rc;
+	return tv_store_read(l->st, load_revs_fn, l);
+}
+
+int
+ledger_revocation_missing(const struct ledger *l, const struct tv_request *req,
+    uint8_t device[32], uint64_t *last_seq)
+{
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < l->nrevs; i++) {
+		for (j = 0; j < req->nrevs; j++)
+			if (!memcmp(req->revs[j].device, l->revs[i].device, 32) &&
+			    req->revs[j].last_seq <= l->revs[i].last_seq)
+				break;
+		if (j == req->nrevs) {
+			memcpy(device, l->revs[i].device, 32);
+			*last_seq = l->revs[i].last_seq;
+			return 1;
+		}
+	}
+	return 0;
 }

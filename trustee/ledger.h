@@ -148,6 +148,21 @@ int ledger_record(struct ledger *l, const struct tv_request *req,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32]);
 
+/*
+ * Revocations (db "revocations": device key -> be64 last_seq, the smallest
+ * known).  A trustee remembers every valid revocation it has seen -- given
+ * with --revocation, or in a request it accepted -- so that an aggregator
+ * cannot make a revoked device count again by leaving its revocation out
+ * of a later request.  learn: r[0..n) were verified by the caller; 0 or
+ * TV_ERR_*.  missing: 1 and the device and last_seq of a revocation I
+ * know that req does not carry (with that last_seq or a smaller one),
+ * else 0.
+ */
+int ledger_revocations_learn(struct ledger *l, const struct tv_revocation *r,
+    uint32_t n);
+int ledger_revocation_missing(const struct ledger *l,
+    const struct tv_request *req, uint8_t device[32], uint64_t *last_seq);
+
 /* Print the chain's entries, check each names the head before it, print
  * the length and head; 0 or -1. */
 int ledger_chain_show(const char *dir);

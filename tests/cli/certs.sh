@@ -34,17 +34,21 @@ refuses() {
 	set -e
 	[ "$got_" -eq 1 ] || fail "expected exit 1, got $got_: $*: $(cat "$ef_")"
 }
-# refused_by_trustee NAME REQUEST PATTERN: trustee 2 refuses the request
-# with a reason matching PATTERN and writes no partial decryption.
+# refused_by_trustee NAME REQUEST PATTERN [ARG...]: trustee 2 (a ledger
+# of its own, more arguments for it) refuses the request with a reason
+# matching PATTERN and writes no partial decryption.
 refused_by_trustee() {
+	rn_=$1 rq_=$2 rp_=$3
+	shift 3
 	attacks=$((attacks + 1))
-	refuses "$T/err-$1" "$BIN/trustee" release --campaign "$T/k/campaign.json" \
+	refuses "$T/err-$rn_" "$BIN/trustee" release --campaign "$T/k/campaign.json" \
 		--key "$T/k/t2.key" --share "$T/k/t2.share" --passphrase-file "$T/k/pass" \
-		--request "$2" --ledger "$T/ledger-$1" --out "$T/p-$1.json" --first-release
-	grep -q "$3" "$T/err-$1" || fail "$1: not refused for '$3': $(cat "$T/err-$1")"
-	[ ! -e "$T/p-$1.json" ] || fail "$1: partial decryptions written"
+		--request "$rq_" --ledger "$T/ledger-$rn_" --out "$T/p-$rn_.json" \
+		--first-release "$@"
+	grep -q "$rp_" "$T/err-$rn_" || fail "$rn_: not refused for '$rp_': $(cat "$T/err-$rn_")"
+	[ ! -e "$T/p-$rn_.json" ] || fail "$rn_: partial decryptions written"
 	refused=$((refused + 1))
-	echo "$1: refused ($(grep -m1 "$3" "$T/err-$1" | sed 's/^[a-z]*: //'))"
+	echo "$rn_: refused ($(grep -m1 "$rp_" "$T/err-$rn_" | sed 's/^[a-z]*: //'))"
 }
 
 campaign "$T/k" "$PLAN" 2 3
@@ -151,6 +155,18 @@ refuses "$T/err" "$BIN/trustee" verify "$T/rel-forged" >/dev/null
 grep -q "revoked after batch 1" "$T/err" || fail "verify of a forged release: $(cat "$T/err")"
 refused=$((refused + 1))
 echo "revoked: trustee verify refuses the forged release"
+# The same server leaves the revocation out of its request.  Trustee 2
+# learnt it from the honest request it released (its ledger remembers),
+# and a trustee who was handed the file with --revocation knows it too.
+attacks=$((attacks + 1))
+refuses "$T/err" "$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t2.key" \
+	--share "$T/k/t2.share" --passphrase-file "$T/k/pass" --request "$T/evil-r.tvr" \
+	--ledger "$T/k/ledger-t2" --out "$T/p-norev.json"
+grep -q "leaves out the revocation" "$T/err" || fail "omitted revocation: $(cat "$T/err")"
+[ ! -e "$T/p-norev.json" ] || fail "omitted revocation: partial decryptions written"
+refused_by_trustee omitted-rev "$T/evil-r.tvr" "leaves out the revocation" --revocation "$T/R.rev"
+refused=$((refused + 1))
+echo "revocation left out of the request: refused by a trustee that has seen it"
 
 # (e) S is certified for a-gare only; its record at c-rives.  The honest
 # ingest refuses it; a server that widened S's certificate stores it, and
