@@ -50,6 +50,9 @@ printf '%s\n2021-11-02,s1,A,f,jobs,yes,extra\n2021-11-02,s1\n' "$hdr" >"$out/csv
 printf '%s\n2021-11-02,s1,"unterminated,f,jobs,yes\n' "$hdr" >"$out/csv/unterminated.csv"
 awk 'BEGIN { for (i = 0; i < 130; i++) printf "c%d,", i; print "" }' >"$out/csv/130-columns.csv"
 printf '%s\n2021-11-02,s1,"multi\nline",f,jobs,yes\n' "$hdr" >"$out/csv/newline-in-field.csv"
+# The request and statement seeds (corpus/request, corpus/statement) are
+# made by hand and kept: they do not depend on the campaign's keys.
+
 # Device certificates and revocations (signatures are random: the format,
 # not the trustees, is what the reader sees).
 cid=$(sed -n 's/.*"campaign_id": *"\([0-9a-f]*\)".*/\1/p' tests/fuzz/data/campaign.json)
