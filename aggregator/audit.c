@@ -658,3 +658,15 @@ audit_walk_end(struct audit_walk *w)
 		    (unsigned long long)w->anchor_seq);
 	return 0;
 }
+
+void
+audit_device_refused(struct server *s, const char *event,
+    const uint8_t device[32], const char *why)
+{
+	char hex[65];
+
+	hex_encode(hex, device, 32);
+	if (audit_event(s, event, json_pack("{s:s, s:s}", "device", hex,
+	    "reason", why)) != 0)
+		warn("the refusal was not written to the audit log");
+}

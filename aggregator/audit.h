@@ -60,6 +60,11 @@ int audit_txn(struct tv_txn *t, const struct server *s, const char *event,
 /* The same in a transaction of its own.  details is consumed (decref'd),
  * even on failure. */
 int audit_event(struct server *s, const char *event, json_t *details);
+/* A refused enrolment or revocation (event "enroll_refused",
+ * "revoke_refused"): the device and why, best effort (a warning if the
+ * log cannot be written). */
+void audit_device_refused(struct server *s, const char *event,
+    const uint8_t device[32], const char *why);
 
 /* Ingest hooks (aggregator/ingest.c).  audit_ingest_txn: inside the ingest
  * transaction, "ingest" or "ingest_duplicate".  audit_ingest_refused: own

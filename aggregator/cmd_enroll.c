@@ -78,18 +78,6 @@ enroll_fn(struct tv_txn *t, void *ctx)
 	return rc;
 }
 
-/* A refused enrolment, in the audit log (best effort). */
-static void
-audit_refused(struct server *s, const uint8_t device[32], const char *why)
-{
-	char hex[65];
-
-	hex_encode(hex, device, 32);
-	if (audit_event(s, "enroll_refused", json_pack("{s:s, s:s}",
-	    "device", hex, "reason", why)) != 0)
-		warn("the refusal was not written to the audit log");
-}
-
 /* Load and verify; 0, or 1 with the reason printed (and audited). */
 static int
 cert_check(struct server *s, struct enroll *e, const char *path)
@@ -105,7 +93,8 @@ cert_check(struct server *s, struct enroll *e, const char *path)
 		return error("%s: not a device certificate (%s): %s", path,
 		    tv_strerror(rc), ENROLL_CERT_ONLY);
 	if ((rc = tv_cert_verify(&e->d.cert, s->c, &nvalid)) != 0) {
-		audit_refused(s, e->d.cert.device, tv_strerror(rc));
+		audit_device_refused(s, "enroll_refused", e->d.cert.device,
+		    tv_strerror(rc));
 		return error("%s: certificate refused (%u valid trustee "
 		    "signatures of %u needed): %s", path, nvalid, s->c->t,
 		    tv_strerror(rc));
@@ -152,7 +141,8 @@ cmd_enroll(int argc, char **argv)
 	rc = tv_store_write(s.st, enroll_fn, e);
 	hex_encode(hex, e->d.cert.device, 32);
 	if (rc == TV_ERR_REVOKED) {
-		audit_refused(&s, e->d.cert.device, "revoked");
+		audit_device_refused(&s, "enroll_refused", e->d.cert.device,
+		    "revoked");
 		error("device %.16s: revoked; a revoked key is never enrolled "
 		    "again", hex);
 		goto out;

@@ -94,17 +94,6 @@ revoke_fn(struct tv_txn *t, void *ctx)
 	return rc;
 }
 
-static void
-audit_refused(struct server *s, const uint8_t device[32], const char *why)
-{
-	char hex[65];
-
-	hex_encode(hex, device, 32);
-	if (audit_event(s, "revoke_refused", json_pack("{s:s, s:s}",
-	    "device", hex, "reason", why)) != 0)
-		warn("the refusal was not written to the audit log");
-}
-
 /* The answer to a refused revocation; always 1. */
 static int
 refused(struct server *s, const struct revoke *r, int rc)
@@ -112,8 +101,8 @@ refused(struct server *s, const struct revoke *r, int rc)
 	char hex[65];
 
 	hex_encode(hex, r->rev.device, 32);
-	audit_refused(s, r->rev.device, rc == TV_ERR_NOTFOUND ?
-	    "not enrolled" : tv_strerror(rc));
+	audit_device_refused(s, "revoke_refused", r->rev.device,
+	    rc == TV_ERR_NOTFOUND ? "not enrolled" : tv_strerror(rc));
 	if (rc == TV_ERR_CONFLICT)
 		return error("device %.16s: batch %llu is already stored; a "
 		    "revocation needs last_seq >= %llu", hex,
@@ -160,7 +149,8 @@ cmd_revoke(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = tv_rev_verify(&r->rev, s.c, &nvalid)) != 0) {
-		audit_refused(&s, r->rev.device, tv_strerror(rc));
+		audit_device_refused(&s, "revoke_refused", r->rev.device,
+		    tv_strerror(rc));
 		error("%s: revocation refused (%u valid trustee signatures of "
 		    "%u needed): %s", argv[optind], nvalid, s.c->t,
 		    tv_strerror(rc));

@@ -335,19 +335,6 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	return 0;
 }
 
-/* My index in the campaign, from my key. */
-static uint32_t
-my_index(const struct tv_campaign *c, const uint8_t *sk)
-{
-	const struct tv_trustee *t;
-	uint8_t pk[32];
-
-	crypto_sign_ed25519_sk_to_pk(pk, sk);
-	if ((t = tv_campaign_trustee(c, pk)) == NULL)
-		die("this key is not a trustee of the campaign");
-	return t->index;
-}
-
 /* What I signed in the previous release the request names must still be
  * in my ledger: a ledger deleted or restored from an older copy would
  * judge the request against a history it has forgotten. */
@@ -441,7 +428,7 @@ cmd_release(int argc, char **argv)
 	parse_opts(&o, argc, argv);
 	c = campaign_load_or_die(o.campaign, 1);
 	sk = trustee_key_load(o.key, o.passfile);
-	st.trustee = my_index(c, sk);
+	st.trustee = trustee_me(c, sk)->index;
 	l = ledger_open(o.ledger, c->id, o.first);
 	revocations_learn(&o, c, l);
 	if (file_hash(o.request, st.request, NULL) != 0 ||
