@@ -138,6 +138,9 @@ main(int argc, char **argv)
 		fail("cannot read the request");
 	if (argc == 4) {
 		cells_list(in);
+		fclose(f);
+		tv_request_free(in);
+		tv_campaign_free(c);
 		return 0;
 	}
 	out = cells_read(argv[4], in, c->k);
