@@ -69,6 +69,13 @@ enum form_flash {
 	FLASH_DUP,		/* a form was sent twice: recorded once */
 };
 
+struct form_errors {
+	unsigned n;
+	uint8_t site, date;
+	uint8_t identity[TV_PLAN_MAX_IDENTITY];
+	uint8_t field[TV_PLAN_MAX_FIELDS];
+};
+
 struct form_session {
 	uint8_t id[FORM_TOKEN_BYTES];
 	uint8_t csrf[FORM_TOKEN_BYTES];
@@ -80,6 +87,12 @@ struct form_session {
 	enum form_lang lang;
 	enum form_flash flash;
 	char receipt[TV_RECEIPT_LEN + 2];	/* shown once, then wiped */
+	/* A refused form, shown again by the next GET / and then wiped (the
+	 * POST is answered with a redirect, so that no browser history
+	 * entry -- nor Chromium's session file -- holds what was typed). */
+	struct form_body *again;	/* guarded, or NULL */
+	struct form_errors again_errors;
+	int again_failed;		/* the store refused, not the fields */
 };
 
 struct form_server {
@@ -135,12 +148,6 @@ enum form_err {
 	FE_TEXT,		/* not UTF-8 text, or control characters */
 };
 
-struct form_errors {
-	unsigned n;
-	uint8_t site, date;
-	uint8_t identity[TV_PLAN_MAX_IDENTITY];
-	uint8_t field[TV_PLAN_MAX_FIELDS];
-};
 
 /* Fill v from a posted body; per-field errors in e.  Returns e->n. */
 unsigned form_visit_parse(const struct tv_plan *p, const struct form_body *b,

@@ -6,8 +6,10 @@
  *   GET  /signin   sign-in page (sets a double-submit cookie, tv_pre)
  *   POST /signin   code -> session cookie tv_sid, 303 to /
  *   GET  /         the visit form (a blank one, after a confirmation)
- *   POST /visit    record the visit: 303 to / (confirmation), or 422 and
- *                  the form again with the errors and the answers
+ *   POST /visit    record the visit: 303 to / (confirmation); refused,
+ *                  303 to / too, which answers 422 with the form again,
+ *                  the errors and the answers (kept in guarded memory
+ *                  for that one GET: no history entry holds a POST)
  *   GET  /status   counts
  *   POST /signout
  *   GET  /static/NAME  the embedded stylesheet and icon
@@ -320,6 +322,46 @@ status_page(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	return reply(c, r, MHD_HTTP_OK, &h, NULL, NULL, NULL);
 }
 
+/* Keep the refused form (its body and errors) for the GET that shows it
+ * again: post, redirect, get. */
+static enum MHD_Result
+form_again(struct MHD_Connection *c, struct req *r, struct form_session *ss,
+    const struct form_errors *e)
+{
+	form_body_free(ss->again);
+	ss->again = r->body;
+	r->body = NULL;
+	ss->again_failed = e == NULL;
+	if (e != NULL)
+		ss->again_errors = *e;
+	return redirect(c, r, "/");
+}
+
+/* The refused form, once: 422 (500 if the store refused it). */
+static enum MHD_Result
+form_again_page(struct form_server *s, struct MHD_Connection *c,
+    struct req *r, struct form_session *ss)
+{
+	char csrf[FORM_HEX(FORM_TOKEN_BYTES)];
+	struct form_view fv = { .lang = ss->lang, .csrf = csrf,
+		.once = form_body_get(ss->again, "once", NULL),
+		.body = ss->again, .failed = ss->again_failed,
+		.errors = ss->again_failed ? NULL : &ss->again_errors,
+		.site = s->site, .date = s->date >= 0 ? s->date : form_today() };
+	enum MHD_Result ret;
+	struct html h;
+
+	form_csrf_hex(ss, csrf);
+	html_init(&h);
+	page_form(&h, s->d->c->plan, &fv);
+	ret = reply(c, r, ss->again_failed ? MHD_HTTP_INTERNAL_SERVER_ERROR :
+	    MHD_HTTP_UNPROCESSABLE_CONTENT, &h, NULL, NULL, NULL);
+	form_body_free(ss->again);
+	ss->again = NULL;
+	sodium_memzero(&ss->again_errors, sizeof ss->again_errors);
+	return ret;
+}
+
 static enum MHD_Result
 get(struct form_server *s, struct MHD_Connection *c, struct req *r,
     const char *url)
@@ -344,7 +386,8 @@ get(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	if (r->route == R_STATUS)
 		return status_page(s, c, r, ss);
 	if (r->route == R_FORM)
-		return form_page(s, c, r, ss);
+		return ss->again != NULL ? form_again_page(s, c, r, ss) :
+		    form_page(s, c, r, ss);
 	return redirect(c, r, "/");	/* GET /visit, GET /signout */
 }
 
@@ -377,25 +420,6 @@ signin_post(struct form_server *s, struct MHD_Connection *c, struct req *r)
 	    "tv_pre=" PRE_ATTRS "; Max-Age=0");
 }
 
-/* Re-show the form with the errors and what was typed. */
-static enum MHD_Result
-form_again(struct form_server *s, struct MHD_Connection *c, struct req *r,
-    struct form_session *ss, const struct form_errors *e)
-{
-	char csrf[FORM_HEX(FORM_TOKEN_BYTES)];
-	struct form_view fv = { .lang = ss->lang, .csrf = csrf,
-		.once = form_body_get(r->body, "once", NULL), .body = r->body,
-		.errors = e, .failed = e == NULL, .site = s->site,
-		.date = s->date >= 0 ? s->date : form_today() };
-	struct html h;
-
-	form_csrf_hex(ss, csrf);
-	html_init(&h);
-	page_form(&h, s->d->c->plan, &fv);
-	return reply(c, r, e != NULL ? MHD_HTTP_UNPROCESSABLE_CONTENT :
-	    MHD_HTTP_INTERNAL_SERVER_ERROR, &h, NULL, NULL, NULL);
-}
-
 static enum MHD_Result
 visit_post(struct form_server *s, struct MHD_Connection *c, struct req *r,
     struct form_session *ss)
@@ -412,7 +436,7 @@ visit_post(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	v = visit_new();
 	if (form_visit_parse(s->d->c->plan, r->body, v, &e) > 0) {
 		visit_free(v);
-		return form_again(s, c, r, ss, &e);
+		return form_again(c, r, ss, &e);
 	}
 	rc = form_visit_capture(s, v, ss->receipt);
 	if (rc == 0)
@@ -422,7 +446,7 @@ visit_post(struct form_server *s, struct MHD_Connection *c, struct req *r,
 		error("visit not recorded: %s %s", tv_strerror(rc),
 		    tv_store_errmsg(s->d->st));
 		sodium_memzero(ss->receipt, sizeof ss->receipt);
-		return form_again(s, c, r, ss, NULL);
+		return form_again(c, r, ss, NULL);
 	}
 	form_once_drop(ss, once);
 	ss->flash = FLASH_SAVED;

@@ -128,6 +128,7 @@ form_session_new(struct form_server *s, enum form_lang lang)
 void
 form_session_end(struct form_session *ss)
 {
+	form_body_free(ss->again);
 	sodium_memzero(ss, sizeof *ss);
 }
 

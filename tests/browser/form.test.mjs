@@ -213,7 +213,8 @@ const BAD = {
 async function checkRefused(page, v, resp, bad) {
 	const want = BAD[bad];
 	assert.equal(resp.status(), 422, `${bad}: refused with 422`);
-	assert.match(page.url(), /\/visit$/);
+	assert.ok(resp.request().redirectedFrom(), `${bad}: the POST was answered with a redirect`);
+	assert.match(page.url(), /\/$/);
 	const summary = await page.locator('.errsum').innerText();
 	assert.match(summary, /Visite non enregistrée|Visit not recorded/, `${bad}: summary`);
 	for (const f of want.fields) {

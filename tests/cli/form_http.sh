@@ -100,15 +100,23 @@ expect 405 / -X PUT -b "$J"
 expect 405 /status -b "$J" --data "csrf=$CSRF"
 [ "$(captured "$T/A")" = 0 ] || fail "a forged request recorded a visit"
 
-# A refused form comes back with its answers (from the request) and the
-# error in the session's language; nothing is recorded.
-expect 422 /visit -b "$J" --data "csrf=$CSRF&once=$ONCE&$(echo "$VISIT" | sed 's/gender=f&//')"
+# A refused form: the POST is answered with a redirect (no history entry
+# holds the posted answers), and the next GET / shows the form once with
+# its answers and the error in the session's language (422); the GET after
+# it is a blank form.  Nothing is recorded.
+expect 303 /visit -b "$J" --data "csrf=$CSRF&once=$ONCE&$(echo "$VISIT" | sed 's/gender=f&//')"
+[ "$(hdr location)" = / ] || fail "a refused form redirects to $(hdr location)"
+expect 422 / -b "$J"
 grep -q 'value="Phénicia"' "$T/b" || fail "the refused form lost its answers"
 grep -q 'id="e-gender">Choisissez une réponse.<' "$T/b" || fail "no French message next to the field"
 grep -q 'name="topics" value="housing" checked' "$T/b" || fail "ticked boxes lost"
-expect 422 /visit -b "$J2" --data "csrf=$CSRF2&once=$(expect 200 / -b "$J2"; field once)&$(echo "$VISIT" | sed 's/last_name=[^&]*&//')"
+expect 200 / -b "$J"
+grep -q 'Phénicia' "$T/b" && fail "the refused form was shown twice"
+expect 303 /visit -b "$J2" --data "csrf=$CSRF2&once=$(expect 200 / -b "$J2"; field once)&$(echo "$VISIT" | sed 's/last_name=[^&]*&//')"
+expect 422 / -b "$J2"
 grep -q 'id="e-last_name">Required.<' "$T/b" || fail "no English message next to the field"
-expect 422 /visit -b "$J" --data "csrf=$CSRF&once=$ONCE&$(echo "$VISIT" | sed 's/2021-11-02/2024-02-30/')"
+expect 303 /visit -b "$J" --data "csrf=$CSRF&once=$ONCE&$(echo "$VISIT" | sed 's/2021-11-02/2024-02-30/')"
+expect 422 / -b "$J"
 grep -q 'id="e-date">Date non valide.<' "$T/b" || fail "impossible date"
 [ "$(captured "$T/A")" = 0 ] || fail "a refused form recorded a visit"
 
