@@ -50,54 +50,37 @@ done
 	>/dev/null
 cp -r "$T/k/ledger-t1" "$T/good-t1"
 
-# t1 REQUEST OUT [ARGS]: trustee 1's release with its ledger as it is
-t1() {
-	"$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
-		--share "$T/k/t1.share" --passphrase-file "$T/k/pass" --request "$1" \
-		--ledger "$T/k/ledger-t1" --out "$2" "$@"
-}
 attacks=0 refused=0
+# t1_refused CODE PATTERN [ARG...]: trustee 1, with its ledger as it is
+# now, must refuse the third request with exit CODE, a message matching
+# PATTERN, and no partial.
+t1_refused() {
+	code_=$1 pat_=$2
+	shift 2
+	rm -f "$T/p3.json"
+	set +e
+	"$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
+		--share "$T/k/t1.share" --passphrase-file "$T/k/pass" --request "$T/r3.tvr" \
+		--ledger "$T/k/ledger-t1" --out "$T/p3.json" "$@" 2>"$T/err"
+	rc_=$?
+	set -e
+	attacks=$((attacks + 1))
+	[ "$rc_" -eq "$code_" ] && [ ! -e "$T/p3.json" ] && grep -q "$pat_" "$T/err" ||
+		fail "trustee 1 was not stopped (exit $rc_): $(cat "$T/err")"
+	refused=$((refused + 1))
+}
 
 # Deleted: no ledger, no release.
 rm -rf "$T/k/ledger-t1"
-set +e
-"$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
-	--share "$T/k/t1.share" --passphrase-file "$T/k/pass" --request "$T/r3.tvr" \
-	--ledger "$T/k/ledger-t1" --out "$T/del.json" 2>"$T/err"
-rc=$?
-set -e
-attacks=$((attacks + 1))
-[ "$rc" -eq 2 ] && [ ! -e "$T/del.json" ] && grep -q 'no ledger' "$T/err" ||
-	fail "a trustee without its ledger ran (exit $rc): $(cat "$T/err")"
-refused=$((refused + 1))
+t1_refused 2 'no ledger'
 echo "deleted ledger: the trustee does not run ($(grep -o 'no ledger[^(]*' "$T/err"))"
-
 # Deleted, and the trustee is talked into --first-release.
-set +e
-"$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
-	--share "$T/k/t1.share" --passphrase-file "$T/k/pass" --request "$T/r3.tvr" \
-	--ledger "$T/k/ledger-t1" --out "$T/first.json" --first-release 2>"$T/err"
-rc=$?
-set -e
-attacks=$((attacks + 1))
-[ "$rc" -eq 1 ] && [ ! -e "$T/first.json" ] && grep -q 'does not hold what I signed' "$T/err" ||
-	fail "a new ledger released the third request (exit $rc): $(cat "$T/err")"
-refused=$((refused + 1))
+t1_refused 1 'does not hold what I signed' --first-release
 echo "deleted ledger restarted with --first-release: refused"
-
 # Rolled back to the copy taken after the first release.
 rm -rf "$T/k/ledger-t1"
 cp -r "$T/backup-t1" "$T/k/ledger-t1"
-set +e
-"$BIN/trustee" release --campaign "$T/k/campaign.json" --key "$T/k/t1.key" \
-	--share "$T/k/t1.share" --passphrase-file "$T/k/pass" --request "$T/r3.tvr" \
-	--ledger "$T/k/ledger-t1" --out "$T/back.json" 2>"$T/err"
-rc=$?
-set -e
-attacks=$((attacks + 1))
-[ "$rc" -eq 1 ] && [ ! -e "$T/back.json" ] && grep -q 'does not hold what I signed' "$T/err" ||
-	fail "a rolled-back ledger released the third request (exit $rc)"
-refused=$((refused + 1))
+t1_refused 1 'does not hold what I signed'
 "$BIN/trustee" ledger --ledger "$T/k/ledger-t1" | grep -q '"kind":"refusal"' ||
 	fail "the refusal is not in the ledger"
 echo "rolled-back ledger: refused, and the refusal is in its ledger"
