@@ -86,6 +86,7 @@ noise_cell(uint8_t *ct, const struct tv_campaign *c)
 			die("internal error: noise encryption");
 	}
 	eta = 0;	/* never kept, never logged */
+	sodium_memzero(P, sizeof P);	/* rho X_i: with ct, it gives eta */
 	sodium_memzero(E, sizeof E);
 	sodium_memzero(rho, sizeof rho);
 }

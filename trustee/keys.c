@@ -66,10 +66,10 @@ share_load(const char *path, const char *passfile,
 	sodium_free(pass);
 	if (rc != 0)
 		die("share file '%s': %s", path, tv_strerror(rc));
-	*index = le32(payload + 32);
+	/* The length first: the index and K are read from the payload. */
 	if (len != SHARE_BYTES(c->k) || le32(payload + 36) != c->k ||
-	    sodium_memcmp(payload, c->id, 32) != 0 || *index < 1 ||
-	    *index > c->n) {
+	    sodium_memcmp(payload, c->id, 32) != 0 ||
+	    (*index = le32(payload + 32)) < 1 || *index > c->n) {
 		sodium_free(payload);
 		die("share file '%s' belongs to another campaign", path);
 	}
