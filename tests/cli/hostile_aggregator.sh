@@ -65,8 +65,13 @@ attack mismatched "0 campaign 0 2021-10-25 2022-01-09" \
 attack outside "0 week 19000 2022-01-10 2022-01-16" \
 	"0 month $((2023 * 12)) 2023-01-02 2023-01-29" "0 campaign 0 2021-10-25 2022-01-09"
 # 3. Plausible labels over shifted days: the honest cell list with every
-# month's range shifted so that two months leave the target day out.
-awk -v b="$before" -v a="$after" '$2 == "month" && $4 < a && $5 > b { $5 = b }
+# month's range shifted so that the months leave the target day out (the
+# month ends the day before it, or starts the day after it when the target
+# is the month's first day: months are whole weeks, so a Monday target can
+# open one, and an empty range would be refused as malformed, not crafted).
+awk -v b="$before" -v t="$target" -v a="$after" '
+	$2 == "month" && $4 < t && $5 >= t { $5 = b }
+	$2 == "month" && $4 == t { $4 = a }
 	{ print }' "$T/cells" >"$T/shifted"
 cmp -s "$T/cells" "$T/shifted" && fail "the shift changed nothing"
 # shellcheck disable=SC2046
