@@ -15,8 +15,8 @@
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "proto/admit.h"
 #include "proto/batch.h"
-#include "proto/record_proof.h"
 
 /* Per-batch cell sums, merged into the store once per cell. */
 struct cell_acc {
@@ -29,14 +29,16 @@ struct cell_acc {
 
 struct ingest {
 	struct server *s;
-	struct tv_batch *b;
+	struct tv_admission adm;	/* the batch and its verdicts */
 	struct ingest_result *res;
-	char (*bad)[96];	/* per record: why it is quarantined, or "" */
 	int known;		/* identical batch already stored */
 	struct device_rec *dev;	/* the device's certificate, revocation */
+	struct tv_admit_device adev;	/* dev, as admission reads it */
 	struct cell_acc *cells;
 	uint32_t ncells;
 };
+
+static int device_admits(struct ingest *in, const void *val, size_t vlen);
 
 static int
 device_state_fn(struct tv_txn *t, void *ctx)
@@ -51,13 +53,8 @@ device_state_fn(struct tv_txn *t, void *ctx)
 	rc = tv_txn_get(t, ADB_DEVICES, in->res->device, 32, &val, &vlen);
 	if (rc != 0)
 		return rc;
-	if (device_rec_parse(in->dev, val, vlen) != 0)
-		return TV_ERR_FORMAT;
-	/* The trustees' rule (common/rebuild.c): a revoked device's batches
-	 * count up to the revocation's last_seq, not after. */
-	if (in->dev->state != DEVICE_ENROLLED && (!in->dev->has_rev ||
-	    in->res->seq > in->dev->rev.last_seq))
-		return TV_ERR_REVOKED;
+	if ((rc = device_admits(in, val, vlen)) != 0)
+		return rc;
 	/* The same bytes stored before: a retry.  Answer it without decoding
 	 * and verifying again (a replayed big batch would cost as much). */
 	memcpy(bkey, in->res->device, 32);
@@ -70,33 +67,21 @@ device_state_fn(struct tv_txn *t, void *ctx)
 	return 0;
 }
 
+/* Decode a devices value into in->adev and apply the revocation rule
+ * (proto/admit.h) to this batch's seq. */
 static int
-batch_check_records(struct ingest *in)
+device_admits(struct ingest *in, const void *val, size_t vlen)
 {
-	const struct tv_plan *p = in->s->c->plan;
-	uint32_t i;
+	struct device_rec *d = in->dev;
 
-	for (i = 0; i < in->b->nrecords; i++) {
-		const struct tv_record *r = &in->b->records[i];
-
-		if (r->site >= p->nsites || r->day < p->start_day ||
-		    r->day > p->end_day) {
-			snprintf(in->res->why, sizeof in->res->why,
-			    "record %u: site or day outside the campaign", i);
-			return TV_ERR_RANGE;
-		}
-		/* The trustees refuse a whole request holding such a record:
-		 * it is refused here, with its batch, like the range above. */
-		if (!tv_cert_has_site(&in->dev->cert, r->site) ||
-		    r->day < in->dev->cert.valid_from ||
-		    r->day > in->dev->cert.valid_until) {
-			snprintf(in->res->why, sizeof in->res->why,
-			    "record %u: site or day outside the device's "
-			    "certificate", i);
-			return TV_ERR_RANGE;
-		}
-	}
-	return 0;
+	if (device_rec_parse(d, val, vlen) != 0 ||
+	    (d->state != DEVICE_ENROLLED && !d->has_rev))
+		return TV_ERR_FORMAT;
+	in->adev.cert = &d->cert;
+	in->adev.revoked = d->state != DEVICE_ENROLLED;
+	in->adev.last_seq = d->has_rev ? d->rev.last_seq : 0;
+	return tv_admit_seq(&in->adev, in->res->seq, in->res->why,
+	    sizeof in->res->why);
 }
 
 static void
@@ -105,12 +90,14 @@ cells_accumulate(struct ingest *in)
 	uint32_t i, j, k = in->s->c->k;
 	uint8_t key[CELL_KEY_BYTES];
 
-	in->cells = xcalloc(in->b->nrecords, sizeof *in->cells);
+	const struct tv_batch *b = in->adm.b;
+
+	in->cells = xcalloc(b->nrecords ? b->nrecords : 1, sizeof *in->cells);
 	in->ncells = 0;
-	for (i = 0; i < in->b->nrecords; i++) {
-		if (in->bad[i][0] != 0)
-			continue;
-		cell_key(key, in->b->records[i].site, in->b->records[i].day);
+	for (i = 0; i < b->nrecords; i++) {
+		if (tv_admission_why(&in->adm, i)[0] != 0)
+			continue;	/* set aside, never summed */
+		cell_key(key, b->records[i].site, b->records[i].day);
 		for (j = 0; j < in->ncells; j++)
 			if (!memcmp(in->cells[j].key, key, sizeof key))
 				break;
@@ -120,7 +107,7 @@ cells_accumulate(struct ingest *in)
 			 * a hundred sites would cost two additions each). */
 			memcpy(in->cells[j].key, key, sizeof key);
 			in->cells[j].ct = xmalloc(TV_CT_BYTES(k));
-			memcpy(in->cells[j].ct, in->b->records[i].ct,
+			memcpy(in->cells[j].ct, b->records[i].ct,
 			    TV_CT_BYTES(k));
 			in->cells[j].count = 1;
 			in->ncells++;
@@ -128,7 +115,7 @@ cells_accumulate(struct ingest *in)
 		}
 		in->cells[j].count++;
 		/* Points were checked by tv_batch_decode. */
-		if (tv_ct_add(in->cells[j].ct, in->b->records[i].ct, k) != 0)
+		if (tv_ct_add(in->cells[j].ct, b->records[i].ct, k) != 0)
 			die("internal error: unchecked point in a batch");
 	}
 }
@@ -262,12 +249,13 @@ static int
 records_put(struct tv_txn *t, struct ingest *in, const uint8_t *bkey)
 {
 	const struct tv_record *r;
+	const char *why;
 	uint32_t i;
 
-	for (i = 0; i < in->b->nrecords; i++) {
-		r = &in->b->records[i];
-		if (in->bad[i][0] != 0) {
-			quarantine_put(t, r, bkey, in->bad[i]);
+	for (i = 0; i < in->adm.b->nrecords; i++) {
+		r = &in->adm.b->records[i];
+		if ((why = tv_admission_why(&in->adm, i))[0] != 0) {
+			quarantine_put(t, r, bkey, why);
 			continue;
 		}
 		if (tv_txn_put(t, ADB_RECORDS, r->id, 16, bkey, BATCH_KEY_BYTES,
@@ -317,12 +305,8 @@ ingest_fn(struct tv_txn *t, void *ctx)
 	if ((rc = tv_txn_get(t, ADB_DEVICES, res->device, 32, &old,
 	    &vlen)) != 0)
 		return rc;
-	if (vlen < 1 || *(const uint8_t *)old != DEVICE_ENROLLED) {
-		if (device_rec_parse(in->dev, old, vlen) != 0)
-			return TV_ERR_FORMAT;
-		if (!in->dev->has_rev || res->seq > in->dev->rev.last_seq)
-			return TV_ERR_REVOKED;
-	}
+	if ((rc = device_admits(in, old, vlen)) != 0)
+		return rc;
 	if ((rc = records_put(t, in, bkey)) != 0)
 		return rc;
 	for (i = 0; i < in->ncells; i++)
@@ -332,23 +316,6 @@ ingest_fn(struct tv_txn *t, void *ctx)
 	tv_be32_put(bval + 32, res->nrecords);
 	tv_txn_put(t, ADB_BATCHES, bkey, sizeof bkey, bval, sizeof bval, 0);
 	return t->err;
-}
-
-/* Proofs are checked once, here, outside the write transaction: a record
- * whose proofs fail is kept aside with its reason and never summed. */
-static void
-records_verify(struct ingest *in)
-{
-	uint32_t i;
-
-	in->bad = xcalloc(in->b->nrecords ? in->b->nrecords : 1,
-	    sizeof *in->bad);
-	for (i = 0; i < in->b->nrecords; i++)
-		if (tv_record_verify(&in->b->records[i], in->s->c,
-		    in->res->device, in->bad[i], sizeof in->bad[i]) != 0)
-			in->res->quarantined++;
-		else
-			in->bad[i][0] = 0;
 }
 
 static int
@@ -368,27 +335,25 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 		if (rc == TV_ERR_NOTFOUND)
 			snprintf(res->why, sizeof res->why, "device not "
 			    "enrolled");
-		else if (rc == TV_ERR_REVOKED)
-			snprintf(res->why, sizeof res->why, "device revoked "
-			    "after batch %llu", (unsigned long long)
-			    in->dev->rev.last_seq);
-		else
+		else if (rc != TV_ERR_REVOKED)
 			snprintf(res->why, sizeof res->why, "cannot look up "
 			    "the device: %s", tv_strerror(rc));
 		return rc;
 	}
-	if (!in->known && (rc = tv_envelope_verify(env)) != 0)
-		return rc;
-	res->authentic = 1;
-	if (in->known)
-		return 0;	/* identical bytes: verified when first stored */
-	if ((rc = tv_batch_decode(&in->b, env, in->s->c->id, in->s->c->k)) != 0)
-		return rc;
-	res->nrecords = in->b->nrecords;
-	if ((rc = batch_check_records(in)) != 0)
-		return rc;
-	records_verify(in);
-	return 0;
+	if (in->known) {
+		res->authentic = 1;
+		return 0;	/* identical bytes: admitted when first stored */
+	}
+	/* The trustees' rule, the same function as their recount's. */
+	rc = tv_batch_admit(&in->adm, env, in->s->c, &in->adev);
+	res->authentic = in->adm.authentic;
+	if (in->adm.b != NULL)
+		res->nrecords = in->adm.b->nrecords;
+	if (rc != 0)
+		snprintf(res->why, sizeof res->why, "%s", in->adm.why);
+	else
+		res->quarantined = in->adm.nquarantined;
+	return rc;
 }
 
 static int
@@ -541,8 +506,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 		free(in.cells[i].next);
 	}
 	free(in.cells);
-	free(in.bad);
 	free(in.dev);
-	tv_batch_free(in.b);
+	tv_admission_release(&in.adm);
 	tv_envelope_release(&env);
 }

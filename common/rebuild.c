@@ -18,9 +18,9 @@
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "proto/admit.h"
 #include "proto/batch.h"
 #include "proto/cert.h"
-#include "proto/record_proof.h"
 
 /* Set of fixed-size random-looking keys (record ids, R values). */
 struct keyset {
@@ -117,9 +117,9 @@ struct base {
  * The recount runs on several threads (crypto-notes §8: verification
  * parallelises trivially).  The main thread reads the envelopes in order
  * into a window of slots; workers take them in order and do everything
- * that does not depend on the other envelopes -- parse, device listed,
- * signature, decompression and point checks, site and day ranges, proofs
- * -- and add the records into per-worker (site, day) sums.  The main
+ * that does not depend on the other envelopes -- parse, device certified,
+ * then admission (proto/admit.h, the aggregator's own rule at ingest) --
+ * and add the admitted records into per-worker (site, day) sums.  The main
  * thread then settles each envelope in request order: the checks that do
  * depend on the others (a repeated batch, record id or R), and the first
  * error in request order is the one reported, with the same words as a
@@ -135,21 +135,16 @@ struct slot {
 	uint64_t n;		/* envelope number in the request */
 	uint8_t *buf;
 	size_t len;
-	char err[160];		/* the envelope as a whole is refused */
-	struct tv_batch *b;
+	char err[200];		/* the envelope as a whole is refused */
+	struct tv_admission adm;	/* its batch and verdicts */
 	uint8_t device[32];
 	uint64_t seq;
-	uint32_t ok;		/* records [0, ok) are in range */
-	char rerr[160];		/* why record ok is not, if ok < nrecords */
-	uint64_t records, quarantined;
 };
 
 /* One certified device: its certificate and how far its batches count. */
 struct devcert {
 	uint8_t device[32];
-	const struct tv_cert *cert;
-	int revoked;
-	uint64_t last_seq;	/* if revoked: batches above do not count */
+	struct tv_admit_device adm;
 };
 
 struct worker {
@@ -199,51 +194,15 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 }
 
-/* The records of a decoded batch: range, certificate, proofs,
- * per-worker sums. */
-static void
-slot_records(struct rebuild *rb, struct worker *w, struct slot *sl,
-    const struct tv_cert *cert)
-{
-	const struct tv_plan *p = rb->c->plan;
-	const struct tv_record *r;
-	char hex[33], why[128];
-	uint32_t i;
-
-	for (i = 0; i < sl->b->nrecords; i++) {
-		r = &sl->b->records[i];
-		if (r->site >= p->nsites || r->day < p->start_day ||
-		    r->day > p->end_day) {
-			hex_encode(hex, r->id, 16);
-			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
-			    "day outside the campaign", hex);
-			break;
-		}
-		if (!tv_cert_has_site(cert, r->site) ||
-		    r->day < cert->valid_from || r->day > cert->valid_until) {
-			hex_encode(hex, r->id, 16);
-			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
-			    "day outside its device's certificate", hex);
-			break;
-		}
-		if (tv_record_verify(r, rb->c, sl->device, why,
-		    sizeof why) != 0) {
-			sl->quarantined++;	/* set aside, as at ingest */
-			continue;
-		}
-		base_add(rb, w->base, r);
-		sl->records++;
-	}
-	sl->ok = i;
-}
-
-/* Everything about one envelope that does not depend on the others. */
+/* Everything about one envelope that does not depend on the others:
+ * its device's certificate, admission, the admitted records' sums. */
 static void
 slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 {
 	struct tv_envelope env = { 0 };
 	unsigned long long n = (unsigned long long)sl->n;
 	const struct devcert *dc;
+	uint32_t i;
 	int rc;
 
 	if ((rc = tv_envelope_parse(&env, sl->buf, sl->len)) != 0) {
@@ -258,22 +217,16 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 		    "device without a trustee certificate in the request", n);
 		goto out;
 	}
-	if (dc->revoked && env.seq > dc->last_seq) {
-		snprintf(sl->err, sizeof sl->err, "envelope %llu: batch %llu of "
-		    "a device revoked after batch %llu", n,
-		    (unsigned long long)env.seq,
-		    (unsigned long long)dc->last_seq);
-		goto out;
-	}
-	if ((rc = tv_envelope_verify(&env)) != 0 ||
-	    (rc = tv_batch_decode(&sl->b, &env, rb->c->id, rb->c->k)) != 0) {
+	if (tv_batch_admit(&sl->adm, &env, rb->c, &dc->adm) != 0) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
-		    tv_strerror(rc));
+		    sl->adm.why);
 		goto out;
 	}
 	memcpy(sl->device, env.device_id, 32);
 	sl->seq = env.seq;
-	slot_records(rb, w, sl, dc->cert);
+	for (i = 0; i < sl->adm.b->nrecords; i++)
+		if (tv_admission_why(&sl->adm, i)[0] == 0)
+			base_add(rb, w->base, &sl->adm.b->records[i]);
 out:
 	tv_envelope_release(&env);
 	free(sl->buf);
@@ -327,6 +280,7 @@ batch_seen(struct rebuild *rb, const struct slot *sl)
 static int
 slot_settle(struct rebuild *rb, struct slot *sl)
 {
+	const struct tv_batch *b = sl->adm.b;
 	const struct tv_record *r;
 	char hex[33];
 	uint32_t i;
@@ -336,8 +290,12 @@ slot_settle(struct rebuild *rb, struct slot *sl)
 	if (batch_seen(rb, sl))
 		return error("envelope %llu: the same batch appears twice",
 		    (unsigned long long)sl->n);
-	for (i = 0; i < sl->ok; i++) {
-		r = &sl->b->records[i];
+	/* Counted records only, as the aggregator's store: a record set
+	 * aside is never summed, so its id and R bind nothing. */
+	for (i = 0; i < b->nrecords; i++) {
+		if (tv_admission_why(&sl->adm, i)[0] != 0)
+			continue;
+		r = &b->records[i];
 		hex_encode(hex, r->id, 16);
 		if (!keyset_add(&rb->ids, r->id))
 			return error("record %s appears twice in the request",
@@ -346,10 +304,8 @@ slot_settle(struct rebuild *rb, struct slot *sl)
 			return error("record %s reuses another record's R",
 			    hex);
 	}
-	if (sl->ok < sl->b->nrecords)
-		return error("%s", sl->rerr);
-	rb->out->records += sl->records;
-	rb->out->quarantined += sl->quarantined;
+	rb->out->records += b->nrecords - sl->adm.nquarantined;
+	rb->out->quarantined += sl->adm.nquarantined;
 	rb->out->batches++;
 	return 0;
 }
@@ -358,7 +314,7 @@ static void
 slot_clear(struct slot *sl)
 {
 	free(sl->buf);
-	tv_batch_free(sl->b);
+	tv_admission_release(&sl->adm);
 	memset(sl, 0, sizeof *sl);
 }
 
@@ -747,7 +703,7 @@ devcerts_build(struct rebuild *rb)
 			return error("certificate %u (device %.16s): %s", i, hex,
 			    cert_why(rc));
 		memcpy(rb->devs[i].device, req->certs[i].device, 32);
-		rb->devs[i].cert = &req->certs[i];
+		rb->devs[i].adm.cert = &req->certs[i];
 	}
 	rb->ndevs = req->ncerts;
 	qsort(rb->devs, rb->ndevs, sizeof *rb->devs, key32_cmp);
@@ -766,9 +722,10 @@ devcerts_build(struct rebuild *rb)
 		    sizeof *dc, key32_cmp);
 		if (dc == NULL)
 			continue;	/* a device that counts nowhere anyway */
-		if (!dc->revoked || req->revs[i].last_seq < dc->last_seq)
-			dc->last_seq = req->revs[i].last_seq;
-		dc->revoked = 1;
+		if (!dc->adm.revoked || req->revs[i].last_seq <
+		    dc->adm.last_seq)
+			dc->adm.last_seq = req->revs[i].last_seq;
+		dc->adm.revoked = 1;
 	}
 	return 0;
 }

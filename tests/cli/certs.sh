@@ -7,7 +7,7 @@
 # key it made (alone, or listed in the request's device list), carries a
 # certificate signed by t-1 trustees or by an outsider, two certificates
 # for one device, a revoked device's batch after its last_seq, or a record
-# outside its device's certificate (site or day), the trustee refuses the
+# outside the device's certificate (site or day), the trustee refuses the
 # whole request (nothing decrypted), and so does `trustee verify`; the
 # honest aggregator's enroll, revoke and ingest refuse the same.
 . tests/cli/lib.sh
@@ -180,7 +180,7 @@ evil evil-s "$T/S.cert" --widen
 request evil-s
 refused_by_trustee widened "$T/evil-s.tvr" "a signature does not verify"
 edit "$T/evil-s.tvr" "$T/e.tvr" --drop-cert "$T/S/device.pub" --add-cert "$T/S.cert"
-refused_by_trustee outside-sites "$T/e.tvr" "outside its device's certificate"
+refused_by_trustee outside-sites "$T/e.tvr" "outside the device's certificate"
 
 # (e') W is certified for a-gare from 2021-11-01 to 2021-11-07; its
 # record of 2021-11-20, the same way.
@@ -192,7 +192,7 @@ evil evil-w "$T/W.cert" --widen
 "$BIN/aggregator" ingest --dir "$T/evil-w" "$T"/out-W/*.tvb >/dev/null
 request evil-w
 edit "$T/evil-w.tvr" "$T/e2.tvr" --drop-cert "$T/W/device.pub" --add-cert "$T/W.cert"
-refused_by_trustee outside-days "$T/e2.tvr" "outside its device's certificate"
+refused_by_trustee outside-days "$T/e2.tvr" "outside the device's certificate"
 
 echo "$attacks attacks, $refused refused"
 [ "$attacks" = "$refused" ] || fail "an attack was not refused"

@@ -89,7 +89,7 @@ show --event ingest_duplicate | grep -q "\"hash\":\"$hash\",.*\"records\":2}" ||
 [ "$(count ingest_refused)" = 4 ] || fail "refusals"
 show --event ingest_refused | grep -q "\"device\":\"$(devid "$T/B")\",.*\"reason\":\"device not enrolled\"" ||
 	fail "unknown device"
-show --event ingest_refused | grep -q "\"device\":\"$C\",.*\"reason\":\"device revoked after batch 0\"" ||
+show --event ingest_refused | grep -q "\"device\":\"$C\",.*\"reason\":\"device revoked after batch 0 (this is batch" ||
 	fail "revoked device"
 show --event ingest_refused | grep -q "\"device\":\"$A\",.*\"error\":\"signature verification failed\"" ||
 	fail "bad signature"
