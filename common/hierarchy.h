@@ -5,7 +5,9 @@
  * the sum of its weeks (a week counts in the month of its Thursday); a
  * quarter = the sum of its months; the campaign = the sum of its
  * quarters.  Secondary suppression walks them, on cells (the trustees,
- * trustee/ledger.c) and on values (the publisher, aggregator/cmd_publish.c).
+ * trustee/ledger.c) and on values (the publisher's min_cell rules,
+ * aggregator/min_cell.c: relation_protect, called by cmd_publish.c through
+ * min_cell_protect).
  */
 #ifndef TV_HIERARCHY_H
 #define TV_HIERARCHY_H
