@@ -91,6 +91,13 @@ value_json(const struct tv_campaign *c, const struct cell_result *r,
 	uint32_t q;
 
 	st = value_status(r, i, &reason);
+	/* A value hidden inside a released cell goes out without its
+	 * decryption: with d (or t partials) and ct_sum anyone recomputes it
+	 * (formats.md III.9.3). */
+	if (strcmp(st, "released") != 0) {
+		json_decref(parts);
+		return json_pack("{s:s, s:s}", "status", st, "reason", reason);
+	}
 	for (q = 0; q < r->nq; q++)
 		json_array_append_new(parts, json_pack("{s:i, s:o, s:o}",
 		    "trustee", (int)r->quorum[q], "d", json_hex(r->pd +
@@ -98,9 +105,7 @@ value_json(const struct tv_campaign *c, const struct cell_result *r,
 		    r->proofs + ((size_t)q * c->k + i) * 64, 64)));
 	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", json_hex(r->d +
 	    32 * i, 32), "partials", parts);
-	if (!strcmp(st, "released"))
-		json_object_set_new(v, "value",
-		    json_integer((json_int_t)r->values[i]));
+	json_object_set_new(v, "value", json_integer((json_int_t)r->values[i]));
 	if (*reason != 0)
 		json_object_set_new(v, "reason", json_string(reason));
 	return v;

@@ -194,6 +194,15 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	json_int_t x = json_integer_value(jv);
 	int small;
 
+	if (jv == NULL) {	/* under min_cell, or could give one away */
+		if (strcmp(json_str(val, "reason"), "min_cell") != 0 &&
+		    strcmp(json_str(val, "reason"), "secondary") != 0)
+			return vfail(v, name, "a released cell lacks a value");
+		/* Its decryption would give it away to any reader. */
+		return json_object_get(val, "d") != NULL ||
+		    json_object_get(val, "partials") != NULL ? vfail(v, name,
+		    "a hidden value carries its decryption") : 0;
+	}
 	if (check_partials(v, val, i, s, agg, D) != 0)
 		return vfail(v, name, "a partial decryption does not verify");
 	if (json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
@@ -202,10 +211,6 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 		    "partials' combination");
 	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
 		return vfail(v, name, "invalid decryption");
-	if (jv == NULL)	/* under min_cell, or could give one away */
-		return strcmp(json_str(val, "reason"), "min_cell") &&
-		    strcmp(json_str(val, "reason"), "secondary") ? vfail(v,
-		    name, "a released cell lacks a value") : 0;
 	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
 	if ((x < 0 && v->ns.n == 0) || small)
