@@ -18,7 +18,7 @@
 #include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "common/noise_file.h"
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/bsgs.h"
@@ -49,7 +49,7 @@ struct publish {
 	uint64_t bound;		/* noise offset B: values in [-B, n + B] */
 	struct tv_request *req;
 	uint8_t reqhash[32];
-	struct rebuilt rb;
+	struct tv_recount rb;
 	struct partial p[TV_SHAMIR_MAX];
 	uint32_t np;
 	struct tv_bsgs *table;
@@ -352,7 +352,7 @@ publish_free(struct publish *pb)
 		tv_statement_clear(&pb->p[i].st);
 	}
 	noise_free(&pb->ns);
-	rebuilt_release(&pb->rb, pb->req->ncells);
+	tv_recount_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
 	tv_bsgs_free(pb->table);
 }
@@ -424,7 +424,7 @@ cmd_publish(int argc, char **argv)
 	struct server s;
 	json_t *nj, *cj;
 	uint32_t i, released = 0;
-	char path[4096];
+	char path[4096], why[256];
 	int bad = 0, rc;
 	FILE *f;
 
@@ -438,9 +438,10 @@ cmd_publish(int argc, char **argv)
 	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
 		die("'%s' is not a release request of this campaign",
 		    o.request);
-	if (rebuild_request(f, pb.req, pb.c, &pb.rb) != 0 ||
-	    !rebuilt_agrees(&pb.rb, pb.req, pb.c->k))
-		die("'%s' does not match its own signed batches", o.request);
+	if ((rc = tv_recount_claims(f, pb.req, pb.c, &pb.rb, why,
+	    sizeof why)) != 0)
+		die("'%s' does not match its own signed batches: %s",
+		    o.request, why);
 	fclose(f);
 	publish_noise(&pb, &o);
 	for (i = 0; i < o.np; i++)

@@ -167,7 +167,7 @@ plan_labels(const struct tv_campaign *c)
 
 static char *
 release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const struct cell_result *res, json_t *noise,
+    const struct tv_recount *rb, const struct cell_result *res, json_t *noise,
     json_t *chain)
 {
 	json_t *root, *arr = json_array();
@@ -213,7 +213,7 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 
 int
 publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct rebuilt *rb,
+    const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain)
 {
 	char *csv, *json;

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "crypto/shamir.h"
 #include "proto/campaign.h"
 
@@ -40,7 +40,7 @@ void min_cell_protect(struct cell_result *res, const struct tv_request *req,
  * noise (may be NULL) describes the noise added, and chain's members
  * ("request", "previous", "ledgers": docs/formats.md) go into the JSON. */
 int publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct rebuilt *rb,
+    const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain);
 
 #endif

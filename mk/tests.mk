@@ -7,8 +7,3 @@ EXTRA   += $(TOOLS)
 $(B)/testtools/%: $(B)/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# recount runs the trustees' recount (common/), beside the library.
-$(B)/testtools/recount: $(B)/tests/tools/recount.o $(COM_OBJ) $(LIB)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

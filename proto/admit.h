@@ -3,7 +3,7 @@
  * admit.h - the one rule that admits a batch.
  *
  * The aggregator applies it at ingest (aggregator/ingest.c); every key
- * holder applies it again in its recount (common/rebuild.c: trustee
+ * holder applies it again in its recount (release/recount.c: trustee
  * release, aggregator publish, trustee verify).  The trustees refuse a
  * request whose sums differ from theirs by one record, so the two sides
  * must reach the same verdict on every envelope: they both call this.

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The relations between a request's cells (hierarchy.h): built once per
+ * request, walked by the trustees' cell rule and the publisher's value
+ * rule.
+ */
 #include <stdlib.h>
 
-#include "common/hierarchy.h"
-#include "common/util.h"
+#include "crypto/err.h"
 #include "proto/calendar.h"
+#include "release/hierarchy.h"
 
 static int
 find_cell(const struct tv_request *req, uint32_t site, enum tv_period k,
@@ -39,42 +44,63 @@ parent_id(const struct tv_cell *c, enum tv_period parent)
 	return c->period_id / 3;	/* quarter of a month id */
 }
 
-uint32_t
-relations_build(const struct tv_request *req, uint32_t nsites,
-    struct relation **out)
+/* The relation "cell i = the sum of its parts of kind ck" (or, ck =
+ * TV_PERIOD_NONE, of the sites), into r: 0 or TV_ERR_NOMEM. */
+static int
+relation_of(const struct tv_request *req, uint32_t nsites, uint32_t i,
+    enum tv_period ck, struct tv_relation *r)
 {
-	struct relation *r = xcalloc(2 * (size_t)req->ncells + 1, sizeof *r);
-	const struct tv_cell *c, *d;
-	uint32_t i, j, s, n = 0, at;
-	enum tv_period ck;
+	const struct tv_cell *c = &req->cells[i], *d;
+	uint32_t j, s, at;
 
-	for (i = 0; i < req->ncells; i++) {
-		c = &req->cells[i];
-		if (c->site == 0) {	/* all sites = sum of the sites */
-			r[n].kids = xcalloc(nsites, sizeof *r[n].kids);
-			for (s = 1; s <= nsites; s++)
-				if (find_cell(req, s, c->period, c->period_id,
-				    &at))
-					r[n].kids[r[n].n++] = at;
-			r[n++].parent = i;
-		}
-		if ((ck = child_kind(c->period)) == TV_PERIOD_NONE)
-			continue;
-		r[n].kids = xcalloc(req->ncells, sizeof *r[n].kids);
-		for (j = 0; j < req->ncells; j++) {
-			d = &req->cells[j];
-			if (d->site == c->site && d->period == ck &&
-			    parent_id(d, c->period) == c->period_id)
-				r[n].kids[r[n].n++] = j;
-		}
-		r[n++].parent = i;
+	r->parent = i;
+	r->kids = calloc(ck == TV_PERIOD_NONE ? nsites + 1 : req->ncells,
+	    sizeof *r->kids);
+	if (r->kids == NULL)
+		return TV_ERR_NOMEM;
+	if (ck == TV_PERIOD_NONE) {	/* all sites = sum of the sites */
+		for (s = 1; s <= nsites; s++)
+			if (find_cell(req, s, c->period, c->period_id, &at))
+				r->kids[r->n++] = at;
+		return 0;
+	}
+	for (j = 0; j < req->ncells; j++) {
+		d = &req->cells[j];
+		if (d->site == c->site && d->period == ck &&
+		    parent_id(d, c->period) == c->period_id)
+			r->kids[r->n++] = j;
+	}
+	return 0;
+}
+
+int
+tv_relations_build(const struct tv_request *req, uint32_t nsites,
+    struct tv_relation **out, uint32_t *nout)
+{
+	struct tv_relation *r = calloc(2 * (size_t)req->ncells + 1, sizeof *r);
+	enum tv_period ck;
+	uint32_t i, n = 0;
+	int rc = r == NULL ? TV_ERR_NOMEM : 0;
+
+	for (i = 0; i < req->ncells && rc == 0; i++) {
+		if (req->cells[i].site == 0 && (rc = relation_of(req, nsites,
+		    i, TV_PERIOD_NONE, &r[n++])) != 0)
+			break;
+		if ((ck = child_kind(req->cells[i].period)) != TV_PERIOD_NONE)
+			rc = relation_of(req, nsites, i, ck, &r[n++]);
+	}
+	if (rc != 0) {
+		tv_relations_free(r, n);
+		r = NULL;
+		n = 0;
 	}
 	*out = r;
-	return n;
+	*nout = n;
+	return rc;
 }
 
 void
-relations_free(struct relation *r, uint32_t n)
+tv_relations_free(struct tv_relation *r, uint32_t n)
 {
 	uint32_t i;
 

@@ -16,16 +16,17 @@
 
 #include "proto/release.h"
 
-struct relation {
+struct tv_relation {
 	uint32_t parent;	/* index of the total in the request */
 	uint32_t n;
 	uint32_t *kids;		/* indexes of its parts */
 };
 
-/* Every relation among req's cells, in *out (relations_free); how many.
- * Dies if out of memory. */
-uint32_t relations_build(const struct tv_request *req, uint32_t nsites,
-    struct relation **out);
-void relations_free(struct relation *r, uint32_t n);
+/* Every relation among req's cells, in *out (tv_relations_free), their
+ * number in *n: 0 or TV_ERR_NOMEM (then *out is NULL). */
+int tv_relations_build(const struct tv_request *req, uint32_t nsites,
+    struct tv_relation **out, uint32_t *n);
+/* Accepts NULL. */
+void tv_relations_free(struct tv_relation *r, uint32_t n);
 
 #endif

@@ -17,7 +17,7 @@
 #include <sodium.h>
 
 #include "common/noise_file.h"
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -150,7 +150,7 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 
 static char *
 partial_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v, const uint8_t *s,
+    const struct tv_recount *rb, const enum verdict *v, const uint8_t *s,
     const struct tv_statement *st)
 {
 	json_t *cells = json_array(), *o, *root;
@@ -195,7 +195,7 @@ count_released(const enum verdict *v, uint32_t n)
  * among them, or the privacy of the release would rest on others. */
 static void
 release_noise(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct noise_set *ns,
+    const struct tv_request *req, struct tv_recount *rb, struct noise_set *ns,
     const uint8_t reqhash[32])
 {
 	memset(ns, 0, sizeof *ns);
@@ -250,7 +250,7 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
  * decryption exists. */
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
+    const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
     const struct tv_statement *me, enum verdict *v, struct noise_set *ns)
 {
 	struct budget_entry be, *bep = NULL;
@@ -291,7 +291,7 @@ release_decide(const struct release_opts *o, const struct tv_campaign *c,
 
 static int
 release_write(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
+    const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
     struct tv_statement *st, const uint8_t *sk)
 {
 	enum verdict *v = xcalloc(req->ncells, sizeof *v);
@@ -389,8 +389,11 @@ revocations_learn(const struct release_opts *o, const struct tv_campaign *c,
 static int
 request_check(FILE *f, const struct tv_request *req,
     const struct tv_campaign *c, const struct ledger *l, uint32_t j,
-    struct rebuilt *rb)
+    struct tv_recount *rb)
 {
+	char why[256];
+	int rc;
+
 	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0)
 		return error("the request is for another campaign"), 1;
 	uint8_t dev[32];
@@ -405,10 +408,12 @@ request_check(FILE *f, const struct tv_request *req,
 		    "%.16s after batch %llu, which I know", hex,
 		    (unsigned long long)seq), 1;
 	}
-	if (rebuild_request(f, req, c, rb) != 0 ||
-	    !rebuilt_agrees(rb, req, c->k))
-		return error("the request does not match its signed batches "
-		    "or the plan's cells"), 1;
+	if ((rc = tv_recount_claims(f, req, c, rb, why, sizeof why)) ==
+	    TV_ERR_REFUSED)
+		return error("%s", why), error("the request does not match "
+		    "its signed batches or the plan's cells"), 1;
+	if (rc != 0)
+		die("cannot recount the request: %s", why);
 	return 0;
 }
 
@@ -419,7 +424,7 @@ cmd_release(int argc, char **argv)
 	struct tv_campaign *c;
 	struct tv_request *req = NULL;
 	struct tv_statement st = { 0 };
-	struct rebuilt rb = { 0 };
+	struct tv_recount rb = { 0 };
 	struct ledger *l;
 	uint8_t *sk;
 	FILE *f;
@@ -451,7 +456,7 @@ cmd_release(int argc, char **argv)
 	sodium_free(sk);
 	tv_statement_clear(&st);
 	ledger_close(l);
-	rebuilt_release(&rb, req->ncells);
+	tv_recount_release(&rb, req->ncells);
 	tv_request_free(req);
 	tv_campaign_free(c);
 	fclose(f);

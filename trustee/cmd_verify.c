@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "common/noise_file.h"
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "common/json_util.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -34,7 +34,7 @@ struct verify {
 	uint32_t nst;
 	struct noise_set ns;
 	struct tv_request *req;
-	struct rebuilt rb;
+	struct tv_recount rb;
 	json_t *rel;
 	uint64_t values, bad;
 };
@@ -321,7 +321,7 @@ verify_noise(struct verify *v, const char *dir)
 static void
 verify_load(struct verify *v, const char *dir)
 {
-	char path[4096];
+	char path[4096], why[256];
 	json_error_t jerr;
 	FILE *f;
 	int rc;
@@ -332,9 +332,12 @@ verify_load(struct verify *v, const char *dir)
 	if ((rc = tv_request_read(f, &v->req, v->c->k)) != 0 ||
 	    sodium_memcmp(v->req->campaign_id, v->c->id, 32) != 0)
 		die("'%s' is not a release request of this campaign", path);
-	if (rebuild_request(f, v->req, v->c, &v->rb) != 0 ||
-	    !rebuilt_agrees(&v->rb, v->req, v->c->k)) {
+	if ((rc = tv_recount_claims(f, v->req, v->c, &v->rb, why,
+	    sizeof why)) != 0) {
 		fclose(f);
+		if (rc != TV_ERR_REFUSED)
+			die("cannot recount the request: %s", why);
+		error("%s", why);
 		error("the release request does not match its signed batches");
 		exit(1);
 	}
@@ -383,7 +386,7 @@ verify_one(struct verify *v, const char *dir)
 		    v->c->n);
 	json_decref(v->rel);
 	noise_free(&v->ns);
-	rebuilt_release(&v->rb, v->req->ncells);
+	tv_recount_release(&v->rb, v->req->ncells);
 	tv_request_free(v->req);
 	return v->bad;
 }

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "common/json_util.h"
-#include "common/pinned.h"
+#include "release/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
@@ -536,7 +536,7 @@ known(const enum verdict *v, const uint64_t *unknown, uint32_t c)
 
 /* One pass over a relation; 1 if a verdict changed. */
 static int
-relation_check(const struct relation *r, enum verdict *v,
+relation_check(const struct tv_relation *r, enum verdict *v,
     const uint64_t *unknown, uint32_t min_cohort)
 {
 	uint64_t hidden = 0, best = UINT64_MAX;
@@ -579,7 +579,7 @@ relation_check(const struct relation *r, enum verdict *v,
 /* The released cell with something new and the smallest unknown part
  * among the relations holding x (hops 1), or their open cells (2). */
 static uint32_t
-unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
+unpin_pick(const struct tv_relation *r, uint32_t n, const enum verdict *v,
     const uint64_t *unknown, uint32_t x, int hops)
 {
 	uint32_t i, j, m, c, best = UINT32_MAX;
@@ -604,7 +604,7 @@ unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
 
 /*
  * The local rules until nothing changes, then the global check
- * (common/pinned.h): while a cell hidden for privacy can be computed from
+ * (release/pinned.h): while a cell hidden for privacy can be computed from
  * what would be published, hold back one more released cell next to it,
  * and start again.
  */
@@ -614,10 +614,12 @@ secondary(enum verdict *v, const uint64_t *unknown,
 {
 	uint8_t *open = xcalloc(req->ncells, 1);
 	uint8_t *target = xcalloc(req->ncells, 1);
-	struct relation *r;
-	uint32_t n = relations_build(req, p->nsites, &r), i, x, c;
+	struct tv_relation *r;
+	uint32_t n, i, x, c;
 	int changed = 1, rc;
 
+	if (tv_relations_build(req, p->nsites, &r, &n) != 0)
+		die("out of memory");
 	for (;;) {
 		while (changed) {
 			changed = 0;
@@ -629,12 +631,14 @@ secondary(enum verdict *v, const uint64_t *unknown,
 			open[c] = !known(v, unknown, c);
 			target[c] = open[c] && private(v[c]);
 		}
-		if ((rc = pinned_find(r, n, req->ncells, open, target,
+		if ((rc = tv_pinned_find(r, n, req->ncells, open, target,
 		    &x)) <= 0) {
-			if (rc < 0)
+			if (rc == TV_ERR_NOMEM)
+				die("out of memory");
+			if (rc == TV_ERR_TOOBIG)
 				warn("more than %d cells not published: the "
 				    "check that none can be computed from the "
-				    "others was not run", PINNED_MAX_OPEN);
+				    "others was not run", TV_PINNED_MAX_OPEN);
 			break;
 		}
 		if ((c = unpin_pick(r, n, v, unknown, x, 2)) == UINT32_MAX) {
@@ -647,12 +651,12 @@ secondary(enum verdict *v, const uint64_t *unknown,
 	}
 	free(open);
 	free(target);
-	relations_free(r, n);
+	tv_relations_free(r, n);
 }
 
 void
 policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const struct tv_plan *p, int32_t today)
+    const struct tv_recount *rb, const struct tv_plan *p, int32_t today)
 {
 	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
 	uint64_t *unknown = xcalloc(req->ncells, sizeof *unknown);
@@ -689,7 +693,7 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 
 struct record_ctx {
 	const struct tv_request *req;
-	const struct rebuilt *rb;
+	const struct tv_recount *rb;
 	const enum verdict *v;
 	const struct budget_entry *e;
 	const uint8_t *reqhash;
@@ -816,7 +820,7 @@ record_fn(struct tv_txn *t, void *ctx)
 
 int
 ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v,
+    const struct tv_recount *rb, const enum verdict *v,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32])
 {

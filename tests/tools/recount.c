@@ -15,10 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/rebuild.h"
+#include "crypto/err.h"
 #include "proto/batch.h"
 #include "proto/campaign.h"
 #include "proto/release.h"
+#include "release/recount.h"
 
 static void
 fail(const char *what)
@@ -55,8 +56,8 @@ main(int argc, char **argv)
 {
 	struct tv_campaign *c = NULL;
 	struct tv_request *req = NULL;
-	struct rebuilt out;
-	char err[256];
+	struct tv_recount out;
+	char err[256], why[256];
 	FILE *f, *env;
 	int rc;
 
@@ -70,13 +71,15 @@ main(int argc, char **argv)
 	fclose(f);
 	req->nenvelopes = (uint64_t)(argc - 3);
 	env = envelope_stream(argv + 3, argc - 3);
-	rc = rebuild_request(env, req, c, &out);
+	rc = tv_recount(env, req, c, &out, why, sizeof why);
 	if (rc == 0)
 		printf("admitted %llu %llu\n", (unsigned long long)out.records,
 		    (unsigned long long)out.quarantined);
-	rebuilt_release(&out, req->ncells);
+	else
+		fprintf(stderr, "recount: %s\n", why);
+	tv_recount_release(&out, req->ncells);
 	fclose(env);
 	tv_request_free(req);
 	tv_campaign_free(c);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 ? 0 : rc == TV_ERR_REFUSED ? 1 : 2;
 }
