@@ -17,9 +17,9 @@
 #include "aggregator/aggregator.h"
 #include "aggregator/audit.h"
 #include "aggregator/publish.h"
-#include "common/noise_file.h"
+#include "common/noise_load.h"
 #include "release/recount.h"
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/bsgs.h"
 #include "crypto/elgamal.h"
@@ -45,7 +45,7 @@ struct publish_opts {
 
 struct publish {
 	struct tv_campaign *c;
-	struct noise_set ns;
+	struct tv_noise_set ns;
 	uint64_t bound;		/* noise offset B: values in [-B, n + B] */
 	struct tv_request *req;
 	uint8_t reqhash[32];
@@ -126,16 +126,16 @@ partial_check(struct publish *pb, struct partial *p, uint32_t i,
 	tv_cell_name(name, &pb->rb.cells[i]);
 	tv_cell_agg_hash(agg, c->id, c->k, &pb->rb.cells[i]);
 	sh = json_object_get(o, "shares");
-	if (strcmp(json_str(o, "cell"), name) != 0 ||
-	    json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
+	if (strcmp(tv_json_str(o, "cell"), name) != 0 ||
+	    tv_json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
 	    sodium_memcmp(got, agg, 32) != 0 || json_array_size(sh) != c->k)
 		return error("trustee %u, cell %s: not a partial of this "
 		    "aggregate", p->j, name);
 	for (s = 0; s < c->k; s++) {
 		D = r->pd + ((size_t)q * c->k + s) * 32;
 		pr = r->proofs + ((size_t)q * c->k + s) * 64;
-		if (json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
-		    32) != 0 || json_unhex(json_object_get(json_array_get(sh, s),
+		if (tv_json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
+		    32) != 0 || tv_json_unhex(json_object_get(json_array_get(sh, s),
 		    "proof"), pr, 64) != 0 ||
 		    tv_shamir_verkey(S, p->j, TV_COMMIT(c, s, 0), c->t) != 0 ||
 		    tv_dleq_verify(pr, c->id, agg, p->j, s, S,
@@ -204,10 +204,10 @@ cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
 	r->reason = "no_quorum";
 	for (q = 0; q < pb->np; q++) {
 		o = json_array_get(pb->p[q].cells, i);
-		if (strcmp(json_str(o, "status"), "released") != 0) {
-			r->status = strcmp(json_str(o, "status"), "suppressed") ?
+		if (strcmp(tv_json_str(o, "status"), "released") != 0) {
+			r->status = strcmp(tv_json_str(o, "status"), "suppressed") ?
 			    "withheld" : "suppressed";
-			r->reason = json_str(o, "reason");
+			r->reason = tv_json_str(o, "reason");
 			return;
 		}
 	}
@@ -231,14 +231,14 @@ cell_publish(struct publish *pb, uint32_t i)
 		struct partial *p = &pb->p[q];
 
 		o = json_array_get(p->cells, i);
-		if (p->bad || strcmp(json_str(o, "status"), "released") != 0)
+		if (p->bad || strcmp(tv_json_str(o, "status"), "released") != 0)
 			continue;
 		if (partial_check(pb, p, i, r, r->nq) != 0) {
 			p->bad = bad = 1;	/* a wrong share: drop them all */
 			continue;
 		}
 		/* A trustee that took part in the earlier release knows. */
-		revision |= !strcmp(json_str(o, "reason"), "revision");
+		revision |= !strcmp(tv_json_str(o, "reason"), "revision");
 		r->quorum[r->nq++] = p->j;
 	}
 	if (r->nq == c->t) {
@@ -308,9 +308,9 @@ publish_noise(struct publish *pb, const struct publish_opts *o)
 		die("the plan asks for noise: give the trustees' noise files");
 	if (file_hash(o->request, reqhash, NULL) != 0)
 		die("cannot read '%s'", o->request);
-	noise_load(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash);
-	noise_apply(&pb->ns, pb->rb.cells, pb->req->ncells, pb->c->k);
-	pb->bound = noise_bound(&pb->c->plan->policy.noise, pb->ns.n);
+	noise_load_apply(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash,
+	    pb->rb.cells);
+	pb->bound = tv_noise_bound(&pb->c->plan->policy.noise, pb->ns.n);
 }
 
 /* What the release says about its noise (NULL without). */
@@ -351,7 +351,7 @@ publish_free(struct publish *pb)
 		json_decref(pb->p[i].root);
 		tv_statement_clear(&pb->p[i].st);
 	}
-	noise_free(&pb->ns);
+	tv_noise_free(&pb->ns);
 	tv_recount_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
 	tv_bsgs_free(pb->table);
@@ -408,9 +408,9 @@ chain_json(const struct publish *pb)
 
 	for (i = 0; i < pb->np; i++)
 		json_array_append_new(who, tv_statement_json(&pb->p[i].st, 1));
-	json_object_set_new(o, "request", json_hex(pb->reqhash, 32));
+	json_object_set_new(o, "request", tv_json_hex(pb->reqhash, 32));
 	if (pb->req->has_previous)
-		json_object_set_new(o, "previous", json_hex(pb->req->previous,
+		json_object_set_new(o, "previous", tv_json_hex(pb->req->previous,
 		    32));
 	json_object_set_new(o, "ledgers", who);
 	return o;

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "aggregator/publish.h"
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -100,10 +100,10 @@ value_json(const struct tv_campaign *c, const struct cell_result *r,
 	}
 	for (q = 0; q < r->nq; q++)
 		json_array_append_new(parts, json_pack("{s:i, s:o, s:o}",
-		    "trustee", (int)r->quorum[q], "d", json_hex(r->pd +
-		    ((size_t)q * c->k + i) * 32, 32), "proof", json_hex(
+		    "trustee", (int)r->quorum[q], "d", tv_json_hex(r->pd +
+		    ((size_t)q * c->k + i) * 32, 32), "proof", tv_json_hex(
 		    r->proofs + ((size_t)q * c->k + i) * 64, 64)));
-	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", json_hex(r->d +
+	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", tv_json_hex(r->d +
 	    32 * i, 32), "partials", parts);
 	json_object_set_new(v, "value", json_integer((json_int_t)r->values[i]));
 	if (*reason != 0)
@@ -134,9 +134,9 @@ cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
 		return o;
 	idl = json_array();
 	for (n = 0; n < cell->count; n++)
-		json_array_append_new(idl, json_hex(ids + 16 * n, 16));
+		json_array_append_new(idl, tv_json_hex(ids + 16 * n, 16));
 	json_object_set_new(o, "records", json_integer((json_int_t)cell->count));
-	json_object_set_new(o, "ct_sum", json_hex(cell->ct, TV_CT_BYTES(c->k)));
+	json_object_set_new(o, "ct_sum", tv_json_hex(cell->ct, TV_CT_BYTES(c->k)));
 	json_object_set_new(o, "record_ids", idl);
 	vals = json_object();
 	for (j = 0; j < c->k; j++)
@@ -180,7 +180,7 @@ release_json(const struct tv_campaign *c, const struct tv_request *req,
 		    rb->ids[i], &res[i]));
 	root = json_pack("{s:s, s:s, s:o, s:s, s:i, s:{s:i, s:i}, s:o, s:o}",
 	    "format", "tallyvan-release/1", "campaign", c->plan->campaign,
-	    "campaign_id", json_hex(c->id, 32), "as_of", asof, "threshold",
+	    "campaign_id", tv_json_hex(c->id, 32), "as_of", asof, "threshold",
 	    (int)c->t, "policy", "min_cohort", (int)c->plan->policy.min_cohort,
 	    "min_cell", (int)c->plan->policy.min_cell, "labels",
 	    plan_labels(c), "cells", arr);

@@ -16,9 +16,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/noise_file.h"
+#include "common/noise_load.h"
 #include "release/recount.h"
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -143,9 +143,9 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 		    s + 32 * i) != 0)
 			die("internal error: cannot prove partial decryption");
 		json_array_append_new(arr, json_pack("{s:o, s:o}", "d",
-		    json_hex(D, 32), "proof", json_hex(pr, sizeof pr)));
+		    tv_json_hex(D, 32), "proof", tv_json_hex(pr, sizeof pr)));
 	}
-	return json_pack("{s:o, s:o}", "agg", json_hex(agg, 32), "shares", arr);
+	return json_pack("{s:o, s:o}", "agg", tv_json_hex(agg, 32), "shares", arr);
 }
 
 static char *
@@ -171,7 +171,7 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 		json_array_append_new(cells, o);
 	}
 	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
-	    "tallyvan-partial/1", "campaign_id", json_hex(c->id, 32), "trustee",
+	    "tallyvan-partial/1", "campaign_id", tv_json_hex(c->id, 32), "trustee",
 	    (int)st->trustee, "ledger", tv_statement_json(st, 1), "cells",
 	    cells);
 	text = json_dumps(root, JSON_INDENT(1));
@@ -195,7 +195,7 @@ count_released(const enum verdict *v, uint32_t n)
  * among them, or the privacy of the release would rest on others. */
 static void
 release_noise(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct tv_recount *rb, struct noise_set *ns,
+    const struct tv_request *req, struct tv_recount *rb, struct tv_noise_set *ns,
     const uint8_t reqhash[32])
 {
 	memset(ns, 0, sizeof *ns);
@@ -207,8 +207,7 @@ release_noise(const struct release_opts *o, const struct tv_campaign *c,
 	if (o->nnoise == 0)
 		die("the plan asks for noise: give every quorum trustee's "
 		    "'trustee noise' file with --noise");
-	noise_load(ns, o->noise, o->nnoise, c, req, reqhash);
-	noise_apply(ns, rb->cells, req->ncells, c->k);
+	noise_load_apply(ns, o->noise, o->nnoise, c, req, reqhash, rb->cells);
 }
 
 /*
@@ -251,7 +250,7 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
     const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
-    const struct tv_statement *me, enum verdict *v, struct noise_set *ns)
+    const struct tv_statement *me, enum verdict *v, struct tv_noise_set *ns)
 {
 	struct budget_entry be, *bep = NULL;
 	uint8_t id[32];
@@ -263,7 +262,7 @@ release_decide(const struct release_opts *o, const struct tv_campaign *c,
 	if (seq == 0)
 		policy_decide(v, l, req, rb, c->plan, o->today);
 	release_noise(o, c, req, rb, ns, me->request);
-	if (ns->n > 0 && !noise_has(ns, me->trustee))
+	if (ns->n > 0 && !tv_noise_has(ns, me->trustee))
 		die("my own noise contribution is not among the --noise files");
 	if (seq != 0) {
 		note("this request was decided before (ledger entry %llu): "
@@ -295,7 +294,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
     struct tv_statement *st, const uint8_t *sk)
 {
 	enum verdict *v = xcalloc(req->ncells, sizeof *v);
-	struct noise_set ns;
+	struct tv_noise_set ns;
 	uint8_t *s = NULL;
 	uint32_t j = 0, n;
 	char *text;
@@ -330,7 +329,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	    (unsigned long long)rb->batches,
 	    (unsigned long long)rb->quarantined,
 	    (unsigned long long)st->length, o->out);
-	noise_free(&ns);
+	tv_noise_free(&ns);
 	free(v);
 	return 0;
 }

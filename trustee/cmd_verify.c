@@ -14,9 +14,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/noise_file.h"
+#include "common/noise_load.h"
 #include "release/recount.h"
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -32,7 +32,7 @@ struct verify {
 	uint8_t previous[32];
 	struct tv_statement st[TV_TRUSTEES_MAX];	/* ledger statements */
 	uint32_t nst;
-	struct noise_set ns;
+	struct tv_noise_set ns;
 	struct tv_request *req;
 	struct tv_recount rb;
 	json_t *rel;
@@ -78,12 +78,12 @@ check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
 	    (json_int_t)cell->count || json_array_size(ids) != cell->count)
 		return vfail(v, name, "record count differs from the signed "
 		    "batches");
-	if (json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
+	if (tv_json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
 	    sodium_memcmp(ct, cell->ct, TV_CT_BYTES(v->c->k)) != 0)
 		return vfail(v, name, "encrypted sum differs from the signed "
 		    "batches");
 	for (n = 0; n < cell->count; n++)
-		if (json_unhex(json_array_get(ids, n), id, 16) != 0 ||
+		if (tv_json_unhex(json_array_get(ids, n), id, 16) != 0 ||
 		    memcmp(id, v->rb.ids[i] + 16 * n, 16) != 0)
 			return vfail(v, name, "record ids differ from the "
 			    "signed batches");
@@ -117,11 +117,11 @@ check_ledgers(struct verify *v, const char *dir)
 
 	snprintf(path, sizeof path, "%s/request.tvr", dir);
 	if (file_hash(path, reqhash, NULL) != 0 ||
-	    json_unhex(json_object_get(v->rel, "request"), h, 32) != 0 ||
+	    tv_json_unhex(json_object_get(v->rel, "request"), h, 32) != 0 ||
 	    sodium_memcmp(h, reqhash, 32) != 0)
 		vfail(v, "-", "release.json does not name its request");
 	if (v->req->has_previous != (json_object_get(v->rel, "previous") !=
-	    NULL) || (v->req->has_previous && (json_unhex(json_object_get(
+	    NULL) || (v->req->has_previous && (tv_json_unhex(json_object_get(
 	    v->rel, "previous"), h, 32) != 0 || memcmp(h, v->req->previous,
 	    32) != 0)))
 		vfail(v, "-", "release.json and its request name different "
@@ -169,8 +169,8 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 				return -1;
 		if (statement_of(v, q[a]) == NULL)
 			return -1;	/* no word on its ledger */
-		if (json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
-		    json_unhex(json_object_get(p, "proof"), pr, 64) ||
+		if (tv_json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
+		    tv_json_unhex(json_object_get(p, "proof"), pr, 64) ||
 		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
 		    tv_dleq_verify(pr, c->id, agg, q[a], s, S,
 		    v->rb.cells[i].ct, Dj[a]) != 0)
@@ -195,8 +195,8 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	int small;
 
 	if (jv == NULL) {	/* under min_cell, or could give one away */
-		if (strcmp(json_str(val, "reason"), "min_cell") != 0 &&
-		    strcmp(json_str(val, "reason"), "secondary") != 0)
+		if (strcmp(tv_json_str(val, "reason"), "min_cell") != 0 &&
+		    strcmp(tv_json_str(val, "reason"), "secondary") != 0)
 			return vfail(v, name, "a released cell lacks a value");
 		/* Its decryption would give it away to any reader. */
 		return json_object_get(val, "d") != NULL ||
@@ -205,7 +205,7 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	}
 	if (check_partials(v, val, i, s, agg, D) != 0)
 		return vfail(v, name, "a partial decryption does not verify");
-	if (json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
+	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
 	    sodium_memcmp(pub, D, 32) != 0)
 		return vfail(v, name, "the combined decryption is not the "
 		    "partials' combination");
@@ -235,11 +235,11 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 	uint32_t s;
 
 	tv_cell_name(name, &v->rb.cells[i]);
-	if (strcmp(json_str(o, "cell"), name) != 0) {
+	if (strcmp(tv_json_str(o, "cell"), name) != 0) {
 		vfail(v, name, "cells out of order or missing");
 		return;
 	}
-	if (strcmp(json_str(o, "status"), "released") != 0) {
+	if (strcmp(tv_json_str(o, "status"), "released") != 0) {
 		if (vals != NULL || json_object_get(o, "records") != NULL)
 			vfail(v, name, "a cell not released carries values");
 		return;
@@ -312,9 +312,8 @@ verify_noise(struct verify *v, const char *dir)
 	snprintf(reqpath, sizeof reqpath, "%s/request.tvr", dir);
 	if (file_hash(reqpath, reqhash, NULL) != 0)
 		die("cannot read '%s'", reqpath);
-	noise_load(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c, v->req,
-	    reqhash);
-	noise_apply(&v->ns, v->rb.cells, v->req->ncells, v->c->k);
+	noise_load_apply(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c,
+	    v->req, reqhash, v->rb.cells);
 	globfree(&g);
 }
 
@@ -347,7 +346,7 @@ verify_load(struct verify *v, const char *dir)
 	if (file_hash(path, v->relhash, NULL) != 0)
 		die("cannot read '%s'", path);
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (v->rel == NULL || strcmp(json_str(v->rel, "format"),
+	if (v->rel == NULL || strcmp(tv_json_str(v->rel, "format"),
 	    "tallyvan-release/1") != 0)
 		die("'%s' is not a release", path);
 }
@@ -369,7 +368,7 @@ verify_one(struct verify *v, const char *dir)
 		vfail(v, "-", "the release does not list every requested cell");
 	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++) {
 		check_cell(v, json_array_get(cells, i), i);
-		released += !strcmp(json_str(json_array_get(cells, i), "status"),
+		released += !strcmp(tv_json_str(json_array_get(cells, i), "status"),
 		    "released");
 	}
 	check_csv(v, dir);
@@ -385,7 +384,7 @@ verify_one(struct verify *v, const char *dir)
 		    v->req->ncells, (unsigned long long)v->values, v->c->t,
 		    v->c->n);
 	json_decref(v->rel);
-	noise_free(&v->ns);
+	tv_noise_free(&v->ns);
 	tv_recount_release(&v->rb, v->req->ncells);
 	tv_request_free(v->req);
 	return v->bad;

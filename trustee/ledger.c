@@ -6,7 +6,7 @@
 #include <sodium.h>
 #include <time.h>
 
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "release/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -163,8 +163,8 @@ chain_cb(void *ctx, const void *key, size_t klen, const void *val,
 		return TV_ERR_FORMAT;
 	if (l->nentries == 0) {
 		o = json_loadb(val, vlen, 0, NULL);
-		l->campaign_ok = o != NULL && !strcmp(json_str(o, "kind"),
-		    "start") && json_unhex(json_object_get(o, "campaign"), id,
+		l->campaign_ok = o != NULL && !strcmp(tv_json_str(o, "kind"),
+		    "start") && tv_json_unhex(json_object_get(o, "campaign"), id,
 		    32) == 0 && !memcmp(id, cl->campaign_id, 32);
 		json_decref(o);
 	}
@@ -372,7 +372,7 @@ decided_fn(struct tv_txn *t, void *ctx)
 	    (rc = tv_txn_get(t, LDB_CHAIN, seq, 8, &val, &vlen)) != 0)
 		return rc ? rc : TV_ERR_FORMAT;
 	o = json_loadb(val, vlen, 0, NULL);
-	vs = json_str(o, "verdicts");
+	vs = tv_json_str(o, "verdicts");
 	rc = strlen(vs) == d->ncells ? 0 : TV_ERR_FORMAT;
 	for (i = 0; rc == 0 && i < d->ncells; i++) {
 		if (vs[i] < '0' || vs[i] > '0' + V_REVISION)
@@ -937,7 +937,7 @@ chain_show_cb(void *ctx, const void *key, size_t klen, const void *val,
 	cs->n++;
 	if (o == NULL || klen != 8 || tv_be64_get(key) != cs->n ||
 	    json_integer_value(json_object_get(o, "seq")) !=
-	    (json_int_t)cs->n || strcmp(json_str(o, "prev"), want) != 0) {
+	    (json_int_t)cs->n || strcmp(tv_json_str(o, "prev"), want) != 0) {
 		error("ledger entry %llu: broken chain",
 		    (unsigned long long)cs->n);
 		cs->bad = 1;
