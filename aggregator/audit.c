@@ -22,6 +22,8 @@
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
+#include "proto/json_hex.h"
+#include "release/verdict.h"
 
 static char actor[AUDIT_ACTOR_MAX + 1];
 static char user[AUDIT_ACTOR_MAX + 1];
@@ -496,26 +498,25 @@ partial_trustees(json_t *partials)
 static void
 release_summary(json_t *root, json_t *d)
 {
-	uint64_t released = 0, suppressed = 0, withheld = 0, used = 0;
+	uint64_t n[3] = { 0 }, used = 0;
 	json_t *cells = json_object_get(root, "cells"), *c, *v, *tr;
-	const char *st, *k;
+	enum tv_verdict vd;
+	const char *k;
 	size_t i;
 
 	json_array_foreach(cells, i, c) {
-		st = json_string_value(json_object_get(c, "status"));
-		released += st && !strcmp(st, "released");
-		suppressed += st && !strcmp(st, "suppressed");
-		withheld += st && !strcmp(st, "withheld");
+		if (tv_verdict_parse(tv_json_str(c, "status"), tv_json_str(c,
+		    "reason"), &vd) == 0)
+			n[tv_verdict_status(vd)]++;
 		json_object_foreach(json_object_get(c, "values"), k, v)
 			used |= partial_trustees(json_object_get(v,
 			    "partials"));
 	}
 	json_object_set_new(d, "cells", json_integer((json_int_t)
 	    json_array_size(cells)));
-	json_object_set_new(d, "released", json_integer((json_int_t)released));
-	json_object_set_new(d, "suppressed", json_integer((json_int_t)
-	    suppressed));
-	json_object_set_new(d, "withheld", json_integer((json_int_t)withheld));
+	for (i = 0; i < 3; i++)
+		json_object_set_new(d, tv_status_name(i), json_integer(
+		    (json_int_t)n[i]));
 	tr = json_array();
 	for (i = 1; i < 64; i++)
 		if (used & (uint64_t)1 << i)

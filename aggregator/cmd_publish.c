@@ -190,24 +190,26 @@ cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
 			    "is not a count (inconsistent shares?)", i,
 			    c->plan->indicators[s].id);
 		r->small[s] = pb->ns.n == 0 && c->plan->policy.min_cell > 0 &&
-		    r->values[s] < (int64_t)c->plan->policy.min_cell;
+		    r->values[s] < (int64_t)c->plan->policy.min_cell ?
+		    TV_V_MIN_CELL : TV_V_RELEASE;
 	}
 }
 
 static void
 cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
 {
+	enum tv_verdict v;
 	json_t *o;
 	uint32_t q;
 
-	r->status = "withheld";
-	r->reason = "no_quorum";
+	r->v = TV_V_NO_QUORUM;
 	for (q = 0; q < pb->np; q++) {
 		o = json_array_get(pb->p[q].cells, i);
-		if (strcmp(tv_json_str(o, "status"), "released") != 0) {
-			r->status = strcmp(tv_json_str(o, "status"), "suppressed") ?
-			    "withheld" : "suppressed";
-			r->reason = tv_json_str(o, "reason");
+		/* The first trustee's word that it did not release the cell
+		 * (a partial names its verdicts as release.json does). */
+		if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+		    "reason"), &v) == 0 && !TV_VERDICT_RELEASED(v)) {
+			r->v = v;
 			return;
 		}
 	}
@@ -219,6 +221,7 @@ cell_publish(struct publish *pb, uint32_t i)
 	const struct tv_campaign *c = pb->c;
 	struct cell_result *r = &pb->res[i];
 	int bad = 0, revision = 0;
+	enum tv_verdict v;
 	json_t *o;
 	uint32_t q;
 
@@ -231,19 +234,20 @@ cell_publish(struct publish *pb, uint32_t i)
 		struct partial *p = &pb->p[q];
 
 		o = json_array_get(p->cells, i);
-		if (p->bad || strcmp(tv_json_str(o, "status"), "released") != 0)
+		if (p->bad || tv_verdict_parse(tv_json_str(o, "status"),
+		    tv_json_str(o, "reason"), &v) != 0 ||
+		    !TV_VERDICT_RELEASED(v))
 			continue;
 		if (partial_check(pb, p, i, r, r->nq) != 0) {
 			p->bad = bad = 1;	/* a wrong share: drop them all */
 			continue;
 		}
 		/* A trustee that took part in the earlier release knows. */
-		revision |= !strcmp(tv_json_str(o, "reason"), "revision");
+		revision |= v == TV_V_REVISION;
 		r->quorum[r->nq++] = p->j;
 	}
 	if (r->nq == c->t) {
-		r->status = "released";
-		r->reason = revision ? "revision" : "";
+		r->v = revision ? TV_V_REVISION : TV_V_RELEASE;
 		cell_combine(pb, i, r);
 	} else {
 		r->nq = 0;
@@ -451,7 +455,7 @@ cmd_publish(int argc, char **argv)
 	pb.res = xcalloc(pb.req->ncells, sizeof *pb.res);
 	for (i = 0; i < pb.req->ncells; i++) {
 		bad |= cell_publish(&pb, i);
-		released += !strcmp(pb.res[i].status, "released");
+		released += TV_VERDICT_RELEASED(pb.res[i].v);
 	}
 	if (pb.ns.n == 0)	/* with noise, min_cell is off */
 		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,

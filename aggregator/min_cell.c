@@ -25,7 +25,7 @@
 static int
 shown(const struct cell_result *r, uint32_t s)
 {
-	return !strcmp(r->status, "released") && r->small[s] == VALUE_SHOWN;
+	return TV_VERDICT_RELEASED(r->v) && r->small[s] == TV_V_RELEASE;
 }
 
 /* The shown part to hide so that rest + its value >= min: the smallest
@@ -59,7 +59,7 @@ relation_protect(const struct tv_relation *rel, struct cell_result *res,
 	uint32_t i, k, target;
 	int hidden = 0;		/* parts not shown, with records */
 
-	if (strcmp(p->status, "released") != 0)
+	if (!TV_VERDICT_RELEASED(p->v))
 		return 0;	/* a whole cell: the trustees' rules */
 	for (i = 0; i < rel->n; i++) {
 		k = rel->kids[i];
@@ -77,7 +77,7 @@ relation_protect(const struct tv_relation *rel, struct cell_result *res,
 	    (target = part_pick(rel, res, s, 0, 0)) == UINT32_MAX) {
 		return 0;	/* a hidden part already, or none shown */
 	}
-	res[target].small[s] = VALUE_SECONDARY;
+	res[target].small[s] = TV_V_SECONDARY;
 	return 1;
 }
 

@@ -150,7 +150,7 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 
 static char *
 partial_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct tv_recount *rb, const enum verdict *v, const uint8_t *s,
+    const struct tv_recount *rb, const enum tv_verdict *v, const uint8_t *s,
     const struct tv_statement *st)
 {
 	json_t *cells = json_array(), *o, *root;
@@ -159,15 +159,15 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 
 	for (i = 0; i < req->ncells; i++) {
 		tv_cell_name(name, &req->cells[i]);
-		o = VERDICT_RELEASED(v[i]) ?
+		o = TV_VERDICT_RELEASED(v[i]) ?
 		    cell_partial(c, &rb->cells[i], s, st->trustee) :
 		    json_object();
 		json_object_set_new(o, "cell", json_string(name));
 		json_object_set_new(o, "status",
-		    json_string(verdict_status(v[i])));
-		if (v[i] != V_RELEASE)
+		    json_string(tv_status_name(tv_verdict_status(v[i]))));
+		if (v[i] != TV_V_RELEASE)
 			json_object_set_new(o, "reason",
-			    json_string(verdict_reason(v[i])));
+			    json_string(tv_verdict_reason(v[i])));
 		json_array_append_new(cells, o);
 	}
 	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
@@ -182,12 +182,12 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 }
 
 static uint32_t
-count_released(const enum verdict *v, uint32_t n)
+count_released(const enum tv_verdict *v, uint32_t n)
 {
 	uint32_t i, r = 0;
 
 	for (i = 0; i < n; i++)
-		r += VERDICT_RELEASED(v[i]);
+		r += TV_VERDICT_RELEASED(v[i]);
 	return r;
 }
 
@@ -250,7 +250,7 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
     const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
-    const struct tv_statement *me, enum verdict *v, struct tv_noise_set *ns)
+    const struct tv_statement *me, enum tv_verdict *v, struct tv_noise_set *ns)
 {
 	struct budget_entry be, *bep = NULL;
 	uint8_t id[32];
@@ -293,7 +293,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
     const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
     struct tv_statement *st, const uint8_t *sk)
 {
-	enum verdict *v = xcalloc(req->ncells, sizeof *v);
+	enum tv_verdict *v = xcalloc(req->ncells, sizeof *v);
 	struct tv_noise_set ns;
 	uint8_t *s = NULL;
 	uint32_t j = 0, n;

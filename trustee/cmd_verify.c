@@ -16,6 +16,7 @@
 
 #include "common/noise_load.h"
 #include "release/recount.h"
+#include "release/verdict.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -192,17 +193,22 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	uint8_t D[32], pub[32], M[32], G[32];
 	json_t *jv = json_object_get(val, "value");
 	json_int_t x = json_integer_value(jv);
+	enum tv_verdict vd;
 	int small;
 
+	if (tv_verdict_parse(tv_json_str(val, "status"), tv_json_str(val,
+	    "reason"), &vd) != 0)
+		return vfail(v, name, "a value's status or reason is unknown");
 	if (jv == NULL) {	/* under min_cell, or could give one away */
-		if (strcmp(tv_json_str(val, "reason"), "min_cell") != 0 &&
-		    strcmp(tv_json_str(val, "reason"), "secondary") != 0)
+		if (vd != TV_V_MIN_CELL && vd != TV_V_SECONDARY)
 			return vfail(v, name, "a released cell lacks a value");
 		/* Its decryption would give it away to any reader. */
 		return json_object_get(val, "d") != NULL ||
 		    json_object_get(val, "partials") != NULL ? vfail(v, name,
 		    "a hidden value carries its decryption") : 0;
 	}
+	if (!TV_VERDICT_RELEASED(vd))
+		return vfail(v, name, "a value shown but not released");
 	if (check_partials(v, val, i, s, agg, D) != 0)
 		return vfail(v, name, "a partial decryption does not verify");
 	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
@@ -233,13 +239,19 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 	uint8_t agg[32];
 	char name[48];
 	uint32_t s;
+	enum tv_verdict vd;
 
 	tv_cell_name(name, &v->rb.cells[i]);
 	if (strcmp(tv_json_str(o, "cell"), name) != 0) {
 		vfail(v, name, "cells out of order or missing");
 		return;
 	}
-	if (strcmp(tv_json_str(o, "status"), "released") != 0) {
+	if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+	    "reason"), &vd) != 0) {
+		vfail(v, name, "a cell's status or reason is unknown");
+		return;
+	}
+	if (!TV_VERDICT_RELEASED(vd)) {
 		if (vals != NULL || json_object_get(o, "records") != NULL)
 			vfail(v, name, "a cell not released carries values");
 		return;
@@ -358,6 +370,7 @@ verify_one(struct verify *v, const char *dir)
 	json_t *cells;
 	char path[4096];
 	uint32_t i, released = 0;
+	enum tv_verdict vd;
 
 	snprintf(path, sizeof path, "%s/campaign.json", dir);
 	v->c = campaign_load_or_die(path, 1);
@@ -368,8 +381,9 @@ verify_one(struct verify *v, const char *dir)
 		vfail(v, "-", "the release does not list every requested cell");
 	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++) {
 		check_cell(v, json_array_get(cells, i), i);
-		released += !strcmp(tv_json_str(json_array_get(cells, i), "status"),
-		    "released");
+		released += tv_verdict_parse(tv_json_str(json_array_get(cells,
+		    i), "status"), tv_json_str(json_array_get(cells, i),
+		    "reason"), &vd) == 0 && TV_VERDICT_RELEASED(vd);
 	}
 	check_csv(v, dir);
 	v->has_previous = v->req->has_previous;

@@ -54,22 +54,7 @@
 #include "release/recount.h"
 #include "proto/statement.h"
 #include "proto/store.h"
-
-enum verdict {
-	V_RELEASE = 0,
-	V_NOT_CLOSED,
-	V_MIN_COHORT,
-	V_RELEASED_BEFORE,
-	V_DIFFERENCING,
-	V_SECONDARY,
-	V_REVISION,	/* released: a new total after late records */
-};
-
-/* Released now: a partial decryption is computed for it. */
-#define VERDICT_RELEASED(v) ((v) == V_RELEASE || (v) == V_REVISION)
-
-const char *verdict_status(enum verdict v);	/* released, ... */
-const char *verdict_reason(enum verdict v);	/* "", min_cohort, ... */
+#include "release/verdict.h"
 
 struct ledger;
 
@@ -109,11 +94,11 @@ int ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
  * a crash, or the same request again), its verdicts into v and the
  * entry's seq; else 0. */
 uint64_t ledger_decided(struct ledger *l, const uint8_t decision[32],
-    enum verdict *v, uint32_t ncells);
+    enum tv_verdict *v, uint32_t ncells);
 
 /* One verdict per cell of the request.  With noise (the plan's choice),
  * differencing and secondary suppression give way to the noise. */
-void policy_decide(enum verdict *v, struct ledger *l,
+void policy_decide(enum tv_verdict *v, struct ledger *l,
     const struct tv_request *req, const struct tv_recount *rb,
     const struct tv_plan *p, int32_t today);
 
@@ -144,7 +129,7 @@ int budget_check(const struct ledger *l, const struct tv_plan *p,
  * the budget entry (hash-chained) -- one durable transaction, committed
  * before any partial decryption exists.  0 or TV_ERR_*. */
 int ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct tv_recount *rb, const enum verdict *v,
+    const struct tv_recount *rb, const enum tv_verdict *v,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32]);
 
