@@ -340,6 +340,7 @@ pass_from_file(const char *path, char *buf)
 	if ((f = fopen(path, "re")) == NULL)
 		die("cannot open passphrase file '%s': %s", path,
 		    strerror(errno));
+	setvbuf(f, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	if (fgets(buf, PASS_MAX, f) == NULL)
 		buf[0] = 0;
 	fclose(f);
@@ -354,8 +355,8 @@ pass_from_tty(const char *prompt, char *buf)
 	if (tty == NULL)
 		die("no terminal to ask the passphrase on; use "
 		    "--passphrase-file");
+	setvbuf(tty, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	fputs(prompt, tty);
-	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -396,6 +397,31 @@ passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 		die("empty passphrase");
 	}
 	*pass = buf;
+}
+
+uint8_t *
+keyfile_unlock(const char *path, const char *kind, const char *passfile,
+    size_t want, const char *what, char **keep)
+{
+	uint8_t *payload = NULL;
+	char *pass;
+	size_t passlen, len = 0;
+	int rc;
+
+	passphrase_get(passfile, 0, &pass, &passlen);
+	rc = tv_keyfile_read(path, kind, pass, passlen, &payload, &len);
+	if (rc != 0 || len != want || keep == NULL)
+		sodium_free(pass);	/* wipes */
+	if (rc != 0)
+		die("%s '%s': %s", what, path, tv_strerror(rc));
+	if (len != want) {
+		sodium_free(payload);
+		die("%s '%s': not a %s key (%zu bytes, want %zu)", what, path,
+		    kind, len, want);
+	}
+	if (keep != NULL)
+		*keep = pass;
+	return payload;
 }
 
 enum tv_kdf
