@@ -507,14 +507,18 @@ secret_read_fd(int fd, size_t cap)
 		r = read(fd, buf + off, cap - off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (r < 0) {
+			sodium_free(buf);	/* wipes */
 			die("cannot read standard input: %s", strerror(errno));
+		}
 		if (r == 0)
 			break;
 		off += (size_t)r;
 	}
-	if (off == cap)
+	if (off == cap) {
+		sodium_free(buf);
 		die("standard input: more than %zu bytes", cap);
+	}
 	buf[off] = 0;
 	return buf;
 }

@@ -82,8 +82,8 @@ uint8_t *keyfile_unlock(const char *path, const char *kind,
     const char *passfile, size_t want, const char *what, char **keep);
 
 /* Read fd to its end into guarded memory (sodium_free it): personal data
- * typed or piped in, which no stdio buffer may keep a copy of.  More than
- * cap bytes, or a read error, dies. */
+ * typed or piped in, which no stdio buffer may keep a copy of.  cap bytes
+ * or more, or a read error, dies (what was read is wiped first). */
 char *secret_read_fd(int fd, size_t cap);
 
 /* --kdf interactive|moderate|sensitive */
