@@ -25,12 +25,19 @@ usage(int code)
 	exit(code);
 }
 
+/* What the capture transaction needs (tv_store_write's ctx). */
+struct record_ctx {
+	const struct device *d;
+	const struct visit *v;
+	char *receipt;		/* TV_RECEIPT_LEN + 2 bytes */
+};
+
 static int
 record_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
+	const struct record_ctx *r = ctx;
 
-	return capture_txn(t, a[0], a[1], a[2]);
+	return capture_txn(t, r->d, r->v, r->receipt);
 }
 
 static void
@@ -68,8 +75,8 @@ cmd_record(int argc, char **argv)
 	const char *dir = NULL, *site = NULL, *date = NULL, *passfile = NULL;
 	struct device d;
 	struct visit *v;
+	struct record_ctx r;
 	char err[256], receipt[TV_RECEIPT_LEN + 2], today[11];
-	void *ctx[3];
 	int ch, want_receipt = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -98,10 +105,8 @@ cmd_record(int argc, char **argv)
 		visit_free(v);
 		die("visit not recorded: %s", err);
 	}
-	ctx[0] = &d;
-	ctx[1] = v;
-	ctx[2] = receipt;
-	rc = tv_store_write(d.st, record_fn, ctx);
+	r = (struct record_ctx){ &d, v, receipt };
+	rc = tv_store_write(d.st, record_fn, &r);
 	visit_free(v);
 	if (rc != 0)
 		die("visit not recorded: %s %s", tv_strerror(rc),
