@@ -16,6 +16,10 @@
 #include "crypto/err.h"
 #include "crypto/group.h"
 
+/* The program's name in every message: set once by each main before
+ * anything else runs, then only read.  die() and error() are called from
+ * everywhere without a context, so the name is process-wide, like BSD's
+ * setprogname(). */
 const char *progname = "tallyvan";
 
 static void
