@@ -54,10 +54,13 @@ enum device_state {
 #define CELL_KEY_BYTES 8
 #define BATCH_KEY_BYTES 40
 
+struct audit;
+
 struct server {
 	const char *dir;
 	struct tv_campaign *c;
 	struct tv_store *st;
+	struct audit *audit;	/* the audit log's state (audit.h) */
 };
 
 /* Open the aggregator directory (create: the store) or die. */

@@ -25,8 +25,18 @@
 #include "proto/json_hex.h"
 #include "release/verdict.h"
 
-static char actor[AUDIT_ACTOR_MAX + 1];
-static char user[AUDIT_ACTOR_MAX + 1];
+/* The log's state for one open server (s->audit): who acts, and the
+ * unsigned refusals not written.  serve's connection threads share one
+ * server, so the counters are under lock; the names are set before any
+ * thread starts and only read after. */
+struct audit {
+	char actor[AUDIT_ACTOR_MAX + 1];
+	char user[AUDIT_ACTOR_MAX + 1];
+	pthread_mutex_t lock;
+	time_t minute, first, last;	/* this minute; the unlogged ones */
+	unsigned written;		/* unsigned refusals this minute */
+	uint64_t unlogged;		/* counted, not written yet */
+};
 
 static int
 name_ok(const char *s)
@@ -46,36 +56,55 @@ name_ok(const char *s)
 }
 
 void
-audit_actor_set(const char *name)
+audit_actor_set(struct server *s, const char *name)
 {
+	if (name == NULL)
+		return;
 	if (!name_ok(name))
 		die("--actor: 1 to %d bytes of printable UTF-8 text",
 		    AUDIT_ACTOR_MAX);
-	snprintf(actor, sizeof actor, "%s", name);
+	snprintf(s->audit->actor, sizeof s->audit->actor, "%s", name);
 }
 
 /* The account whose rights are used, and (unless --actor) the person:
  * the login name of the terminal (the person behind sudo), else the
  * account. */
 static void
-names_init(void)
+names_init(struct audit *a)
 {
 	struct passwd *pw;
 	char buf[256];
 
-	if (user[0] == 0) {
-		pw = getpwuid(geteuid());
-		if (pw != NULL && name_ok(pw->pw_name))
-			snprintf(user, sizeof user, "%s", pw->pw_name);
-		else
-			snprintf(user, sizeof user, "uid %ld", (long)geteuid());
-	}
-	if (actor[0] == 0) {
-		if (getlogin_r(buf, sizeof buf) == 0 && name_ok(buf))
-			snprintf(actor, sizeof actor, "%.64s", buf);
-		else
-			snprintf(actor, sizeof actor, "%s", user);
-	}
+	pw = getpwuid(geteuid());
+	if (pw != NULL && name_ok(pw->pw_name))
+		snprintf(a->user, sizeof a->user, "%s", pw->pw_name);
+	else
+		snprintf(a->user, sizeof a->user, "uid %ld", (long)geteuid());
+	if (getlogin_r(buf, sizeof buf) == 0 && name_ok(buf))
+		snprintf(a->actor, sizeof a->actor, "%.64s", buf);
+	else
+		snprintf(a->actor, sizeof a->actor, "%s", a->user);
+}
+
+struct audit *
+audit_new(void)
+{
+	struct audit *a = xcalloc(1, sizeof *a);
+	int rc;
+
+	if ((rc = pthread_mutex_init(&a->lock, NULL)) != 0)
+		die("cannot create a lock: %s", strerror(rc));
+	names_init(a);
+	return a;
+}
+
+void
+audit_free(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	pthread_mutex_destroy(&a->lock);
+	free(a);
 }
 
 json_t *
@@ -109,20 +138,19 @@ hex_json(const uint8_t *b, size_t n)
 
 /* The entry's bytes (malloc'd, NUL-terminated). */
 static char *
-entry_dump(uint64_t seq, const char *event, json_t *details,
-    const uint8_t prev[32])
+entry_dump(const struct audit *a, uint64_t seq, const char *event,
+    json_t *details, const uint8_t prev[32])
 {
 	char when[32], phex[65], *text;
 	struct tm tm;
 	time_t now = time(NULL);
 	json_t *e;
 
-	names_init();
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	hex_encode(phex, prev, 32);
 	e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:s}", "seq",
-	    (json_int_t)seq, "time", when, "actor", actor, "user", user,
+	    (json_int_t)seq, "time", when, "actor", a->actor, "user", a->user,
 	    "event", event, "details", details, "prev", phex);
 	if (e == NULL)
 		return NULL;
@@ -132,15 +160,15 @@ entry_dump(uint64_t seq, const char *event, json_t *details,
 }
 
 static int
-append(struct tv_txn *t, uint64_t seq, const char *event, json_t *details,
-    uint8_t prev[32])
+append(struct tv_txn *t, const struct audit *a, uint64_t seq,
+    const char *event, json_t *details, uint8_t prev[32])
 {
 	uint8_t key[8], head[40];
 	char *text;
 	size_t len;
 	int rc;
 
-	if ((text = entry_dump(seq, event, details, prev)) == NULL)
+	if ((text = entry_dump(a, seq, event, details, prev)) == NULL)
 		return TV_ERR_NOMEM;
 	len = strlen(text);
 	tv_be64_put(key, seq);
@@ -187,15 +215,15 @@ audit_txn(struct tv_txn *t, const struct server *s, const char *event,
 		start = json_pack("{s:s, s:o}", "campaign",
 		    s->c->plan->campaign, "campaign_id",
 		    hex_json(s->c->id, 32));
-		rc = start ? append(t, ++seq, "audit_start", start, prev) :
-		    TV_ERR_NOMEM;
+		rc = start ? append(t, s->audit, ++seq, "audit_start", start,
+		    prev) : TV_ERR_NOMEM;
 		json_decref(start);
 		if (rc != 0)
 			return rc;
 	}
 	if (details == NULL && (details = empty = json_object()) == NULL)
 		return TV_ERR_NOMEM;
-	rc = append(t, seq + 1, event, details, prev);
+	rc = append(t, s->audit, seq + 1, event, details, prev);
 	json_decref(empty);
 	return rc;
 }
@@ -272,51 +300,48 @@ audit_ingest_txn(struct tv_txn *t, const struct server *s,
 
 static const uint8_t no_device[32];
 
-/* Unsigned refusals: written this minute, and counted past the limit. */
-static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t anon_minute, anon_first, anon_last;
-static unsigned anon_written;
-static uint64_t anon_unlogged;
-
+/* Under a->lock. */
 static json_t *
-unlogged_take(void)
+unlogged_take(struct audit *a)
 {
 	char first[32], last[32];
+	struct tm tm;
 	json_t *d = NULL;
 
-	if (anon_unlogged == 0)
+	if (a->unlogged == 0)
 		return NULL;
 	strftime(first, sizeof first, "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&anon_first));
-	strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ", gmtime(&anon_last));
-	d = json_pack("{s:I, s:s, s:s}", "count", (json_int_t)anon_unlogged,
+	    gmtime_r(&a->first, &tm));
+	strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime_r(&a->last, &tm));
+	d = json_pack("{s:I, s:s, s:s}", "count", (json_int_t)a->unlogged,
 	    "first", first, "last", last);
-	anon_unlogged = 0;
+	a->unlogged = 0;
 	return d;
 }
 
 /* 1 if this unsigned refusal may be written; else it is counted.  *sum
  * gets the count of those not written before, when it is time to. */
 static int
-anon_admit(json_t **sum)
+anon_admit(struct audit *a, json_t **sum)
 {
 	time_t now = time(NULL);
 	int yes;
 
-	pthread_mutex_lock(&anon_lock);
-	if (now / 60 != anon_minute) {
-		anon_minute = now / 60;
-		anon_written = 0;
+	pthread_mutex_lock(&a->lock);
+	if (now / 60 != a->minute) {
+		a->minute = now / 60;
+		a->written = 0;
 	}
-	if ((yes = anon_written < AUDIT_ANON_PER_MIN)) {
-		anon_written++;
-		*sum = unlogged_take();
+	if ((yes = a->written < AUDIT_ANON_PER_MIN)) {
+		a->written++;
+		*sum = unlogged_take(a);
 	} else {
-		if (anon_unlogged++ == 0)
-			anon_first = now;
-		anon_last = now;
+		if (a->unlogged++ == 0)
+			a->first = now;
+		a->last = now;
 	}
-	pthread_mutex_unlock(&anon_lock);
+	pthread_mutex_unlock(&a->lock);
 	return yes;
 }
 
@@ -336,9 +361,9 @@ audit_flush(struct server *s)
 {
 	json_t *sum;
 
-	pthread_mutex_lock(&anon_lock);
-	sum = unlogged_take();
-	pthread_mutex_unlock(&anon_lock);
+	pthread_mutex_lock(&s->audit->lock);
+	sum = unlogged_take(s->audit);
+	pthread_mutex_unlock(&s->audit->lock);
 	unlogged_write(s, sum);
 }
 
@@ -350,7 +375,7 @@ audit_ingest_refused(struct server *s, const struct ingest_result *res,
 	int rc;
 
 	if (!res->authentic) {
-		if (!anon_admit(&sum))
+		if (!anon_admit(s->audit, &sum))
 			return;
 		unlogged_write(s, sum);
 	}

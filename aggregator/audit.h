@@ -36,10 +36,17 @@
 #define AUDIT_ACTOR_MAX 64	/* bytes */
 #define AUDIT_ENTRY_MAX (1u << 20)	/* bytes of one entry */
 
+/* The log's state for one open server (struct audit is private to
+ * audit.c): server_open makes it, server_close frees it.  audit_new
+ * takes the names: the account, and as actor the login name. */
+struct audit *audit_new(void);
+/* Accepts NULL. */
+void audit_free(struct audit *a);
+
 /* Who is acting: --actor NAME (validated here; dies if it is empty, longer
  * than AUDIT_ACTOR_MAX bytes, not UTF-8 or holds a control character).
- * Without it, the login name. */
-void audit_actor_set(const char *name);
+ * NULL keeps the login name.  Call before any thread starts. */
+void audit_actor_set(struct server *s, const char *name);
 
 /* A JSON string for text that should be UTF-8 but may not be (a device
  * name): bytes that are not printable ASCII are replaced by '?' if the

@@ -113,7 +113,7 @@ cmd_enroll(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct enroll *e = xcalloc(1, sizeof *e);
-	const char *dir = NULL, *name = NULL;
+	const char *dir = NULL, *name = NULL, *actor = NULL;
 	struct server s;
 	char hex[65], from[11], until[11];
 	int ch, rc, ret = 1;
@@ -122,7 +122,7 @@ cmd_enroll(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'n': name = optarg; break;
-		case 'A': audit_actor_set(optarg); break;
+		case 'A': actor = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -133,6 +133,7 @@ cmd_enroll(int argc, char **argv)
 	    strpbrk(name, "\n\r\t")))
 		die("--name: 1 to %d printable characters", TV_CERT_NAME_MAX);
 	server_open(&s, dir, 0);
+	audit_actor_set(&s, actor);
 	e->s = &s;
 	if (cert_check(&s, e, argv[optind]) != 0)
 		goto out;

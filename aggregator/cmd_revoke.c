@@ -125,7 +125,7 @@ cmd_revoke(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct revoke *r = xcalloc(1, sizeof *r);
-	const char *dir = NULL;
+	const char *dir = NULL, *actor = NULL;
 	struct server s;
 	uint32_t nvalid;
 	char hex[65];
@@ -134,7 +134,7 @@ cmd_revoke(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': dir = optarg; break;
-		case 'A': audit_actor_set(optarg); break;
+		case 'A': actor = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -142,6 +142,7 @@ cmd_revoke(int argc, char **argv)
 	if (dir == NULL || optind + 1 != argc)
 		usage(2);
 	server_open(&s, dir, 0);
+	audit_actor_set(&s, actor);
 	r->s = &s;
 	if ((rc = tv_rev_load(&r->rev, argv[optind])) != 0) {
 		error("%s: not a device revocation: %s", argv[optind],

@@ -134,13 +134,13 @@ kind_rank(const char *kind)
 	return 99;
 }
 
-static const struct report *sort_r;
-
+/* On pointers to the cells: the comparator needs no context (no
+ * file-scope global, no qsort_r). */
 static int
 cell_cmp(const void *a, const void *b)
 {
-	const struct rpt_cell *x = &sort_r->cells[*(const size_t *)a],
-	    *y = &sort_r->cells[*(const size_t *)b];
+	const struct rpt_cell *x = *(const struct rpt_cell *const *)a,
+	    *y = *(const struct rpt_cell *const *)b;
 	int d;
 
 	if ((d = kind_rank(x->period) - kind_rank(y->period)) != 0)
@@ -169,19 +169,18 @@ axis_push(struct rpt_axis *a, const struct rpt_cell *c)
 
 /* Sort cells by (kind, first day, label); one axis per kind. */
 static void
-axes_build(struct report *r, size_t *order)
+axes_build(struct report *r, struct rpt_cell **order)
 {
 	struct rpt_axis *a = NULL;
 	struct rpt_cell *c, *prev = NULL;
 	size_t i;
 
 	for (i = 0; i < r->ncells; i++)
-		order[i] = i;
-	sort_r = r;
+		order[i] = &r->cells[i];
 	qsort(order, r->ncells, sizeof *order, cell_cmp);
 	r->axes = xcalloc(r->ncells ? r->ncells : 1, sizeof *r->axes);
 	for (i = 0; i < r->ncells; i++) {
-		c = &r->cells[order[i]];
+		c = order[i];
 		if (prev == NULL || strcmp(prev->period, c->period)) {
 			a = &r->axes[r->naxes++];
 			axis_push(a, c);
@@ -223,7 +222,8 @@ report_check(struct report *r)
 {
 	json_t *cells = json_object_get(r->root, "cells"), *o;
 	json_t *labels = json_object_get(r->root, "labels");
-	size_t i, *order;
+	struct rpt_cell **order;
+	size_t i;
 	int rc;
 
 	r->campaign = str_of(r->root, "campaign");

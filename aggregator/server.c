@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -43,6 +44,7 @@ server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 	if (rc != 0)
 		die("cannot open store '%s': %s", path, tv_strerror(rc));
 	free(path);
+	s->audit = audit_new();
 }
 
 void
@@ -50,6 +52,7 @@ server_close(struct server *s)
 {
 	tv_store_close(s->st);
 	tv_campaign_free(s->c);
+	audit_free(s->audit);
 	memset(s, 0, sizeof *s);
 }
 

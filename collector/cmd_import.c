@@ -41,14 +41,20 @@ report_line(void *ctx, unsigned line, const char *msg)
 	error("line %u: %s", line, msg);
 }
 
+/* What the import transaction needs (tv_store_write's ctx). */
+struct import_ctx {
+	struct csv_import *im;
+	const char *text;	/* the whole file, in guarded memory */
+	size_t len;
+};
+
 static int
 import_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
-	struct csv_import *im = a[0];
+	const struct import_ctx *x = ctx;
 
-	im->t = t;
-	return csv_import_parse(im, a[1], *(size_t *)a[2]);
+	x->im->t = t;
+	return csv_import_parse(x->im, x->text, x->len);
 }
 
 static char *
@@ -82,7 +88,7 @@ cmd_import(int argc, char **argv)
 	struct device d;
 	char *text;
 	size_t len;
-	void *ctx[3];
+	struct import_ctx x;
 	int ch, rc, ret = 1;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -106,10 +112,8 @@ cmd_import(int argc, char **argv)
 		    im.bad, argv[optind]);
 		goto out;
 	}
-	ctx[0] = &im;
-	ctx[1] = text;
-	ctx[2] = &len;
-	if ((rc = tv_store_write(d.st, import_fn, ctx)) != 0) {
+	x = (struct import_ctx){ &im, text, len };
+	if ((rc = tv_store_write(d.st, import_fn, &x)) != 0) {
 		error("nothing recorded: %s %s", tv_strerror(rc),
 		    tv_store_errmsg(d.st));
 		ret = 2;

@@ -52,18 +52,12 @@ device_path(const struct device *d, const char *name)
 static void
 device_unlock(struct device *d, const char *passfile)
 {
-	char *path = device_path(d, "keystore"), *pass;
+	char *path = device_path(d, "keystore");
 	uint8_t *payload;
-	size_t passlen, len;
-	int rc;
 
-	passphrase_get(passfile, 0, &pass, &passlen);
-	rc = tv_keyfile_read(path, "device", pass, passlen, &payload, &len);
-	sodium_free(pass);
-	if (rc != 0)
-		die("keystore '%s': %s", path, tv_strerror(rc));
-	if (len != SECRETS_BYTES ||
-	    sodium_memcmp(payload + 32, d->pk, 32) != 0) {
+	payload = keyfile_unlock(path, "device", passfile, SECRETS_BYTES,
+	    "keystore", NULL);
+	if (sodium_memcmp(payload + 32, d->pk, 32) != 0) {
 		sodium_free(payload);
 		die("keystore '%s' does not belong to this device", path);
 	}
@@ -116,8 +110,7 @@ device_open(struct device *d, const char *dir, const char *passfile,
 void
 device_close(struct device *d)
 {
-	if (d->secrets != NULL)
-		sodium_free(d->secrets);	/* wipes */
+	sodium_free(d->secrets);	/* wipes; accepts NULL */
 	tv_store_close(d->st);
 	tv_campaign_free(d->c);
 	memset(d, 0, sizeof *d);

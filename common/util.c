@@ -16,6 +16,10 @@
 #include "crypto/err.h"
 #include "crypto/group.h"
 
+/* The program's name in every message: set once by each main before
+ * anything else runs, then only read.  die() and error() are called from
+ * everywhere without a context, so the name is process-wide, like BSD's
+ * setprogname(). */
 const char *progname = "tallyvan";
 
 static void
@@ -340,6 +344,7 @@ pass_from_file(const char *path, char *buf)
 	if ((f = fopen(path, "re")) == NULL)
 		die("cannot open passphrase file '%s': %s", path,
 		    strerror(errno));
+	setvbuf(f, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	if (fgets(buf, PASS_MAX, f) == NULL)
 		buf[0] = 0;
 	fclose(f);
@@ -354,8 +359,8 @@ pass_from_tty(const char *prompt, char *buf)
 	if (tty == NULL)
 		die("no terminal to ask the passphrase on; use "
 		    "--passphrase-file");
+	setvbuf(tty, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	fputs(prompt, tty);
-	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -396,6 +401,31 @@ passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 		die("empty passphrase");
 	}
 	*pass = buf;
+}
+
+uint8_t *
+keyfile_unlock(const char *path, const char *kind, const char *passfile,
+    size_t want, const char *what, char **keep)
+{
+	uint8_t *payload = NULL;
+	char *pass;
+	size_t passlen, len = 0;
+	int rc;
+
+	passphrase_get(passfile, 0, &pass, &passlen);
+	rc = tv_keyfile_read(path, kind, pass, passlen, &payload, &len);
+	if (rc != 0 || len != want || keep == NULL)
+		sodium_free(pass);	/* wipes */
+	if (rc != 0)
+		die("%s '%s': %s", what, path, tv_strerror(rc));
+	if (len != want) {
+		sodium_free(payload);
+		die("%s '%s': not a %s key (%zu bytes, want %zu)", what, path,
+		    kind, len, want);
+	}
+	if (keep != NULL)
+		*keep = pass;
+	return payload;
 }
 
 enum tv_kdf
@@ -481,14 +511,18 @@ secret_read_fd(int fd, size_t cap)
 		r = read(fd, buf + off, cap - off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (r < 0) {
+			sodium_free(buf);	/* wipes */
 			die("cannot read standard input: %s", strerror(errno));
+		}
 		if (r == 0)
 			break;
 		off += (size_t)r;
 	}
-	if (off == cap)
+	if (off == cap) {
+		sodium_free(buf);
 		die("standard input: more than %zu bytes", cap);
+	}
 	buf[off] = 0;
 	return buf;
 }

@@ -67,9 +67,23 @@ int file_hash(const char *path, uint8_t h[32], uint64_t *size);
  */
 void passphrase_get(const char *path, int confirm, char **pass, size_t *len);
 
+/*
+ * The one loader of sealed secret files (device keystore, trustee key,
+ * key share): ask the passphrase (passphrase_get), open the file of this
+ * kind (tv_keyfile_read) and check that its payload is want bytes.
+ * Returns the payload in sodium_malloc'd memory (sodium_free it: that
+ * wipes).  On any failure dies naming what and path; the passphrase is
+ * wiped on every path, and so is a payload of the wrong size.  What the
+ * payload must hold beyond its size is the caller's check.  keep (may be
+ * NULL): on success the passphrase (NUL-terminated, sodium_malloc'd) is
+ * handed back, for a caller that seals another file with it.
+ */
+uint8_t *keyfile_unlock(const char *path, const char *kind,
+    const char *passfile, size_t want, const char *what, char **keep);
+
 /* Read fd to its end into guarded memory (sodium_free it): personal data
- * typed or piped in, which no stdio buffer may keep a copy of.  More than
- * cap bytes, or a read error, dies. */
+ * typed or piped in, which no stdio buffer may keep a copy of.  cap bytes
+ * or more, or a read error, dies (what was read is wiped first). */
 char *secret_read_fd(int fd, size_t cap);
 
 /* --kdf interactive|moderate|sensitive */

@@ -481,14 +481,14 @@ unknown_part(const struct ledger *l, size_t nbefore, const char *name,
 	return best;
 }
 
-/* Coarsest first: campaign, month, week; all sites, then each site. */
-static const struct tv_request *order_req;
-
+/* Coarsest first: campaign, month, week; all sites, then each site.
+ * Sorts pointers into the request's cells, so the comparator needs no
+ * context (no file-scope global, no qsort_r). */
 static int
 order_cmp(const void *a, const void *b)
 {
-	const struct tv_cell *x = &order_req->cells[*(const uint32_t *)a];
-	const struct tv_cell *y = &order_req->cells[*(const uint32_t *)b];
+	const struct tv_cell *x = *(const struct tv_cell *const *)a;
+	const struct tv_cell *y = *(const struct tv_cell *const *)b;
 
 	if (x->period != y->period)
 		return x->period > y->period ? -1 : 1;
@@ -637,22 +637,22 @@ void
 policy_decide(enum tv_verdict *v, struct ledger *l, const struct tv_request *req,
     const struct tv_recount *rb, const struct tv_plan *p, int32_t today)
 {
-	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
+	const struct tv_cell **order = xcalloc(req->ncells, sizeof *order);
+	uint32_t i, c;
 	uint64_t *unknown = xcalloc(req->ncells, sizeof *unknown);
 	size_t nbefore = l->n;	/* sets released by earlier requests */
 	int noisy = p->policy.noise.mech != TV_NOISE_NONE;
 	char name[48];
 
 	for (i = 0; i < req->ncells; i++) {
-		order[i] = i;
+		order[i] = &req->cells[i];
 		tv_cell_name(name, &req->cells[i]);
 		unknown[i] = unknown_part(l, nbefore, name, rb->ids[i],
 		    rb->cells[i].count);
 	}
-	order_req = req;
 	qsort(order, req->ncells, sizeof *order, order_cmp);
 	for (i = 0; i < req->ncells; i++) {
-		c = order[i];
+		c = (uint32_t)(order[i] - req->cells);
 		tv_cell_name(name, &req->cells[c]);
 		if (!tv_cell_closed(p, req->cells[c].last_day, today))
 			v[c] = TV_V_NOT_CLOSED;
