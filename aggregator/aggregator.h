@@ -61,7 +61,14 @@ struct server {
 	struct tv_campaign *c;
 	struct tv_store *st;
 	struct audit *audit;	/* the audit log's state (audit.h) */
+	struct ingest_state *ingest;	/* group commit, merge score */
 };
+
+/* The ingest's shared state (aggregator/ingest.c): server_open makes it,
+ * server_close frees it.  ingest_state_new dies if out of memory; the
+ * free accepts NULL. */
+struct ingest_state *ingest_state_new(void);
+void ingest_state_free(struct ingest_state *is);
 
 /* Open the aggregator directory (create: the store) or die. */
 void server_open(struct server *s, const char *dir, unsigned store_flags);

@@ -120,35 +120,68 @@ cells_accumulate(struct ingest *in)
 	}
 }
 
-/* Precomputed cell sums used (+1) or wasted (-1), over the process: see
- * cells_precompute().  Every 64th batch tries again whatever the score. */
-static pthread_mutex_t merge_lock = PTHREAD_MUTEX_INITIALIZER;
-static long merge_score;
-static unsigned long merge_tries;
+struct commit;
+
+/* What the threads ingesting into one server share. */
+struct ingest_state {
+	pthread_mutex_t lock;	/* queue and leader */
+	pthread_cond_t cond;	/* a group commit is done */
+	struct commit *queue;	/* checked batches waiting to be stored */
+	int leader;		/* a thread is committing a group */
+	pthread_mutex_t merge_lock;	/* the score (taken inside a write) */
+	/* Precomputed cell sums used (+1) or wasted (-1): see
+	 * cells_precompute().  Every 64th batch tries again whatever the
+	 * score. */
+	long merge_score;
+	unsigned long merge_tries;
+};
+
+struct ingest_state *
+ingest_state_new(void)
+{
+	struct ingest_state *is = xcalloc(1, sizeof *is);
+
+	pthread_mutex_init(&is->lock, NULL);
+	pthread_mutex_init(&is->merge_lock, NULL);
+	pthread_cond_init(&is->cond, NULL);
+	return is;
+}
+
+void
+ingest_state_free(struct ingest_state *is)
+{
+	if (is == NULL)
+		return;
+	pthread_mutex_destroy(&is->lock);
+	pthread_mutex_destroy(&is->merge_lock);
+	pthread_cond_destroy(&is->cond);
+	free(is);
+}
 
 static void
-merge_score_add(long d)
+merge_score_add(struct ingest_state *is, long d)
 {
-	pthread_mutex_lock(&merge_lock);
-	merge_score += d;
-	pthread_mutex_unlock(&merge_lock);
+	pthread_mutex_lock(&is->merge_lock);
+	is->merge_score += d;
+	pthread_mutex_unlock(&is->merge_lock);
 }
 
 static int
-merge_worth_it(void)
+merge_worth_it(struct ingest_state *is)
 {
 	int yes;
 
-	pthread_mutex_lock(&merge_lock);
-	yes = merge_score > -64 || merge_tries++ % 64 == 0;
-	if (yes && merge_score < -64)
-		merge_score = -64;	/* a fresh chance, not a debt */
-	pthread_mutex_unlock(&merge_lock);
+	pthread_mutex_lock(&is->merge_lock);
+	yes = is->merge_score > -64 || is->merge_tries++ % 64 == 0;
+	if (yes && is->merge_score < -64)
+		is->merge_score = -64;	/* a fresh chance, not a debt */
+	pthread_mutex_unlock(&is->merge_lock);
 	return yes;
 }
 
 static int
-cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
+cell_merge(struct tv_txn *t, struct ingest_state *is,
+    const struct cell_acc *a, uint32_t k)
 {
 	size_t len = 8 + TV_CT_BYTES(k), vlen;
 	uint8_t *v = xmalloc(len);
@@ -163,10 +196,10 @@ cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
 	} else if (rc == 0 && vlen == len && a->next != NULL &&
 	    memcmp(old, a->seen, len) == 0) {
 		memcpy(v, a->next, len);	/* unchanged since: precomputed */
-		merge_score_add(1);
+		merge_score_add(is, 1);
 	} else if (rc == 0 && vlen == len) {
 		if (a->next != NULL)
-			merge_score_add(-1);
+			merge_score_add(is, -1);
 		memcpy(v, old, len);
 		tv_be64_put(v, tv_be64_get(v) + a->count);
 		rc = tv_ct_add(v + 8, a->ct, k);
@@ -215,7 +248,7 @@ cells_precompute(struct ingest *in)
 	uint32_t k = in->s->c->k, i;
 	struct cell_acc *a;
 
-	if (in->ncells == 0 || !merge_worth_it())
+	if (in->ncells == 0 || !merge_worth_it(in->s->ingest))
 		return;
 	if (tv_store_read(in->s->st, cells_seen_fn, in) != 0)
 		return;		/* then all in the transaction */
@@ -310,7 +343,8 @@ ingest_fn(struct tv_txn *t, void *ctx)
 	if ((rc = records_put(t, in, bkey)) != 0)
 		return rc;
 	for (i = 0; i < in->ncells; i++)
-		if ((rc = cell_merge(t, &in->cells[i], in->s->c->k)) != 0)
+		if ((rc = cell_merge(t, in->s->ingest, &in->cells[i],
+		    in->s->c->k)) != 0)
 			return rc;
 	memcpy(bval, res->hash, 32);
 	tv_be32_put(bval + 32, res->nrecords);
@@ -356,11 +390,18 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 	return rc;
 }
 
+/* One checked batch to store: its verdicts and its envelope's bytes. */
+struct put {
+	struct ingest *in;
+	const uint8_t *buf;
+	size_t len;
+};
+
 static int
 envelope_put_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
-	struct ingest *in = a[0];
+	const struct put *p = ctx;
+	struct ingest *in = p->in;
 	uint8_t bkey[BATCH_KEY_BYTES];
 	int rc;
 
@@ -368,13 +409,13 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
 		return rc;
 	/* The audit entry commits with the batch (or with the answer to a
 	 * duplicate), or neither does. */
-	rc = audit_ingest_txn(t, in->s, in->res, *(size_t *)a[2]);
+	rc = audit_ingest_txn(t, in->s, in->res, p->len);
 	if (rc != 0 || in->res->duplicate)
 		return rc;
 	memcpy(bkey, in->res->device, 32);
 	tv_be64_put(bkey + 32, in->res->seq);
-	return tv_txn_put(t, ADB_ENVELOPES, bkey, sizeof bkey, a[1],
-	    *(size_t *)a[2], 0);
+	return tv_txn_put(t, ADB_ENVELOPES, bkey, sizeof bkey, p->buf, p->len,
+	    0);
 }
 
 /*
@@ -391,16 +432,10 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
  * transaction is committed, as before; alone, nothing changes.
  */
 struct commit {
-	struct server *s;
-	void **ctx;		/* envelope_put_fn's */
+	struct put *put;	/* envelope_put_fn's */
 	int rc, done;
 	struct commit *next;
 };
-
-static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t commit_cond = PTHREAD_COND_INITIALIZER;
-static struct commit *commit_queue;
-static int commit_leader;
 
 static int
 group_fn(struct tv_txn *t, void *ctx)
@@ -409,44 +444,36 @@ group_fn(struct tv_txn *t, void *ctx)
 	int rc;
 
 	for (c = ctx; c != NULL; c = c->next)
-		if ((rc = envelope_put_fn(t, c->ctx)) != 0)
+		if ((rc = envelope_put_fn(t, c->put)) != 0)
 			return rc;
 	return 0;
 }
 
-/* Take the waiting commits of server s, in arrival order (lock held). */
+/* Take the waiting commits, in arrival order (lock held). */
 static struct commit *
-commit_take(struct server *s)
+commit_take(struct ingest_state *is)
 {
-	struct commit *mine = NULL, **tail = &mine, **pp = &commit_queue, *c;
+	struct commit *mine = is->queue;
 
-	while ((c = *pp) != NULL) {
-		if (c->s != s) {
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		c->next = NULL;
-		*tail = c;
-		tail = &c->next;
-	}
+	is->queue = NULL;
 	return mine;
 }
 
 static void
 commit_lead(struct server *s)
 {
-	struct commit *g = commit_take(s), *c, *next;
+	struct ingest_state *is = s->ingest;
+	struct commit *g = commit_take(is), *c, *next;
 	int rc;
 
-	pthread_mutex_unlock(&commit_lock);
+	pthread_mutex_unlock(&is->lock);
 	rc = tv_store_write(s->st, group_fn, g);
 	for (c = g; c != NULL; c = c->next)
 		c->rc = rc;
 	if (rc != 0 && g->next != NULL)
 		for (c = g; c != NULL; c = c->next)
-			c->rc = tv_store_write(s->st, envelope_put_fn, c->ctx);
-	pthread_mutex_lock(&commit_lock);
+			c->rc = tv_store_write(s->st, envelope_put_fn, c->put);
+	pthread_mutex_lock(&is->lock);
 	for (c = g; c != NULL; c = next) {
 		next = c->next;
 		c->done = 1;
@@ -454,25 +481,26 @@ commit_lead(struct server *s)
 }
 
 static int
-commit_batch(struct server *s, void **ctx)
+commit_batch(struct server *s, struct put *put)
 {
-	struct commit me = { .s = s, .ctx = ctx }, **pp;
+	struct ingest_state *is = s->ingest;
+	struct commit me = { .put = put }, **pp;
 
-	pthread_mutex_lock(&commit_lock);
-	for (pp = &commit_queue; *pp != NULL; pp = &(*pp)->next)
+	pthread_mutex_lock(&is->lock);
+	for (pp = &is->queue; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = &me;
 	while (!me.done) {
-		if (commit_leader) {
-			pthread_cond_wait(&commit_cond, &commit_lock);
+		if (is->leader) {
+			pthread_cond_wait(&is->cond, &is->lock);
 			continue;
 		}
-		commit_leader = 1;
+		is->leader = 1;
 		commit_lead(s);
-		commit_leader = 0;
-		pthread_cond_broadcast(&commit_cond);
+		is->leader = 0;
+		pthread_cond_broadcast(&is->cond);
 	}
-	pthread_mutex_unlock(&commit_lock);
+	pthread_mutex_unlock(&is->lock);
 	return me.rc;
 }
 
@@ -482,7 +510,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 {
 	struct ingest in = { .s = s, .res = res };
 	struct tv_envelope env = { 0 };
-	void *ctx[3] = { &in, (void *)buf, &len };
+	struct put put = { &in, buf, len };
 	uint32_t i;
 
 	memset(res, 0, sizeof *res);
@@ -493,7 +521,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 			cells_accumulate(&in);
 			cells_precompute(&in);
 		}
-		res->rc = commit_batch(s, ctx);
+		res->rc = commit_batch(s, &put);
 	}
 	if (res->rc != 0 && res->why[0] == 0)
 		snprintf(res->why, sizeof res->why, "%s",

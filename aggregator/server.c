@@ -45,6 +45,7 @@ server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 		die("cannot open store '%s': %s", path, tv_strerror(rc));
 	free(path);
 	s->audit = audit_new();
+	s->ingest = ingest_state_new();
 }
 
 void
@@ -53,6 +54,7 @@ server_close(struct server *s)
 	tv_store_close(s->st);
 	tv_campaign_free(s->c);
 	audit_free(s->audit);
+	ingest_state_free(s->ingest);
 	memset(s, 0, sizeof *s);
 }
 
