@@ -10,15 +10,6 @@
 # reason.
 . tests/cli/lib.sh
 
-n=0
-visit() {	# DIR SITE DATE
-	n=$((n + 1))
-	printf 'first_name=Adm %s\nlast_name=Test\nbirth_date=1981-02-03\n' "$n" |
-		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
-		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
-		topics=employment outcomes=immediate_advice >/dev/null
-}
-export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
 
 campaign "$T/k" "$PLAN" 2 3
 for d in A M R S W; do device "$T/$d" "$T/k/campaign.json"; done

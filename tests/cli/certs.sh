@@ -12,15 +12,6 @@
 # honest aggregator's enroll, revoke and ingest refuse the same.
 . tests/cli/lib.sh
 
-n=0
-visit() {	# DIR SITE DATE
-	n=$((n + 1))
-	printf 'first_name=Cert %s\nlast_name=Test\nbirth_date=1980-05-06\n' "$n" |
-		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
-		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
-		topics=employment outcomes=immediate_advice >/dev/null
-}
-export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
 attacks=0
 refused=0
 # refuses ERRFILE CMD...: CMD must exit 1; its stderr in ERRFILE (and in

@@ -15,7 +15,6 @@ visit() {	# DIR DATE
 		--site a-gare --date "$2" gender=m age_band=45-64 first_contact=no \
 		topics=training outcomes=referral >/dev/null
 }
-export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
 show() { "$BIN/aggregator" audit show --dir "$T/srv" "$@"; }
 count() { show --event "$1" | wc -l; }
 devid() { tr -d '\n' <"$1/device.pub"; }

@@ -124,6 +124,20 @@ revocation() {
 	done
 }
 
+# visit DIR SITE DATE: one visit of a new person (a counter names them) on
+# collector DIR, at SITE on DATE, with the demo plan's answers.
+visit_n=0
+visit() {
+	visit_n=$((visit_n + 1))
+	printf 'first_name=Visitor %s\nlast_name=Test\nbirth_date=1985-03-04\n' \
+		"$visit_n" |
+		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
+		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
+		topics=employment outcomes=immediate_advice >/dev/null
+}
+# export_to DIR OUT: collector DIR's batches as files in OUT.
+export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
+
 # enrol SERVER CAMPAIGNDIR DEVICEDIR [ENROLL OPTION...]: certify the device
 # (DEVICEDIR.cert) and enrol it.
 enrol() {
