@@ -4,7 +4,7 @@
  * first trustee creates a certificate (device key, name, sites, days) with
  * its signature; the others see what it says and co-sign it, until t have.
  * Only then will the aggregator enrol the device and the trustees count
- * its batches (proto/cert.h, common/rebuild.c).
+ * its batches (proto/cert.h, release/recount.c).
  */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * recount - the trustees' admission of one envelope, for tests: the
- * recount every key holder runs (common/rebuild.c) over a request that
+ * recount every key holder runs (release/recount.c) over a request that
  * holds REQUEST's head (cells, certificates, revocations) and the
  * ENVELOPEs, in order, as its only envelopes.
  *
