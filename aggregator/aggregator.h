@@ -129,19 +129,5 @@ struct ingest_result {
 void ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
     struct ingest_result *res);
 
-int cmd_init(int argc, char **argv);
-int cmd_enroll(int argc, char **argv);
-int cmd_revoke(int argc, char **argv);
-int cmd_devices(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_request(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_quarantine(int argc, char **argv);
-int cmd_publish(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_purge(int argc, char **argv);
-int cmd_register(int argc, char **argv);
 
 #endif

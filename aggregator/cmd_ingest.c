@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"

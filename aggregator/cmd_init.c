@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/store.h"

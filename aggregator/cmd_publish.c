@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "common/noise_load.h"

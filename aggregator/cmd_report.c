@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/report.h"
 #include "common/util.h"
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "aggregator/http.h"
 #include "common/util.h"

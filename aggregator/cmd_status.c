@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -32,30 +33,25 @@ count_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_status(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL;
 	uint64_t n[4];
-	struct server s;
+	struct server *s = &su->s;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind != argc)
+	if (optind != argc)
 		usage(2);
-	server_open(&s, dir, 0);
-	rc = tv_store_read(s.st, count_fn, n);
-	server_close(&s);
+	rc = tv_store_read(s->st, count_fn, n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
 	printf("devices %llu\nbatches %llu\nrecords %llu\ncells %llu\n",

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
@@ -230,45 +231,39 @@ erase_run(struct erase *e, const char *want_receipt)
 }
 
 int
-cmd_erase(int argc, char **argv)
+cmd_erase(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "receipt", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *passfile = NULL, *want = NULL;
+	const char *want = NULL;
 	struct erase e = { 0 };
-	struct device d;
+	struct device *d = &su->d;
 	struct visit *v;
 	uint8_t *ps;
 	int ch, ret;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'P': passfile = optarg; break;
 		case 'r': want = optarg; break;
 		case 'l': e.list = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind != argc)
+	if (optind != argc)
 		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	v = visit_new();
-	identity_read(d.c->plan, v);
-	ps = pseudonym_of(&d, v);
+	identity_read(d->c->plan, v);
+	ps = pseudonym_of(d, v);
 	visit_free(v);
-	e.d = &d;
+	e.d = d;
 	e.pseudo = ps;
 	ret = erase_run(&e, want);
 	sodium_free(ps);
 	free(e.pids);
-	device_close(&d);
 	return ret;
 }

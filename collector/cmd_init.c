@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "crypto/keyfile.h"

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
@@ -61,59 +62,51 @@ visit_from_args(const struct tv_plan *p, struct visit *v, int argc,
 }
 
 int
-cmd_record(int argc, char **argv)
+cmd_record(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "site", required_argument, NULL, 's' },
 		{ "date", required_argument, NULL, 't' },
 		{ "receipt", no_argument, NULL, 'r' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *site = NULL, *date = NULL, *passfile = NULL;
-	struct device d;
+	const char *site = NULL, *date = NULL;
+	struct device *d = &su->d;
 	struct visit *v;
 	struct record_ctx r;
 	char err[256], receipt[TV_RECEIPT_LEN + 2], today[11];
 	int ch, want_receipt = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 's': site = optarg; break;
 		case 't': date = optarg; break;
 		case 'r': want_receipt = 1; break;
-		case 'P': passfile = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL)
-		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	v = visit_new();
 	tv_day_format(today, (int32_t)(time(NULL) / 86400));
-	if ((site && visit_set(d.c->plan, v, "site", site, err, sizeof err)) ||
-	    visit_set(d.c->plan, v, "date", date ? date : today, err,
+	if ((site && visit_set(d->c->plan, v, "site", site, err, sizeof err)) ||
+	    visit_set(d->c->plan, v, "date", date ? date : today, err,
 	    sizeof err))
 		die("%s", err);
-	visit_from_args(d.c->plan, v, argc - optind, argv + optind);
-	visit_read_input(d.c->plan, v, VISIT_INPUT_ANY);
-	if (visit_check(d.c->plan, v, err, sizeof err) != 0) {
+	visit_from_args(d->c->plan, v, argc - optind, argv + optind);
+	visit_read_input(d->c->plan, v, VISIT_INPUT_ANY);
+	if (visit_check(d->c->plan, v, err, sizeof err) != 0) {
 		visit_free(v);
 		die("visit not recorded: %s", err);
 	}
-	r = (struct record_ctx){ &d, v, receipt };
-	rc = tv_store_write(d.st, record_fn, &r);
+	r = (struct record_ctx){ d, v, receipt };
+	rc = tv_store_write(d->st, record_fn, &r);
 	visit_free(v);
 	if (rc != 0)
 		die("visit not recorded: %s %s", tv_strerror(rc),
-		    tv_store_errmsg(d.st));
+		    tv_store_errmsg(d->st));
 	printf("recorded\n");
 	if (want_receipt)
 		printf("receipt %s\n", receipt);
-	device_close(&d);
 	return 0;
 }

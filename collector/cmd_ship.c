@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "collector/uplink.h"
 #include "common/util.h"
 #include "crypto/err.h"

@@ -137,14 +137,5 @@ void visit_read_input(const struct tv_plan *p, struct visit *v,
 int capture_txn(struct tv_txn *t, const struct device *d,
     const struct visit *v, char *receipt);
 
-int cmd_init(int argc, char **argv);
-int cmd_record(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_ship(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_purge(int argc, char **argv);
-int cmd_erase(int argc, char **argv);
 
 #endif

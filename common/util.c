@@ -116,9 +116,66 @@ command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
 	    "error.\n", progname);
 }
 
+char *
+option_take(int *argc, char **argv, const char *name)
+{
+	size_t len = strlen(name);
+	char *value = NULL;
+	int i = 1, j, drop;
+
+	while (i < *argc && strcmp(argv[i], "--") != 0) {
+		drop = 0;
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    strncmp(argv[i] + 2, name, len) == 0) {
+			if (argv[i][2 + len] == '=') {
+				value = argv[i] + 3 + len;
+				drop = 1;
+			} else if (argv[i][2 + len] == 0 && i + 1 < *argc) {
+				value = argv[i + 1];
+				drop = 2;
+			}
+		}
+		if (drop == 0) {
+			i++;
+			continue;
+		}
+		for (j = i; j + drop <= *argc; j++)
+			argv[j] = argv[j + drop];	/* argv[argc] is NULL */
+		*argc -= drop;
+	}
+	return value;
+}
+
 int
-command_run(const struct command *cmds, size_t n, const char *what, int argc,
-    char **argv)
+option_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+/* Run row c with what its needs ask the program to prepare. */
+static int
+command_setup_run(const struct command *c, const struct setup_ops *ops,
+    int argc, char **argv)
+{
+	struct setup *su;
+	int rc;
+
+	if (c->run == NULL)
+		return c->fn(argc, argv);
+	su = ops->open(c->needs, &argc, argv);
+	rc = c->run(su, argc, argv);
+	ops->close(su);
+	return rc;
+}
+
+int
+command_run(const struct command *cmds, size_t n, const char *what,
+    const struct setup_ops *ops, int argc, char **argv)
 {
 	size_t i;
 
@@ -133,7 +190,8 @@ command_run(const struct command *cmds, size_t n, const char *what, int argc,
 	}
 	for (i = 0; i < n; i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+			return command_setup_run(&cmds[i], ops, argc - 1,
+			    argv + 1);
 	error("unknown command '%s' (try '%s --help')", argv[1], progname);
 	return 2;
 }

@@ -30,16 +30,38 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
-/* A program's subcommand table (git/wireguard style). */
+/*
+ * A program's subcommand table (git/wireguard style).  A row either runs
+ * on its own (fn) or declares what it needs (needs, the program's SETUP_*
+ * flags) and runs with what the program's runner prepared (run), as git's
+ * RUN_SETUP: struct setup is each program's own (aggregator.h,
+ * collector.h), made by setup->open before run and undone by
+ * setup->close after it.
+ */
+struct setup;
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
+	int (*run)(struct setup *su, int argc, char **argv);
+	unsigned needs;
 };
-/* Dispatch argv[1] to its row; handles --help / help.  Returns the exit
- * code. */
+struct setup_ops {
+	/* Take the options it handles out of argv (option_take) and
+	 * prepare; dies on failure.  Called with --help in argv too: it then
+	 * prepares nothing the command would use before its usage(). */
+	struct setup *(*open)(unsigned needs, int *argc, char **argv);
+	void (*close)(struct setup *su);
+};
+/* Dispatch argv[1] to its row; handles --help / help.  ops may be NULL
+ * when no row has run.  Returns the exit code. */
 int command_run(const struct command *cmds, size_t n, const char *what,
-    int argc, char **argv);
+    const struct setup_ops *ops, int argc, char **argv);
+/* Take "--name VALUE" or "--name=VALUE" out of argv (before any "--"):
+ * its value, or NULL when absent; the last one wins. */
+char *option_take(int *argc, char **argv, const char *name);
+/* 1 if argv asks for a command's help (-h, --help). */
+int option_help(int argc, char **argv);
 
 /* No core dumps, not ptrace-able, no leftovers: call first in main(). */
 void process_harden(void);

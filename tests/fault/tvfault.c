@@ -885,5 +885,5 @@ main(int argc, char **argv)
 	if (tv_crypto_init() != 0)
 		die("libsodium");
 	return command_run(cmds, sizeof cmds / sizeof cmds[0],
-	    "Inputs and verifiers of the fault battery.", argc, argv);
+	    "Inputs and verifiers of the fault battery.", NULL, argc, argv);
 }
