@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,22 +46,11 @@ list_fn(struct tv_txn *t, void *ctx)
 int
 cmd_quarantine(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct server *s = &su->s;
 	uint64_t n = 0;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (optind != argc)
-		usage(2);
+	options_none(argc, argv, usage);
 	rc = tv_store_read(s->st, list_fn, &n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));

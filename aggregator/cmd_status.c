@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "aggregator/aggregator.h"
@@ -35,22 +34,11 @@ count_fn(struct tv_txn *t, void *ctx)
 int
 cmd_status(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	uint64_t n[4];
 	struct server *s = &su->s;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (optind != argc)
-		usage(2);
+	options_none(argc, argv, usage);
 	rc = tv_store_read(s->st, count_fn, n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,23 +55,12 @@ status_fn(struct tv_txn *t, void *ctx)
 int
 cmd_status(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct device *d = &su->d;
 	struct status s;
 	char hex[65];
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (optind != argc)
-		usage(2);
+	options_none(argc, argv, usage);
 	if ((rc = tv_store_read(d->st, status_fn, &s)) != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
 	hex_encode(hex, d->pk, 32);

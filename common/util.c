@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -155,6 +156,21 @@ option_help(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return 1;
 	return 0;
+}
+
+void
+options_none(int argc, char **argv, void (*usage)(int code))
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		usage(ch == 'h' ? 0 : 2);
+	if (optind != argc)
+		usage(2);
 }
 
 /* Run row c with what its needs ask the program to prepare. */

@@ -62,6 +62,9 @@ int command_run(const struct command *cmds, size_t n, const char *what,
 char *option_take(int *argc, char **argv, const char *name);
 /* 1 if argv asks for a command's help (-h, --help). */
 int option_help(int argc, char **argv);
+/* The options of a command that takes none but --help and no operand:
+ * usage(0) for --help, usage(2) for anything else. */
+void options_none(int argc, char **argv, void (*usage)(int code));
 
 /* No core dumps, not ptrace-able, no leftovers: call first in main(). */
 void process_harden(void);
