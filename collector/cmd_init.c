@@ -92,7 +92,7 @@ cmd_init(int argc, char **argv)
 	enum tv_kdf kdf = TV_KDF_MODERATE;
 	struct tv_campaign *c = NULL;
 	uint8_t *secrets, pk[32];
-	char err[512], hex[65];
+	char hex[65];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -107,12 +107,8 @@ cmd_init(int argc, char **argv)
 	}
 	if (dir == NULL || bundle == NULL || optind != argc)
 		usage(2);
-	if (tv_campaign_load(&c, bundle, err, sizeof err) != 0)
-		die("%s", err);
 	/* Only a campaign every trustee has checked and signed. */
-	if (!tv_campaign_complete(c))
-		die("%s: not signed by every trustee (see 'trustee finalize')",
-		    bundle);
+	c = campaign_load_or_die(bundle, 1);
 	if (mkdir(dir, 0700) != 0)
 		die("cannot create '%s': %s", dir, strerror(errno));
 	if ((secrets = sodium_malloc(SECRETS_BYTES)) == NULL)

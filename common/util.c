@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "crypto/err.h"
 #include "crypto/group.h"
+#include "proto/campaign.h"
 
 /* The program's name in every message: set once by each main before
  * anything else runs, then only read.  die() and error() are called from
@@ -599,4 +600,20 @@ secret_read_fd(int fd, size_t cap)
 	}
 	buf[off] = 0;
 	return buf;
+}
+
+struct tv_campaign *
+campaign_load_or_die(const char *path, int complete)
+{
+	struct tv_campaign *c = NULL;
+	char err[512];
+
+	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
+		die("%s", err);
+	if (complete && !tv_campaign_complete(c)) {
+		tv_campaign_free(c);
+		die("%s: not every trustee has signed this campaign (see "
+		    "'trustee finalize')", path);
+	}
+	return c;
 }

@@ -122,4 +122,9 @@ int hex_decode(uint8_t *out, size_t n, const char *hex);
 /* Parse an unsigned decimal option value or die. */
 unsigned long opt_ulong(const char *opt, const char *s, unsigned long max);
 
+struct tv_campaign;
+/* Load a campaign bundle or die; complete: refuse one that not every
+ * trustee has signed yet (see 'trustee finalize'). */
+struct tv_campaign *campaign_load_or_die(const char *path, int complete);
+
 #endif

@@ -16,22 +16,6 @@ trustee_key_load(const char *path, const char *passfile)
 	    crypto_sign_SECRETKEYBYTES, "trustee key", NULL);
 }
 
-struct tv_campaign *
-campaign_load_or_die(const char *path, int complete)
-{
-	struct tv_campaign *c = NULL;
-	char err[512];
-
-	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
-		die("%s", err);
-	if (complete && !tv_campaign_complete(c)) {
-		tv_campaign_free(c);
-		die("%s: not every trustee has signed this campaign (see "
-		    "'trustee finalize')", path);
-	}
-	return c;
-}
-
 static uint32_t
 le32(const uint8_t *b)
 {

@@ -55,8 +55,6 @@ void device_pub_load(uint8_t pk[32], const char *path);
 const struct tv_trustee *trustee_me(const struct tv_campaign *c,
     const uint8_t *sk);
 
-/* Load a campaign bundle or die; require all signatures if complete. */
-struct tv_campaign *campaign_load_or_die(const char *path, int complete);
 
 /* A paper the trustees sign in turn (trustee/paper.c): what to do with
  * it, as named callbacks. */
