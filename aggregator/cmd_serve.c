@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aggregator/aggregator.h"
 #include "aggregator/audit.h"
@@ -97,10 +98,39 @@ drain(struct http *h, const sigset_t *set, unsigned grace)
 		    grace);
 }
 
+/* A worker or a health check found the store dead: wake the main thread
+ * (SIGUSR1 is blocked everywhere, so only its sigtimedwait takes it). */
+static void
+wake_main(void)
+{
+	kill(getpid(), SIGUSR1);
+}
+
+/* Until SIGTERM, SIGINT or a fatal store error.  Every READER_CHECK_SECS
+ * the slots of dead readers are cleared, even with no batch coming. */
+#define READER_CHECK_SECS 5
+static int
+wait_stop(struct http *h, struct server *s, const sigset_t *set)
+{
+	struct timespec tick = { READER_CHECK_SECS, 0 };
+	int sig, cleared;
+
+	for (;;) {
+		sig = sigtimedwait(set, NULL, &tick);
+		if (atomic_load(&h->fatal))
+			return SIGUSR1;
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		if (sig < 0 && tv_store_reader_check(s->st, &cleared) == 0 &&
+		    cleared > 0)
+			note("cleared %d stale reader slot(s)", cleared);
+	}
+}
+
 static int
 serve(struct server *s, const struct http_conf *conf)
 {
-	struct http h = { 0 };
+	struct http h = { .on_fatal = wake_main };
 	char where[INET6_ADDRSTRLEN + 16];
 	sigset_t set;
 	int sig;
@@ -108,6 +138,7 @@ serve(struct server *s, const struct http_conf *conf)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	/* Blocked before the threads start, so only sigwait sees them. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -117,18 +148,22 @@ serve(struct server *s, const struct http_conf *conf)
 	note("listening on %s (%u threads, %u connections, %u per address, "
 	    "%u s timeout, %zu-byte bodies)", where, conf->threads,
 	    conf->max_conn, conf->per_ip, conf->timeout, conf->body_max);
-	while (sigwait(&set, &sig) != 0)
-		;
-	note("%s: no new connections; finishing %u request(s)",
-	    sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&h.active));
+	sig = wait_stop(&h, s, &set);
+	if (sig != SIGUSR1)
+		note("%s: no new connections; finishing %u request(s)",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		    atomic_load(&h.active));
 	http_quiesce(&h);
-	drain(&h, &set, conf->timeout);
+	/* A dead store cannot finish anything: nothing to wait for. */
+	if (sig != SIGUSR1)
+		drain(&h, &set, conf->timeout);
 	http_stop(&h);
 	audit_flush(s);
-	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused",
+	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused%s",
 	    atomic_load(&h.stored), atomic_load(&h.duplicates),
-	    atomic_load(&h.refused));
-	return 0;
+	    atomic_load(&h.refused), sig == SIGUSR1 ? "; exit 2: the store "
+	    "failed, restart the service" : "");
+	return sig == SIGUSR1 ? 2 : 0;
 }
 
 int

@@ -263,12 +263,48 @@ batch_log(struct http *h, const struct ingest_result *res, unsigned status)
 		    res->nrecords);
 }
 
+/* A dead store (LMDB panicked) cannot come back in this process: tell
+ * the main thread (http.h: on_fatal), once. */
+static void
+fatal_check(struct http *h)
+{
+	if (!tv_store_dead(h->s->st) || atomic_exchange(&h->fatal, 1))
+		return;
+	note("store failed (%s): stopping, so that the supervisor restarts "
+	    "a clean process", tv_store_errmsg(h->s->st));
+	if (h->on_fatal != NULL)
+		h->on_fatal();
+}
+
 static void
 batch_store(struct http *h, struct req *r)
 {
 	ingest_envelope(h->s, r->buf, r->len, &r->res);
 	req_free(h, r);
 	r->state = REQ_STORED;
+	fatal_check(h);
+}
+
+/* GET /v1/health: 200 only if a read transaction of the store works. */
+static enum MHD_Result
+health_answer(struct http *h, struct MHD_Connection *c)
+{
+	struct tv_store_health hh;
+	char body[400];
+	int rc = TV_ERR_DEAD;
+
+	if (atomic_load(&h->fatal) ||
+	    (rc = tv_store_health(h->s->st, &hh)) != 0) {
+		fatal_check(h);
+		return respond_error(c, 503, "unhealthy", atomic_load(&h->fatal)
+		    ? "store failed: restarting" : tv_strerror(rc), NULL, NULL);
+	}
+	snprintf(body, sizeof body, "{\"status\":\"ok\",\"reader_slots\":%u,"
+	    "\"max_readers\":%u,\"stale_readers_cleared\":%u,"
+	    "\"map_size\":%zu,\"map_used\":%zu,\"last_txn\":%" PRIu64
+	    "}\n", hh.readers, hh.max_readers, hh.stale_cleared, hh.map_size,
+	    hh.map_used, hh.last_txn);
+	return respond(c, 200, body, NULL, NULL);
 }
 
 static enum MHD_Result
@@ -382,7 +418,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return r->kind == REQ_BATCH ? body_append(h, r, data, size) :
 		    MHD_NO;
 	if (r->kind == REQ_HEALTH)
-		return respond(c, 200, "{\"status\":\"ok\"}\n", NULL, NULL);
+		return health_answer(h, c);
 	switch (r->state) {
 	case REQ_RECEIVING:
 		return batch_received(h, c, r);

@@ -28,6 +28,8 @@ enum tv_err {
 	TV_ERR_FULL = -14,	/* storage full (map cap or ENOSPC) */
 	TV_ERR_BADKEY = -15,	/* wrong passphrase or corrupted key file */
 	TV_ERR_CONFLICT = -16,	/* same identifier, different content */
+	TV_ERR_DEAD = -17,	/* store unusable until the process restarts */
+	TV_ERR_DAMAGED = -18,	/* store file damaged (e.g. truncated) */
 };
 
 /* A static, human-readable description; never NULL. */
