@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -210,7 +211,7 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void
+void
 fsync_parent(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -227,6 +228,31 @@ fsync_parent(const char *path)
 		close(fd);
 	}
 	free(dir);
+}
+
+int
+dir_remove_flat(const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : TV_ERR_IO;
+	while ((de = readdir(dp)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		    de->d_name) >= sizeof path || unlink(path) != 0)
+			rc = TV_ERR_IO;	/* a subdirectory: not ours */
+	}
+	closedir(dp);
+	if (rc == 0 && rmdir(dir) != 0)
+		rc = TV_ERR_IO;
+	if (rc == 0)
+		fsync_parent(dir);
+	return rc;
 }
 
 /* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or

@@ -55,6 +55,12 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
  * memory: a national release request is over a gigabyte). */
 int file_copy_atomic(const char *src, const char *path, int excl);
 
+/* fsync the directory that holds path (after a create or a rename). */
+void fsync_parent(const char *path);
+/* Remove dir and the files in it (a flat directory the program wrote);
+ * TV_ERR_IO if it holds anything else.  0 if dir does not exist. */
+int dir_remove_flat(const char *dir);
+
 /* BLAKE2b-256 of a whole file (streamed); *size (if not NULL) gets its
  * length.  0 or TV_ERR_IO. */
 int file_hash(const char *path, uint8_t h[32], uint64_t *size);
