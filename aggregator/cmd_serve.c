@@ -28,15 +28,19 @@ usage(int code)
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator serve --dir DIR [--listen ADDR:PORT]\n"
 	    "         [--threads N] [--max-connections N] [--per-ip N]\n"
-	    "         [--timeout SECONDS] [--body-max BYTES] "
-	    "[--buffer-max BYTES]\n\n"
+	    "         [--timeout SECONDS] [--min-rate BYTES] "
+	    "[--body-max BYTES]\n"
+	    "         [--buffer-max BYTES]\n\n"
 	    "Accepts signed batches over HTTP: POST /v1/batches (the batch as\n"
 	    "a raw body), GET /v1/health.  Defaults: --listen 127.0.0.1:8787\n"
 	    "(put a TLS-terminating proxy in front, see docs/operations.md),\n"
 	    "4 threads, 512 connections, 32 per client address, 15 s idle\n"
-	    "timeout, bodies up to %u bytes, 128 MiB of bodies buffered in\n"
-	    "all.  Stops cleanly on SIGTERM or SIGINT.  One line per batch on\n"
-	    "standard error.\n", TV_ENVELOPE_MAX);
+	    "timeout (also the deadline for a request header, and the grace\n"
+	    "before a body must average --min-rate, 1024 bytes a second),\n"
+	    "bodies up to %u bytes, 128 MiB of bodies buffered in\n"
+	    "all.  Stops cleanly on SIGTERM or SIGINT, and exits 2 if the\n"
+	    "store fails.  One line per batch on standard error.\n",
+	    TV_ENVELOPE_MAX);
 	exit(code);
 }
 
@@ -146,8 +150,9 @@ serve(struct server *s, const struct http_conf *conf)
 		return 2;
 	listen_format(where, sizeof where, &conf->addr, h.port);
 	note("listening on %s (%u threads, %u connections, %u per address, "
-	    "%u s timeout, %zu-byte bodies)", where, conf->threads,
-	    conf->max_conn, conf->per_ip, conf->timeout, conf->body_max);
+	    "%u s timeout, %zu bytes/s minimum, %zu-byte bodies)", where,
+	    conf->threads, conf->max_conn, conf->per_ip, conf->timeout,
+	    conf->min_rate, conf->body_max);
 	sig = wait_stop(&h, s, &set);
 	if (sig != SIGUSR1)
 		note("%s: no new connections; finishing %u request(s)",
@@ -159,9 +164,10 @@ serve(struct server *s, const struct http_conf *conf)
 		drain(&h, &set, conf->timeout);
 	http_stop(&h);
 	audit_flush(s);
-	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused%s",
+	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused, "
+	    "%lu connection(s) closed past a deadline%s",
 	    atomic_load(&h.stored), atomic_load(&h.duplicates),
-	    atomic_load(&h.refused), sig == SIGUSR1 ? "; exit 2: the store "
+	    atomic_load(&h.refused), atomic_load(&h.too_slow), sig == SIGUSR1 ? "; exit 2: the store "
 	    "failed, restart the service" : "");
 	return sig == SIGUSR1 ? 2 : 0;
 }
@@ -176,13 +182,14 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "min-rate", required_argument, NULL, 'm' },
 		{ "body-max", required_argument, NULL, 'b' },
 		{ "buffer-max", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct http_conf conf = { .threads = 4, .max_conn = 512, .per_ip = 32,
-	    .timeout = 15, .body_max = TV_ENVELOPE_MAX,
+	    .timeout = 15, .min_rate = 1024, .body_max = TV_ENVELOPE_MAX,
 	    .buffer_max = 128u << 20 };
 	const char *dir = NULL, *listen = "127.0.0.1:8787";
 	struct server s;
@@ -200,6 +207,8 @@ cmd_serve(int argc, char **argv)
 		    optarg, 100000); break;
 		case 't': conf.timeout = (unsigned)opt_ulong("--timeout",
 		    optarg, 3600); break;
+		case 'm': conf.min_rate = opt_ulong("--min-rate", optarg,
+		    (size_t)1 << 30); break;
 		case 'b': conf.body_max = opt_ulong("--body-max", optarg,
 		    TV_ENVELOPE_MAX); break;
 		case 'B': conf.buffer_max = opt_ulong("--buffer-max", optarg,

@@ -43,7 +43,10 @@ struct http_conf {
 	unsigned threads;		/* connection and worker threads */
 	unsigned max_conn;		/* connections in all */
 	unsigned per_ip;		/* connections from one address */
-	unsigned timeout;		/* idle seconds before a close */
+	unsigned timeout;		/* idle seconds before a close; also
+					   the header deadline and the
+					   body's grace (http.c) */
+	size_t min_rate;		/* body bytes a second, on average */
 	size_t body_max;		/* bytes in one body */
 	size_t buffer_max;		/* bytes in all bodies being received */
 };
@@ -55,6 +58,7 @@ struct http {
 	atomic_size_t buffered;		/* body bytes reserved */
 	atomic_uint active;		/* requests started, not completed */
 	atomic_ulong stored, duplicates, refused;	/* batches */
+	atomic_ulong too_slow;		/* connections past a deadline */
 	atomic_int fatal;		/* the store died: stop */
 	void (*on_fatal)(void);		/* called once, from any thread */
 	unsigned short port;		/* the port bound */
@@ -65,6 +69,12 @@ struct http {
 	int stopping;
 	pthread_t *workers;
 	unsigned nworkers;
+	/* Open connections and their deadlines (http.c: sweeper). */
+	pthread_mutex_t conns_lock;
+	pthread_cond_t sweep_wake;
+	struct conn *conns;
+	pthread_t sweep;
+	int have_sweep, sweep_stop;
 };
 
 /* Start listening and serving.  0, or -1 after a message. */

@@ -19,12 +19,30 @@
 
 const char *progname = "tallyvan";
 
+/*
+ * One line, one write(2): stderr is unbuffered, so three stdio calls were
+ * three writes, and lines from serve's threads ran into each other.  A
+ * write of up to PIPE_BUF bytes to a pipe (journald's stream) is atomic;
+ * longer messages are cut to REPORT_MAX.
+ */
+#define REPORT_MAX 1024
 static void
 vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char line[REPORT_MAX];
+	size_t n;
+	int k;
+
+	k = snprintf(line, sizeof line, "%s: %s", progname, prefix);
+	n = k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+	k = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	n += k < 0 ? 0 : (size_t)k < sizeof line - n ? (size_t)k :
+	    sizeof line - n - 1;
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	fflush(stderr);		/* whatever stdio holds goes first */
+	(void)!write(STDERR_FILENO, line, n);
 }
 
 void
