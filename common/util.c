@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <pwquality.h>
 #include <sodium.h>
 
 #include "common/util.h"
@@ -411,6 +412,46 @@ pass_from_tty(const char *prompt, char *buf)
 	fclose(tty);
 }
 
+/*
+ * A new passphrase must survive an offline attack on a stolen disk: each
+ * guess costs one Argon2id run (about 2 s at "moderate"), so what matters
+ * is the number of likely guesses.  libpwquality judges that (length,
+ * character classes, cracklib's dictionary, the system's pwquality.conf
+ * if any); on top, at least PASS_MIN_LEN characters and a score of
+ * PASS_MIN_SCORE out of 100 ("Password2024!" scores 40).
+ */
+#define PASS_MIN_LEN 12
+#define PASS_MIN_SCORE 50
+static void
+passphrase_check_new(char *buf)
+{
+	pwquality_settings_t *pq = pwquality_default_settings();
+	char why[256];
+	void *aux = NULL;
+	int rc, minlen = 0;
+
+	if (pq == NULL)
+		die("out of memory");
+	(void)pwquality_read_config(pq, NULL, NULL);	/* optional */
+	if (pwquality_get_int_value(pq, PWQ_SETTING_MIN_LENGTH, &minlen) != 0 ||
+	    minlen < PASS_MIN_LEN)
+		pwquality_set_int_value(pq, PWQ_SETTING_MIN_LENGTH,
+		    PASS_MIN_LEN);
+	rc = pwquality_check(pq, buf, NULL, NULL, &aux);
+	if (rc < 0)
+		pwquality_strerror(why, sizeof why, rc, aux);
+	else if (rc < PASS_MIN_SCORE)
+		snprintf(why, sizeof why, "it is too predictable (score %d of "
+		    "100, want %d)", rc, PASS_MIN_SCORE);
+	pwquality_free_settings(pq);
+	if (rc >= PASS_MIN_SCORE)
+		return;
+	sodium_free(buf);
+	die("passphrase refused: %s.  Whoever steals this disk can try "
+	    "passphrases offline: use %d characters or more, e.g. four or "
+	    "five unrelated words", why, PASS_MIN_LEN);
+}
+
 void
 passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 {
@@ -439,6 +480,8 @@ passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 		sodium_free(buf);
 		die("empty passphrase");
 	}
+	if (confirm)
+		passphrase_check_new(buf);
 	*pass = buf;
 }
 

@@ -68,7 +68,9 @@ int file_hash(const char *path, uint8_t h[32], uint64_t *size);
 /*
  * Read a passphrase into sodium_malloc'd memory (free with sodium_free).
  * From file (first line; the file must be mode 0600 and ours) if path is not
- * NULL, else from the terminal with echo off (asked twice when confirm).
+ * NULL, else from the terminal with echo off.  confirm: a new passphrase
+ * (a keystore being created): asked twice at the terminal, and refused
+ * unless libpwquality finds it strong (util.c: passphrase_check_new).
  * Never from argv or the environment.  0 or exits via die().
  */
 void passphrase_get(const char *path, int confirm, char **pass, size_t *len);
