@@ -22,9 +22,11 @@ const char *progname = "tallyvan";
 
 /*
  * One line, one write(2): stderr is unbuffered, so three stdio calls were
- * three writes, and lines from serve's threads ran into each other.  A
- * write of up to PIPE_BUF bytes to a pipe (journald's stream) is atomic;
- * longer messages are cut to REPORT_MAX.
+ * three writes, and lines from serve's threads ran into each other.  The
+ * line is formatted whole, then handed to one fwrite, which glibc turns
+ * into one write on an unbuffered stream, under the stream's lock (and
+ * which retries EINTR).  A write of up to PIPE_BUF bytes to a pipe
+ * (journald's stream) is atomic; longer messages are cut to REPORT_MAX.
  */
 #define REPORT_MAX 1024
 static void
@@ -42,8 +44,7 @@ vreport(const char *prefix, const char *fmt, va_list ap)
 	if (n > sizeof line - 2)
 		n = sizeof line - 2;
 	line[n++] = '\n';
-	fflush(stderr);		/* whatever stdio holds goes first */
-	(void)!write(STDERR_FILENO, line, n);
+	fwrite(line, 1, n, stderr);
 }
 
 void
