@@ -90,7 +90,7 @@ store_err(struct tv_store *st, int rc)
 		if (st != NULL)
 			atomic_store(&st->dead, 1);
 		return TV_ERR_DEAD;
-	default:		/* MDB_PANIC, MDB_CORRUPTED, MDB_INVALID ... */
+	default:		/* MDB_CORRUPTED, MDB_INVALID ... */
 		return TV_ERR_STORE;
 	}
 }
@@ -163,9 +163,11 @@ commit_failed(struct tv_store *st, int mdb_rc)
 	MDB_txn *probe;
 	int rc = store_err(st, mdb_rc), prc;
 
+	pthread_rwlock_rdlock(&st->lock);	/* a transaction, however short */
 	if ((prc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &probe)) == 0)
 		mdb_txn_abort(probe);
-	else if (prc == MDB_PANIC)
+	pthread_rwlock_unlock(&st->lock);
+	if (prc == MDB_PANIC)
 		rc = store_err(st, prc);
 	return rc;
 }
