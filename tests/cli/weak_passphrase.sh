@@ -41,7 +41,7 @@ try refused 'tallyvan2021'
 try refused 123456789012
 try taken 'copper violin marsh teapot'
 try taken 'Sunny-Tuesday-41-Lamp'
-try taken "$(head -c 24 /dev/urandom | base64)"
+try taken "$(head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//')"
 # The keystore opens with its passphrase.
 "$BIN/collector" export --dir "$T/d.7" --passphrase-file "$T/p.7" \
 	--out "$T/x" >/dev/null || fail "the new keystore does not open"
