@@ -40,7 +40,7 @@ struct partial {
 
 struct publish_opts {
 	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
-	char *noise[TV_SHAMIR_MAX];
+	char *noise[TV_SHAMIR_MAX], *out_buf;
 	uint32_t np, nnoise;
 };
 
@@ -372,6 +372,7 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t n;
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -397,6 +398,11 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 	}
 	if (!o->dir || !o->request || !o->out || o->np == 0 || optind != argc)
 		usage(2);
+	/* OUT.tmp must be OUT's sibling, not inside it: "rel/" is "rel". */
+	o->out_buf = xstrdup(o->out);
+	for (n = strlen(o->out_buf); n > 1 && o->out_buf[n - 1] == '/'; n--)
+		o->out_buf[n - 1] = 0;
+	o->out = o->out_buf;
 }
 
 /* What ties this release to the ones before it: the request's hash, the
@@ -543,5 +549,6 @@ cmd_publish(int argc, char **argv)
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);
 	server_close(&s);
+	free(o.out_buf);
 	return bad ? 1 : 0;
 }

@@ -78,6 +78,9 @@ done
 publish "$T/w/srv" "$T/w/rel" 2>"$T/err" || fail "third run: $(cat "$T/err")"
 grep -q 'already published' "$T/err" || fail "third run: $(cat "$T/err")"
 [ "$(entries "$T/w/srv")" = 1 ] || fail "third run: a second audit entry"
+# "rel/" names the same directory (OUT.tmp is a sibling, not inside).
+publish "$T/w/srv" "$T/w/rel/" 2>"$T/err" || fail "trailing slash: $(cat "$T/err")"
+grep -q 'already published' "$T/err" || fail "trailing slash: $(cat "$T/err")"
 # Another release is never written over it.
 echo "tampered" >>"$T/w/rel/release.csv"
 must_fail 2 publish "$T/w/srv" "$T/w/rel" 2>"$T/err"
