@@ -12,7 +12,7 @@ WERROR  ?= -Werror
 CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
-PKGS     = libsodium libzstd libprotobuf-c jansson
+PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
 	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)

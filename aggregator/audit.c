@@ -552,9 +552,76 @@ release_summary(json_t *root, json_t *d)
 }
 
 int
-audit_publish(struct server *s, const char *dir)
+audit_release_hash(const char *dir, uint8_t h[32])
+{
+	json_t *files = json_object();
+	int rc = files != NULL ? dir_hash(dir, h, files) : TV_ERR_NOMEM;
+
+	json_decref(files);
+	return rc;
+}
+
+struct publish_ctx {
+	const struct server *s;
+	json_t *details;
+	char hex[65];		/* the release directory's hash */
+	int found;
+};
+
+/* Does buf hold the n bytes of s?  (memmem is a GNU extension.) */
+static int
+holds(const void *buf, size_t len, const char *s, size_t n)
+{
+	const char *b = buf;
+	size_t i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (b[i] == s[0] && memcmp(b + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A "publish" entry for this very release (same directory hash)? */
+static int
+published_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct publish_ctx *p = ctx;
+	const char *ev, *rel;
+	json_t *e;
+
+	if (klen != 8 || tv_be64_get(key) == 0 ||
+	    !holds(val, vlen, p->hex, 64) ||
+	    (e = json_loadb(val, vlen, 0, NULL)) == NULL)
+		return 0;
+	ev = json_string_value(json_object_get(e, "event"));
+	rel = json_string_value(json_object_get(json_object_get(e,
+	    "details"), "release"));
+	p->found |= ev != NULL && !strcmp(ev, "publish") && rel != NULL &&
+	    !strcmp(rel, p->hex);
+	json_decref(e);
+	return 0;
+}
+
+/* Look and append in one transaction, so that two runs cannot both
+ * append; a rerun after a crash finds the entry its first run wrote. */
+static int
+publish_fn(struct tv_txn *t, void *ctx)
+{
+	struct publish_ctx *p = ctx;
+	int rc;
+
+	p->found = 0;		/* run again after a map resize */
+	if ((rc = tv_txn_foreach(t, ADB_AUDIT, NULL, 0, published_cb, p)) != 0)
+		return rc;
+	return p->found ? 0 : audit_txn(t, p->s, "publish", p->details);
+}
+
+int
+audit_publish(struct server *s, const char *dir, int *already)
 {
 	json_t *d = json_object(), *files = json_object(), *root, *req;
+	struct publish_ctx p;
 	char path[4096];
 	json_error_t jerr;
 	uint8_t h[32];
@@ -578,9 +645,16 @@ audit_publish(struct server *s, const char *dir)
 		json_decref(root);
 	}
 	json_object_set_new(d, "files", files);
-	if ((rc = audit_event(s, "publish", d)) != 0)
+	p.s = s;
+	p.details = d;
+	hex_encode(p.hex, h, 32);
+	rc = tv_store_write(s->st, publish_fn, &p);
+	json_decref(d);
+	if (rc != 0)
 		return error("the release was not written to the audit log: %s",
 		    tv_strerror(rc));
+	if (already != NULL)
+		*already = p.found;
 	return 0;
 }
 

@@ -97,11 +97,16 @@ void audit_flush(struct server *s);
  *   directory and of the directory as a whole, the request's hash, the
  *   cells released / suppressed / withheld and the trustees whose partial
  *   decryptions were combined (read from release.json).
+ *   It is idempotent: if the log already has a "publish" entry for a
+ *   directory with the same hash, nothing is appended and *already (if
+ *   not NULL) is set, so that a publish rerun after a crash completes.
  * Both print an error and return -1 on failure.
  */
 int audit_release_request(struct server *s, const char *path,
     int32_t as_of, uint32_t ncells, uint64_t nbatches, uint32_t ndevices);
-int audit_publish(struct server *s, const char *dir);
+int audit_publish(struct server *s, const char *dir, int *already);
+/* The release directory hash audit_publish records.  0 or TV_ERR_*. */
+int audit_release_hash(const char *dir, uint8_t h[32]);
 
 
 /* Chain verification, shared by the store and exported files. */

@@ -5,6 +5,7 @@
  * recover each count by discrete log, and write the release and its
  * verifiable record.  A partial whose proof fails is refused and named.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ struct partial {
 
 struct publish_opts {
 	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
-	char *noise[TV_SHAMIR_MAX];
+	char *noise[TV_SHAMIR_MAX], *out_buf;
 	uint32_t np, nnoise;
 };
 
@@ -376,6 +377,7 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t n;
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -401,6 +403,11 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 	}
 	if (!o->dir || !o->request || !o->out || o->np == 0 || optind != argc)
 		usage(2);
+	/* OUT.tmp must be OUT's sibling, not inside it: "rel/" is "rel". */
+	o->out_buf = xstrdup(o->out);
+	for (n = strlen(o->out_buf); n > 1 && o->out_buf[n - 1] == '/'; n--)
+		o->out_buf[n - 1] = 0;
+	o->out = o->out_buf;
 }
 
 /* What ties this release to the ones before it: the request's hash, the
@@ -421,15 +428,91 @@ chain_json(const struct publish *pb)
 	return o;
 }
 
+/* The release's files, all of them, into the fresh directory dir. */
+static void
+release_write(const char *dir, struct publish *pb,
+    const struct publish_opts *o)
+{
+	char path[4096];
+	json_t *nj, *cj;
+	uint32_t i;
+
+	nj = noise_json(pb);
+	cj = chain_json(pb);
+	if (publish_release(dir, pb->c, pb->req, &pb->rb, pb->res, nj,
+	    cj) != 0)
+		die("the release was not written");
+	json_decref(nj);
+	json_decref(cj);
+	snprintf(path, sizeof path, "%s/campaign.json", o->dir);
+	copy_into(dir, path, "campaign.json");
+	copy_into(dir, o->request, "request.tvr");
+	for (i = 0; i < o->nnoise; i++) {
+		snprintf(path, sizeof path, "noise-%u.json", pb->ns.trustee[i]);
+		copy_into(dir, o->noise[i], path);
+	}
+}
+
+/* out absent, or an empty directory that rename() may replace. */
+static int
+out_free(const char *out)
+{
+	DIR *dp = opendir(out);
+	struct dirent *de;
+	int empty = 1;
+
+	if (dp == NULL)
+		return errno == ENOENT;
+	while (empty && (de = readdir(dp)) != NULL)
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dp);
+	return empty;
+}
+
+/*
+ * The release is written whole into tmp, audited, then renamed to out, so
+ * that out is either absent or complete.  A rerun after a crash at any
+ * step writes tmp again (it is deterministic: same inputs, same bytes):
+ * if out is already there with the same bytes, the run only makes sure
+ * the audit entry exists; audit_publish never writes it twice.
+ */
+static void
+release_commit(struct server *s, const char *tmp, const char *out)
+{
+	uint8_t a[32], b[32];
+	int already = 0, rc;
+
+	if (!out_free(out)) {
+		if (audit_release_hash(tmp, a) != 0 ||
+		    audit_release_hash(out, b) != 0 ||
+		    sodium_memcmp(a, b, 32) != 0)
+			die("'%s' holds another release, or a partial one: a "
+			    "release is made once (move it aside to publish "
+			    "this one)", out);
+		if (audit_publish(s, out, &already) != 0)
+			die("the release in %s is not in the audit log", out);
+		if ((rc = dir_remove_flat(tmp)) != 0)
+			die("cannot remove '%s': %s", tmp, tv_strerror(rc));
+		note("%s was already published%s", out, already ? "" :
+		    "; its audit entry is now written");
+		return;
+	}
+	if (audit_publish(s, tmp, &already) != 0)
+		die("the release in %s is not in the audit log", tmp);
+	if (rename(tmp, out) != 0)
+		die("cannot rename '%s' to '%s': %s", tmp, out,
+		    strerror(errno));
+	fsync_parent(out);
+}
+
 int
 cmd_publish(int argc, char **argv)
 {
 	struct publish_opts o;
 	struct publish pb = { 0 };
 	struct server s;
-	json_t *nj, *cj;
 	uint32_t i, released = 0;
-	char path[4096], why[256];
+	char why[256], tmp[4096];
 	int bad = 0, rc;
 	FILE *f;
 
@@ -461,24 +544,17 @@ cmd_publish(int argc, char **argv)
 	if (pb.ns.n == 0)	/* with noise, min_cell is off */
 		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,
 		    pb.c->plan->policy.min_cell);
-	nj = noise_json(&pb);
-	cj = chain_json(&pb);
-	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj, cj) != 0)
-		die("the release was not written");
-	json_decref(nj);
-	json_decref(cj);
-	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
-	copy_into(o.out, path, "campaign.json");
-	copy_into(o.out, o.request, "request.tvr");
-	for (i = 0; i < o.nnoise; i++) {
-		snprintf(path, sizeof path, "noise-%u.json", pb.ns.trustee[i]);
-		copy_into(o.out, o.noise[i], path);
-	}
-	if (audit_publish(&s, o.out) != 0)
-		die("the release in %s is not in the audit log", o.out);
+	/* What an earlier run left half-written is redone from scratch. */
+	snprintf(tmp, sizeof tmp, "%s.tmp", o.out);
+	if ((rc = dir_remove_flat(tmp)) != 0)
+		die("cannot remove '%s' (left by an earlier run): %s", tmp,
+		    tv_strerror(rc));
+	release_write(tmp, &pb, &o);
+	release_commit(&s, tmp, o.out);
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);
 	server_close(&s);
+	free(o.out_buf);
 	return bad ? 1 : 0;
 }

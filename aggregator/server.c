@@ -42,7 +42,8 @@ server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 	rc = tv_store_open(&s->st, path, db_names, ADB_COUNT, store_flags,
 	    map_cap);
 	if (rc != 0)
-		die("cannot open store '%s': %s", path, tv_strerror(rc));
+		die("cannot open store '%s': %s%s%s", path, tv_strerror(rc),
+		    *tv_store_open_error() ? ": " : "", tv_store_open_error());
 	free(path);
 	s->audit = audit_new();
 	s->ingest = ingest_state_new();

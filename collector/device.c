@@ -100,8 +100,8 @@ device_open(struct device *d, const char *dir, const char *passfile,
 	path = device_path(d, "store");
 	rc = tv_store_open(&d->st, path, collector_db_names, DB_COUNT, 0, 0);
 	if (rc != 0)
-		die("cannot open store '%s': %s %s", path, tv_strerror(rc),
-		    d->st ? tv_store_errmsg(d->st) : "");
+		die("cannot open store '%s': %s%s%s", path, tv_strerror(rc),
+		    *tv_store_open_error() ? ": " : "", tv_store_open_error());
 	free(path);
 	if (flags & DEVICE_UNLOCK)
 		device_unlock(d, passfile);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <pwquality.h>
 #include <sodium.h>
 
 #include "common/util.h"
@@ -24,12 +26,31 @@
  * setprogname(). */
 const char *progname = "tallyvan";
 
+/*
+ * One line, one write(2): stderr is unbuffered, so three stdio calls were
+ * three writes, and lines from serve's threads ran into each other.  The
+ * line is formatted whole, then handed to one fwrite, which glibc turns
+ * into one write on an unbuffered stream, under the stream's lock (and
+ * which retries EINTR).  A write of up to PIPE_BUF bytes to a pipe
+ * (journald's stream) is atomic; longer messages are cut to REPORT_MAX.
+ */
+#define REPORT_MAX 1024
 static void
 vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char line[REPORT_MAX];
+	size_t n;
+	int k;
+
+	k = snprintf(line, sizeof line, "%s: %s", progname, prefix);
+	n = k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+	k = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	n += k < 0 ? 0 : (size_t)k < sizeof line - n ? (size_t)k :
+	    sizeof line - n - 1;
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
 
 void
@@ -289,7 +310,7 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void
+void
 fsync_parent(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -306,6 +327,31 @@ fsync_parent(const char *path)
 		close(fd);
 	}
 	free(dir);
+}
+
+int
+dir_remove_flat(const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : TV_ERR_IO;
+	while ((de = readdir(dp)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		    de->d_name) >= sizeof path || unlink(path) != 0)
+			rc = TV_ERR_IO;	/* a subdirectory: not ours */
+	}
+	closedir(dp);
+	if (rc == 0 && rmdir(dir) != 0)
+		rc = TV_ERR_IO;
+	if (rc == 0)
+		fsync_parent(dir);
+	return rc;
 }
 
 /* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or
@@ -447,6 +493,46 @@ pass_from_tty(const char *prompt, char *buf)
 	fclose(tty);
 }
 
+/*
+ * A new passphrase must survive an offline attack on a stolen disk: each
+ * guess costs one Argon2id run (about 2 s at "moderate"), so what matters
+ * is the number of likely guesses.  libpwquality judges that (length,
+ * character classes, cracklib's dictionary, the system's pwquality.conf
+ * if any); on top, at least PASS_MIN_LEN characters and a score of
+ * PASS_MIN_SCORE out of 100 ("Password2024!" scores 40).
+ */
+#define PASS_MIN_LEN 12
+#define PASS_MIN_SCORE 50
+static void
+passphrase_check_new(char *buf)
+{
+	pwquality_settings_t *pq = pwquality_default_settings();
+	char why[256];
+	void *aux = NULL;
+	int rc, minlen = 0;
+
+	if (pq == NULL)
+		die("out of memory");
+	(void)pwquality_read_config(pq, NULL, NULL);	/* optional */
+	if (pwquality_get_int_value(pq, PWQ_SETTING_MIN_LENGTH, &minlen) != 0 ||
+	    minlen < PASS_MIN_LEN)
+		pwquality_set_int_value(pq, PWQ_SETTING_MIN_LENGTH,
+		    PASS_MIN_LEN);
+	rc = pwquality_check(pq, buf, NULL, NULL, &aux);
+	if (rc < 0)
+		pwquality_strerror(why, sizeof why, rc, aux);
+	else if (rc < PASS_MIN_SCORE)
+		snprintf(why, sizeof why, "it is too predictable (score %d of "
+		    "100, want %d)", rc, PASS_MIN_SCORE);
+	pwquality_free_settings(pq);
+	if (rc >= PASS_MIN_SCORE)
+		return;
+	sodium_free(buf);
+	die("passphrase refused: %s.  Whoever steals this disk can try "
+	    "passphrases offline: use %d characters or more, e.g. four or "
+	    "five unrelated words", why, PASS_MIN_LEN);
+}
+
 void
 passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 {
@@ -475,6 +561,8 @@ passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 		sodium_free(buf);
 		die("empty passphrase");
 	}
+	if (confirm)
+		passphrase_check_new(buf);
 	*pass = buf;
 }
 

@@ -80,6 +80,12 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
  * memory: a national release request is over a gigabyte). */
 int file_copy_atomic(const char *src, const char *path, int excl);
 
+/* fsync the directory that holds path (after a create or a rename). */
+void fsync_parent(const char *path);
+/* Remove dir and the files in it (a flat directory the program wrote);
+ * TV_ERR_IO if it holds anything else.  0 if dir does not exist. */
+int dir_remove_flat(const char *dir);
+
 /* BLAKE2b-256 of a whole file (streamed); *size (if not NULL) gets its
  * length.  0 or TV_ERR_IO. */
 int file_hash(const char *path, uint8_t h[32], uint64_t *size);
@@ -87,7 +93,9 @@ int file_hash(const char *path, uint8_t h[32], uint64_t *size);
 /*
  * Read a passphrase into sodium_malloc'd memory (free with sodium_free).
  * From file (first line; the file must be mode 0600 and ours) if path is not
- * NULL, else from the terminal with echo off (asked twice when confirm).
+ * NULL, else from the terminal with echo off.  confirm: a new passphrase
+ * (a keystore being created): asked twice at the terminal, and refused
+ * unless libpwquality finds it strong (util.c: passphrase_check_new).
  * Never from argv or the environment.  0 or exits via die().
  */
 void passphrase_get(const char *path, int confirm, char **pass, size_t *len);

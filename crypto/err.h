@@ -30,6 +30,8 @@ enum tv_err {
 	TV_ERR_CONFLICT = -16,	/* same identifier, different content */
 	TV_ERR_REFUSED = -17,	/* a rule refuses the input (a reason buffer
 				 * says which) */
+	TV_ERR_DEAD = -18,	/* store unusable until the process restarts */
+	TV_ERR_DAMAGED = -19,	/* store file damaged (e.g. truncated) */
 };
 
 /* A static, human-readable description; never NULL. */

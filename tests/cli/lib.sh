@@ -21,7 +21,11 @@ must_fail() {
 	set -e
 	[ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
 }
-newpass() { head -c 24 /dev/urandom | base64 >"$1"; }
+# newpass FILE: a strong random passphrase.  A '-' between characters:
+# cracklib (behind libpwquality, which judges new passphrases) calls
+# "systematic" a string with more than four neighbouring pairs like "ab"
+# or "32", and plain random base64 has that a few times in a hundred.
+newpass() { head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//' >"$1"; }
 
 # campaign DIR [PLAN] [T] [N]: a T-of-N key ceremony in DIR (default
 # 1-of-1): trustee keys tI.key/tI.pub, shares tI.share, the signed
