@@ -33,10 +33,7 @@ cmd_init(int argc, char **argv)
 	const char *dir = NULL, *bundle = NULL;
 	struct tv_campaign *c = NULL;
 	struct server s;
-	uint8_t *buf;
-	size_t len, n;
-	char *path;
-	int ch, rc;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -50,17 +47,7 @@ cmd_init(int argc, char **argv)
 		usage(2);
 	/* Only a campaign every trustee has checked and signed. */
 	c = campaign_load_or_die(bundle, 1);
-	if (mkdir(dir, 0700) != 0)
-		die("cannot create '%s': %s", dir, strerror(errno));
-	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)
-		die("cannot read '%s': %s", bundle, tv_strerror(rc));
-	n = strlen(dir) + 32;
-	path = xmalloc(n);
-	snprintf(path, n, "%s/campaign.json", dir);
-	if ((rc = file_write_atomic(path, buf, len, 1)) != 0)
-		die("cannot write '%s': %s", path, tv_strerror(rc));
-	free(path);
-	free(buf);
+	campaign_dir_create(dir, bundle);
 	server_open(&s, dir, TV_STORE_CREATE);
 	printf("aggregator ready for campaign %s in %s\n", c->plan->campaign,
 	    dir);

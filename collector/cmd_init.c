@@ -29,22 +29,13 @@ usage(int code)
 }
 
 static void
-init_files(const char *dir, const char *bundle, const uint8_t *secrets,
-    const char *pass, size_t passlen, enum tv_kdf kdf)
+init_files(const char *dir, const uint8_t *secrets, const char *pass,
+    size_t passlen, enum tv_kdf kdf)
 {
 	struct device d = { .dir = dir };
-	uint8_t *buf;
-	size_t len;
 	char *path, hex[66];
 	int rc;
 
-	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)
-		die("cannot read '%s': %s", bundle, tv_strerror(rc));
-	path = device_path(&d, "campaign.json");
-	if ((rc = file_write_atomic(path, buf, len, 1)) != 0)
-		die("cannot write '%s': %s", path, tv_strerror(rc));
-	free(path);
-	free(buf);
 	path = device_path(&d, "keystore");
 	rc = tv_keyfile_write(path, "device", secrets, SECRETS_BYTES, pass,
 	    passlen, kdf);
@@ -111,13 +102,12 @@ cmd_init(int argc, char **argv)
 	/* Before anything is created: a refused passphrase leaves no
 	 * half-made directory behind. */
 	passphrase_get(passfile, 1, &pass, &passlen);
-	if (mkdir(dir, 0700) != 0)
-		die("cannot create '%s': %s", dir, strerror(errno));
+	campaign_dir_create(dir, bundle);
 	if ((secrets = sodium_malloc(SECRETS_BYTES)) == NULL)
 		die("out of secure memory");
 	crypto_sign_keypair(pk, secrets);	/* sk = seed || pk */
 	randombytes_buf(secrets + 64, SECRETS_BYTES - 64);
-	init_files(dir, bundle, secrets, pass, passlen, kdf);
+	init_files(dir, secrets, pass, passlen, kdf);
 	sodium_free(pass);
 	init_store(dir);
 	hex_encode(hex, secrets + 32, 32);

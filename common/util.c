@@ -705,3 +705,22 @@ campaign_load_or_die(const char *path, int complete)
 	}
 	return c;
 }
+
+void
+campaign_dir_create(const char *dir, const char *bundle)
+{
+	size_t n = strlen(dir) + sizeof "/campaign.json", len;
+	char *path = xmalloc(n);
+	uint8_t *buf;
+	int rc;
+
+	if (mkdir(dir, 0700) != 0)
+		die("cannot create '%s': %s", dir, strerror(errno));
+	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)
+		die("cannot read '%s': %s", bundle, tv_strerror(rc));
+	snprintf(path, n, "%s/campaign.json", dir);
+	if ((rc = file_write_atomic(path, buf, len, 1)) != 0)
+		die("cannot write '%s': %s", path, tv_strerror(rc));
+	free(path);
+	free(buf);
+}

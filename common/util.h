@@ -134,5 +134,9 @@ struct tv_campaign;
 /* Load a campaign bundle or die; complete: refuse one that not every
  * trustee has signed yet (see 'trustee finalize'). */
 struct tv_campaign *campaign_load_or_die(const char *path, int complete);
+/* Create dir (mode 0700; it must not exist yet) holding a copy of the
+ * campaign bundle file: how an aggregator or collector directory starts.
+ * Dies on failure. */
+void campaign_dir_create(const char *dir, const char *bundle);
 
 #endif
