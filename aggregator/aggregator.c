@@ -15,21 +15,16 @@ static struct setup *
 setup_open(unsigned needs, int *argc, char **argv)
 {
 	struct setup *su = xcalloc(1, sizeof *su);
-	char *dir = option_take(argc, argv, "dir");
 	char *actor = (needs & SETUP_ACTOR) ? option_take(argc, argv,
 	    "actor") : NULL;
+	char *dir = (needs & SETUP_STORE) ? option_dir(argc, argv) : NULL;
 
-	if (option_help(*argc, argv))
-		return su;
-	if ((needs & SETUP_STORE) && dir == NULL)
-		die("%s: --dir DIR is required (see 'aggregator %s --help')",
-		    argv[0], argv[0]);
-	if (needs & SETUP_STORE) {
+	if (dir != NULL) {
 		server_open(&su->s, dir, 0);
 		su->open = 1;
+		if (needs & SETUP_ACTOR)
+			audit_actor_set(&su->s, actor);
 	}
-	if (needs & SETUP_ACTOR)
-		audit_actor_set(&su->s, actor);
 	return su;
 }
 

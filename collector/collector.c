@@ -13,18 +13,15 @@ static struct setup *
 setup_open(unsigned needs, int *argc, char **argv)
 {
 	struct setup *su = xcalloc(1, sizeof *su);
-	char *dir = option_take(argc, argv, "dir");
 	char *passfile = (needs & SETUP_UNLOCK) ? option_take(argc, argv,
 	    "passphrase-file") : NULL;
+	char *dir = option_dir(argc, argv);
 
-	if (option_help(*argc, argv))
-		return su;
-	if (dir == NULL)
-		die("%s: --dir DIR is required (see 'collector %s --help')",
-		    argv[0], argv[0]);
-	device_open(&su->d, dir, passfile, (needs & SETUP_UNLOCK) ?
-	    DEVICE_UNLOCK : 0);
-	su->open = 1;
+	if (dir != NULL) {
+		device_open(&su->d, dir, passfile, (needs & SETUP_UNLOCK) ?
+		    DEVICE_UNLOCK : 0);
+		su->open = 1;
+	}
 	return su;
 }
 

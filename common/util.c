@@ -169,6 +169,19 @@ option_take(int *argc, char **argv, const char *name)
 	return value;
 }
 
+char *
+option_dir(int *argc, char **argv)
+{
+	char *dir = option_take(argc, argv, "dir");
+
+	if (option_help(*argc, argv))
+		return NULL;
+	if (dir == NULL)
+		die("%s: --dir DIR is required (see '%s %s --help')", argv[0],
+		    progname, argv[0]);
+	return dir;
+}
+
 int
 option_help(int argc, char **argv)
 {

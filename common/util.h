@@ -60,6 +60,10 @@ int command_run(const struct command *cmds, size_t n, const char *what,
 /* Take "--name VALUE" or "--name=VALUE" out of argv (before any "--"):
  * its value, or NULL when absent; the last one wins. */
 char *option_take(int *argc, char **argv, const char *name);
+/* A runner's --dir DIR, taken out of argv: NULL when argv asks for
+ * --help (the command prints its usage, nothing is opened); dies when
+ * missing. */
+char *option_dir(int *argc, char **argv);
 /* 1 if argv asks for a command's help (-h, --help). */
 int option_help(int argc, char **argv);
 /* The options of a command that takes none but --help and no operand:
