@@ -51,7 +51,7 @@ cmd_devices(struct setup *su, int argc, char **argv)
 	struct server *s = &su->s;
 	int rc;
 
-	options_none(argc, argv, usage);
+	(void)options_none(argc, argv, 0, usage);
 	d = xcalloc(1, sizeof *d);
 	rc = tv_store_read(s->st, list_fn, d);
 	free(d);

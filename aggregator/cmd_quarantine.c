@@ -50,7 +50,7 @@ cmd_quarantine(struct setup *su, int argc, char **argv)
 	uint64_t n = 0;
 	int rc;
 
-	options_none(argc, argv, usage);
+	(void)options_none(argc, argv, 0, usage);
 	rc = tv_store_read(s->st, list_fn, &n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));

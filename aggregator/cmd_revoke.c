@@ -5,7 +5,6 @@
  * arrived); later ones are refused at ingest, and the revocation travels
  * with every release request so that the trustees refuse them too.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,27 +118,16 @@ refused(struct server *s, const struct revoke *r, int rc)
 int
 cmd_revoke(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct revoke *r = xcalloc(1, sizeof *r);
 	struct server *s = &su->s;
 	uint32_t nvalid;
 	char hex[65];
-	int ch, rc, ret = 1;
+	int rc, ret = 1;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (optind + 1 != argc)
-		usage(2);
+	argv = options_none(argc, argv, 1, usage);
 	r->s = s;
-	if ((rc = tv_rev_load(&r->rev, argv[optind])) != 0) {
-		error("%s: not a device revocation: %s", argv[optind],
+	if ((rc = tv_rev_load(&r->rev, argv[0])) != 0) {
+		error("%s: not a device revocation: %s", argv[0],
 		    tv_strerror(rc));
 		goto out;
 	}
@@ -147,7 +135,7 @@ cmd_revoke(struct setup *su, int argc, char **argv)
 		audit_device_refused(s, "revoke_refused", r->rev.device,
 		    tv_strerror(rc));
 		error("%s: revocation refused (%u valid trustee signatures of "
-		    "%u needed): %s", argv[optind], nvalid, s->c->t,
+		    "%u needed): %s", argv[0], nvalid, s->c->t,
 		    tv_strerror(rc));
 		goto out;
 	}

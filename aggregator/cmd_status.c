@@ -38,7 +38,7 @@ cmd_status(struct setup *su, int argc, char **argv)
 	struct server *s = &su->s;
 	int rc;
 
-	options_none(argc, argv, usage);
+	(void)options_none(argc, argv, 0, usage);
 	rc = tv_store_read(s->st, count_fn, n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));

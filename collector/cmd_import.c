@@ -8,7 +8,6 @@
  * (reported with its line number and field, never its content), then,
  * inside one store transaction, to capture every visit.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,33 +77,22 @@ read_csv(const char *path, size_t *len)
 int
 cmd_import(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct csv_import im;
 	struct device *d = &su->d;
 	char *text;
 	size_t len;
 	struct import_ctx x;
-	int ch, rc, ret = 1;
+	int rc, ret = 1;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (optind + 1 != argc)
-		usage(2);
-	text = read_csv(argv[optind], &len);
+	argv = options_none(argc, argv, 1, usage);
+	text = read_csv(argv[0], &len);
 	csv_import_init(&im, d->c->plan, d, report_line, NULL);
 	if ((rc = csv_import_parse(&im, text, len)) == TV_ERR_RANGE)
 		die("%s", im.fatal);
 	if (rc != 0) {
 		error("nothing recorded: %u line(s) of '%s' are wrong (all or "
 		    "none, so the corrected file can be imported again)",
-		    im.bad, argv[optind]);
+		    im.bad, argv[0]);
 		goto out;
 	}
 	x = (struct import_ctx){ &im, text, len };

@@ -60,7 +60,7 @@ cmd_status(struct setup *su, int argc, char **argv)
 	char hex[65];
 	int rc;
 
-	options_none(argc, argv, usage);
+	(void)options_none(argc, argv, 0, usage);
 	if ((rc = tv_store_read(d->st, status_fn, &s)) != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
 	hex_encode(hex, d->pk, 32);

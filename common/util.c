@@ -193,8 +193,8 @@ option_help(int argc, char **argv)
 	return 0;
 }
 
-void
-options_none(int argc, char **argv, void (*usage)(int code))
+char **
+options_none(int argc, char **argv, int n, void (*usage)(int code))
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -204,8 +204,9 @@ options_none(int argc, char **argv, void (*usage)(int code))
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		usage(ch == 'h' ? 0 : 2);
-	if (optind != argc)
+	if (optind + n != argc)
 		usage(2);
+	return argv + optind;
 }
 
 /* Run row c with what its needs ask the program to prepare. */

@@ -66,9 +66,9 @@ char *option_take(int *argc, char **argv, const char *name);
 char *option_dir(int *argc, char **argv);
 /* 1 if argv asks for a command's help (-h, --help). */
 int option_help(int argc, char **argv);
-/* The options of a command that takes none but --help and no operand:
- * usage(0) for --help, usage(2) for anything else. */
-void options_none(int argc, char **argv, void (*usage)(int code));
+/* The options of a command that takes none but --help, and exactly n
+ * operands (returned): usage(0) for --help, usage(2) for anything else. */
+char **options_none(int argc, char **argv, int n, void (*usage)(int code));
 
 /* No core dumps, not ptrace-able, no leftovers: call first in main(). */
 void process_harden(void);
