@@ -6,8 +6,11 @@
 #                one address with the server's default 15 s timeout,
 #                honest collectors from four others (check: 8 s, 5 s
 #                timeout).  About 1 min on 2 cores.
+#                http_malformed: 100,000 generated malformed batches over
+#                HTTP (check: 10,000).  About 10 s.
 
 .PHONY: soak
 
 soak: all
 	$(Q)LOAD_SECONDS=30 LOAD_TIMEOUT=15 B=$(B) sh tests/run.sh cli/http_load
+	$(Q)MALFORMED_N=100000 B=$(B) sh tests/run.sh cli/http_malformed
