@@ -11,7 +11,8 @@
 # SAN=1, see below).  Then the
 # eight valid batches must still be accepted: the server was not thrown
 # off by what came before.  SEED= replays the same mutations (of freshly
-# made batches: the keys are new each run).
+# made batches: the keys are new each run); KEEP_UNEXPECTED=DIR keeps the
+# first unexpected mutant and the valid batches there.
 . tests/cli/lib.sh
 . tests/http/lib.sh
 
@@ -34,8 +35,11 @@ visits_csv "$T/v.csv" 0 24
 serve "$T/srv"
 rss0=$(awk '/^VmRSS/ { print $2 }' "/proc/$SRV_PID/status")
 s=$(now_ms)
-"$HTOOLS/malformed" --url "$URL" --count "$N" --seed "$SEED" "$T"/b/*.tvb \
-	>"$T/malformed.out" || fail "$(cat "$T/malformed.out")"
+"$HTOOLS/malformed" --url "$URL" --count "$N" --seed "$SEED" \
+	--save "$T/unexpected.tvb" "$T"/b/*.tvb >"$T/malformed.out" || {
+	[ -z "${KEEP_UNEXPECTED:-}" ] || cp "$T/unexpected.tvb" "$T"/b/*.tvb "$KEEP_UNEXPECTED"/
+	fail "$(cat "$T/malformed.out")"
+}
 ms=$(( $(now_ms) - s ))
 rss1=$(awk '/^VmRSS/ { print $2 }' "/proc/$SRV_PID/status")
 stored=$(stat_of "$T/srv" records)

@@ -4,7 +4,7 @@
  * tests/cli/http_malformed.sh.
  *
  *   malformed --url http://127.0.0.1:PORT --count N --seed S
- *             [--kinds all] FILE...
+ *             [--kinds all] [--save FILE] FILE...
  *
  * Reads the valid batch files given, then POSTs N mutants of them to
  * URL/v1/batches over one kept-alive connection, each made from a file
@@ -18,7 +18,7 @@
  * upload of it then gets 409 (found by this tool; open, see
  * docs/testing.md).  --kinds all adds them.  Every answer
  * must be 400, 401 or 413; counts each code, prints one line of figures
- * and the first unexpected answer; exit 1 if any answer was something
+ * and the first unexpected answer (its body saved in --save FILE); exit 1 if any answer was something
  * else (a 200, a 5xx, a reset, a timeout), 2 on a usage or local error.
  */
 #include <stdint.h>
@@ -90,6 +90,8 @@ mutate(uint8_t *out, const struct blob *a, const struct blob *o, int k)
 			at = rnd((uint32_t)n);
 			out[at] ^= (uint8_t)(1u << rnd(8));
 		}
+		if (memcmp(out, a->buf, n) == 0)	/* two flips cancelled */
+			out[rnd((uint32_t)n)] ^= (uint8_t)(1u << rnd(8));
 		return n;
 	case 2:
 		at = rnd((uint32_t)n);
@@ -134,7 +136,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: malformed --url URL --count N --seed S "
-	    "[--kinds all] FILE...\n");
+	    "[--kinds all] [--save FILE] FILE...\n");
 	exit(2);
 }
 
@@ -145,8 +147,9 @@ main(int argc, char **argv)
 	struct curl_slist *hdr;
 	unsigned long count = 0, i, codes[6] = { 0 }, bykind[KINDS] = { 0 };
 	int concat = 0;
-	const char *url = NULL;
+	const char *url = NULL, *save = NULL;
 	char endpoint[1024], first[256] = "";
+	FILE *sf;
 	size_t max = 0, len;
 	uint8_t *out;
 	long code;
@@ -160,6 +163,8 @@ main(int argc, char **argv)
 			count = strtoul(argv[a + 1], NULL, 10);
 		else if (strcmp(argv[a], "--seed") == 0)
 			rng = strtoull(argv[a + 1], NULL, 10);
+		else if (strcmp(argv[a], "--save") == 0)
+			save = argv[a + 1];
 		else if (strcmp(argv[a], "--kinds") == 0 &&
 		    strcmp(argv[a + 1], "all") == 0)
 			concat = 1;
@@ -203,10 +208,16 @@ main(int argc, char **argv)
 		case 413: codes[2]++; break;
 		default:
 			codes[code >= 500 ? 3 : code == 0 ? 4 : 5]++;
-			if (first[0] == 0)
+			if (first[0] == 0) {
 				snprintf(first, sizeof first, "; first "
 				    "unexpected: #%lu (%s, %zu bytes) got %ld",
 				    i, kind_name[k], len, code);
+				if (save != NULL &&
+				    (sf = fopen(save, "wb")) != NULL) {
+					fwrite(out, 1, len, sf);
+					fclose(sf);
+				}
+			}
 		}
 	}
 	printf("malformed: %lu mutants of %d valid batches (", count, nf);
