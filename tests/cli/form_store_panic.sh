@@ -43,6 +43,7 @@ start() {
 	URL=http://127.0.0.1:$(sed -n 's|.* at http://127\.0\.0\.1:\([0-9]*\)/ .*|\1|p' "$T/serve.err")
 }
 
+trap 'serve_kill; rm -rf "$T"' EXIT	# a failed check leaves no server
 panics=0 survived=0 refused=0 at_start=0 worst=0 k=0
 while [ $k -lt "$KMAX" ]; do
 	k=$((k + 1))
@@ -89,6 +90,7 @@ while [ $k -lt "$KMAX" ]; do
 			fail "k=$k: serve exited without saying why: $(tail -3 "$T/serve.err")"
 		[ $d -le 1000 ] || fail "k=$k: serve took $d ms to exit after the failed visit"
 		[ $d -le $worst ] || worst=$d
+		SERVE_PID=""
 		panics=$((panics + 1))
 	else
 		# Alive: a failure that was not a panic refused one visit,
@@ -108,6 +110,7 @@ while [ $k -lt "$KMAX" ]; do
 		rc=0
 		wait "$SERVE_PID" || rc=$?
 		[ $rc = 0 ] || fail "k=$k: serve exited $rc on SIGTERM"
+		SERVE_PID=""
 		survived=$((survived + 1))
 	fi
 	# Restarted (without faults): every confirmed visit is there, none
