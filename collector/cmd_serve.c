@@ -4,7 +4,9 @@
  * unlocks the keystore once, at the laptop; the laptop's terminal then
  * shows the sign-in code for the tablets.  SIGHUP, or "n" typed on that
  * terminal, makes a new code (and signs every browser out); SIGINT,
- * SIGTERM or "q" stop the server.
+ * SIGTERM or "q" stop the server.  A store that panicked (TV_ERR_DEAD,
+ * reported by form_http.c with SIGUSR1) stops it too, with exit 2: no
+ * visit can be recorded by this process again.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,7 +44,8 @@ usage(int code)
 	    "for any free port).  The keystore is unlocked once, here; the\n"
 	    "sign-in code for the tablets is printed on standard output.\n"
 	    "Type n and Enter (or send SIGHUP) for a new code, which signs\n"
-	    "every tablet out; q and Enter, Ctrl-C or SIGTERM stop.\n"
+	    "every tablet out; q and Enter, Ctrl-C or SIGTERM stop.  Exits 2\n"
+	    "if the store fails for good (start it again).\n"
 	    "--site preselects the day's site (else the last one used),\n"
 	    "--date the visit date (else today).  --log-requests prints one\n"
 	    "line per request: route, status and server time, never what\n"
@@ -183,6 +186,7 @@ signals_block(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);	/* the store died (form_http.c) */
 	/* Before any thread starts, so that they all inherit the mask. */
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 ||
 	    (fd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
@@ -198,7 +202,7 @@ cmd_serve(int argc, char **argv)
 	struct form_server s;
 	struct MHD_Daemon *daemon;
 	struct device d;
-	int sfd, rc;
+	int sfd, rc, dead;
 
 	parse_opts(&o, argc, argv);
 	device_open(&d, o.dir, o.passfile, DEVICE_UNLOCK);
@@ -218,7 +222,11 @@ cmd_serve(int argc, char **argv)
 	note("stopping: the form is closed, every tablet is signed out");
 	form_http_stop(daemon);
 	close(sfd);
+	dead = atomic_load(&s.dead);
 	form_server_release(&s);
 	device_close(&d);
-	return 0;
+	if (dead)
+		error("the store failed: nothing more can be recorded by this "
+		    "process; exit 2, start collector serve again");
+	return dead ? 2 : 0;
 }

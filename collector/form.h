@@ -21,6 +21,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -105,6 +106,7 @@ struct form_server {
 	int32_t date;			/* default visit date, or -1: today */
 	int log_requests;		/* route, status, time: never values */
 	uint16_t port;			/* bound port, for the Host check */
+	atomic_int dead;		/* the store panicked: exit 2 */
 };
 
 /* form_session.c */

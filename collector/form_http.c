@@ -24,12 +24,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -302,6 +304,19 @@ form_page(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	return reply(c, r, MHD_HTTP_OK, &h, NULL, NULL, NULL);
 }
 
+/* A store that panicked (TV_ERR_DEAD) can record nothing in this process
+ * again: wake the main loop (SIGUSR1, blocked in every thread and read
+ * from its signalfd), which stops the form and exits 2 so that the
+ * counsellor or the supervisor restarts it. */
+static void
+store_failed(struct form_server *s, int rc)
+{
+	if (rc != TV_ERR_DEAD && !tv_store_dead(s->d->st))
+		return;
+	if (atomic_exchange(&s->dead, 1) == 0)
+		kill(getpid(), SIGUSR1);
+}
+
 static enum MHD_Result
 status_page(struct form_server *s, struct MHD_Connection *c, struct req *r,
     struct form_session *ss)
@@ -313,6 +328,7 @@ status_page(struct form_server *s, struct MHD_Connection *c, struct req *r,
 
 	if ((rc = form_status_read(s, &st)) != 0) {
 		error("cannot read the store: %s", tv_strerror(rc));
+		store_failed(s, rc);
 		return message(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, ss->lang,
 		    MSG_BAD_REQUEST);
 	}
@@ -445,6 +461,7 @@ visit_post(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	if (rc != 0) {
 		error("visit not recorded: %s %s", tv_strerror(rc),
 		    tv_store_errmsg(s->d->st));
+		store_failed(s, rc);
 		sodium_memzero(ss->receipt, sizeof ss->receipt);
 		return form_again(c, r, ss, NULL);
 	}

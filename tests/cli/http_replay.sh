@@ -3,7 +3,9 @@
 # after the other and 1,000 times 50 at a time is stored once and every
 # answer is the same 200 body; the same (device, seq) with other content
 # gets 409 and changes nothing; an unknown device, a tampered signature and
-# a tampered payload get 401 and store nothing.
+# a tampered payload get 401 and store nothing; a batch dated after the
+# campaign's end, or past its device's certificate, gets 400 and stores
+# nothing.
 . tests/cli/lib.sh
 . tests/http/lib.sh
 
@@ -98,6 +100,33 @@ cmp -s "$a" "$T/badpay.tvb" && fail "tampering did nothing"
 code=$(post "$T/badpay.tvb")
 [ "$code" = 401 ] || fail "tampered payload got $code"
 unchanged "an unauthenticated batch"
+# S1, future-dated: (a) a batch of A dated after the campaign's end
+# (tvfault mkbatches with its days moved 100 on; no collector records
+# such a date), (b) W, certified for the campaign's first week only,
+# records a visit of its third week (a date its certificate has not
+# reached).  Both 400, "outside", nothing stored.  (S1's "already released
+# period" is not refused by design: late records become revisions, see
+# tests/cli/revisions.sh.)
+TVFAULT_DAY_SHIFT=100 "$TOP/$B/fault/tvfault" mkbatches "$T/A" "$T/A.pass" \
+	"$T/future" 50 1 2
+code=$(post "$T/future/b-000050.tvb")
+[ "$code" = 400 ] && grep -q 'outside the campaign' "$T/body" ||
+	fail "a batch dated after the campaign got $code: $(cat "$T/body")"
+unchanged "a batch dated after the campaign"
+device "$T/W" "$T/k/campaign.json"
+certify "$T/k" "$T/W/device.pub" "$T/W.cert" W all \
+	"$(sed -n 2p "$T/dates")" "$(sed -n 8p "$T/dates")"
+"$BIN/aggregator" enroll --dir "$T/srv" "$T/W.cert" >/dev/null
+visit "$T/W" "$(sed -n 1p "$T/sites")" "$(sed -n 16p "$T/dates")"
+"$BIN/collector" export --dir "$T/W" --passphrase-file "$T/W.pass" \
+	--out "$T/out-W" >/dev/null
+code=$(post "$T"/out-W/*.tvb)
+[ "$code" = 400 ] && grep -q "outside the device's certificate" "$T/body" ||
+	fail "a batch dated past its certificate got $code: $(cat "$T/body")"
+unchanged "a batch dated past its certificate"
+echo "future-dated: after the campaign's end and past the device's" \
+	"certificate: 400, nothing stored"
+
 # Revoked after batch 1: its batch 2 is refused.
 record_visit "$T/A" 5 >/dev/null
 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" \

@@ -8,6 +8,9 @@
  *   tvfault mkbatches DEVDIR PASSFILE OUTDIR FIRST COUNT RECORDS
  *       COUNT signed batch files OUTDIR/b-<seq>.tvb from the device, seq
  *       FIRST.., RECORDS valid records each, spread over (site, day).
+ *       With TVFAULT_DAY_SHIFT=N in the environment every record's day is
+ *       moved N days (dates no collector would record: after the
+ *       campaign's end, for S1's future-dated batch).
  *   tvfault wrap DEVDIR PASSFILE SEQ PAYLOAD OUT
  *       sign any payload (a decompression bomb) as the device's batch SEQ.
  *   tvfault check-agg SRVDIR [DEVICE.pub ACKED]
@@ -97,10 +100,13 @@ cmd_mkbatches(int argc, char **argv)
 	uint64_t seq, first, count, nrec, i, j, n;
 	char path[4096];
 	size_t len;
-	int32_t ndays;
+	int32_t ndays, shift = 0;
+	const char *env_shift = getenv("TVFAULT_DAY_SHIFT");
 
 	if (argc != 7)
 		die("usage: mkbatches DEVDIR PASSFILE OUTDIR FIRST COUNT RECORDS");
+	if (env_shift != NULL)
+		shift = (int32_t)strtol(env_shift, NULL, 10);
 	sec = device_secrets(argv[1], argv[2], &c, pk);
 	first = strtoull(argv[4], NULL, 10);
 	count = strtoull(argv[5], NULL, 10);
@@ -122,7 +128,8 @@ cmd_mkbatches(int argc, char **argv)
 			randombytes_buf(b.records[i].id, TV_RECORD_ID_BYTES);
 			b.records[i].site = (uint32_t)(n % c->plan->nsites);
 			b.records[i].day = c->plan->start_day +
-			    (int32_t)((n / c->plan->nsites) % (uint64_t)ndays);
+			    (int32_t)((n / c->plan->nsites) % (uint64_t)ndays) +
+			    shift;
 			for (j = 0; j < c->k; j++)
 				bits[j] = (uint8_t)((n + j) % 2);
 			if (tv_elgamal_encrypt_r(b.records[i].ct, rnd, c->keys,

@@ -15,12 +15,16 @@
  *     N chunked bodies of L bytes over the cap: the server must close the
  *     connection (or answer 413), never answer as if it took them.
  *   hostile trickle --port P [--from A] [--count N] [--length L]
- *                   [--every MS] [--within S]
+ *                   [--every MS] [--within S] [--duration D]
  *     N requests declaring a body of L bytes, then sending one byte of it
  *     every MS ms (default 1000) until the server closes them: each must
  *     be closed within S seconds (a minimum rate, an absolute deadline).
+ *     With --duration D, a closed connection is opened again (at the next
+ *     tick) until D seconds have passed: a sustained attack, N
+ *     connections at a time; each must still be closed within S seconds
+ *     of its opening.
  *   hostile loris   --port P [--from A] [--count N] [--every MS]
- *                   [--within S]
+ *                   [--within S] [--duration D]
  *     The same with the request header: one byte every MS ms, never
  *     finished.  Idle timeouts never fire; a header deadline must.
  *   hostile junk    --port P [--from A]
@@ -47,7 +51,7 @@
 struct opts {
 	const char *mode, *from;
 	unsigned port, count, every;
-	double within;
+	double within, duration;
 	unsigned long length;
 };
 
@@ -276,40 +280,67 @@ chunked(const struct opts *o)
 	return stopped + answered == o->count ? 0 : 1;
 }
 
+/* Connect slot i and send the first hdr bytes of msg: 0, or -1 if the
+ * server refused at once. */
+static int
+drip_open(const struct opts *o, int *fd, const char *msg, size_t hdr)
+{
+	if ((*fd = dial(o)) >= 0 && send_all(*fd, msg, hdr) == 0)
+		return 0;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return -1;
+}
+
 /* Connections that each send the first hdr bytes of msg at once, then
  * the rest one byte every o->every ms, until the server closes them (or
- * msg runs out). */
+ * msg runs out).  With --duration, a connection the server closed is
+ * opened again at the next tick until the duration is over: the attack
+ * goes on, and every connection must still be closed within o->within
+ * seconds of its opening. */
 static int
 drip(const struct opts *o, const char *what, const char *msg, size_t mlen,
     size_t hdr)
 {
 	static int fd[MAX_CONN];
 	static size_t pos[MAX_CONN];
-	unsigned i, open_n = 0, refused = 0;
+	static double opened[MAX_CONN];
+	unsigned i, open_n = 0, refused = 0, closed = 0, dialled = 0;
 	double start = now(), next = start, longest = 0, t;
+	double stop = start + (o->duration > 0 ? o->duration : o->within + 5);
 	char buf[512];
 
 	for (i = 0; i < o->count; i++) {
 		pos[i] = hdr;
-		if ((fd[i] = dial(o)) < 0 || send_all(fd[i], msg, hdr) != 0) {
-			if (fd[i] >= 0)
-				close(fd[i]);
-			fd[i] = -1;
-			refused++;
-		} else {
+		opened[i] = now();
+		dialled++;
+		if (drip_open(o, &fd[i], msg, hdr) == 0)
 			open_n++;
-		}
+		else
+			refused++;
 	}
-	while (open_n > 0 && now() - start < o->within + 5) {
+	while ((open_n > 0 || o->duration > 0) && now() < stop) {
 		for (i = 0; i < o->count; i++) {
-			if (fd[i] < 0)
+			if (fd[i] < 0) {
+				if (o->duration == 0 || now() < next)
+					continue;
+				pos[i] = hdr;
+				opened[i] = now();
+				dialled++;
+				if (drip_open(o, &fd[i], msg, hdr) == 0)
+					open_n++;
+				else
+					refused++;
 				continue;
+			}
 			if (wait_readable(fd[i], 0) &&
 			    recv(fd[i], buf, sizeof buf, MSG_DONTWAIT) <= 0) {
 				close(fd[i]);
 				fd[i] = -1;
 				open_n--;
-				t = now() - start;
+				closed++;
+				t = now() - opened[i];
 				longest = t > longest ? t : longest;
 				continue;
 			}
@@ -321,14 +352,22 @@ drip(const struct opts *o, const char *what, const char *msg, size_t mlen,
 			next += o->every / 1000.0;
 		usleep(20000);
 	}
-	printf("%s: %u connections from %s (%u refused at once), a byte "
-	    "every %u ms: the server closed %u, the last after %.2f s; %u "
-	    "still open after %.1f s\n", what, o->count, o->from, refused,
-	    o->every, o->count - refused - open_n, longest, open_n,
-	    now() - start);
-	for (i = 0; i < o->count; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
+	/* Still open: held since opened[i]; too long if past within. */
+	for (i = 0; i < o->count; i++) {
+		if (fd[i] < 0)
+			continue;
+		t = now() - opened[i];
+		if (o->duration == 0 || t > o->within)
+			longest = t > longest ? t : longest;
+		close(fd[i]);
+	}
+	printf("%s: %u connections at a time from %s, %u opened in %.1f s "
+	    "(%u refused at once), a byte every %u ms: the server closed %u, "
+	    "the longest held %.2f s (limit %.1f s); %u open at the end\n",
+	    what, o->count, o->from, dialled, now() - start, refused, o->every,
+	    closed, longest, o->within, open_n);
+	if (o->duration > 0)
+		return longest <= o->within ? 0 : 1;
 	return open_n == 0 && longest <= o->within ? 0 : 1;
 }
 
@@ -418,7 +457,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: hostile slow|big|chunked|trickle|loris|junk "
 	    "--port P [--from A]\n         [--count N] [--within S] "
-	    "[--length L] [--every MS]\n");
+	    "[--length L] [--every MS]\n         [--duration D]\n");
 	exit(2);
 }
 
@@ -441,6 +480,8 @@ main(int argc, char **argv)
 			o.count = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--within") == 0)
 			o.within = strtod(argv[i + 1], NULL);
+		else if (strcmp(argv[i], "--duration") == 0)
+			o.duration = strtod(argv[i + 1], NULL);
 		else if (strcmp(argv[i], "--every") == 0)
 			o.every = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--length") == 0)
