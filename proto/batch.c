@@ -329,6 +329,14 @@ tv_envelope_parse(struct tv_envelope *env, const uint8_t *buf, size_t len)
 	}
 	if ((rc = envelope_check(pb->m)) != 0)
 		goto out;
+	/* One encoding per envelope: protobuf merges a repeated field (two
+	 * envelopes concatenated parse as the second), so bytes that are not
+	 * exactly the packing of what they hold are refused, or a replayed
+	 * pair would take the second batch's place under other bytes. */
+	if (tallyvan__envelope__get_packed_size(pb->m) != len) {
+		rc = TV_ERR_FORMAT;
+		goto out;
+	}
 	memcpy(env->device_id, pb->m->device_id.data, TV_DEVICE_ID_BYTES);
 	env->seq = pb->m->seq;
 	env->payload = pb->m->payload.data;

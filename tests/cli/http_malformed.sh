@@ -3,8 +3,8 @@
 # mutants (10,000 in make check, 100,000 in make soak) of eight valid
 # batches of an enrolled device (truncations, bit flips, overwritten
 # runs, junk appended, bytes inserted, a rewritten length field, empty
-# bodies; tests/http/malformed, which leaves out two batches concatenated:
-# accepted today, see docs/testing.md) POSTed to
+# bodies, two valid batches concatenated: tests/http/malformed --kinds
+# all) POSTed to
 # a running `aggregator serve`.  Every answer must be 400, 401 or 413 (no
 # 200, no 5xx, no reset), nothing may be stored, and the server's memory
 # must not grow by more than 20 MB (VmRSS before and after; 300 MB under
@@ -35,7 +35,7 @@ visits_csv "$T/v.csv" 0 24
 serve "$T/srv"
 rss0=$(awk '/^VmRSS/ { print $2 }' "/proc/$SRV_PID/status")
 s=$(now_ms)
-"$HTOOLS/malformed" --url "$URL" --count "$N" --seed "$SEED" \
+"$HTOOLS/malformed" --url "$URL" --count "$N" --seed "$SEED" --kinds all \
 	--save "$T/unexpected.tvb" "$T"/b/*.tvb >"$T/malformed.out" || {
 	[ -z "${KEEP_UNEXPECTED:-}" ] || cp "$T/unexpected.tvb" "$T"/b/*.tvb "$KEEP_UNEXPECTED"/
 	fail "$(cat "$T/malformed.out")"

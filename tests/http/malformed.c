@@ -11,12 +11,9 @@
  * picked at random by one of: a truncation, 1 to 8 flipped bits, a run of
  * random bytes written over, random bytes appended, random bytes
  * inserted, a length field rewritten (the first 8 bytes overwritten), an
- * empty body.  Two valid batches concatenated are not generated: the
- * envelope parser takes them as one (protobuf merges a repeated field
- * number, the last wins), so the second batch is stored under its own
- * signature with the concatenation's bytes, and the device's genuine
- * upload of it then gets 409 (found by this tool; open, see
- * docs/testing.md).  --kinds all adds them.  Every answer
+ * empty body; with --kinds all, two valid batches concatenated too (the
+ * envelope parser used to take them as one: protobuf merges a repeated
+ * field number; docs/testing.md).  Every answer
  * must be 400, 401 or 413; counts each code, prints one line of figures
  * and the first unexpected answer (its body saved in --save FILE); exit 1 if any answer was something
  * else (a 200, a 5xx, a reset, a timeout), 2 on a usage or local error.
