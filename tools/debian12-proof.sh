@@ -59,8 +59,10 @@ deb $mirror bookworm main
 deb $mirror bookworm-updates main
 deb ${mirror%/debian}/debian-security bookworm-security main
 EOF
+# Picked up when make check installs ca-certificates (its postinst).
+mkdir -p "$root/usr/local/share/ca-certificates"
 for c in /usr/local/share/ca-certificates/*.crt; do
-	[ -f "$c" ] && cp "$c" "$root/usr/local/share/ca-certificates/"
+	if [ -f "$c" ]; then cp "$c" "$root/usr/local/share/ca-certificates/"; fi
 done
 git clone -q "$top" "$root/root/tallyvan"
 git -C "$root/root/tallyvan" checkout -q "$rev"
