@@ -37,7 +37,7 @@ rev=$(git -C "$top" rev-parse HEAD)
 git -C "$top" diff --quiet HEAD ||
 	echo "debian12-proof: note: uncommitted changes are not in the proof (HEAD $rev)" >&2
 
-mounted() { grep -q " $root[/ ]" /proc/self/mounts; }
+mounted() { grep -q " ${root}[/ ]" /proc/self/mounts; }
 if [ -e "$dir" ]; then
 	# Only ever a directory this script made (its marker), or an empty one.
 	[ -e "$dir/.debian12-proof" ] || [ -z "$(ls -A "$dir")" ] ||

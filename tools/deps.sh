@@ -15,16 +15,16 @@
 # Quiet and quick when everything is already there.
 set -eu
 here=$(dirname "$0")
-set_=test
+part=test
 print=0
 for a in "$@"; do
 	case $a in
-	demo | test) set_=$a ;;
+	demo | test) part=$a ;;
 	--print) print=1 ;;
 	*) echo "usage: sh tools/deps.sh [demo|test] [--print]" >&2; exit 2 ;;
 	esac
 done
-if [ "$set_" = demo ]; then
+if [ "$part" = demo ]; then
 	lists=$here/deps.d/demo.list
 else
 	lists=$(ls "$here"/deps.d/*.list)
@@ -56,7 +56,7 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-[ "$set_" = demo ] && exit 0
+[ "$part" = demo ] && exit 0
 # Extra set-up steps for the tests (e.g. npm packages for the browser test).
 for s in "$here"/deps.d/*.sh; do
 	[ -f "$s" ] && sh "$s"
