@@ -15,7 +15,7 @@
 # Quiet and quick when everything is already there.
 set -eu
 here=$(dirname "$0")
-part=test
+part="test"
 print=0
 for a in "$@"; do
 	case $a in
