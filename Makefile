@@ -17,7 +17,7 @@ WERROR  ?= -Werror
 CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
-PKGS     = libsodium libzstd libprotobuf-c jansson
+PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
 	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)
@@ -35,7 +35,7 @@ PROTO    = proto/tallyvan.proto
 PB_C     = $(B)/proto/tallyvan.pb-c.c
 PB_H     = $(B)/proto/tallyvan.pb-c.h
 
-LIB_SRC  = $(wildcard crypto/*.c proto/*.c)
+LIB_SRC  = $(wildcard crypto/*.c proto/*.c release/*.c)
 COM_SRC  = $(wildcard common/*.c)
 COL_SRC  = $(wildcard collector/*.c)
 AGG_SRC  = $(wildcard aggregator/*.c)
@@ -128,7 +128,10 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 # The library never prints or exits: only the programs decide that.
 lint:
 	$(Q)! grep -nE '\b(exit|abort|printf|puts|perror|fprintf)[[:space:]]*\(' \
-		crypto/*.c proto/*.c || { echo "library prints or exits"; exit 1; }
+		crypto/*.c proto/*.c release/*.c || { echo "library prints or exits"; exit 1; }
+	$(Q)! grep -nE '\b(die|error|warn|xmalloc|xcalloc|xrealloc|xstrdup)\(|include "common/' \
+		crypto/*.[ch] proto/*.[ch] release/*.[ch] || \
+		{ echo "library uses the programs' die/error/x* (common/)"; exit 1; }
 	$(Q)! grep -nE 'MDB_(NOSYNC|WRITEMAP|MAPASYNC|NOMETASYNC)' \
 		crypto/*.c proto/*.c collector/*.c aggregator/*.c trustee/*.c \
 		|| { echo "forbidden LMDB durability flag"; exit 1; }
@@ -138,8 +141,3 @@ clean:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Unit tests of program-side code link what they test.
-$(B)/tests/t_pinned: $(B)/tests/unit/t_pinned.o $(B)/common/pinned.o \
-    $(B)/common/util.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -54,11 +54,21 @@ enum device_state {
 #define CELL_KEY_BYTES 8
 #define BATCH_KEY_BYTES 40
 
+struct audit;
+
 struct server {
 	const char *dir;
 	struct tv_campaign *c;
 	struct tv_store *st;
+	struct audit *audit;	/* the audit log's state (audit.h) */
+	struct ingest_state *ingest;	/* group commit, merge score */
 };
+
+/* The ingest's shared state (aggregator/ingest.c): server_open makes it,
+ * server_close frees it.  ingest_state_new dies if out of memory; the
+ * free accepts NULL. */
+struct ingest_state *ingest_state_new(void);
+void ingest_state_free(struct ingest_state *is);
 
 /* Open the aggregator directory (create: the store) or die. */
 void server_open(struct server *s, const char *dir, unsigned store_flags);
@@ -119,19 +129,5 @@ struct ingest_result {
 void ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
     struct ingest_result *res);
 
-int cmd_init(int argc, char **argv);
-int cmd_enroll(int argc, char **argv);
-int cmd_revoke(int argc, char **argv);
-int cmd_devices(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_request(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_quarantine(int argc, char **argv);
-int cmd_publish(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_purge(int argc, char **argv);
-int cmd_register(int argc, char **argv);
 
 #endif

@@ -22,9 +22,21 @@
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
+#include "proto/json_hex.h"
+#include "release/verdict.h"
 
-static char actor[AUDIT_ACTOR_MAX + 1];
-static char user[AUDIT_ACTOR_MAX + 1];
+/* The log's state for one open server (s->audit): who acts, and the
+ * unsigned refusals not written.  serve's connection threads share one
+ * server, so the counters are under lock; the names are set before any
+ * thread starts and only read after. */
+struct audit {
+	char actor[AUDIT_ACTOR_MAX + 1];
+	char user[AUDIT_ACTOR_MAX + 1];
+	pthread_mutex_t lock;
+	time_t minute, first, last;	/* this minute; the unlogged ones */
+	unsigned written;		/* unsigned refusals this minute */
+	uint64_t unlogged;		/* counted, not written yet */
+};
 
 static int
 name_ok(const char *s)
@@ -44,36 +56,55 @@ name_ok(const char *s)
 }
 
 void
-audit_actor_set(const char *name)
+audit_actor_set(struct server *s, const char *name)
 {
+	if (name == NULL)
+		return;
 	if (!name_ok(name))
 		die("--actor: 1 to %d bytes of printable UTF-8 text",
 		    AUDIT_ACTOR_MAX);
-	snprintf(actor, sizeof actor, "%s", name);
+	snprintf(s->audit->actor, sizeof s->audit->actor, "%s", name);
 }
 
 /* The account whose rights are used, and (unless --actor) the person:
  * the login name of the terminal (the person behind sudo), else the
  * account. */
 static void
-names_init(void)
+names_init(struct audit *a)
 {
 	struct passwd *pw;
 	char buf[256];
 
-	if (user[0] == 0) {
-		pw = getpwuid(geteuid());
-		if (pw != NULL && name_ok(pw->pw_name))
-			snprintf(user, sizeof user, "%s", pw->pw_name);
-		else
-			snprintf(user, sizeof user, "uid %ld", (long)geteuid());
-	}
-	if (actor[0] == 0) {
-		if (getlogin_r(buf, sizeof buf) == 0 && name_ok(buf))
-			snprintf(actor, sizeof actor, "%.64s", buf);
-		else
-			snprintf(actor, sizeof actor, "%s", user);
-	}
+	pw = getpwuid(geteuid());
+	if (pw != NULL && name_ok(pw->pw_name))
+		snprintf(a->user, sizeof a->user, "%s", pw->pw_name);
+	else
+		snprintf(a->user, sizeof a->user, "uid %ld", (long)geteuid());
+	if (getlogin_r(buf, sizeof buf) == 0 && name_ok(buf))
+		snprintf(a->actor, sizeof a->actor, "%.64s", buf);
+	else
+		snprintf(a->actor, sizeof a->actor, "%s", a->user);
+}
+
+struct audit *
+audit_new(void)
+{
+	struct audit *a = xcalloc(1, sizeof *a);
+	int rc;
+
+	if ((rc = pthread_mutex_init(&a->lock, NULL)) != 0)
+		die("cannot create a lock: %s", strerror(rc));
+	names_init(a);
+	return a;
+}
+
+void
+audit_free(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	pthread_mutex_destroy(&a->lock);
+	free(a);
 }
 
 json_t *
@@ -107,20 +138,19 @@ hex_json(const uint8_t *b, size_t n)
 
 /* The entry's bytes (malloc'd, NUL-terminated). */
 static char *
-entry_dump(uint64_t seq, const char *event, json_t *details,
-    const uint8_t prev[32])
+entry_dump(const struct audit *a, uint64_t seq, const char *event,
+    json_t *details, const uint8_t prev[32])
 {
 	char when[32], phex[65], *text;
 	struct tm tm;
 	time_t now = time(NULL);
 	json_t *e;
 
-	names_init();
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	hex_encode(phex, prev, 32);
 	e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:s}", "seq",
-	    (json_int_t)seq, "time", when, "actor", actor, "user", user,
+	    (json_int_t)seq, "time", when, "actor", a->actor, "user", a->user,
 	    "event", event, "details", details, "prev", phex);
 	if (e == NULL)
 		return NULL;
@@ -130,15 +160,15 @@ entry_dump(uint64_t seq, const char *event, json_t *details,
 }
 
 static int
-append(struct tv_txn *t, uint64_t seq, const char *event, json_t *details,
-    uint8_t prev[32])
+append(struct tv_txn *t, const struct audit *a, uint64_t seq,
+    const char *event, json_t *details, uint8_t prev[32])
 {
 	uint8_t key[8], head[40];
 	char *text;
 	size_t len;
 	int rc;
 
-	if ((text = entry_dump(seq, event, details, prev)) == NULL)
+	if ((text = entry_dump(a, seq, event, details, prev)) == NULL)
 		return TV_ERR_NOMEM;
 	len = strlen(text);
 	tv_be64_put(key, seq);
@@ -185,15 +215,15 @@ audit_txn(struct tv_txn *t, const struct server *s, const char *event,
 		start = json_pack("{s:s, s:o}", "campaign",
 		    s->c->plan->campaign, "campaign_id",
 		    hex_json(s->c->id, 32));
-		rc = start ? append(t, ++seq, "audit_start", start, prev) :
-		    TV_ERR_NOMEM;
+		rc = start ? append(t, s->audit, ++seq, "audit_start", start,
+		    prev) : TV_ERR_NOMEM;
 		json_decref(start);
 		if (rc != 0)
 			return rc;
 	}
 	if (details == NULL && (details = empty = json_object()) == NULL)
 		return TV_ERR_NOMEM;
-	rc = append(t, seq + 1, event, details, prev);
+	rc = append(t, s->audit, seq + 1, event, details, prev);
 	json_decref(empty);
 	return rc;
 }
@@ -270,51 +300,48 @@ audit_ingest_txn(struct tv_txn *t, const struct server *s,
 
 static const uint8_t no_device[32];
 
-/* Unsigned refusals: written this minute, and counted past the limit. */
-static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t anon_minute, anon_first, anon_last;
-static unsigned anon_written;
-static uint64_t anon_unlogged;
-
+/* Under a->lock. */
 static json_t *
-unlogged_take(void)
+unlogged_take(struct audit *a)
 {
 	char first[32], last[32];
+	struct tm tm;
 	json_t *d = NULL;
 
-	if (anon_unlogged == 0)
+	if (a->unlogged == 0)
 		return NULL;
 	strftime(first, sizeof first, "%Y-%m-%dT%H:%M:%SZ",
-	    gmtime(&anon_first));
-	strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ", gmtime(&anon_last));
-	d = json_pack("{s:I, s:s, s:s}", "count", (json_int_t)anon_unlogged,
+	    gmtime_r(&a->first, &tm));
+	strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ",
+	    gmtime_r(&a->last, &tm));
+	d = json_pack("{s:I, s:s, s:s}", "count", (json_int_t)a->unlogged,
 	    "first", first, "last", last);
-	anon_unlogged = 0;
+	a->unlogged = 0;
 	return d;
 }
 
 /* 1 if this unsigned refusal may be written; else it is counted.  *sum
  * gets the count of those not written before, when it is time to. */
 static int
-anon_admit(json_t **sum)
+anon_admit(struct audit *a, json_t **sum)
 {
 	time_t now = time(NULL);
 	int yes;
 
-	pthread_mutex_lock(&anon_lock);
-	if (now / 60 != anon_minute) {
-		anon_minute = now / 60;
-		anon_written = 0;
+	pthread_mutex_lock(&a->lock);
+	if (now / 60 != a->minute) {
+		a->minute = now / 60;
+		a->written = 0;
 	}
-	if ((yes = anon_written < AUDIT_ANON_PER_MIN)) {
-		anon_written++;
-		*sum = unlogged_take();
+	if ((yes = a->written < AUDIT_ANON_PER_MIN)) {
+		a->written++;
+		*sum = unlogged_take(a);
 	} else {
-		if (anon_unlogged++ == 0)
-			anon_first = now;
-		anon_last = now;
+		if (a->unlogged++ == 0)
+			a->first = now;
+		a->last = now;
 	}
-	pthread_mutex_unlock(&anon_lock);
+	pthread_mutex_unlock(&a->lock);
 	return yes;
 }
 
@@ -334,9 +361,9 @@ audit_flush(struct server *s)
 {
 	json_t *sum;
 
-	pthread_mutex_lock(&anon_lock);
-	sum = unlogged_take();
-	pthread_mutex_unlock(&anon_lock);
+	pthread_mutex_lock(&s->audit->lock);
+	sum = unlogged_take(s->audit);
+	pthread_mutex_unlock(&s->audit->lock);
 	unlogged_write(s, sum);
 }
 
@@ -348,7 +375,7 @@ audit_ingest_refused(struct server *s, const struct ingest_result *res,
 	int rc;
 
 	if (!res->authentic) {
-		if (!anon_admit(&sum))
+		if (!anon_admit(s->audit, &sum))
 			return;
 		unlogged_write(s, sum);
 	}
@@ -496,26 +523,25 @@ partial_trustees(json_t *partials)
 static void
 release_summary(json_t *root, json_t *d)
 {
-	uint64_t released = 0, suppressed = 0, withheld = 0, used = 0;
+	uint64_t n[3] = { 0 }, used = 0;
 	json_t *cells = json_object_get(root, "cells"), *c, *v, *tr;
-	const char *st, *k;
+	enum tv_verdict vd;
+	const char *k;
 	size_t i;
 
 	json_array_foreach(cells, i, c) {
-		st = json_string_value(json_object_get(c, "status"));
-		released += st && !strcmp(st, "released");
-		suppressed += st && !strcmp(st, "suppressed");
-		withheld += st && !strcmp(st, "withheld");
+		if (tv_verdict_parse(tv_json_str(c, "status"), tv_json_str(c,
+		    "reason"), &vd) == 0)
+			n[tv_verdict_status(vd)]++;
 		json_object_foreach(json_object_get(c, "values"), k, v)
 			used |= partial_trustees(json_object_get(v,
 			    "partials"));
 	}
 	json_object_set_new(d, "cells", json_integer((json_int_t)
 	    json_array_size(cells)));
-	json_object_set_new(d, "released", json_integer((json_int_t)released));
-	json_object_set_new(d, "suppressed", json_integer((json_int_t)
-	    suppressed));
-	json_object_set_new(d, "withheld", json_integer((json_int_t)withheld));
+	for (i = 0; i < 3; i++)
+		json_object_set_new(d, tv_status_name(i), json_integer(
+		    (json_int_t)n[i]));
 	tr = json_array();
 	for (i = 1; i < 64; i++)
 		if (used & (uint64_t)1 << i)
@@ -526,9 +552,76 @@ release_summary(json_t *root, json_t *d)
 }
 
 int
-audit_publish(struct server *s, const char *dir)
+audit_release_hash(const char *dir, uint8_t h[32])
+{
+	json_t *files = json_object();
+	int rc = files != NULL ? dir_hash(dir, h, files) : TV_ERR_NOMEM;
+
+	json_decref(files);
+	return rc;
+}
+
+struct publish_ctx {
+	const struct server *s;
+	json_t *details;
+	char hex[65];		/* the release directory's hash */
+	int found;
+};
+
+/* Does buf hold the n bytes of s?  (memmem is a GNU extension.) */
+static int
+holds(const void *buf, size_t len, const char *s, size_t n)
+{
+	const char *b = buf;
+	size_t i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (b[i] == s[0] && memcmp(b + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A "publish" entry for this very release (same directory hash)? */
+static int
+published_cb(void *ctx, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct publish_ctx *p = ctx;
+	const char *ev, *rel;
+	json_t *e;
+
+	if (klen != 8 || tv_be64_get(key) == 0 ||
+	    !holds(val, vlen, p->hex, 64) ||
+	    (e = json_loadb(val, vlen, 0, NULL)) == NULL)
+		return 0;
+	ev = json_string_value(json_object_get(e, "event"));
+	rel = json_string_value(json_object_get(json_object_get(e,
+	    "details"), "release"));
+	p->found |= ev != NULL && !strcmp(ev, "publish") && rel != NULL &&
+	    !strcmp(rel, p->hex);
+	json_decref(e);
+	return 0;
+}
+
+/* Look and append in one transaction, so that two runs cannot both
+ * append; a rerun after a crash finds the entry its first run wrote. */
+static int
+publish_fn(struct tv_txn *t, void *ctx)
+{
+	struct publish_ctx *p = ctx;
+	int rc;
+
+	p->found = 0;		/* run again after a map resize */
+	if ((rc = tv_txn_foreach(t, ADB_AUDIT, NULL, 0, published_cb, p)) != 0)
+		return rc;
+	return p->found ? 0 : audit_txn(t, p->s, "publish", p->details);
+}
+
+int
+audit_publish(struct server *s, const char *dir, int *already)
 {
 	json_t *d = json_object(), *files = json_object(), *root, *req;
+	struct publish_ctx p;
 	char path[4096];
 	json_error_t jerr;
 	uint8_t h[32];
@@ -552,9 +645,16 @@ audit_publish(struct server *s, const char *dir)
 		json_decref(root);
 	}
 	json_object_set_new(d, "files", files);
-	if ((rc = audit_event(s, "publish", d)) != 0)
+	p.s = s;
+	p.details = d;
+	hex_encode(p.hex, h, 32);
+	rc = tv_store_write(s->st, publish_fn, &p);
+	json_decref(d);
+	if (rc != 0)
 		return error("the release was not written to the audit log: %s",
 		    tv_strerror(rc));
+	if (already != NULL)
+		*already = p.found;
 	return 0;
 }
 

@@ -36,10 +36,17 @@
 #define AUDIT_ACTOR_MAX 64	/* bytes */
 #define AUDIT_ENTRY_MAX (1u << 20)	/* bytes of one entry */
 
+/* The log's state for one open server (struct audit is private to
+ * audit.c): server_open makes it, server_close frees it.  audit_new
+ * takes the names: the account, and as actor the login name. */
+struct audit *audit_new(void);
+/* Accepts NULL. */
+void audit_free(struct audit *a);
+
 /* Who is acting: --actor NAME (validated here; dies if it is empty, longer
  * than AUDIT_ACTOR_MAX bytes, not UTF-8 or holds a control character).
- * Without it, the login name. */
-void audit_actor_set(const char *name);
+ * NULL keeps the login name.  Call before any thread starts. */
+void audit_actor_set(struct server *s, const char *name);
 
 /* A JSON string for text that should be UTF-8 but may not be (a device
  * name): bytes that are not printable ASCII are replaced by '?' if the
@@ -90,11 +97,16 @@ void audit_flush(struct server *s);
  *   directory and of the directory as a whole, the request's hash, the
  *   cells released / suppressed / withheld and the trustees whose partial
  *   decryptions were combined (read from release.json).
+ *   It is idempotent: if the log already has a "publish" entry for a
+ *   directory with the same hash, nothing is appended and *already (if
+ *   not NULL) is set, so that a publish rerun after a crash completes.
  * Both print an error and return -1 on failure.
  */
 int audit_release_request(struct server *s, const char *path,
     int32_t as_of, uint32_t ncells, uint64_t nbatches, uint32_t ndevices);
-int audit_publish(struct server *s, const char *dir);
+int audit_publish(struct server *s, const char *dir, int *already);
+/* The release directory hash audit_publish records.  0 or TV_ERR_*. */
+int audit_release_hash(const char *dir, uint8_t h[32]);
 
 
 /* Chain verification, shared by the store and exported files. */

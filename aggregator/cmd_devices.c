@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -45,32 +45,16 @@ list_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-cmd_devices(int argc, char **argv)
+cmd_devices(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
 	struct device_rec *d;
-	struct server s;
-	int ch, rc;
+	struct server *s = &su->s;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (dir == NULL || optind != argc)
-		usage(2);
-	server_open(&s, dir, 0);
+	options_none(argc, argv, usage);
 	d = xcalloc(1, sizeof *d);
-	rc = tv_store_read(s.st, list_fn, d);
+	rc = tv_store_read(s->st, list_fn, d);
 	free(d);
-	server_close(&s);
 	if (rc != 0)
 		die("cannot list devices: %s", tv_strerror(rc));
 	return 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -103,45 +104,40 @@ cert_check(struct server *s, struct enroll *e, const char *path)
 }
 
 int
-cmd_enroll(int argc, char **argv)
+cmd_enroll(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'n' },
-		{ "actor", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct enroll *e = xcalloc(1, sizeof *e);
-	const char *dir = NULL, *name = NULL;
-	struct server s;
+	const char *name = NULL;
+	struct server *s = &su->s;
 	char hex[65], from[11], until[11];
 	int ch, rc, ret = 1;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 'n': name = optarg; break;
-		case 'A': audit_actor_set(optarg); break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind + 1 != argc)
+	if (optind + 1 != argc)
 		usage(2);
 	if (name && (strlen(name) > TV_CERT_NAME_MAX || strlen(name) == 0 ||
 	    strpbrk(name, "\n\r\t")))
 		die("--name: 1 to %d printable characters", TV_CERT_NAME_MAX);
-	server_open(&s, dir, 0);
-	e->s = &s;
-	if (cert_check(&s, e, argv[optind]) != 0)
+	e->s = s;
+	if (cert_check(s, e, argv[optind]) != 0)
 		goto out;
 	e->d.state = DEVICE_ENROLLED;
 	strcpy(e->d.name, name != NULL ? name : e->d.cert.name);
-	rc = tv_store_write(s.st, enroll_fn, e);
+	rc = tv_store_write(s->st, enroll_fn, e);
 	hex_encode(hex, e->d.cert.device, 32);
 	if (rc == TV_ERR_REVOKED) {
-		audit_device_refused(&s, "enroll_refused", e->d.cert.device,
+		audit_device_refused(s, "enroll_refused", e->d.cert.device,
 		    "revoked");
 		error("device %.16s: revoked; a revoked key is never enrolled "
 		    "again", hex);
@@ -157,7 +153,6 @@ cmd_enroll(int argc, char **argv)
 	    e->d.name, e->d.cert.nsites, from, until);
 	ret = 0;
 out:
-	server_close(&s);
 	free(e);
 	return ret;
 }

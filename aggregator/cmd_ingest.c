@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -63,8 +64,9 @@ ingest_report(const char *path, const struct file_result *fr)
 		return 0;
 	}
 	error("%s: refused: %s", path, r->why);
-	return r->rc == TV_ERR_STORE || r->rc == TV_ERR_FULL ||
-	    r->rc == TV_ERR_IO || r->rc == TV_ERR_NOMEM ? 2 : 1;
+	return r->rc == TV_ERR_STORE || r->rc == TV_ERR_DEAD ||
+	    r->rc == TV_ERR_FULL || r->rc == TV_ERR_IO ||
+	    r->rc == TV_ERR_NOMEM ? 2 : 1;
 }
 
 /* Read and ingest one file; the read error is a refusal like any other. */

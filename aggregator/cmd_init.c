@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/store.h"
@@ -34,7 +35,7 @@ cmd_init(int argc, char **argv)
 	struct server s;
 	uint8_t *buf;
 	size_t len, n;
-	char err[512], *path;
+	char *path;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -47,12 +48,8 @@ cmd_init(int argc, char **argv)
 	}
 	if (dir == NULL || bundle == NULL || optind != argc)
 		usage(2);
-	if (tv_campaign_load(&c, bundle, err, sizeof err) != 0)
-		die("%s", err);
 	/* Only a campaign every trustee has checked and signed. */
-	if (!tv_campaign_complete(c))
-		die("%s: not signed by every trustee (see 'trustee finalize')",
-		    bundle);
+	c = campaign_load_or_die(bundle, 1);
 	if (mkdir(dir, 0700) != 0)
 		die("cannot create '%s': %s", dir, strerror(errno));
 	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)

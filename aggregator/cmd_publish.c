@@ -5,6 +5,7 @@
  * recover each count by discrete log, and write the release and its
  * verifiable record.  A partial whose proof fails is refused and named.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -15,11 +16,12 @@
 #include <sodium.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "aggregator/publish.h"
-#include "common/noise_file.h"
-#include "common/rebuild.h"
-#include "common/json_util.h"
+#include "common/noise_load.h"
+#include "release/recount.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/bsgs.h"
 #include "crypto/elgamal.h"
@@ -39,17 +41,17 @@ struct partial {
 
 struct publish_opts {
 	const char *dir, *request, *out, *table, *partials[TV_SHAMIR_MAX];
-	char *noise[TV_SHAMIR_MAX];
+	char *noise[TV_SHAMIR_MAX], *out_buf;
 	uint32_t np, nnoise;
 };
 
 struct publish {
 	struct tv_campaign *c;
-	struct noise_set ns;
+	struct tv_noise_set ns;
 	uint64_t bound;		/* noise offset B: values in [-B, n + B] */
 	struct tv_request *req;
 	uint8_t reqhash[32];
-	struct rebuilt rb;
+	struct tv_recount rb;
 	struct partial p[TV_SHAMIR_MAX];
 	uint32_t np;
 	struct tv_bsgs *table;
@@ -126,16 +128,16 @@ partial_check(struct publish *pb, struct partial *p, uint32_t i,
 	tv_cell_name(name, &pb->rb.cells[i]);
 	tv_cell_agg_hash(agg, c->id, c->k, &pb->rb.cells[i]);
 	sh = json_object_get(o, "shares");
-	if (strcmp(json_str(o, "cell"), name) != 0 ||
-	    json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
+	if (strcmp(tv_json_str(o, "cell"), name) != 0 ||
+	    tv_json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
 	    sodium_memcmp(got, agg, 32) != 0 || json_array_size(sh) != c->k)
 		return error("trustee %u, cell %s: not a partial of this "
 		    "aggregate", p->j, name);
 	for (s = 0; s < c->k; s++) {
 		D = r->pd + ((size_t)q * c->k + s) * 32;
 		pr = r->proofs + ((size_t)q * c->k + s) * 64;
-		if (json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
-		    32) != 0 || json_unhex(json_object_get(json_array_get(sh, s),
+		if (tv_json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
+		    32) != 0 || tv_json_unhex(json_object_get(json_array_get(sh, s),
 		    "proof"), pr, 64) != 0 ||
 		    tv_shamir_verkey(S, p->j, TV_COMMIT(c, s, 0), c->t) != 0 ||
 		    tv_dleq_verify(pr, c->id, agg, p->j, s, S,
@@ -190,24 +192,26 @@ cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
 			    "is not a count (inconsistent shares?)", i,
 			    c->plan->indicators[s].id);
 		r->small[s] = pb->ns.n == 0 && c->plan->policy.min_cell > 0 &&
-		    r->values[s] < (int64_t)c->plan->policy.min_cell;
+		    r->values[s] < (int64_t)c->plan->policy.min_cell ?
+		    TV_V_MIN_CELL : TV_V_RELEASE;
 	}
 }
 
 static void
 cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
 {
+	enum tv_verdict v;
 	json_t *o;
 	uint32_t q;
 
-	r->status = "withheld";
-	r->reason = "no_quorum";
+	r->v = TV_V_NO_QUORUM;
 	for (q = 0; q < pb->np; q++) {
 		o = json_array_get(pb->p[q].cells, i);
-		if (strcmp(json_str(o, "status"), "released") != 0) {
-			r->status = strcmp(json_str(o, "status"), "suppressed") ?
-			    "withheld" : "suppressed";
-			r->reason = json_str(o, "reason");
+		/* The first trustee's word that it did not release the cell
+		 * (a partial names its verdicts as release.json does). */
+		if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+		    "reason"), &v) == 0 && !TV_VERDICT_RELEASED(v)) {
+			r->v = v;
 			return;
 		}
 	}
@@ -219,6 +223,7 @@ cell_publish(struct publish *pb, uint32_t i)
 	const struct tv_campaign *c = pb->c;
 	struct cell_result *r = &pb->res[i];
 	int bad = 0, revision = 0;
+	enum tv_verdict v;
 	json_t *o;
 	uint32_t q;
 
@@ -231,19 +236,20 @@ cell_publish(struct publish *pb, uint32_t i)
 		struct partial *p = &pb->p[q];
 
 		o = json_array_get(p->cells, i);
-		if (p->bad || strcmp(json_str(o, "status"), "released") != 0)
+		if (p->bad || tv_verdict_parse(tv_json_str(o, "status"),
+		    tv_json_str(o, "reason"), &v) != 0 ||
+		    !TV_VERDICT_RELEASED(v))
 			continue;
 		if (partial_check(pb, p, i, r, r->nq) != 0) {
 			p->bad = bad = 1;	/* a wrong share: drop them all */
 			continue;
 		}
 		/* A trustee that took part in the earlier release knows. */
-		revision |= !strcmp(json_str(o, "reason"), "revision");
+		revision |= v == TV_V_REVISION;
 		r->quorum[r->nq++] = p->j;
 	}
 	if (r->nq == c->t) {
-		r->status = "released";
-		r->reason = revision ? "revision" : "";
+		r->v = revision ? TV_V_REVISION : TV_V_RELEASE;
 		cell_combine(pb, i, r);
 	} else {
 		r->nq = 0;
@@ -308,9 +314,9 @@ publish_noise(struct publish *pb, const struct publish_opts *o)
 		die("the plan asks for noise: give the trustees' noise files");
 	if (file_hash(o->request, reqhash, NULL) != 0)
 		die("cannot read '%s'", o->request);
-	noise_load(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash);
-	noise_apply(&pb->ns, pb->rb.cells, pb->req->ncells, pb->c->k);
-	pb->bound = noise_bound(&pb->c->plan->policy.noise, pb->ns.n);
+	noise_load_apply(&pb->ns, o->noise, o->nnoise, pb->c, pb->req, reqhash,
+	    pb->rb.cells);
+	pb->bound = tv_noise_bound(&pb->c->plan->policy.noise, pb->ns.n);
 }
 
 /* What the release says about its noise (NULL without). */
@@ -351,8 +357,8 @@ publish_free(struct publish *pb)
 		json_decref(pb->p[i].root);
 		tv_statement_clear(&pb->p[i].st);
 	}
-	noise_free(&pb->ns);
-	rebuilt_release(&pb->rb, pb->req->ncells);
+	tv_noise_free(&pb->ns);
+	tv_recount_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
 	tv_bsgs_free(pb->table);
 }
@@ -371,6 +377,7 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t n;
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -396,6 +403,11 @@ parse_opts(struct publish_opts *o, int argc, char **argv)
 	}
 	if (!o->dir || !o->request || !o->out || o->np == 0 || optind != argc)
 		usage(2);
+	/* OUT.tmp must be OUT's sibling, not inside it: "rel/" is "rel". */
+	o->out_buf = xstrdup(o->out);
+	for (n = strlen(o->out_buf); n > 1 && o->out_buf[n - 1] == '/'; n--)
+		o->out_buf[n - 1] = 0;
+	o->out = o->out_buf;
 }
 
 /* What ties this release to the ones before it: the request's hash, the
@@ -408,12 +420,89 @@ chain_json(const struct publish *pb)
 
 	for (i = 0; i < pb->np; i++)
 		json_array_append_new(who, tv_statement_json(&pb->p[i].st, 1));
-	json_object_set_new(o, "request", json_hex(pb->reqhash, 32));
+	json_object_set_new(o, "request", tv_json_hex(pb->reqhash, 32));
 	if (pb->req->has_previous)
-		json_object_set_new(o, "previous", json_hex(pb->req->previous,
+		json_object_set_new(o, "previous", tv_json_hex(pb->req->previous,
 		    32));
 	json_object_set_new(o, "ledgers", who);
 	return o;
+}
+
+/* The release's files, all of them, into the fresh directory dir. */
+static void
+release_write(const char *dir, struct publish *pb,
+    const struct publish_opts *o)
+{
+	char path[4096];
+	json_t *nj, *cj;
+	uint32_t i;
+
+	nj = noise_json(pb);
+	cj = chain_json(pb);
+	if (publish_release(dir, pb->c, pb->req, &pb->rb, pb->res, nj,
+	    cj) != 0)
+		die("the release was not written");
+	json_decref(nj);
+	json_decref(cj);
+	snprintf(path, sizeof path, "%s/campaign.json", o->dir);
+	copy_into(dir, path, "campaign.json");
+	copy_into(dir, o->request, "request.tvr");
+	for (i = 0; i < o->nnoise; i++) {
+		snprintf(path, sizeof path, "noise-%u.json", pb->ns.trustee[i]);
+		copy_into(dir, o->noise[i], path);
+	}
+}
+
+/* out absent, or an empty directory that rename() may replace. */
+static int
+out_free(const char *out)
+{
+	DIR *dp = opendir(out);
+	struct dirent *de;
+	int empty = 1;
+
+	if (dp == NULL)
+		return errno == ENOENT;
+	while (empty && (de = readdir(dp)) != NULL)
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dp);
+	return empty;
+}
+
+/*
+ * The release is written whole into tmp, audited, then renamed to out, so
+ * that out is either absent or complete.  A rerun after a crash at any
+ * step writes tmp again (it is deterministic: same inputs, same bytes):
+ * if out is already there with the same bytes, the run only makes sure
+ * the audit entry exists; audit_publish never writes it twice.
+ */
+static void
+release_commit(struct server *s, const char *tmp, const char *out)
+{
+	uint8_t a[32], b[32];
+	int already = 0, rc;
+
+	if (!out_free(out)) {
+		if (audit_release_hash(tmp, a) != 0 ||
+		    audit_release_hash(out, b) != 0 ||
+		    sodium_memcmp(a, b, 32) != 0)
+			die("'%s' holds another release, or a partial one: a "
+			    "release is made once (move it aside to publish "
+			    "this one)", out);
+		if (audit_publish(s, out, &already) != 0)
+			die("the release in %s is not in the audit log", out);
+		if ((rc = dir_remove_flat(tmp)) != 0)
+			die("cannot remove '%s': %s", tmp, tv_strerror(rc));
+		note("%s was already published%s", out, already ? "" :
+		    "; its audit entry is now written");
+		return;
+	}
+	if (audit_publish(s, tmp, &already) != 0)
+		die("the release in %s is not in the audit log", tmp);
+	if (rename(tmp, out) != 0)
+		die("cannot rename '%s' to '%s': %s", tmp, out,
+		    strerror(errno));
+	fsync_parent(out);
 }
 
 int
@@ -422,9 +511,8 @@ cmd_publish(int argc, char **argv)
 	struct publish_opts o;
 	struct publish pb = { 0 };
 	struct server s;
-	json_t *nj, *cj;
 	uint32_t i, released = 0;
-	char path[4096];
+	char why[256], tmp[4096];
 	int bad = 0, rc;
 	FILE *f;
 
@@ -438,9 +526,10 @@ cmd_publish(int argc, char **argv)
 	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
 		die("'%s' is not a release request of this campaign",
 		    o.request);
-	if (rebuild_request(f, pb.req, pb.c, &pb.rb) != 0 ||
-	    !rebuilt_agrees(&pb.rb, pb.req, pb.c->k))
-		die("'%s' does not match its own signed batches", o.request);
+	if ((rc = tv_recount_claims(f, pb.req, pb.c, &pb.rb, why,
+	    sizeof why)) != 0)
+		die("'%s' does not match its own signed batches: %s",
+		    o.request, why);
 	fclose(f);
 	publish_noise(&pb, &o);
 	for (i = 0; i < o.np; i++)
@@ -450,29 +539,22 @@ cmd_publish(int argc, char **argv)
 	pb.res = xcalloc(pb.req->ncells, sizeof *pb.res);
 	for (i = 0; i < pb.req->ncells; i++) {
 		bad |= cell_publish(&pb, i);
-		released += !strcmp(pb.res[i].status, "released");
+		released += TV_VERDICT_RELEASED(pb.res[i].v);
 	}
 	if (pb.ns.n == 0)	/* with noise, min_cell is off */
 		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,
 		    pb.c->plan->policy.min_cell);
-	nj = noise_json(&pb);
-	cj = chain_json(&pb);
-	if (publish_release(o.out, pb.c, pb.req, &pb.rb, pb.res, nj, cj) != 0)
-		die("the release was not written");
-	json_decref(nj);
-	json_decref(cj);
-	snprintf(path, sizeof path, "%s/campaign.json", o.dir);
-	copy_into(o.out, path, "campaign.json");
-	copy_into(o.out, o.request, "request.tvr");
-	for (i = 0; i < o.nnoise; i++) {
-		snprintf(path, sizeof path, "noise-%u.json", pb.ns.trustee[i]);
-		copy_into(o.out, o.noise[i], path);
-	}
-	if (audit_publish(&s, o.out) != 0)
-		die("the release in %s is not in the audit log", o.out);
+	/* What an earlier run left half-written is redone from scratch. */
+	snprintf(tmp, sizeof tmp, "%s.tmp", o.out);
+	if ((rc = dir_remove_flat(tmp)) != 0)
+		die("cannot remove '%s' (left by an earlier run): %s", tmp,
+		    tv_strerror(rc));
+	release_write(tmp, &pb, &o);
+	release_commit(&s, tmp, o.out);
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);
 	server_close(&s);
+	free(o.out_buf);
 	return bad ? 1 : 0;
 }

@@ -56,6 +56,7 @@ struct purge {
 	struct server s;
 	int32_t cutoff;		/* records on days before it are old */
 	int dry;
+	const char *actor;	/* --actor; NULL: the login name */
 	uint8_t request[32];	/* hash of the final release's request */
 	struct rel_batch *rel;
 	size_t nrel;
@@ -480,7 +481,7 @@ opts_parse(struct purge *pg, int argc, char **argv, const char **dir,
 				die("--today: want YYYY-MM-DD");
 			break;
 		case 'n': pg->dry = 1; break;
-		case 'A': audit_actor_set(optarg); break;
+		case 'A': pg->actor = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -502,6 +503,7 @@ cmd_purge(int argc, char **argv)
 
 	retention = opts_parse(&pg, argc, argv, &dir, &release);
 	server_open(&pg.s, dir, 0);
+	audit_actor_set(&pg.s, pg.actor);
 	if (retention)
 		pg.cutoff -= (int32_t)pg.s.c->plan->policy.retention_days;
 	release_load(&pg, release);

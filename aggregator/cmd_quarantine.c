@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -44,30 +44,14 @@ list_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-cmd_quarantine(int argc, char **argv)
+cmd_quarantine(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	struct server s;
+	struct server *s = &su->s;
 	uint64_t n = 0;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (dir == NULL || optind != argc)
-		usage(2);
-	server_open(&s, dir, 0);
-	rc = tv_store_read(s.st, list_fn, &n);
-	server_close(&s);
+	options_none(argc, argv, usage);
+	rc = tv_store_read(s->st, list_fn, &n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
 	printf("%llu record(s) in quarantine\n", (unsigned long long)n);

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/report.h"
 #include "common/util.h"
 
@@ -49,7 +50,8 @@ value_str(const struct report *r, char *out, size_t n,
 	if (v.released)
 		snprintf(out, n, "%lld", v.value);
 	else
-		snprintf(out, n, "%s", !strcmp(v.status, "withheld") ?
+		snprintf(out, n, "%s", tv_verdict_status(v.v) ==
+		    TV_STATUS_WITHHELD ?
 		    "withh." : "supp.");
 }
 

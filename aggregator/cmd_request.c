@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
@@ -319,26 +320,24 @@ previous_load(struct tv_request *req, const char *dir)
 }
 
 int
-cmd_request(int argc, char **argv)
+cmd_request(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "previous", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *out = NULL, *previous = NULL;
+	const char *out = NULL, *previous = NULL;
 	int32_t as_of = (int32_t)(time(NULL) / 86400);
 	struct tv_request *req = NULL;
-	struct server s;
+	struct server *s = &su->s;
 	uint32_t n;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': previous = optarg; break;
 		case 'a':
@@ -349,25 +348,23 @@ cmd_request(int argc, char **argv)
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || out == NULL || optind != argc)
+	if (out == NULL || optind != argc)
 		usage(2);
-	server_open(&s, dir, 0);
-	n = tv_request_cells(s.c->plan, as_of, NULL);
+	n = tv_request_cells(s->c->plan, as_of, NULL);
 	if (n == 0)
 		die("no cell is closed before the as-of day yet");
-	if (tv_request_alloc(&req, 0, n, s.c->k) != 0)
+	if (tv_request_alloc(&req, 0, n, s->c->k) != 0)
 		die("out of memory");
-	tv_request_cells(s.c->plan, as_of, req->cells);	/* sorted */
-	memcpy(req->campaign_id, s.c->id, 32);
+	tv_request_cells(s->c->plan, as_of, req->cells);	/* sorted */
+	memcpy(req->campaign_id, s->c->id, 32);
 	req->as_of = as_of;
 	if (previous != NULL)
 		previous_load(req, previous);
-	rc = request_write(&s, req, out);
-	if (rc == 0 && audit_release_request(&s, out, req->as_of, req->ncells,
+	rc = request_write(s, req, out);
+	if (rc == 0 && audit_release_request(s, out, req->as_of, req->ncells,
 	    req->nenvelopes, req->ndevices) != 0)
 		die("%s was written but is not in the audit log", out);
 	tv_request_free(req);
-	server_close(&s);
 	if (rc != 0)
 		die("cannot write the release request: %s", tv_strerror(rc));
 	return 0;

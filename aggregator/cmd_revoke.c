@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -116,50 +117,44 @@ refused(struct server *s, const struct revoke *r, int rc)
 }
 
 int
-cmd_revoke(int argc, char **argv)
+cmd_revoke(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "actor", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct revoke *r = xcalloc(1, sizeof *r);
-	const char *dir = NULL;
-	struct server s;
+	struct server *s = &su->s;
 	uint32_t nvalid;
 	char hex[65];
 	int ch, rc, ret = 1;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'A': audit_actor_set(optarg); break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind + 1 != argc)
+	if (optind + 1 != argc)
 		usage(2);
-	server_open(&s, dir, 0);
-	r->s = &s;
+	r->s = s;
 	if ((rc = tv_rev_load(&r->rev, argv[optind])) != 0) {
 		error("%s: not a device revocation: %s", argv[optind],
 		    tv_strerror(rc));
 		goto out;
 	}
-	if ((rc = tv_rev_verify(&r->rev, s.c, &nvalid)) != 0) {
-		audit_device_refused(&s, "revoke_refused", r->rev.device,
+	if ((rc = tv_rev_verify(&r->rev, s->c, &nvalid)) != 0) {
+		audit_device_refused(s, "revoke_refused", r->rev.device,
 		    tv_strerror(rc));
 		error("%s: revocation refused (%u valid trustee signatures of "
-		    "%u needed): %s", argv[optind], nvalid, s.c->t,
+		    "%u needed): %s", argv[optind], nvalid, s->c->t,
 		    tv_strerror(rc));
 		goto out;
 	}
-	rc = tv_store_write(s.st, revoke_fn, r);
+	rc = tv_store_write(s->st, revoke_fn, r);
 	if (rc == TV_ERR_NOTFOUND || rc == TV_ERR_CONFLICT ||
 	    rc == TV_ERR_EXISTS) {
-		refused(&s, r, rc);
+		refused(s, r, rc);
 		goto out;
 	}
 	if (rc != 0) {
@@ -171,7 +166,6 @@ cmd_revoke(int argc, char **argv)
 	    (unsigned long long)r->rev.last_seq);
 	ret = 0;
 out:
-	server_close(&s);
 	free(r);
 	return ret;
 }

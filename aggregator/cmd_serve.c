@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "aggregator/audit.h"
 #include "aggregator/http.h"
 #include "common/util.h"
@@ -27,15 +29,19 @@ usage(int code)
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator serve --dir DIR [--listen ADDR:PORT]\n"
 	    "         [--threads N] [--max-connections N] [--per-ip N]\n"
-	    "         [--timeout SECONDS] [--body-max BYTES] "
-	    "[--buffer-max BYTES]\n\n"
+	    "         [--timeout SECONDS] [--min-rate BYTES] "
+	    "[--body-max BYTES]\n"
+	    "         [--buffer-max BYTES]\n\n"
 	    "Accepts signed batches over HTTP: POST /v1/batches (the batch as\n"
 	    "a raw body), GET /v1/health.  Defaults: --listen 127.0.0.1:8787\n"
 	    "(put a TLS-terminating proxy in front, see docs/operations.md),\n"
 	    "4 threads, 512 connections, 32 per client address, 15 s idle\n"
-	    "timeout, bodies up to %u bytes, 128 MiB of bodies buffered in\n"
-	    "all.  Stops cleanly on SIGTERM or SIGINT.  One line per batch on\n"
-	    "standard error.\n", TV_ENVELOPE_MAX);
+	    "timeout (also the deadline for a request header, and the grace\n"
+	    "before a body must average --min-rate, 1024 bytes a second),\n"
+	    "bodies up to %u bytes, 128 MiB of bodies buffered in\n"
+	    "all.  Stops cleanly on SIGTERM or SIGINT, and exits 2 if the\n"
+	    "store fails.  One line per batch on standard error.\n",
+	    TV_ENVELOPE_MAX);
 	exit(code);
 }
 
@@ -97,10 +103,39 @@ drain(struct http *h, const sigset_t *set, unsigned grace)
 		    grace);
 }
 
+/* A worker or a health check found the store dead: wake the main thread
+ * (SIGUSR1 is blocked everywhere, so only its sigtimedwait takes it). */
+static void
+wake_main(void)
+{
+	kill(getpid(), SIGUSR1);
+}
+
+/* Until SIGTERM, SIGINT or a fatal store error.  Every READER_CHECK_SECS
+ * the slots of dead readers are cleared, even with no batch coming. */
+#define READER_CHECK_SECS 5
+static int
+wait_stop(struct http *h, struct server *s, const sigset_t *set)
+{
+	struct timespec tick = { READER_CHECK_SECS, 0 };
+	int sig, cleared;
+
+	for (;;) {
+		sig = sigtimedwait(set, NULL, &tick);
+		if (atomic_load(&h->fatal))
+			return SIGUSR1;
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		if (sig < 0 && tv_store_reader_check(s->st, &cleared) == 0 &&
+		    cleared > 0)
+			note("cleared %d stale reader slot(s)", cleared);
+	}
+}
+
 static int
 serve(struct server *s, const struct http_conf *conf)
 {
-	struct http h = { 0 };
+	struct http h = { .on_fatal = wake_main };
 	char where[INET6_ADDRSTRLEN + 16];
 	sigset_t set;
 	int sig;
@@ -108,6 +143,7 @@ serve(struct server *s, const struct http_conf *conf)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	/* Blocked before the threads start, so only sigwait sees them. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -115,20 +151,26 @@ serve(struct server *s, const struct http_conf *conf)
 		return 2;
 	listen_format(where, sizeof where, &conf->addr, h.port);
 	note("listening on %s (%u threads, %u connections, %u per address, "
-	    "%u s timeout, %zu-byte bodies)", where, conf->threads,
-	    conf->max_conn, conf->per_ip, conf->timeout, conf->body_max);
-	while (sigwait(&set, &sig) != 0)
-		;
-	note("%s: no new connections; finishing %u request(s)",
-	    sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&h.active));
+	    "%u s timeout, %zu bytes/s minimum, %zu-byte bodies)", where,
+	    conf->threads, conf->max_conn, conf->per_ip, conf->timeout,
+	    conf->min_rate, conf->body_max);
+	sig = wait_stop(&h, s, &set);
+	if (sig != SIGUSR1)
+		note("%s: no new connections; finishing %u request(s)",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		    atomic_load(&h.active));
 	http_quiesce(&h);
-	drain(&h, &set, conf->timeout);
+	/* A dead store cannot finish anything: nothing to wait for. */
+	if (sig != SIGUSR1)
+		drain(&h, &set, conf->timeout);
 	http_stop(&h);
 	audit_flush(s);
-	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused",
+	note("stopped: %lu batch(es) stored, %lu duplicate(s), %lu refused, "
+	    "%lu connection(s) closed past a deadline%s",
 	    atomic_load(&h.stored), atomic_load(&h.duplicates),
-	    atomic_load(&h.refused));
-	return 0;
+	    atomic_load(&h.refused), atomic_load(&h.too_slow), sig == SIGUSR1 ? "; exit 2: the store "
+	    "failed, restart the service" : "");
+	return sig == SIGUSR1 ? 2 : 0;
 }
 
 int
@@ -141,13 +183,14 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "min-rate", required_argument, NULL, 'm' },
 		{ "body-max", required_argument, NULL, 'b' },
 		{ "buffer-max", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct http_conf conf = { .threads = 4, .max_conn = 512, .per_ip = 32,
-	    .timeout = 15, .body_max = TV_ENVELOPE_MAX,
+	    .timeout = 15, .min_rate = 1024, .body_max = TV_ENVELOPE_MAX,
 	    .buffer_max = 128u << 20 };
 	const char *dir = NULL, *listen = "127.0.0.1:8787";
 	struct server s;
@@ -165,6 +208,8 @@ cmd_serve(int argc, char **argv)
 		    optarg, 100000); break;
 		case 't': conf.timeout = (unsigned)opt_ulong("--timeout",
 		    optarg, 3600); break;
+		case 'm': conf.min_rate = opt_ulong("--min-rate", optarg,
+		    (size_t)1 << 30); break;
 		case 'b': conf.body_max = opt_ulong("--body-max", optarg,
 		    TV_ENVELOPE_MAX); break;
 		case 'B': conf.buffer_max = opt_ulong("--buffer-max", optarg,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -32,30 +32,14 @@ count_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_status(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
 	uint64_t n[4];
-	struct server s;
-	int ch, rc;
+	struct server *s = &su->s;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (dir == NULL || optind != argc)
-		usage(2);
-	server_open(&s, dir, 0);
-	rc = tv_store_read(s.st, count_fn, n);
-	server_close(&s);
+	options_none(argc, argv, usage);
+	rc = tv_store_read(s->st, count_fn, n);
 	if (rc != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
 	printf("devices %llu\nbatches %llu\nrecords %llu\ncells %llu\n",

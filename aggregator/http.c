@@ -9,12 +9,24 @@
  * side, so an oversized body is never read.  A chunked body has no length:
  * it is counted as it streams and the connection is dropped past the cap
  * (libmicrohttpd 0.9.75 cannot queue an answer in the middle of a body).
+ *
+ * Memory is reserved from the shared budget as the body arrives, never
+ * for what a client only announces: a client that declares 8 MiB and
+ * sends a byte now and then holds 64 KiB, not 8 MiB.  Time is bounded by
+ * a sweeper thread rather than by libmicrohttpd's idle timeout, which
+ * every byte resets: the request header must be complete within
+ * `timeout` seconds of the connection (or of the previous request on it),
+ * and a body must then average min_rate bytes a second after a grace of
+ * `timeout` seconds.  A connection past its deadline is shut down (the
+ * socket, so that libmicrohttpd closes it in its own thread).
  */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -25,21 +37,137 @@
 
 #define HEADER_MEMORY (32u << 10)	/* per connection: request line and
 					   headers must fit */
-#define BODY_FIRST (64u << 10)		/* first buffer of a chunked body */
+#define BODY_FIRST (64u << 10)		/* first buffer of a body */
+#define SWEEP_MS 200			/* deadline checks */
 
 enum req_kind { REQ_BATCH, REQ_HEALTH };
 enum req_state { REQ_RECEIVING, REQ_QUEUED, REQ_STORED };
+
+/* One TCP connection, for the sweeper (on h->conns, under conns_lock).
+ * Times in ms since the daemon's epoch; phase_at 0: no deadline now (a
+ * batch is being stored, or its answer sent). */
+struct conn {
+	MHD_socket fd;
+	atomic_llong phase_at;	/* header phase began at */
+	atomic_llong body_at;	/* body phase began at (0: header phase) */
+	atomic_size_t got;	/* body bytes in this request */
+	int shut;		/* the sweeper closed it */
+	struct conn *prev, *next;
+};
 
 struct req {
 	enum req_kind kind;
 	enum req_state state;
 	int chunked;		/* no Content-Length */
+	size_t want;		/* Content-Length (0 if chunked) */
+	struct conn *cn;
 	uint8_t *buf;
 	size_t len, cap;	/* cap: allocated and reserved */
 	struct MHD_Connection *conn;	/* suspended while queued */
 	struct ingest_result res;	/* once stored */
 	struct req *next;		/* in the queue */
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1;
+}
+
+/* Past its deadline?  See the comment at the top. */
+static int
+conn_late(const struct http *h, const struct conn *cn, long long now)
+{
+	long long grace = (long long)h->conf->timeout * 1000;
+	long long body_at = atomic_load(&cn->body_at);
+	long long phase_at = atomic_load(&cn->phase_at);
+	long long owed;
+
+	if (body_at != 0) {
+		owed = (now - body_at - grace) * (long long)h->conf->min_rate /
+		    1000;
+		return owed > 0 && (long long)atomic_load(&cn->got) < owed;
+	}
+	return phase_at != 0 && now - phase_at > grace;
+}
+
+static void *
+sweeper(void *arg)
+{
+	struct http *h = arg;
+	struct timespec until;
+	struct conn *cn;
+	long long now;
+	unsigned shut;
+
+	pthread_mutex_lock(&h->conns_lock);
+	while (!h->sweep_stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += SWEEP_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&h->sweep_wake, &h->conns_lock, &until);
+		now = now_ms();
+		shut = 0;
+		for (cn = h->conns; cn != NULL; cn = cn->next)
+			if (!cn->shut && conn_late(h, cn, now)) {
+				/* The fd is still open: libmicrohttpd closes it
+				 * only after conn_notify(CLOSED), which waits
+				 * for this lock. */
+				shutdown(cn->fd, SHUT_RDWR);
+				cn->shut = 1;
+				shut++;
+			}
+		if (shut > 0)
+			atomic_fetch_add(&h->too_slow, shut);
+	}
+	pthread_mutex_unlock(&h->conns_lock);
+	return NULL;
+}
+
+static void
+conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	const union MHD_ConnectionInfo *info;
+	struct conn *cn = *socket_context;
+
+	pthread_mutex_lock(&h->conns_lock);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED &&
+	    (info = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL &&
+	    (cn = calloc(1, sizeof *cn)) != NULL) {
+		cn->fd = info->connect_fd;
+		atomic_store(&cn->phase_at, now_ms());
+		if ((cn->next = h->conns) != NULL)
+			cn->next->prev = cn;
+		h->conns = cn;
+		*socket_context = cn;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && cn != NULL) {
+		if (cn->prev != NULL)
+			cn->prev->next = cn->next;
+		else
+			h->conns = cn->next;
+		if (cn->next != NULL)
+			cn->next->prev = cn->prev;
+		free(cn);
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&h->conns_lock);
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info;
+
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info != NULL ? info->socket_context : NULL;
+}
 
 /* Take n bytes from the buffer budget, or fail: 0 or -1. */
 static int
@@ -137,34 +265,40 @@ batch_begin(struct http *h, struct MHD_Connection *c, struct req *r)
 		r->chunked = 1;
 		return MHD_YES;
 	}
+	r->want = (size_t)n;
 	if ((unsigned long long)n > h->conf->body_max) {
 		snprintf(why, sizeof why, "body of %lld bytes over the "
 		    "%zu-byte cap", n, h->conf->body_max);
 		note("refused: %s (413, nothing read)", why);
 		return respond_error(c, 413, "too large", why, NULL, NULL);
 	}
-	if (budget_take(h, (size_t)n) != 0) {
+	/* Nothing is reserved yet (body_grow, as bytes come), but an upload
+	 * that could not finish now is told to come back at once. */
+	if ((size_t)n > h->conf->buffer_max - atomic_load(&h->buffered) &&
+	    atomic_load(&h->buffered) <= h->conf->buffer_max) {
 		note("busy: %zu body bytes buffered, %lld more refused (503)",
 		    (size_t)atomic_load(&h->buffered), n);
 		return respond_error(c, 503, "busy", "too many uploads at "
 		    "once", MHD_HTTP_HEADER_RETRY_AFTER, "2");
 	}
-	r->cap = (size_t)n;
-	r->buf = malloc(r->cap ? r->cap : 1);
-	return r->buf != NULL ? MHD_YES : MHD_NO;
+	return MHD_YES;
 }
 
-/* Grow a chunked body's buffer (and its share of the budget). */
+/* Grow a body's buffer, and its share of the budget, to hold need bytes:
+ * doubling from BODY_FIRST, never past the declared length or the cap. */
 static int
 body_grow(struct http *h, struct req *r, size_t need)
 {
 	size_t cap = r->cap ? r->cap : BODY_FIRST;
+	size_t limit = r->chunked ? h->conf->body_max : r->want;
 	uint8_t *nb;
 
 	while (cap < need)
-		cap = cap > h->conf->body_max / 2 ? h->conf->body_max : 2 * cap;
-	if (cap > h->conf->body_max)
-		cap = h->conf->body_max;
+		cap = cap > limit / 2 ? limit : 2 * cap;
+	if (cap > limit)
+		cap = limit;
+	if (cap < need)
+		return -1;
 	if (budget_take(h, cap - r->cap) != 0)
 		return -1;
 	if ((nb = realloc(r->buf, cap)) == NULL) {
@@ -186,14 +320,14 @@ body_append(struct http *h, struct req *r, const char *data, size_t *size)
 		    "(connection closed)", h->conf->body_max);
 		return MHD_NO;
 	}
-	if (n > r->cap - r->len && (!r->chunked ||
-	    body_grow(h, r, r->len + n) != 0)) {
-		note("busy: no room to buffer a chunked body (connection "
-		    "closed)");
+	if (n > r->cap - r->len && body_grow(h, r, r->len + n) != 0) {
+		note("busy: no room to buffer a body (connection closed)");
 		return MHD_NO;
 	}
 	memcpy(r->buf + r->len, data, n);
 	r->len += n;
+	if (r->cn != NULL)
+		atomic_store(&r->cn->got, r->len);
 	*size = 0;
 	return MHD_YES;
 }
@@ -263,12 +397,51 @@ batch_log(struct http *h, const struct ingest_result *res, unsigned status)
 		    res->nrecords);
 }
 
+/* A dead store (LMDB panicked) cannot come back in this process: tell
+ * the main thread (http.h: on_fatal), once. */
+static void
+fatal_check(struct http *h)
+{
+	if (!tv_store_dead(h->s->st) || atomic_exchange(&h->fatal, 1))
+		return;
+	note("store failed (%s): stopping, so that the supervisor restarts "
+	    "a clean process", tv_store_errmsg(h->s->st));
+	if (h->on_fatal != NULL)
+		h->on_fatal();
+}
+
 static void
 batch_store(struct http *h, struct req *r)
 {
-	ingest_envelope(h->s, r->buf, r->len, &r->res);
+	static const uint8_t empty[1];
+
+	ingest_envelope(h->s, r->buf != NULL ? r->buf : empty, r->len,
+	    &r->res);
 	req_free(h, r);
 	r->state = REQ_STORED;
+	fatal_check(h);
+}
+
+/* GET /v1/health: 200 only if a read transaction of the store works. */
+static enum MHD_Result
+health_answer(struct http *h, struct MHD_Connection *c)
+{
+	struct tv_store_health hh;
+	char body[400];
+	int rc = TV_ERR_DEAD;
+
+	if (atomic_load(&h->fatal) ||
+	    (rc = tv_store_health(h->s->st, &hh)) != 0) {
+		fatal_check(h);
+		return respond_error(c, 503, "unhealthy", atomic_load(&h->fatal)
+		    ? "store failed: restarting" : tv_strerror(rc), NULL, NULL);
+	}
+	snprintf(body, sizeof body, "{\"status\":\"ok\",\"reader_slots\":%u,"
+	    "\"max_readers\":%u,\"stale_readers_cleared\":%u,"
+	    "\"map_size\":%zu,\"map_used\":%zu,\"last_txn\":%" PRIu64
+	    "}\n", hh.readers, hh.max_readers, hh.stale_cleared, hh.map_size,
+	    hh.map_used, hh.last_txn);
+	return respond(c, 200, body, NULL, NULL);
 }
 
 static enum MHD_Result
@@ -321,6 +494,10 @@ worker(void *arg)
 static enum MHD_Result
 batch_received(struct http *h, struct MHD_Connection *c, struct req *r)
 {
+	if (r->cn != NULL) {	/* ours now: no deadline while we store */
+		atomic_store(&r->cn->body_at, 0);
+		atomic_store(&r->cn->phase_at, 0);
+	}
 	pthread_mutex_lock(&h->lock);
 	if (h->stopping) {
 		pthread_mutex_unlock(&h->lock);
@@ -347,6 +524,16 @@ request_begin(struct http *h, struct MHD_Connection *c, struct req *r,
 {
 	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+
+	/* Any coding but chunked leaves the body's end unknown to
+	 * libmicrohttpd: it would wait for the timeout.  Answer now; the
+	 * connection is closed after the answer. */
+	if (te != NULL && strcasecmp(te, "chunked") != 0)
+		return respond_error(c, 400, "malformed", "unsupported "
+		    "Transfer-Encoding (only chunked)",
+		    MHD_HTTP_HEADER_CONNECTION, "close");
 
 	if (strcmp(url, "/v1/health") == 0) {
 		r->kind = REQ_HEALTH;
@@ -376,13 +563,17 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		*con_cls = r;
 		atomic_fetch_add(&h->active, 1);
+		if ((r->cn = conn_of(c)) != NULL) {	/* the body phase */
+			atomic_store(&r->cn->got, 0);
+			atomic_store(&r->cn->body_at, now_ms());
+		}
 		return request_begin(h, c, r, url, method);
 	}
 	if (*size != 0)
 		return r->kind == REQ_BATCH ? body_append(h, r, data, size) :
 		    MHD_NO;
 	if (r->kind == REQ_HEALTH)
-		return respond(c, 200, "{\"status\":\"ok\"}\n", NULL, NULL);
+		return health_answer(h, c);
 	switch (r->state) {
 	case REQ_RECEIVING:
 		return batch_received(h, c, r);
@@ -404,6 +595,10 @@ request_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
+	if (r->cn != NULL) {	/* a next request on this connection */
+		atomic_store(&r->cn->body_at, 0);
+		atomic_store(&r->cn->phase_at, now_ms());
+	}
 	req_free(h, r);
 	free(r);
 	*con_cls = NULL;
@@ -433,6 +628,11 @@ http_start(struct http *h, struct server *s, const struct http_conf *c)
 	h->conf = c;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
+	pthread_mutex_init(&h->conns_lock, NULL);
+	pthread_cond_init(&h->sweep_wake, NULL);
+	if (pthread_create(&h->sweep, NULL, sweeper, h) != 0)
+		return error("cannot start the deadline thread");
+	h->have_sweep = 1;
 	h->workers = xcalloc(c->threads, sizeof *h->workers);
 	for (h->nworkers = 0; h->nworkers < c->threads; h->nworkers++)
 		if (pthread_create(&h->workers[h->nworkers], NULL, worker,
@@ -449,6 +649,7 @@ http_start(struct http *h, struct server *s, const struct http_conf *c)
 	    MHD_OPTION_CONNECTION_TIMEOUT, c->timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_notify, h,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL)
 		return error("cannot start the HTTP server");
@@ -482,6 +683,14 @@ http_stop(struct http *h)
 	free(h->workers);
 	h->workers = NULL;
 	h->nworkers = 0;
+	if (h->have_sweep) {	/* before the daemon: it takes conns_lock */
+		pthread_mutex_lock(&h->conns_lock);
+		h->sweep_stop = 1;
+		pthread_cond_signal(&h->sweep_wake);
+		pthread_mutex_unlock(&h->conns_lock);
+		pthread_join(h->sweep, NULL);
+		h->have_sweep = 0;
+	}
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	h->mhd = NULL;

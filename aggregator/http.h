@@ -3,7 +3,9 @@
  * http.h - the aggregator's HTTP front (libmicrohttpd).
  *
  *   POST /v1/batches   raw body: one signed batch, as the collector stored it
- *   GET  /v1/health    200 {"status":"ok"}
+ *   GET  /v1/health    200 {"status":"ok",...} after a read transaction of
+ *                      the store, with its readers, map use and last
+ *                      commit; 503 if the store fails
  *
  * Every batch goes through ingest_envelope(), the one ingest path.  The
  * answer to a stored batch, or to an identical retry, is 200 and the same
@@ -20,6 +22,11 @@
  * accepted which connection.  Bodies are buffered up to the cap, and all
  * bodies together up to buffer_max, so memory stays bounded whatever
  * clients declare.
+ *
+ * A store that panicked (tv_store_dead) is fatal: the first request that
+ * sees it sets `fatal` and calls on_fatal(), and health answers 503 from
+ * then on; the program is expected to stop and exit non-zero, so that its
+ * supervisor starts a process that can open the store again.
  */
 #ifndef TV_HTTP_H
 #define TV_HTTP_H
@@ -36,7 +43,10 @@ struct http_conf {
 	unsigned threads;		/* connection and worker threads */
 	unsigned max_conn;		/* connections in all */
 	unsigned per_ip;		/* connections from one address */
-	unsigned timeout;		/* idle seconds before a close */
+	unsigned timeout;		/* idle seconds before a close; also
+					   the header deadline and the
+					   body's grace (http.c) */
+	size_t min_rate;		/* body bytes a second, on average */
 	size_t body_max;		/* bytes in one body */
 	size_t buffer_max;		/* bytes in all bodies being received */
 };
@@ -48,6 +58,9 @@ struct http {
 	atomic_size_t buffered;		/* body bytes reserved */
 	atomic_uint active;		/* requests started, not completed */
 	atomic_ulong stored, duplicates, refused;	/* batches */
+	atomic_ulong too_slow;		/* connections past a deadline */
+	atomic_int fatal;		/* the store died: stop */
+	void (*on_fatal)(void);		/* called once, from any thread */
 	unsigned short port;		/* the port bound */
 	/* Received batches waiting for a worker (http.c). */
 	pthread_mutex_t lock;
@@ -56,6 +69,12 @@ struct http {
 	int stopping;
 	pthread_t *workers;
 	unsigned nworkers;
+	/* Open connections and their deadlines (http.c: sweeper). */
+	pthread_mutex_t conns_lock;
+	pthread_cond_t sweep_wake;
+	struct conn *conns;
+	pthread_t sweep;
+	int have_sweep, sweep_stop;
 };
 
 /* Start listening and serving.  0, or -1 after a message. */

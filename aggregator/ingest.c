@@ -15,8 +15,8 @@
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "proto/admit.h"
 #include "proto/batch.h"
-#include "proto/record_proof.h"
 
 /* Per-batch cell sums, merged into the store once per cell. */
 struct cell_acc {
@@ -29,14 +29,16 @@ struct cell_acc {
 
 struct ingest {
 	struct server *s;
-	struct tv_batch *b;
+	struct tv_admission adm;	/* the batch and its verdicts */
 	struct ingest_result *res;
-	char (*bad)[96];	/* per record: why it is quarantined, or "" */
 	int known;		/* identical batch already stored */
 	struct device_rec *dev;	/* the device's certificate, revocation */
+	struct tv_admit_device adev;	/* dev, as admission reads it */
 	struct cell_acc *cells;
 	uint32_t ncells;
 };
+
+static int device_admits(struct ingest *in, const void *val, size_t vlen);
 
 static int
 device_state_fn(struct tv_txn *t, void *ctx)
@@ -51,13 +53,8 @@ device_state_fn(struct tv_txn *t, void *ctx)
 	rc = tv_txn_get(t, ADB_DEVICES, in->res->device, 32, &val, &vlen);
 	if (rc != 0)
 		return rc;
-	if (device_rec_parse(in->dev, val, vlen) != 0)
-		return TV_ERR_FORMAT;
-	/* The trustees' rule (common/rebuild.c): a revoked device's batches
-	 * count up to the revocation's last_seq, not after. */
-	if (in->dev->state != DEVICE_ENROLLED && (!in->dev->has_rev ||
-	    in->res->seq > in->dev->rev.last_seq))
-		return TV_ERR_REVOKED;
+	if ((rc = device_admits(in, val, vlen)) != 0)
+		return rc;
 	/* The same bytes stored before: a retry.  Answer it without decoding
 	 * and verifying again (a replayed big batch would cost as much). */
 	memcpy(bkey, in->res->device, 32);
@@ -70,33 +67,21 @@ device_state_fn(struct tv_txn *t, void *ctx)
 	return 0;
 }
 
+/* Decode a devices value into in->adev and apply the revocation rule
+ * (proto/admit.h) to this batch's seq. */
 static int
-batch_check_records(struct ingest *in)
+device_admits(struct ingest *in, const void *val, size_t vlen)
 {
-	const struct tv_plan *p = in->s->c->plan;
-	uint32_t i;
+	struct device_rec *d = in->dev;
 
-	for (i = 0; i < in->b->nrecords; i++) {
-		const struct tv_record *r = &in->b->records[i];
-
-		if (r->site >= p->nsites || r->day < p->start_day ||
-		    r->day > p->end_day) {
-			snprintf(in->res->why, sizeof in->res->why,
-			    "record %u: site or day outside the campaign", i);
-			return TV_ERR_RANGE;
-		}
-		/* The trustees refuse a whole request holding such a record:
-		 * it is refused here, with its batch, like the range above. */
-		if (!tv_cert_has_site(&in->dev->cert, r->site) ||
-		    r->day < in->dev->cert.valid_from ||
-		    r->day > in->dev->cert.valid_until) {
-			snprintf(in->res->why, sizeof in->res->why,
-			    "record %u: site or day outside the device's "
-			    "certificate", i);
-			return TV_ERR_RANGE;
-		}
-	}
-	return 0;
+	if (device_rec_parse(d, val, vlen) != 0 ||
+	    (d->state != DEVICE_ENROLLED && !d->has_rev))
+		return TV_ERR_FORMAT;
+	in->adev.cert = &d->cert;
+	in->adev.revoked = d->state != DEVICE_ENROLLED;
+	in->adev.last_seq = d->has_rev ? d->rev.last_seq : 0;
+	return tv_admit_seq(&in->adev, in->res->seq, in->res->why,
+	    sizeof in->res->why);
 }
 
 static void
@@ -105,12 +90,14 @@ cells_accumulate(struct ingest *in)
 	uint32_t i, j, k = in->s->c->k;
 	uint8_t key[CELL_KEY_BYTES];
 
-	in->cells = xcalloc(in->b->nrecords, sizeof *in->cells);
+	const struct tv_batch *b = in->adm.b;
+
+	in->cells = xcalloc(b->nrecords ? b->nrecords : 1, sizeof *in->cells);
 	in->ncells = 0;
-	for (i = 0; i < in->b->nrecords; i++) {
-		if (in->bad[i][0] != 0)
-			continue;
-		cell_key(key, in->b->records[i].site, in->b->records[i].day);
+	for (i = 0; i < b->nrecords; i++) {
+		if (tv_admission_why(&in->adm, i)[0] != 0)
+			continue;	/* set aside, never summed */
+		cell_key(key, b->records[i].site, b->records[i].day);
 		for (j = 0; j < in->ncells; j++)
 			if (!memcmp(in->cells[j].key, key, sizeof key))
 				break;
@@ -120,7 +107,7 @@ cells_accumulate(struct ingest *in)
 			 * a hundred sites would cost two additions each). */
 			memcpy(in->cells[j].key, key, sizeof key);
 			in->cells[j].ct = xmalloc(TV_CT_BYTES(k));
-			memcpy(in->cells[j].ct, in->b->records[i].ct,
+			memcpy(in->cells[j].ct, b->records[i].ct,
 			    TV_CT_BYTES(k));
 			in->cells[j].count = 1;
 			in->ncells++;
@@ -128,40 +115,73 @@ cells_accumulate(struct ingest *in)
 		}
 		in->cells[j].count++;
 		/* Points were checked by tv_batch_decode. */
-		if (tv_ct_add(in->cells[j].ct, in->b->records[i].ct, k) != 0)
+		if (tv_ct_add(in->cells[j].ct, b->records[i].ct, k) != 0)
 			die("internal error: unchecked point in a batch");
 	}
 }
 
-/* Precomputed cell sums used (+1) or wasted (-1), over the process: see
- * cells_precompute().  Every 64th batch tries again whatever the score. */
-static pthread_mutex_t merge_lock = PTHREAD_MUTEX_INITIALIZER;
-static long merge_score;
-static unsigned long merge_tries;
+struct commit;
+
+/* What the threads ingesting into one server share. */
+struct ingest_state {
+	pthread_mutex_t lock;	/* queue and leader */
+	pthread_cond_t cond;	/* a group commit is done */
+	struct commit *queue;	/* checked batches waiting to be stored */
+	int leader;		/* a thread is committing a group */
+	pthread_mutex_t merge_lock;	/* the score (taken inside a write) */
+	/* Precomputed cell sums used (+1) or wasted (-1): see
+	 * cells_precompute().  Every 64th batch tries again whatever the
+	 * score. */
+	long merge_score;
+	unsigned long merge_tries;
+};
+
+struct ingest_state *
+ingest_state_new(void)
+{
+	struct ingest_state *is = xcalloc(1, sizeof *is);
+
+	pthread_mutex_init(&is->lock, NULL);
+	pthread_mutex_init(&is->merge_lock, NULL);
+	pthread_cond_init(&is->cond, NULL);
+	return is;
+}
+
+void
+ingest_state_free(struct ingest_state *is)
+{
+	if (is == NULL)
+		return;
+	pthread_mutex_destroy(&is->lock);
+	pthread_mutex_destroy(&is->merge_lock);
+	pthread_cond_destroy(&is->cond);
+	free(is);
+}
 
 static void
-merge_score_add(long d)
+merge_score_add(struct ingest_state *is, long d)
 {
-	pthread_mutex_lock(&merge_lock);
-	merge_score += d;
-	pthread_mutex_unlock(&merge_lock);
+	pthread_mutex_lock(&is->merge_lock);
+	is->merge_score += d;
+	pthread_mutex_unlock(&is->merge_lock);
 }
 
 static int
-merge_worth_it(void)
+merge_worth_it(struct ingest_state *is)
 {
 	int yes;
 
-	pthread_mutex_lock(&merge_lock);
-	yes = merge_score > -64 || merge_tries++ % 64 == 0;
-	if (yes && merge_score < -64)
-		merge_score = -64;	/* a fresh chance, not a debt */
-	pthread_mutex_unlock(&merge_lock);
+	pthread_mutex_lock(&is->merge_lock);
+	yes = is->merge_score > -64 || is->merge_tries++ % 64 == 0;
+	if (yes && is->merge_score < -64)
+		is->merge_score = -64;	/* a fresh chance, not a debt */
+	pthread_mutex_unlock(&is->merge_lock);
 	return yes;
 }
 
 static int
-cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
+cell_merge(struct tv_txn *t, struct ingest_state *is,
+    const struct cell_acc *a, uint32_t k)
 {
 	size_t len = 8 + TV_CT_BYTES(k), vlen;
 	uint8_t *v = xmalloc(len);
@@ -176,10 +196,10 @@ cell_merge(struct tv_txn *t, const struct cell_acc *a, uint32_t k)
 	} else if (rc == 0 && vlen == len && a->next != NULL &&
 	    memcmp(old, a->seen, len) == 0) {
 		memcpy(v, a->next, len);	/* unchanged since: precomputed */
-		merge_score_add(1);
+		merge_score_add(is, 1);
 	} else if (rc == 0 && vlen == len) {
 		if (a->next != NULL)
-			merge_score_add(-1);
+			merge_score_add(is, -1);
 		memcpy(v, old, len);
 		tv_be64_put(v, tv_be64_get(v) + a->count);
 		rc = tv_ct_add(v + 8, a->ct, k);
@@ -228,7 +248,7 @@ cells_precompute(struct ingest *in)
 	uint32_t k = in->s->c->k, i;
 	struct cell_acc *a;
 
-	if (in->ncells == 0 || !merge_worth_it())
+	if (in->ncells == 0 || !merge_worth_it(in->s->ingest))
 		return;
 	if (tv_store_read(in->s->st, cells_seen_fn, in) != 0)
 		return;		/* then all in the transaction */
@@ -262,12 +282,13 @@ static int
 records_put(struct tv_txn *t, struct ingest *in, const uint8_t *bkey)
 {
 	const struct tv_record *r;
+	const char *why;
 	uint32_t i;
 
-	for (i = 0; i < in->b->nrecords; i++) {
-		r = &in->b->records[i];
-		if (in->bad[i][0] != 0) {
-			quarantine_put(t, r, bkey, in->bad[i]);
+	for (i = 0; i < in->adm.b->nrecords; i++) {
+		r = &in->adm.b->records[i];
+		if ((why = tv_admission_why(&in->adm, i))[0] != 0) {
+			quarantine_put(t, r, bkey, why);
 			continue;
 		}
 		if (tv_txn_put(t, ADB_RECORDS, r->id, 16, bkey, BATCH_KEY_BYTES,
@@ -317,38 +338,18 @@ ingest_fn(struct tv_txn *t, void *ctx)
 	if ((rc = tv_txn_get(t, ADB_DEVICES, res->device, 32, &old,
 	    &vlen)) != 0)
 		return rc;
-	if (vlen < 1 || *(const uint8_t *)old != DEVICE_ENROLLED) {
-		if (device_rec_parse(in->dev, old, vlen) != 0)
-			return TV_ERR_FORMAT;
-		if (!in->dev->has_rev || res->seq > in->dev->rev.last_seq)
-			return TV_ERR_REVOKED;
-	}
+	if ((rc = device_admits(in, old, vlen)) != 0)
+		return rc;
 	if ((rc = records_put(t, in, bkey)) != 0)
 		return rc;
 	for (i = 0; i < in->ncells; i++)
-		if ((rc = cell_merge(t, &in->cells[i], in->s->c->k)) != 0)
+		if ((rc = cell_merge(t, in->s->ingest, &in->cells[i],
+		    in->s->c->k)) != 0)
 			return rc;
 	memcpy(bval, res->hash, 32);
 	tv_be32_put(bval + 32, res->nrecords);
 	tv_txn_put(t, ADB_BATCHES, bkey, sizeof bkey, bval, sizeof bval, 0);
 	return t->err;
-}
-
-/* Proofs are checked once, here, outside the write transaction: a record
- * whose proofs fail is kept aside with its reason and never summed. */
-static void
-records_verify(struct ingest *in)
-{
-	uint32_t i;
-
-	in->bad = xcalloc(in->b->nrecords ? in->b->nrecords : 1,
-	    sizeof *in->bad);
-	for (i = 0; i < in->b->nrecords; i++)
-		if (tv_record_verify(&in->b->records[i], in->s->c,
-		    in->res->device, in->bad[i], sizeof in->bad[i]) != 0)
-			in->res->quarantined++;
-		else
-			in->bad[i][0] = 0;
 }
 
 static int
@@ -368,34 +369,39 @@ ingest_decode(struct ingest *in, const uint8_t *buf, size_t len,
 		if (rc == TV_ERR_NOTFOUND)
 			snprintf(res->why, sizeof res->why, "device not "
 			    "enrolled");
-		else if (rc == TV_ERR_REVOKED)
-			snprintf(res->why, sizeof res->why, "device revoked "
-			    "after batch %llu", (unsigned long long)
-			    in->dev->rev.last_seq);
-		else
+		else if (rc != TV_ERR_REVOKED)
 			snprintf(res->why, sizeof res->why, "cannot look up "
 			    "the device: %s", tv_strerror(rc));
 		return rc;
 	}
-	if (!in->known && (rc = tv_envelope_verify(env)) != 0)
-		return rc;
-	res->authentic = 1;
-	if (in->known)
-		return 0;	/* identical bytes: verified when first stored */
-	if ((rc = tv_batch_decode(&in->b, env, in->s->c->id, in->s->c->k)) != 0)
-		return rc;
-	res->nrecords = in->b->nrecords;
-	if ((rc = batch_check_records(in)) != 0)
-		return rc;
-	records_verify(in);
-	return 0;
+	if (in->known) {
+		res->authentic = 1;
+		return 0;	/* identical bytes: admitted when first stored */
+	}
+	/* The trustees' rule, the same function as their recount's. */
+	rc = tv_batch_admit(&in->adm, env, in->s->c, &in->adev);
+	res->authentic = in->adm.authentic;
+	if (in->adm.b != NULL)
+		res->nrecords = in->adm.b->nrecords;
+	if (rc != 0)
+		snprintf(res->why, sizeof res->why, "%s", in->adm.why);
+	else
+		res->quarantined = in->adm.nquarantined;
+	return rc;
 }
+
+/* One checked batch to store: its verdicts and its envelope's bytes. */
+struct put {
+	struct ingest *in;
+	const uint8_t *buf;
+	size_t len;
+};
 
 static int
 envelope_put_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
-	struct ingest *in = a[0];
+	const struct put *p = ctx;
+	struct ingest *in = p->in;
 	uint8_t bkey[BATCH_KEY_BYTES];
 	int rc;
 
@@ -403,13 +409,13 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
 		return rc;
 	/* The audit entry commits with the batch (or with the answer to a
 	 * duplicate), or neither does. */
-	rc = audit_ingest_txn(t, in->s, in->res, *(size_t *)a[2]);
+	rc = audit_ingest_txn(t, in->s, in->res, p->len);
 	if (rc != 0 || in->res->duplicate)
 		return rc;
 	memcpy(bkey, in->res->device, 32);
 	tv_be64_put(bkey + 32, in->res->seq);
-	return tv_txn_put(t, ADB_ENVELOPES, bkey, sizeof bkey, a[1],
-	    *(size_t *)a[2], 0);
+	return tv_txn_put(t, ADB_ENVELOPES, bkey, sizeof bkey, p->buf, p->len,
+	    0);
 }
 
 /*
@@ -426,16 +432,10 @@ envelope_put_fn(struct tv_txn *t, void *ctx)
  * transaction is committed, as before; alone, nothing changes.
  */
 struct commit {
-	struct server *s;
-	void **ctx;		/* envelope_put_fn's */
+	struct put *put;	/* envelope_put_fn's */
 	int rc, done;
 	struct commit *next;
 };
-
-static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t commit_cond = PTHREAD_COND_INITIALIZER;
-static struct commit *commit_queue;
-static int commit_leader;
 
 static int
 group_fn(struct tv_txn *t, void *ctx)
@@ -444,44 +444,36 @@ group_fn(struct tv_txn *t, void *ctx)
 	int rc;
 
 	for (c = ctx; c != NULL; c = c->next)
-		if ((rc = envelope_put_fn(t, c->ctx)) != 0)
+		if ((rc = envelope_put_fn(t, c->put)) != 0)
 			return rc;
 	return 0;
 }
 
-/* Take the waiting commits of server s, in arrival order (lock held). */
+/* Take the waiting commits, in arrival order (lock held). */
 static struct commit *
-commit_take(struct server *s)
+commit_take(struct ingest_state *is)
 {
-	struct commit *mine = NULL, **tail = &mine, **pp = &commit_queue, *c;
+	struct commit *mine = is->queue;
 
-	while ((c = *pp) != NULL) {
-		if (c->s != s) {
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		c->next = NULL;
-		*tail = c;
-		tail = &c->next;
-	}
+	is->queue = NULL;
 	return mine;
 }
 
 static void
 commit_lead(struct server *s)
 {
-	struct commit *g = commit_take(s), *c, *next;
+	struct ingest_state *is = s->ingest;
+	struct commit *g = commit_take(is), *c, *next;
 	int rc;
 
-	pthread_mutex_unlock(&commit_lock);
+	pthread_mutex_unlock(&is->lock);
 	rc = tv_store_write(s->st, group_fn, g);
 	for (c = g; c != NULL; c = c->next)
 		c->rc = rc;
 	if (rc != 0 && g->next != NULL)
 		for (c = g; c != NULL; c = c->next)
-			c->rc = tv_store_write(s->st, envelope_put_fn, c->ctx);
-	pthread_mutex_lock(&commit_lock);
+			c->rc = tv_store_write(s->st, envelope_put_fn, c->put);
+	pthread_mutex_lock(&is->lock);
 	for (c = g; c != NULL; c = next) {
 		next = c->next;
 		c->done = 1;
@@ -489,25 +481,26 @@ commit_lead(struct server *s)
 }
 
 static int
-commit_batch(struct server *s, void **ctx)
+commit_batch(struct server *s, struct put *put)
 {
-	struct commit me = { .s = s, .ctx = ctx }, **pp;
+	struct ingest_state *is = s->ingest;
+	struct commit me = { .put = put }, **pp;
 
-	pthread_mutex_lock(&commit_lock);
-	for (pp = &commit_queue; *pp != NULL; pp = &(*pp)->next)
+	pthread_mutex_lock(&is->lock);
+	for (pp = &is->queue; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = &me;
 	while (!me.done) {
-		if (commit_leader) {
-			pthread_cond_wait(&commit_cond, &commit_lock);
+		if (is->leader) {
+			pthread_cond_wait(&is->cond, &is->lock);
 			continue;
 		}
-		commit_leader = 1;
+		is->leader = 1;
 		commit_lead(s);
-		commit_leader = 0;
-		pthread_cond_broadcast(&commit_cond);
+		is->leader = 0;
+		pthread_cond_broadcast(&is->cond);
 	}
-	pthread_mutex_unlock(&commit_lock);
+	pthread_mutex_unlock(&is->lock);
 	return me.rc;
 }
 
@@ -517,7 +510,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 {
 	struct ingest in = { .s = s, .res = res };
 	struct tv_envelope env = { 0 };
-	void *ctx[3] = { &in, (void *)buf, &len };
+	struct put put = { &in, buf, len };
 	uint32_t i;
 
 	memset(res, 0, sizeof *res);
@@ -528,7 +521,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 			cells_accumulate(&in);
 			cells_precompute(&in);
 		}
-		res->rc = commit_batch(s, ctx);
+		res->rc = commit_batch(s, &put);
 	}
 	if (res->rc != 0 && res->why[0] == 0)
 		snprintf(res->why, sizeof res->why, "%s",
@@ -541,8 +534,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 		free(in.cells[i].next);
 	}
 	free(in.cells);
-	free(in.bad);
 	free(in.dev);
-	tv_batch_free(in.b);
+	tv_admission_release(&in.adm);
 	tv_envelope_release(&env);
 }

@@ -4,7 +4,7 @@
  * a cell that is released).  The trustees' secondary suppression works on
  * whole cells and never sees a value, so the publisher, which does, keeps
  * those values from being recomputed: over every relation of the
- * hierarchy (common/hierarchy.h), per indicator, until nothing changes:
+ * hierarchy (release/hierarchy.h), per indicator, until nothing changes:
  *   - a shown total whose parts not shown (records in them) add up to
  *     less than min_cell -- total minus the shown parts, which anyone can
  *     compute -- or that has one such part only (which that difference
@@ -19,18 +19,19 @@
 #include <string.h>
 
 #include "aggregator/publish.h"
-#include "common/hierarchy.h"
+#include "common/util.h"
+#include "release/hierarchy.h"
 
 static int
 shown(const struct cell_result *r, uint32_t s)
 {
-	return !strcmp(r->status, "released") && r->small[s] == VALUE_SHOWN;
+	return TV_VERDICT_RELEASED(r->v) && r->small[s] == TV_V_RELEASE;
 }
 
 /* The shown part to hide so that rest + its value >= min: the smallest
  * such, else the largest (UINT32_MAX if none is shown). */
 static uint32_t
-part_pick(const struct relation *rel, const struct cell_result *res,
+part_pick(const struct tv_relation *rel, const struct cell_result *res,
     uint32_t s, int64_t rest, uint32_t min)
 {
 	uint32_t i, k, fit = UINT32_MAX, big = UINT32_MAX;
@@ -50,7 +51,7 @@ part_pick(const struct relation *rel, const struct cell_result *res,
 
 /* One relation, one indicator; 1 if a value was hidden. */
 static int
-relation_protect(const struct relation *rel, struct cell_result *res,
+relation_protect(const struct tv_relation *rel, struct cell_result *res,
     const struct tv_request *req, uint32_t s, uint32_t min)
 {
 	const struct cell_result *p = &res[rel->parent];
@@ -58,7 +59,7 @@ relation_protect(const struct relation *rel, struct cell_result *res,
 	uint32_t i, k, target;
 	int hidden = 0;		/* parts not shown, with records */
 
-	if (strcmp(p->status, "released") != 0)
+	if (!TV_VERDICT_RELEASED(p->v))
 		return 0;	/* a whole cell: the trustees' rules */
 	for (i = 0; i < rel->n; i++) {
 		k = rel->kids[i];
@@ -76,7 +77,7 @@ relation_protect(const struct relation *rel, struct cell_result *res,
 	    (target = part_pick(rel, res, s, 0, 0)) == UINT32_MAX) {
 		return 0;	/* a hidden part already, or none shown */
 	}
-	res[target].small[s] = VALUE_SECONDARY;
+	res[target].small[s] = TV_V_SECONDARY;
 	return 1;
 }
 
@@ -84,13 +85,14 @@ void
 min_cell_protect(struct cell_result *res, const struct tv_request *req,
     uint32_t nsites, uint32_t k, uint32_t min)
 {
-	struct relation *rel;
+	struct tv_relation *rel;
 	uint32_t n, i, s;
 	int changed = 1;
 
 	if (min == 0)
 		return;
-	n = relations_build(req, nsites, &rel);
+	if (tv_relations_build(req, nsites, &rel, &n) != 0)
+		die("out of memory");
 	while (changed) {
 		changed = 0;
 		for (s = 0; s < k; s++)
@@ -98,5 +100,5 @@ min_cell_protect(struct cell_result *res, const struct tv_request *req,
 				changed |= relation_protect(&rel[i], res, req,
 				    s, min);
 	}
-	relations_free(rel, n);
+	tv_relations_free(rel, n);
 }

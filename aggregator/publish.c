@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "aggregator/publish.h"
-#include "common/json_util.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -28,23 +28,16 @@ cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
 static int
 released(const struct cell_result *r)
 {
-	return !strcmp(r->status, "released");
+	return TV_VERDICT_RELEASED(r->v);
 }
 
-static const char *
-value_status(const struct cell_result *r, uint32_t i, const char **reason)
+/* The verdict on value i of cell r. */
+static enum tv_verdict
+value_verdict(const struct cell_result *r, uint32_t i)
 {
-	if (!released(r)) {
-		*reason = r->reason;
-		return r->status;
-	}
-	if (r->small[i] != VALUE_SHOWN) {
-		*reason = r->small[i] == VALUE_MIN_CELL ? "min_cell" :
-		    "secondary";
-		return "suppressed";
-	}
-	*reason = r->reason;	/* "" or "revision" */
-	return "released";
+	if (released(r) && r->small[i] != TV_V_RELEASE)
+		return (enum tv_verdict)r->small[i];
+	return r->v;
 }
 
 static char *
@@ -52,7 +45,7 @@ release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
     const struct cell_result *res, uint32_t n, size_t *len)
 {
 	char *buf = NULL, label[16], first[11], last[11];
-	const char *st, *reason;
+	enum tv_verdict v;
 	FILE *f = open_memstream(&buf, len);
 	uint32_t i, j;
 
@@ -65,16 +58,17 @@ release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
 		tv_day_format(first, cells[i].first_day);
 		tv_day_format(last, cells[i].last_day);
 		for (j = 0; j < c->k; j++) {
-			st = value_status(&res[i], j, &reason);
+			v = value_verdict(&res[i], j);
 			fprintf(f, "%s,%s,%s,%s,%s,", cell_site(c, &cells[i]),
 			    tv_period_name(cells[i].period), label, first, last);
 			if (released(&res[i]))
 				fprintf(f, "%llu", (unsigned long long)
 				    cells[i].count);
 			fprintf(f, ",%s,", c->plan->indicators[j].id);
-			if (!strcmp(st, "released"))
+			if (TV_VERDICT_RELEASED(v))
 				fprintf(f, "%lld", (long long)res[i].values[j]);
-			fprintf(f, ",%s,%s\n", st, reason);
+			fprintf(f, ",%s,%s\n", tv_status_name(
+			    tv_verdict_status(v)), tv_verdict_reason(v));
 		}
 	}
 	if (fclose(f) != 0)
@@ -86,21 +80,26 @@ static json_t *
 value_json(const struct tv_campaign *c, const struct cell_result *r,
     uint32_t i)
 {
-	const char *st, *reason;
-	json_t *v, *parts = json_array();
+	enum tv_verdict vd = value_verdict(r, i);
+	const char *st = tv_status_name(tv_verdict_status(vd));
+	const char *reason = tv_verdict_reason(vd);
+	json_t *v, *parts;
 	uint32_t q;
 
-	st = value_status(r, i, &reason);
+	/* A value hidden inside a released cell goes out without its
+	 * decryption: with d (or t partials) and ct_sum anyone recomputes it
+	 * (formats.md III.9.3). */
+	if (!TV_VERDICT_RELEASED(vd))
+		return json_pack("{s:s, s:s}", "status", st, "reason", reason);
+	parts = json_array();
 	for (q = 0; q < r->nq; q++)
 		json_array_append_new(parts, json_pack("{s:i, s:o, s:o}",
-		    "trustee", (int)r->quorum[q], "d", json_hex(r->pd +
-		    ((size_t)q * c->k + i) * 32, 32), "proof", json_hex(
+		    "trustee", (int)r->quorum[q], "d", tv_json_hex(r->pd +
+		    ((size_t)q * c->k + i) * 32, 32), "proof", tv_json_hex(
 		    r->proofs + ((size_t)q * c->k + i) * 64, 64)));
-	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", json_hex(r->d +
+	v = json_pack("{s:s, s:o, s:o}", "status", st, "d", tv_json_hex(r->d +
 	    32 * i, 32), "partials", parts);
-	if (!strcmp(st, "released"))
-		json_object_set_new(v, "value",
-		    json_integer((json_int_t)r->values[i]));
+	json_object_set_new(v, "value", json_integer((json_int_t)r->values[i]));
 	if (*reason != 0)
 		json_object_set_new(v, "reason", json_string(reason));
 	return v;
@@ -122,16 +121,17 @@ cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "cell", name,
 	    "site", cell_site(c, cell), "period", tv_period_name(cell->period),
 	    "period_label", label, "first_day", first, "last_day", last,
-	    "status", r->status);
-	if (*r->reason != 0)
-		json_object_set_new(o, "reason", json_string(r->reason));
+	    "status", tv_status_name(tv_verdict_status(r->v)));
+	if (*tv_verdict_reason(r->v) != 0)
+		json_object_set_new(o, "reason", json_string(
+		    tv_verdict_reason(r->v)));
 	if (!released(r))
 		return o;
 	idl = json_array();
 	for (n = 0; n < cell->count; n++)
-		json_array_append_new(idl, json_hex(ids + 16 * n, 16));
+		json_array_append_new(idl, tv_json_hex(ids + 16 * n, 16));
 	json_object_set_new(o, "records", json_integer((json_int_t)cell->count));
-	json_object_set_new(o, "ct_sum", json_hex(cell->ct, TV_CT_BYTES(c->k)));
+	json_object_set_new(o, "ct_sum", tv_json_hex(cell->ct, TV_CT_BYTES(c->k)));
 	json_object_set_new(o, "record_ids", idl);
 	vals = json_object();
 	for (j = 0; j < c->k; j++)
@@ -162,7 +162,7 @@ plan_labels(const struct tv_campaign *c)
 
 static char *
 release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const struct cell_result *res, json_t *noise,
+    const struct tv_recount *rb, const struct cell_result *res, json_t *noise,
     json_t *chain)
 {
 	json_t *root, *arr = json_array();
@@ -175,7 +175,7 @@ release_json(const struct tv_campaign *c, const struct tv_request *req,
 		    rb->ids[i], &res[i]));
 	root = json_pack("{s:s, s:s, s:o, s:s, s:i, s:{s:i, s:i}, s:o, s:o}",
 	    "format", "tallyvan-release/1", "campaign", c->plan->campaign,
-	    "campaign_id", json_hex(c->id, 32), "as_of", asof, "threshold",
+	    "campaign_id", tv_json_hex(c->id, 32), "as_of", asof, "threshold",
 	    (int)c->t, "policy", "min_cohort", (int)c->plan->policy.min_cohort,
 	    "min_cell", (int)c->plan->policy.min_cell, "labels",
 	    plan_labels(c), "cells", arr);
@@ -208,7 +208,7 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 
 int
 publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct rebuilt *rb,
+    const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain)
 {
 	char *csv, *json;

@@ -11,21 +11,20 @@
 
 #include <jansson.h>
 
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "crypto/shamir.h"
 #include "proto/campaign.h"
-
-/* A released cell's value: shown, or hidden (small[i]) as under the
- * plan's min_cell or to keep such a value from being recomputed. */
-enum { VALUE_SHOWN = 0, VALUE_MIN_CELL = 1, VALUE_SECONDARY = 2 };
+#include "release/verdict.h"
 
 struct cell_result {
-	const char *status;	/* released, suppressed, withheld */
-	const char *reason;	/* released: "" or "revision" */
+	enum tv_verdict v;	/* the cell's */
 	uint32_t nq;		/* trustees combined (== t when released) */
 	uint32_t quorum[TV_SHAMIR_MAX];
 	int64_t *values;	/* k (negative only with noise) */
-	uint8_t *small;		/* k: VALUE_* */
+	/* k: a released cell's value shown (TV_V_RELEASE), or hidden as
+	 * under the plan's min_cell (TV_V_MIN_CELL) or to keep such a value
+	 * from being recomputed (TV_V_SECONDARY) */
+	uint8_t *small;
 	uint8_t *d;		/* k x 32: combined x_i * R* */
 	uint8_t *pd;		/* nq x k x 32: the trustees' D_ij */
 	uint8_t *proofs;	/* nq x k x 64: their DLEQ proofs */
@@ -40,7 +39,7 @@ void min_cell_protect(struct cell_result *res, const struct tv_request *req,
  * noise (may be NULL) describes the noise added, and chain's members
  * ("request", "previous", "ledgers": docs/formats.md) go into the JSON. */
 int publish_release(const char *dir, const struct tv_campaign *c,
-    const struct tv_request *req, const struct rebuilt *rb,
+    const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain);
 
 #endif

@@ -48,24 +48,24 @@ day_ok(const char *s)
 	return s != NULL && tv_day_parse(s, &d) == 0;
 }
 
-/* A value inside a released cell: a status, and a number iff released. */
+/* A value inside a released cell: a known verdict, and a number iff
+ * released. */
 static int
 value_check(json_t *v, const char *cell, const char *ind)
 {
-	const char *st = str_of(v, "status");
 	json_t *val = json_object_get(v, "value");
+	enum tv_verdict vd;
 
-	if (!json_is_object(v) || st == NULL)
-		return error("cell %s: no status for '%s'", cell, ind);
-	if (!strcmp(st, "released") && !json_is_integer(val))
+	if (!json_is_object(v) || tv_verdict_parse(str_of(v, "status"),
+	    str_of(v, "reason"), &vd) != 0)
+		return error("cell %s: no known status and reason for '%s'",
+		    cell, ind);
+	if (TV_VERDICT_RELEASED(vd) && !json_is_integer(val))
 		return error("cell %s: '%s' released without a value", cell,
 		    ind);
-	if (strcmp(st, "released") && val != NULL)
+	if (!TV_VERDICT_RELEASED(vd) && val != NULL)
 		return error("cell %s: '%s' is %s but carries a value", cell,
-		    ind, st);
-	if (json_object_get(v, "reason") != NULL &&
-	    !json_is_string(json_object_get(v, "reason")))
-		return error("cell %s: '%s' has a bad reason", cell, ind);
+		    ind, str_of(v, "status"));
 	return 0;
 }
 
@@ -93,17 +93,16 @@ cell_load(struct report *r, json_t *o, struct rpt_cell *c, size_t k)
 	c->label = str_of(o, "period_label");
 	c->first = str_of(o, "first_day");
 	c->last = str_of(o, "last_day");
-	c->status = str_of(o, "status");
-	c->reason = str_of(o, "reason");
 	if (c->site == NULL || c->period == NULL || c->label == NULL ||
-	    c->status == NULL || !day_ok(c->first) || !day_ok(c->last))
+	    tv_verdict_parse(str_of(o, "status"), str_of(o, "reason"),
+	    &c->v) != 0 || !day_ok(c->first) || !day_ok(c->last))
 		return error("cell %zu: missing or malformed field", k + 1);
-	if (c->reason == NULL)
-		c->reason = "";
+	c->status = tv_status_name(tv_verdict_status(c->v));
+	c->reason = tv_verdict_reason(c->v);
 	if ((c->site_ix = site_index(r, c->site)) == -2)
 		return error("cell %zu: unknown site", k + 1);
 	c->records = -1;
-	if (strcmp(c->status, "released")) {
+	if (!TV_VERDICT_RELEASED(c->v)) {
 		if (recs != NULL || json_object_get(o, "values") != NULL)
 			return error("cell %zu is %s but carries values",
 			    k + 1, c->status);
@@ -135,13 +134,13 @@ kind_rank(const char *kind)
 	return 99;
 }
 
-static const struct report *sort_r;
-
+/* On pointers to the cells: the comparator needs no context (no
+ * file-scope global, no qsort_r). */
 static int
 cell_cmp(const void *a, const void *b)
 {
-	const struct rpt_cell *x = &sort_r->cells[*(const size_t *)a],
-	    *y = &sort_r->cells[*(const size_t *)b];
+	const struct rpt_cell *x = *(const struct rpt_cell *const *)a,
+	    *y = *(const struct rpt_cell *const *)b;
 	int d;
 
 	if ((d = kind_rank(x->period) - kind_rank(y->period)) != 0)
@@ -170,19 +169,18 @@ axis_push(struct rpt_axis *a, const struct rpt_cell *c)
 
 /* Sort cells by (kind, first day, label); one axis per kind. */
 static void
-axes_build(struct report *r, size_t *order)
+axes_build(struct report *r, struct rpt_cell **order)
 {
 	struct rpt_axis *a = NULL;
 	struct rpt_cell *c, *prev = NULL;
 	size_t i;
 
 	for (i = 0; i < r->ncells; i++)
-		order[i] = i;
-	sort_r = r;
+		order[i] = &r->cells[i];
 	qsort(order, r->ncells, sizeof *order, cell_cmp);
 	r->axes = xcalloc(r->ncells ? r->ncells : 1, sizeof *r->axes);
 	for (i = 0; i < r->ncells; i++) {
-		c = &r->cells[order[i]];
+		c = order[i];
 		if (prev == NULL || strcmp(prev->period, c->period)) {
 			a = &r->axes[r->naxes++];
 			axis_push(a, c);
@@ -224,7 +222,8 @@ report_check(struct report *r)
 {
 	json_t *cells = json_object_get(r->root, "cells"), *o;
 	json_t *labels = json_object_get(r->root, "labels");
-	size_t i, *order;
+	struct rpt_cell **order;
+	size_t i;
 	int rc;
 
 	r->campaign = str_of(r->root, "campaign");
@@ -380,59 +379,46 @@ report_value(const struct report *r, const struct rpt_cell *c, size_t ind,
 	json_t *o;
 
 	memset(v, 0, sizeof *v);
-	v->status = c->status;
-	v->reason = c->reason;
-	if (c->values == NULL)
-		return;
+	v->v = c->v;
 	o = json_object_get(c->values, r->inds[ind].id);
-	v->status = str_of(o, "status");
-	v->reason = str_of(o, "reason") ? str_of(o, "reason") : "";
-	if ((v->released = !strcmp(v->status, "released")))
+	/* Checked at load (value_check): a known pair. */
+	if (c->values != NULL)
+		(void)tv_verdict_parse(str_of(o, "status"), str_of(o,
+		    "reason"), &v->v);
+	v->status = tv_status_name(tv_verdict_status(v->v));
+	v->reason = tv_verdict_reason(v->v);
+	if ((v->released = TV_VERDICT_RELEASED(v->v)))
 		v->value = json_integer_value(json_object_get(o, "value"));
 }
 
 const char *
-report_reason_text(const struct report *r, const char *status,
-    const char *reason)
+report_reason_text(const struct report *r, enum tv_verdict v)
 {
-	static const struct {
-		const char *reason, *en, *fr;
-	} t[] = {
-		{ "min_cohort", "fewer records in the cell than the minimum "
-		  "cohort: never decrypted", "moins d'enregistrements dans la "
-		  "case que l'effectif minimum : jamais déchiffrée" },
-		{ "differencing", "hidden so that no suppressed figure can be "
-		  "recomputed by subtraction", "masquée pour qu'aucune valeur "
-		  "masquée ne puisse être retrouvée par soustraction" },
-		{ "secondary", "hidden so that no suppressed figure can be "
-		  "recomputed from totals and subtotals", "masquée pour "
+	static const char *const t[TV_V_COUNT][2] = {
+		[TV_V_RELEASE] = { "released", "publiée" },
+		[TV_V_MIN_COHORT] = { "fewer records in the cell than the "
+		  "minimum cohort: never decrypted", "moins d'enregistrements "
+		  "dans la case que l'effectif minimum : jamais déchiffrée" },
+		[TV_V_DIFFERENCING] = { "hidden so that no suppressed figure "
+		  "can be recomputed by subtraction", "masquée pour qu'aucune "
+		  "valeur masquée ne puisse être retrouvée par soustraction" },
+		[TV_V_SECONDARY] = { "hidden so that no suppressed figure can "
+		  "be recomputed from totals and subtotals", "masquée pour "
 		  "qu'aucune valeur masquée ne puisse être retrouvée à partir "
 		  "des totaux et sous-totaux" },
-		{ "min_cell", "value under the plan's minimum shown value",
-		  "valeur sous le minimum affichable du plan" },
-		{ "not_closed", "period not closed yet: released later",
+		[TV_V_MIN_CELL] = { "value under the plan's minimum shown "
+		  "value", "valeur sous le minimum affichable du plan" },
+		[TV_V_NOT_CLOSED] = { "period not closed yet: released later",
 		  "période pas encore close : publiée plus tard" },
-		{ "released_before", "already published by an earlier release",
-		  "déjà publiée par une publication précédente" },
-		{ "revision", "revised: replaces the figure published earlier, "
-		  "with at least the minimum cohort of late records", "révisée : "
-		  "remplace la valeur publiée précédemment, avec au moins "
-		  "l'effectif minimum d'enregistrements tardifs" },
-		{ "no_quorum", "not enough trustees decrypted it",
+		[TV_V_RELEASED_BEFORE] = { "already published by an earlier "
+		  "release", "déjà publiée par une publication précédente" },
+		[TV_V_REVISION] = { "revised: replaces the figure published "
+		  "earlier, with at least the minimum cohort of late records",
+		  "révisée : remplace la valeur publiée précédemment, avec au "
+		  "moins l'effectif minimum d'enregistrements tardifs" },
+		[TV_V_NO_QUORUM] = { "not enough trustees decrypted it",
 		  "pas assez de tiers de confiance pour la déchiffrer" },
-		{ "noise", "random noise added before decryption (differential "
-		  "privacy): may be negative", "bruit aléatoire ajouté avant "
-		  "déchiffrement (confidentialité différentielle) : peut être "
-		  "négative" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof t / sizeof *t; i++)
-		if (!strcmp(t[i].reason, reason))
-			return L(r, t[i].en, t[i].fr);
-	if (!strcmp(status, "suppressed"))
-		return L(r, "suppressed", "masquée");
-	if (!strcmp(status, "withheld"))
-		return L(r, "withheld", "retenue");
-	return L(r, "not released", "non publiée");
+	return (unsigned)v < TV_V_COUNT ? L(r, t[v][0], t[v][1]) : "?";
 }

@@ -20,6 +20,8 @@
 
 #include <jansson.h>
 
+#include "release/verdict.h"
+
 #define REPORT_MAX_COLS 16
 
 /* A period kind as it appears in the release ("week", "month", ...),
@@ -38,7 +40,8 @@ struct rpt_label {
 
 struct rpt_cell {
 	const char *site, *period, *label, *first, *last;
-	const char *status, *reason;	/* reason "" when none */
+	const char *status, *reason;	/* names of v; reason "" if none */
+	enum tv_verdict v;
 	long long records;		/* -1 when not published */
 	long site_ix;			/* -1 for "all" */
 	size_t axis, pix;		/* axis index and position on it */
@@ -49,7 +52,8 @@ struct rpt_cell {
 struct rpt_value {
 	int released;
 	long long value;
-	const char *status, *reason;
+	const char *status, *reason;	/* names of v */
+	enum tv_verdict v;
 };
 
 struct report {
@@ -87,9 +91,8 @@ const struct rpt_cell *report_cell(const struct report *r, size_t axis,
     long site_ix, size_t pix);
 void report_value(const struct report *r, const struct rpt_cell *c,
     size_t ind, struct rpt_value *v);
-/* Short sentence on a status and reason, in the report's language. */
-const char *report_reason_text(const struct report *r, const char *status,
-    const char *reason);
+/* Short sentence on a verdict, in the report's language. */
+const char *report_reason_text(const struct report *r, enum tv_verdict v);
 /* Language switch for a literal pair. */
 #define L(r, en, fr) (*(r)->lang == 'f' ? (fr) : (en))
 

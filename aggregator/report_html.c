@@ -66,21 +66,19 @@ esc(FILE *f, const char *s)
 }
 
 static char
-mark_letter(const char *status)
+mark_letter(enum tv_verdict v)
 {
-	return !strcmp(status, "withheld") ? 'w' : 's';
+	return tv_verdict_status(v) == TV_STATUS_WITHHELD ? 'w' : 's';
 }
 
 static const char *
-status_word(const struct report *r, const char *status)
+status_word(const struct report *r, enum tv_verdict v)
 {
-	if (!strcmp(status, "suppressed"))
-		return L(r, "suppressed", "masquée");
-	if (!strcmp(status, "withheld"))
-		return L(r, "withheld", "retenue");
-	if (!strcmp(status, "released"))
-		return L(r, "released", "publiée");
-	return status;
+	switch (tv_verdict_status(v)) {
+	case TV_STATUS_SUPPRESSED: return L(r, "suppressed", "masquée");
+	case TV_STATUS_WITHHELD: return L(r, "withheld", "retenue");
+	default: return L(r, "released", "publiée");
+	}
 }
 
 static const char *
@@ -115,27 +113,25 @@ data_attrs(const struct html *h, const struct rpt_cell *c, long ind)
 
 /* The class of a released value that comes with a reason. */
 static const char *
-released_class(const char *reason)
+released_class(enum tv_verdict v)
 {
-	if (*reason == 0)
-		return "";
-	return strcmp(reason, "revision") ? " noisy" : " revised";
+	return v == TV_V_REVISION ? " revised" : "";
 }
 
 static void
-status_attrs(const struct html *h, const char *status, const char *reason)
+status_attrs(const struct html *h, enum tv_verdict v)
 {
 	fputs(" data-status=\"", h->f);
-	esc(h->f, status);
+	esc(h->f, tv_status_name(tv_verdict_status(v)));
 	fputs("\" data-reason=\"", h->f);
-	esc(h->f, reason);
+	esc(h->f, tv_verdict_reason(v));
 	fputs("\"", h->f);
 }
 
 /* "Label, period: suppressed (why)" -- the text of a mark's title. */
 static void
 status_title(const struct html *h, const char *what, const char *period,
-    const char *status, const char *reason)
+    enum tv_verdict v)
 {
 	if (what != NULL) {
 		esc(h->f, what);
@@ -143,9 +139,9 @@ status_title(const struct html *h, const char *what, const char *period,
 	}
 	esc(h->f, period);
 	fputs(": ", h->f);
-	esc(h->f, status_word(h->r, status));
+	esc(h->f, status_word(h->r, v));
 	fputs(" (", h->f);
-	esc(h->f, report_reason_text(h->r, status, reason));
+	esc(h->f, report_reason_text(h->r, v));
 	fputs(")", h->f);
 }
 
@@ -274,15 +270,15 @@ mark_draw(struct html *h, const struct frame *fr, size_t i, double y0,
 
 	if (k >= 0 && w > 18)
 		w = 18;
-	fprintf(h->f, "<g class=\"mark mark-%c\"", mark_letter(v->status));
+	fprintf(h->f, "<g class=\"mark mark-%c\"", mark_letter(v->v));
 	data_attrs(h, c, ind);
-	status_attrs(h, v->status, v->reason);
+	status_attrs(h, v->v);
 	fputs("><title>", h->f);
 	status_title(h, ind >= 0 ? report_ind_label(h->r, (size_t)ind) : NULL,
-	    c->label, v->status, v->reason);
+	    c->label, v->v);
 	fprintf(h->f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" fill=\"url(#tv-hatch-%c)\"", fx(fr, i) - w / 2,
-	    y0, w, y1 - y0, mark_letter(v->status));
+	    y0, w, y1 - y0, mark_letter(v->v));
 	if (k >= 0)
 		fprintf(h->f, " style=\"stroke:%s;stroke-width:1.6\"",
 		    palette[k % NPAL]);
@@ -290,7 +286,7 @@ mark_draw(struct html *h, const struct frame *fr, size_t i, double y0,
 	if (w >= 8)
 		fprintf(h->f, "<text class=\"mk\" x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"middle\">%c</text>", fx(fr, i), y0 + 11,
-		    mark_letter(v->status));
+		    mark_letter(v->v));
 	fputs("</g>\n", h->f);
 }
 
@@ -392,14 +388,14 @@ static void
 td_mark(struct html *h, const struct rpt_cell *c, long ind,
     const struct rpt_value *v)
 {
-	fprintf(h->f, "<td class=\"mark mark-%c\"", mark_letter(v->status));
+	fprintf(h->f, "<td class=\"mark mark-%c\"", mark_letter(v->v));
 	data_attrs(h, c, ind);
-	status_attrs(h, v->status, v->reason);
+	status_attrs(h, v->v);
 	fputs("><abbr title=\"", h->f);
-	esc(h->f, status_word(h->r, v->status));
+	esc(h->f, status_word(h->r, v->v));
 	fputs(": ", h->f);
-	esc(h->f, report_reason_text(h->r, v->status, v->reason));
-	fprintf(h->f, "\">%c</abbr></td>", mark_letter(v->status));
+	esc(h->f, report_reason_text(h->r, v->v));
+	fprintf(h->f, "\">%c</abbr></td>", mark_letter(v->v));
 }
 
 static void
@@ -412,12 +408,12 @@ td_value(struct html *h, const struct rpt_cell *c, size_t ind)
 		td_mark(h, c, (long)ind, &v);
 		return;
 	}
-	fprintf(h->f, "<td class=\"v%s\"", released_class(v.reason));
+	fprintf(h->f, "<td class=\"v%s\"", released_class(v.v));
 	data_attrs(h, c, (long)ind);
 	fprintf(h->f, " data-v=\"%lld\"", v.value);
 	if (*v.reason) {
 		fputs(" title=\"", h->f);
-		esc(h->f, report_reason_text(h->r, v.status, v.reason));
+		esc(h->f, report_reason_text(h->r, v.v));
 		fputs("\"", h->f);
 	}
 	fprintf(h->f, ">%lld</td>", v.value);
@@ -426,7 +422,7 @@ td_value(struct html *h, const struct rpt_cell *c, size_t ind)
 static void
 td_records(struct html *h, const struct rpt_cell *c)
 {
-	struct rpt_value v = { 0, 0, c->status, c->reason };
+	struct rpt_value v = { 0, 0, c->status, c->reason, c->v };
 
 	if (c->records < 0) {
 		td_mark(h, c, -1, &v);
@@ -486,7 +482,8 @@ bands_draw(struct html *h, const struct frame *fr, size_t axis, int strip)
 	for (i = 0; i < fr->n; i++)
 		if ((c = report_cell(h->r, axis, -1, i)) != NULL &&
 		    c->values == NULL) {
-			v = (struct rpt_value){ 0, 0, c->status, c->reason };
+			v = (struct rpt_value){ 0, 0, c->status, c->reason,
+			    c->v };
 			mark_draw(h, fr, i, fr->mt, fr->h - fr->mb, c, -1, &v,
 			    -1);
 		}
@@ -722,7 +719,7 @@ section_site_period(struct html *h)
 
 /* The (status, reason) pairs present, with how many values each. */
 struct seen {
-	const char *status, *reason;
+	enum tv_verdict v;
 	size_t n;
 };
 
@@ -735,15 +732,12 @@ seen_collect(const struct report *r, struct seen *out, size_t cap)
 	for (i = 0; i < r->ncells; i++)
 		for (j = 0; j < r->ninds; j++) {
 			report_value(r, &r->cells[i], j, &v);
-			if (v.released && !*v.reason)
+			if (v.v == TV_V_RELEASE)
 				continue;
-			for (k = 0; k < n; k++)
-				if (!strcmp(out[k].status, v.status) &&
-				    !strcmp(out[k].reason, v.reason))
-					break;
+			for (k = 0; k < n && out[k].v != v.v; k++)
+				;
 			if (k == n && n < cap)
-				out[n++] = (struct seen){ v.status, v.reason,
-				    0 };
+				out[n++] = (struct seen){ v.v, 0 };
 			if (k < n)
 				out[k].n++;
 		}
@@ -753,29 +747,29 @@ seen_collect(const struct report *r, struct seen *out, size_t cap)
 static void
 legend_item(struct html *h, const struct seen *s)
 {
-	json_t *pv = json_object_get(h->r->policy, s->reason);
-	int released = !strcmp(s->status, "released");
+	const char *reason = tv_verdict_reason(s->v);
+	json_t *pv = json_object_get(h->r->policy, reason);
 
-	if (released)
+	if (TV_VERDICT_RELEASED(s->v))
 		fprintf(h->f, "<li><span class=\"sw%s\">%s</span> ",
-		    released_class(s->reason), strcmp(s->reason, "revision") ?
-		    "\xc2\xb1" : "r");
+		    released_class(s->v), s->v == TV_V_REVISION ? "r" :
+		    "\xc2\xb1");
 	else
 		fprintf(h->f, "<li><svg width=\"22\" height=\"16\" "
 		    "aria-hidden=\"true\"><rect width=\"22\" height=\"16\" "
 		    "fill=\"url(#tv-hatch-%c)\" stroke=\"#555\"/><text "
 		    "class=\"mk\" x=\"11\" y=\"12\" text-anchor=\"middle\">"
-		    "%c</text></svg> ", mark_letter(s->status),
-		    mark_letter(s->status));
+		    "%c</text></svg> ", mark_letter(s->v),
+		    mark_letter(s->v));
 	fputs("<b>", h->f);
-	esc(h->f, status_word(h->r, s->status));
+	esc(h->f, status_word(h->r, s->v));
 	fputs("</b> <code>", h->f);
-	esc(h->f, s->reason);
+	esc(h->f, reason);
 	fputs("</code>: ", h->f);
-	esc(h->f, report_reason_text(h->r, s->status, s->reason));
+	esc(h->f, report_reason_text(h->r, s->v));
 	if (json_is_integer(pv)) {
 		fputs(" (", h->f);
-		esc(h->f, s->reason);
+		esc(h->f, reason);
 		fprintf(h->f, " = %lld)", (long long)json_integer_value(pv));
 	}
 	fprintf(h->f, L(h->r, " \xe2\x80\x94 %zu values.</li>\n",

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aggregator/aggregator.h"
+#include "aggregator/audit.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -41,8 +42,11 @@ server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 	rc = tv_store_open(&s->st, path, db_names, ADB_COUNT, store_flags,
 	    map_cap);
 	if (rc != 0)
-		die("cannot open store '%s': %s", path, tv_strerror(rc));
+		die("cannot open store '%s': %s%s%s", path, tv_strerror(rc),
+		    *tv_store_open_error() ? ": " : "", tv_store_open_error());
 	free(path);
+	s->audit = audit_new();
+	s->ingest = ingest_state_new();
 }
 
 void
@@ -50,6 +54,8 @@ server_close(struct server *s)
 {
 	tv_store_close(s->st);
 	tv_campaign_free(s->c);
+	audit_free(s->audit);
+	ingest_state_free(s->ingest);
 	memset(s, 0, sizeof *s);
 }
 

@@ -11,21 +11,18 @@
  * (GDPR Art. 11(2)).  The receipt code printed lets the person check that
  * the identity typed is the one recorded (--receipt).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
-
-#define STDIN_MAX (64u << 10)
 
 struct erase {
 	const struct device *d;
@@ -54,60 +51,6 @@ usage(int code)
 	    "request).  Visits already recorded hold no identifier and cannot\n"
 	    "be found (GDPR Art. 11(2)).\n");
 	exit(code);
-}
-
-/* Only identity fields: the form plays no part in an erasure. */
-static void
-identity_set(const struct tv_plan *p, struct visit *v, const char *name,
-    const char *value, const char *where)
-{
-	char err[256];
-
-	if (tv_plan_identity_index(p, name) < 0)
-		die("%s: '%.64s' is not an identity field of the plan", where,
-		    name);
-	if (visit_set(p, v, name, value, err, sizeof err) != 0)
-		die("%s: %s", where, err);
-}
-
-static void
-identity_from_lines(const struct tv_plan *p, struct visit *v, char *text)
-{
-	char *line, *save = NULL, *eq, where[64];
-	unsigned n = 0;
-
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		n++;
-		line[strcspn(line, "\r")] = 0;
-		if (line[0] == 0 || line[0] == '#')
-			continue;
-		snprintf(where, sizeof where, "standard input, line %u", n);
-		if ((eq = strchr(line, '=')) == NULL)
-			die("%s: want NAME=VALUE", where);
-		*eq = 0;
-		identity_set(p, v, line, eq + 1, where);
-	}
-}
-
-static void
-identity_from_tty(const struct tv_plan *p, struct visit *v)
-{
-	char *line;
-	uint32_t i;
-	ssize_t r;
-
-	for (i = 0; i < p->nidentity; i++) {
-		fprintf(stderr, "%s / %s: ", p->identity[i].label.fr,
-		    p->identity[i].label.en);
-		if ((line = sodium_malloc(TV_IDENTITY_MAX + 2)) == NULL)
-			die("out of secure memory");
-		r = read(0, line, TV_IDENTITY_MAX + 1);
-		line[r > 0 ? r : 0] = 0;
-		line[strcspn(line, "\r\n")] = 0;
-		identity_set(p, v, p->identity[i].id, line, "identity");
-		sodium_free(line);
-	}
 }
 
 static int
@@ -229,20 +172,16 @@ receipt_equal(const char *given, const char *ours)
 static void
 identity_read(const struct tv_plan *p, struct visit *v)
 {
-	char *text;
 	uint32_t i;
 
-	if (isatty(0)) {
-		identity_from_tty(p, v);
-	} else {
-		text = secret_read_fd(0, STDIN_MAX);
-		identity_from_lines(p, v, text);
-		sodium_free(text);
-	}
+	/* Only identity fields: the form plays no part in an erasure. */
+	visit_read_input(p, v, VISIT_INPUT_IDENTITY);
 	for (i = 0; i < p->nidentity; i++)
-		if (v->identity[i][0] == 0)
+		if (v->identity[i][0] == 0) {
+			visit_free(v);
 			die("identity field '%s' is missing",
 			    p->identity[i].id);
+		}
 }
 
 /* The pseudonym, in guarded memory. */
@@ -292,45 +231,39 @@ erase_run(struct erase *e, const char *want_receipt)
 }
 
 int
-cmd_erase(int argc, char **argv)
+cmd_erase(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "receipt", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *passfile = NULL, *want = NULL;
+	const char *want = NULL;
 	struct erase e = { 0 };
-	struct device d;
+	struct device *d = &su->d;
 	struct visit *v;
 	uint8_t *ps;
 	int ch, ret;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'P': passfile = optarg; break;
 		case 'r': want = optarg; break;
 		case 'l': e.list = 1; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind != argc)
+	if (optind != argc)
 		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	v = visit_new();
-	identity_read(d.c->plan, v);
-	ps = pseudonym_of(&d, v);
+	identity_read(d->c->plan, v);
+	ps = pseudonym_of(d, v);
 	visit_free(v);
-	e.d = &d;
+	e.d = d;
 	e.pseudo = ps;
 	ret = erase_run(&e, want);
 	sodium_free(ps);
 	free(e.pids);
-	device_close(&d);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -77,44 +78,38 @@ export_files(const struct device *d, const char *out, int all)
 }
 
 int
-cmd_export(int argc, char **argv)
+cmd_export(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "max-records", required_argument, NULL, 'm' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *out = NULL, *passfile = NULL;
+	const char *out = NULL;
 	uint64_t batches, records;
 	uint32_t max = 0;
-	struct device d;
+	struct device *d = &su->d;
 	int ch, rc, all = 0;
 
-	while ((ch = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 'o': out = optarg; break;
 		case 'a': all = 1; break;
 		case 'm': max = (uint32_t)opt_ulong("--max-records", optarg,
 		    100000); break;
-		case 'P': passfile = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || out == NULL || optind != argc)
+	if (out == NULL || optind != argc)
 		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
-	if ((rc = outbox_seal(&d, max, &batches, &records)) != 0)
+	if ((rc = outbox_seal(d, max, &batches, &records)) != 0)
 		die("cannot seal pending records: %s %s", tv_strerror(rc),
-		    tv_store_errmsg(d.st));
+		    tv_store_errmsg(d->st));
 	printf("sealed %llu record(s) into %llu new batch(es)\n",
 	    (unsigned long long)records, (unsigned long long)batches);
-	rc = export_files(&d, out, all);
-	device_close(&d);
+	rc = export_files(d, out, all);
 	return rc == 0 ? 0 : 2;
 }

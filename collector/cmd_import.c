@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "collector/csvimport.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -41,14 +42,20 @@ report_line(void *ctx, unsigned line, const char *msg)
 	error("line %u: %s", line, msg);
 }
 
+/* What the import transaction needs (tv_store_write's ctx). */
+struct import_ctx {
+	struct csv_import *im;
+	const char *text;	/* the whole file, in guarded memory */
+	size_t len;
+};
+
 static int
 import_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
-	struct csv_import *im = a[0];
+	const struct import_ctx *x = ctx;
 
-	im->t = t;
-	return csv_import_parse(im, a[1], *(size_t *)a[2]);
+	x->im->t = t;
+	return csv_import_parse(x->im, x->text, x->len);
 }
 
 static char *
@@ -69,35 +76,29 @@ read_csv(const char *path, size_t *len)
 }
 
 int
-cmd_import(int argc, char **argv)
+cmd_import(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *passfile = NULL;
 	struct csv_import im;
-	struct device d;
+	struct device *d = &su->d;
 	char *text;
 	size_t len;
-	void *ctx[3];
+	struct import_ctx x;
 	int ch, rc, ret = 1;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'P': passfile = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind + 1 != argc)
+	if (optind + 1 != argc)
 		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	text = read_csv(argv[optind], &len);
-	csv_import_init(&im, d.c->plan, &d, report_line, NULL);
+	csv_import_init(&im, d->c->plan, d, report_line, NULL);
 	if ((rc = csv_import_parse(&im, text, len)) == TV_ERR_RANGE)
 		die("%s", im.fatal);
 	if (rc != 0) {
@@ -106,12 +107,10 @@ cmd_import(int argc, char **argv)
 		    im.bad, argv[optind]);
 		goto out;
 	}
-	ctx[0] = &im;
-	ctx[1] = text;
-	ctx[2] = &len;
-	if ((rc = tv_store_write(d.st, import_fn, ctx)) != 0) {
+	x = (struct import_ctx){ &im, text, len };
+	if ((rc = tv_store_write(d->st, import_fn, &x)) != 0) {
 		error("nothing recorded: %s %s", tv_strerror(rc),
-		    tv_store_errmsg(d.st));
+		    tv_store_errmsg(d->st));
 		ret = 2;
 		goto out;
 	}
@@ -120,6 +119,5 @@ cmd_import(int argc, char **argv)
 out:
 	csv_import_release(&im);
 	sodium_free(text);
-	device_close(&d);
 	return ret;
 }

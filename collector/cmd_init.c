@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "crypto/keyfile.h"
@@ -29,12 +30,12 @@ usage(int code)
 
 static void
 init_files(const char *dir, const char *bundle, const uint8_t *secrets,
-    const char *passfile, enum tv_kdf kdf)
+    const char *pass, size_t passlen, enum tv_kdf kdf)
 {
 	struct device d = { .dir = dir };
 	uint8_t *buf;
-	size_t len, passlen;
-	char *path, *pass, hex[66];
+	size_t len;
+	char *path, hex[66];
 	int rc;
 
 	if ((rc = file_read(bundle, TV_CAMPAIGN_MAX_BYTES, &buf, &len)) != 0)
@@ -44,11 +45,9 @@ init_files(const char *dir, const char *bundle, const uint8_t *secrets,
 		die("cannot write '%s': %s", path, tv_strerror(rc));
 	free(path);
 	free(buf);
-	passphrase_get(passfile, 1, &pass, &passlen);
 	path = device_path(&d, "keystore");
 	rc = tv_keyfile_write(path, "device", secrets, SECRETS_BYTES, pass,
 	    passlen, kdf);
-	sodium_free(pass);
 	if (rc != 0)
 		die("cannot write '%s': %s", path, tv_strerror(rc));
 	free(path);
@@ -91,7 +90,8 @@ cmd_init(int argc, char **argv)
 	enum tv_kdf kdf = TV_KDF_MODERATE;
 	struct tv_campaign *c = NULL;
 	uint8_t *secrets, pk[32];
-	char err[512], hex[65];
+	char hex[65], *pass;
+	size_t passlen;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -106,19 +106,19 @@ cmd_init(int argc, char **argv)
 	}
 	if (dir == NULL || bundle == NULL || optind != argc)
 		usage(2);
-	if (tv_campaign_load(&c, bundle, err, sizeof err) != 0)
-		die("%s", err);
 	/* Only a campaign every trustee has checked and signed. */
-	if (!tv_campaign_complete(c))
-		die("%s: not signed by every trustee (see 'trustee finalize')",
-		    bundle);
+	c = campaign_load_or_die(bundle, 1);
+	/* Before anything is created: a refused passphrase leaves no
+	 * half-made directory behind. */
+	passphrase_get(passfile, 1, &pass, &passlen);
 	if (mkdir(dir, 0700) != 0)
 		die("cannot create '%s': %s", dir, strerror(errno));
 	if ((secrets = sodium_malloc(SECRETS_BYTES)) == NULL)
 		die("out of secure memory");
 	crypto_sign_keypair(pk, secrets);	/* sk = seed || pk */
 	randombytes_buf(secrets + 64, SECRETS_BYTES - 64);
-	init_files(dir, bundle, secrets, passfile, kdf);
+	init_files(dir, bundle, secrets, pass, passlen, kdf);
+	sodium_free(pass);
 	init_store(dir);
 	hex_encode(hex, secrets + 32, 32);
 	sodium_free(secrets);

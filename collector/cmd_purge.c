@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
@@ -224,10 +225,9 @@ batches_purge(struct cpurge *cp)
 }
 
 int
-cmd_purge(int argc, char **argv)
+cmd_purge(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "today", required_argument, NULL, 't' },
 		{ "exported", no_argument, NULL, 'e' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -235,14 +235,13 @@ cmd_purge(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cpurge cp = { .today = (int32_t)(time(NULL) / 86400) };
-	const char *dir = NULL, *verb;
-	struct device d;
+	const char *verb;
+	struct device *d = &su->d;
 	char day[11];
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 't':
 			if (tv_day_parse(optarg, &cp.today) != 0)
 				die("--today: want YYYY-MM-DD");
@@ -253,11 +252,10 @@ cmd_purge(int argc, char **argv)
 		default: usage(2);
 		}
 	}
-	if (dir == NULL || optind != argc)
+	if (optind != argc)
 		usage(2);
-	device_open(&d, dir, NULL, 0);
-	cp.d = &d;
-	cp.cutoff = cp.today - (int32_t)d.c->plan->policy.retention_days;
+	cp.d = d;
+	cp.cutoff = cp.today - (int32_t)d->c->plan->policy.retention_days;
 	tags_purge(&cp);
 	batches_purge(&cp);
 	verb = cp.dry ? "would remove" : "removed";
@@ -272,6 +270,5 @@ cmd_purge(int argc, char **argv)
 	printf("batches kept: %llu not delivered, %llu with records from %s "
 	    "on\n", (unsigned long long)cp.undelivered,
 	    (unsigned long long)cp.recent, day);
-	device_close(&d);
 	return 0;
 }

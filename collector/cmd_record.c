@@ -1,19 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
-
-#define STDIN_MAX (64u << 10)
 
 static void NORETURN
 usage(int code)
@@ -31,58 +26,19 @@ usage(int code)
 	exit(code);
 }
 
-static void
-visit_from_lines(const struct tv_plan *p, struct visit *v, char *text)
-{
-	char *line, *save = NULL, *eq, err[256];
-	unsigned n = 0;
-
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		n++;
-		line[strcspn(line, "\r")] = 0;
-		if (line[0] == 0 || line[0] == '#')
-			continue;
-		if ((eq = strchr(line, '=')) == NULL)
-			die("standard input, line %u: want NAME=VALUE", n);
-		*eq = 0;
-		if (visit_set(p, v, line, eq + 1, err, sizeof err) != 0)
-			die("standard input, line %u: %s", n, err);
-	}
-}
-
-static void
-visit_from_tty(const struct tv_plan *p, struct visit *v)
-{
-	char *line, err[256];
-	uint32_t i;
-	int fd;
-
-	for (i = 0; i < p->nidentity; i++) {
-		if (v->identity[i][0] != 0)
-			continue;
-		fprintf(stderr, "%s / %s: ", p->identity[i].label.fr,
-		    p->identity[i].label.en);
-		fd = 0;
-		line = sodium_malloc(TV_IDENTITY_MAX + 2);
-		if (line == NULL)
-			die("out of secure memory");
-		ssize_t r = read(fd, line, TV_IDENTITY_MAX + 1);
-		line[r > 0 ? r : 0] = 0;
-		line[strcspn(line, "\r\n")] = 0;
-		if (visit_set(p, v, p->identity[i].id, line, err,
-		    sizeof err) != 0)
-			die("%s", err);
-		sodium_free(line);
-	}
-}
+/* What the capture transaction needs (tv_store_write's ctx). */
+struct record_ctx {
+	const struct device *d;
+	const struct visit *v;
+	char *receipt;		/* TV_RECEIPT_LEN + 2 bytes */
+};
 
 static int
 record_fn(struct tv_txn *t, void *ctx)
 {
-	void **a = ctx;
+	const struct record_ctx *r = ctx;
 
-	return capture_txn(t, a[0], a[1], a[2]);
+	return capture_txn(t, r->d, r->v, r->receipt);
 }
 
 static void
@@ -106,65 +62,51 @@ visit_from_args(const struct tv_plan *p, struct visit *v, int argc,
 }
 
 int
-cmd_record(int argc, char **argv)
+cmd_record(struct setup *su, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "site", required_argument, NULL, 's' },
 		{ "date", required_argument, NULL, 't' },
 		{ "receipt", no_argument, NULL, 'r' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *site = NULL, *date = NULL, *passfile = NULL;
-	struct device d;
+	const char *site = NULL, *date = NULL;
+	struct device *d = &su->d;
 	struct visit *v;
-	char err[256], receipt[TV_RECEIPT_LEN + 2], today[11], *text;
-	void *ctx[3];
+	struct record_ctx r;
+	char err[256], receipt[TV_RECEIPT_LEN + 2], today[11];
 	int ch, want_receipt = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 's': site = optarg; break;
 		case 't': date = optarg; break;
 		case 'r': want_receipt = 1; break;
-		case 'P': passfile = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (dir == NULL)
-		usage(2);
-	device_open(&d, dir, passfile, DEVICE_UNLOCK);
 	v = visit_new();
 	tv_day_format(today, (int32_t)(time(NULL) / 86400));
-	if ((site && visit_set(d.c->plan, v, "site", site, err, sizeof err)) ||
-	    visit_set(d.c->plan, v, "date", date ? date : today, err,
+	if ((site && visit_set(d->c->plan, v, "site", site, err, sizeof err)) ||
+	    visit_set(d->c->plan, v, "date", date ? date : today, err,
 	    sizeof err))
 		die("%s", err);
-	visit_from_args(d.c->plan, v, argc - optind, argv + optind);
-	if (isatty(0)) {
-		visit_from_tty(d.c->plan, v);
-	} else {
-		text = secret_read_fd(0, STDIN_MAX);
-		visit_from_lines(d.c->plan, v, text);
-		sodium_free(text);
-	}
-	if (visit_check(d.c->plan, v, err, sizeof err) != 0)
+	visit_from_args(d->c->plan, v, argc - optind, argv + optind);
+	visit_read_input(d->c->plan, v, VISIT_INPUT_ANY);
+	if (visit_check(d->c->plan, v, err, sizeof err) != 0) {
+		visit_free(v);
 		die("visit not recorded: %s", err);
-	ctx[0] = &d;
-	ctx[1] = v;
-	ctx[2] = receipt;
-	rc = tv_store_write(d.st, record_fn, ctx);
+	}
+	r = (struct record_ctx){ d, v, receipt };
+	rc = tv_store_write(d->st, record_fn, &r);
 	visit_free(v);
 	if (rc != 0)
 		die("visit not recorded: %s %s", tv_strerror(rc),
-		    tv_store_errmsg(d.st));
+		    tv_store_errmsg(d->st));
 	printf("recorded\n");
 	if (want_receipt)
 		printf("receipt %s\n", receipt);
-	device_close(&d);
 	return 0;
 }

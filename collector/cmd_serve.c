@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "collector/form.h"
 #include "common/util.h"
 #include "crypto/err.h"

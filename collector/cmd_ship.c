@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "collector/uplink.h"
 #include "common/util.h"
 #include "crypto/err.h"
@@ -41,6 +42,9 @@ struct ship {
 	uint64_t sealed, acked, records;
 };
 
+/* Set by the SIGINT/SIGTERM handler, which can be given no context: the
+ * one mutable file-scope variable a signal handler may write (C17
+ * 7.14.1.1), read by the --watch loop between rounds. */
 static volatile sig_atomic_t stop;
 
 static void NORETURN

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collector/collector.h"
+#include "collector/commands.h"
 #include "common/util.h"
 #include "crypto/err.h"
 
@@ -53,37 +53,21 @@ status_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_status(struct setup *su, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	struct device d;
+	struct device *d = &su->d;
 	struct status s;
 	char hex[65];
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'h': usage(0);
-		default: usage(2);
-		}
-	}
-	if (dir == NULL || optind != argc)
-		usage(2);
-	device_open(&d, dir, NULL, 0);
-	if ((rc = tv_store_read(d.st, status_fn, &s)) != 0)
+	options_none(argc, argv, usage);
+	if ((rc = tv_store_read(d->st, status_fn, &s)) != 0)
 		die("cannot read the store: %s", tv_strerror(rc));
-	hex_encode(hex, d.pk, 32);
+	hex_encode(hex, d->pk, 32);
 	printf("device %s\ncampaign %s\ncaptured %llu\npending %llu\n"
 	    "batches sealed %llu exported %llu acknowledged %llu\n", hex,
-	    d.c->plan->campaign, (unsigned long long)s.captured,
+	    d->c->plan->campaign, (unsigned long long)s.captured,
 	    (unsigned long long)s.pending, (unsigned long long)s.states[0],
 	    (unsigned long long)s.states[1], (unsigned long long)s.states[2]);
-	device_close(&d);
 	return 0;
 }

@@ -109,6 +109,25 @@ int visit_set(const struct tv_plan *p, struct visit *v, const char *name,
 int visit_check(const struct tv_plan *p, const struct visit *v, char *err,
     size_t errlen);
 
+/* What NAME=VALUE input may set. */
+enum visit_input {
+	VISIT_INPUT_ANY,	/* any field of the plan ('collector record') */
+	VISIT_INPUT_IDENTITY,	/* identity fields only ('collector erase') */
+};
+#define VISIT_INPUT_MAX (64u << 10)	/* bytes of standard input */
+
+/*
+ * visit_read_input() - the fields given on standard input (collector/
+ * visit_input.c).  Not a terminal: NAME=VALUE lines, blank lines and
+ * '#' comments skipped, at most VISIT_INPUT_MAX bytes, read into guarded
+ * memory wiped after use.  A terminal: each identity field not yet set is
+ * asked (at most TV_IDENTITY_MAX bytes each).  On a wrong line or answer,
+ * wipes the text read and v (visit_free) and dies naming the line number
+ * and the field, never the value.
+ */
+void visit_read_input(const struct tv_plan *p, struct visit *v,
+    enum visit_input mode);
+
 /*
  * Inside a write transaction: pseudonymise, evaluate the indicators
  * (distinct-person modifiers through the pseudonym index), encrypt, and
@@ -118,14 +137,5 @@ int visit_check(const struct tv_plan *p, const struct visit *v, char *err,
 int capture_txn(struct tv_txn *t, const struct device *d,
     const struct visit *v, char *receipt);
 
-int cmd_init(int argc, char **argv);
-int cmd_record(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_ship(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_purge(int argc, char **argv);
-int cmd_erase(int argc, char **argv);
 
 #endif

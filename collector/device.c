@@ -52,18 +52,12 @@ device_path(const struct device *d, const char *name)
 static void
 device_unlock(struct device *d, const char *passfile)
 {
-	char *path = device_path(d, "keystore"), *pass;
+	char *path = device_path(d, "keystore");
 	uint8_t *payload;
-	size_t passlen, len;
-	int rc;
 
-	passphrase_get(passfile, 0, &pass, &passlen);
-	rc = tv_keyfile_read(path, "device", pass, passlen, &payload, &len);
-	sodium_free(pass);
-	if (rc != 0)
-		die("keystore '%s': %s", path, tv_strerror(rc));
-	if (len != SECRETS_BYTES ||
-	    sodium_memcmp(payload + 32, d->pk, 32) != 0) {
+	payload = keyfile_unlock(path, "device", passfile, SECRETS_BYTES,
+	    "keystore", NULL);
+	if (sodium_memcmp(payload + 32, d->pk, 32) != 0) {
 		sodium_free(payload);
 		die("keystore '%s' does not belong to this device", path);
 	}
@@ -106,8 +100,8 @@ device_open(struct device *d, const char *dir, const char *passfile,
 	path = device_path(d, "store");
 	rc = tv_store_open(&d->st, path, collector_db_names, DB_COUNT, 0, 0);
 	if (rc != 0)
-		die("cannot open store '%s': %s %s", path, tv_strerror(rc),
-		    d->st ? tv_store_errmsg(d->st) : "");
+		die("cannot open store '%s': %s%s%s", path, tv_strerror(rc),
+		    *tv_store_open_error() ? ": " : "", tv_store_open_error());
 	free(path);
 	if (flags & DEVICE_UNLOCK)
 		device_unlock(d, passfile);
@@ -116,8 +110,7 @@ device_open(struct device *d, const char *dir, const char *passfile,
 void
 device_close(struct device *d)
 {
-	if (d->secrets != NULL)
-		sodium_free(d->secrets);	/* wipes */
+	sodium_free(d->secrets);	/* wipes; accepts NULL */
 	tv_store_close(d->st);
 	tv_campaign_free(d->c);
 	memset(d, 0, sizeof *d);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,20 +12,45 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <pwquality.h>
 #include <sodium.h>
 
 #include "common/util.h"
 #include "crypto/err.h"
 #include "crypto/group.h"
+#include "proto/campaign.h"
 
+/* The program's name in every message: set once by each main before
+ * anything else runs, then only read.  die() and error() are called from
+ * everywhere without a context, so the name is process-wide, like BSD's
+ * setprogname(). */
 const char *progname = "tallyvan";
 
+/*
+ * One line, one write(2): stderr is unbuffered, so three stdio calls were
+ * three writes, and lines from serve's threads ran into each other.  The
+ * line is formatted whole, then handed to one fwrite, which glibc turns
+ * into one write on an unbuffered stream, under the stream's lock (and
+ * which retries EINTR).  A write of up to PIPE_BUF bytes to a pipe
+ * (journald's stream) is atomic; longer messages are cut to REPORT_MAX.
+ */
+#define REPORT_MAX 1024
 static void
 vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char line[REPORT_MAX];
+	size_t n;
+	int k;
+
+	k = snprintf(line, sizeof line, "%s: %s", progname, prefix);
+	n = k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+	k = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	n += k < 0 ? 0 : (size_t)k < sizeof line - n ? (size_t)k :
+	    sizeof line - n - 1;
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
 
 void
@@ -112,9 +139,81 @@ command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
 	    "error.\n", progname);
 }
 
+char *
+option_take(int *argc, char **argv, const char *name)
+{
+	size_t len = strlen(name);
+	char *value = NULL;
+	int i = 1, j, drop;
+
+	while (i < *argc && strcmp(argv[i], "--") != 0) {
+		drop = 0;
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    strncmp(argv[i] + 2, name, len) == 0) {
+			if (argv[i][2 + len] == '=') {
+				value = argv[i] + 3 + len;
+				drop = 1;
+			} else if (argv[i][2 + len] == 0 && i + 1 < *argc) {
+				value = argv[i + 1];
+				drop = 2;
+			}
+		}
+		if (drop == 0) {
+			i++;
+			continue;
+		}
+		for (j = i; j + drop <= *argc; j++)
+			argv[j] = argv[j + drop];	/* argv[argc] is NULL */
+		*argc -= drop;
+	}
+	return value;
+}
+
 int
-command_run(const struct command *cmds, size_t n, const char *what, int argc,
-    char **argv)
+option_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+void
+options_none(int argc, char **argv, void (*usage)(int code))
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		usage(ch == 'h' ? 0 : 2);
+	if (optind != argc)
+		usage(2);
+}
+
+/* Run row c with what its needs ask the program to prepare. */
+static int
+command_setup_run(const struct command *c, const struct setup_ops *ops,
+    int argc, char **argv)
+{
+	struct setup *su;
+	int rc;
+
+	if (c->run == NULL)
+		return c->fn(argc, argv);
+	su = ops->open(c->needs, &argc, argv);
+	rc = c->run(su, argc, argv);
+	ops->close(su);
+	return rc;
+}
+
+int
+command_run(const struct command *cmds, size_t n, const char *what,
+    const struct setup_ops *ops, int argc, char **argv)
 {
 	size_t i;
 
@@ -129,7 +228,8 @@ command_run(const struct command *cmds, size_t n, const char *what, int argc,
 	}
 	for (i = 0; i < n; i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+			return command_setup_run(&cmds[i], ops, argc - 1,
+			    argv + 1);
 	error("unknown command '%s' (try '%s --help')", argv[1], progname);
 	return 2;
 }
@@ -210,7 +310,7 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void
+void
 fsync_parent(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -227,6 +327,31 @@ fsync_parent(const char *path)
 		close(fd);
 	}
 	free(dir);
+}
+
+int
+dir_remove_flat(const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : TV_ERR_IO;
+	while ((de = readdir(dp)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		    de->d_name) >= sizeof path || unlink(path) != 0)
+			rc = TV_ERR_IO;	/* a subdirectory: not ours */
+	}
+	closedir(dp);
+	if (rc == 0 && rmdir(dir) != 0)
+		rc = TV_ERR_IO;
+	if (rc == 0)
+		fsync_parent(dir);
+	return rc;
 }
 
 /* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or
@@ -340,6 +465,7 @@ pass_from_file(const char *path, char *buf)
 	if ((f = fopen(path, "re")) == NULL)
 		die("cannot open passphrase file '%s': %s", path,
 		    strerror(errno));
+	setvbuf(f, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	if (fgets(buf, PASS_MAX, f) == NULL)
 		buf[0] = 0;
 	fclose(f);
@@ -354,8 +480,8 @@ pass_from_tty(const char *prompt, char *buf)
 	if (tty == NULL)
 		die("no terminal to ask the passphrase on; use "
 		    "--passphrase-file");
+	setvbuf(tty, NULL, _IONBF, 0);	/* no unwiped copy in a stdio buffer */
 	fputs(prompt, tty);
-	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -365,6 +491,46 @@ pass_from_tty(const char *prompt, char *buf)
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fputc('\n', tty);
 	fclose(tty);
+}
+
+/*
+ * A new passphrase must survive an offline attack on a stolen disk: each
+ * guess costs one Argon2id run (about 2 s at "moderate"), so what matters
+ * is the number of likely guesses.  libpwquality judges that (length,
+ * character classes, cracklib's dictionary, the system's pwquality.conf
+ * if any); on top, at least PASS_MIN_LEN characters and a score of
+ * PASS_MIN_SCORE out of 100 ("Password2024!" scores 40).
+ */
+#define PASS_MIN_LEN 12
+#define PASS_MIN_SCORE 50
+static void
+passphrase_check_new(char *buf)
+{
+	pwquality_settings_t *pq = pwquality_default_settings();
+	char why[256];
+	void *aux = NULL;
+	int rc, minlen = 0;
+
+	if (pq == NULL)
+		die("out of memory");
+	(void)pwquality_read_config(pq, NULL, NULL);	/* optional */
+	if (pwquality_get_int_value(pq, PWQ_SETTING_MIN_LENGTH, &minlen) != 0 ||
+	    minlen < PASS_MIN_LEN)
+		pwquality_set_int_value(pq, PWQ_SETTING_MIN_LENGTH,
+		    PASS_MIN_LEN);
+	rc = pwquality_check(pq, buf, NULL, NULL, &aux);
+	if (rc < 0)
+		pwquality_strerror(why, sizeof why, rc, aux);
+	else if (rc < PASS_MIN_SCORE)
+		snprintf(why, sizeof why, "it is too predictable (score %d of "
+		    "100, want %d)", rc, PASS_MIN_SCORE);
+	pwquality_free_settings(pq);
+	if (rc >= PASS_MIN_SCORE)
+		return;
+	sodium_free(buf);
+	die("passphrase refused: %s.  Whoever steals this disk can try "
+	    "passphrases offline: use %d characters or more, e.g. four or "
+	    "five unrelated words", why, PASS_MIN_LEN);
 }
 
 void
@@ -395,7 +561,34 @@ passphrase_get(const char *path, int confirm, char **pass, size_t *len)
 		sodium_free(buf);
 		die("empty passphrase");
 	}
+	if (confirm)
+		passphrase_check_new(buf);
 	*pass = buf;
+}
+
+uint8_t *
+keyfile_unlock(const char *path, const char *kind, const char *passfile,
+    size_t want, const char *what, char **keep)
+{
+	uint8_t *payload = NULL;
+	char *pass;
+	size_t passlen, len = 0;
+	int rc;
+
+	passphrase_get(passfile, 0, &pass, &passlen);
+	rc = tv_keyfile_read(path, kind, pass, passlen, &payload, &len);
+	if (rc != 0 || len != want || keep == NULL)
+		sodium_free(pass);	/* wipes */
+	if (rc != 0)
+		die("%s '%s': %s", what, path, tv_strerror(rc));
+	if (len != want) {
+		sodium_free(payload);
+		die("%s '%s': not a %s key (%zu bytes, want %zu)", what, path,
+		    kind, len, want);
+	}
+	if (keep != NULL)
+		*keep = pass;
+	return payload;
 }
 
 enum tv_kdf
@@ -481,14 +674,34 @@ secret_read_fd(int fd, size_t cap)
 		r = read(fd, buf + off, cap - off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (r < 0) {
+			sodium_free(buf);	/* wipes */
 			die("cannot read standard input: %s", strerror(errno));
+		}
 		if (r == 0)
 			break;
 		off += (size_t)r;
 	}
-	if (off == cap)
+	if (off == cap) {
+		sodium_free(buf);
 		die("standard input: more than %zu bytes", cap);
+	}
 	buf[off] = 0;
 	return buf;
+}
+
+struct tv_campaign *
+campaign_load_or_die(const char *path, int complete)
+{
+	struct tv_campaign *c = NULL;
+	char err[512];
+
+	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
+		die("%s", err);
+	if (complete && !tv_campaign_complete(c)) {
+		tv_campaign_free(c);
+		die("%s: not every trustee has signed this campaign (see "
+		    "'trustee finalize')", path);
+	}
+	return c;
 }

@@ -30,16 +30,41 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
-/* A program's subcommand table (git/wireguard style). */
+/*
+ * A program's subcommand table (git/wireguard style).  A row either runs
+ * on its own (fn) or declares what it needs (needs, the program's SETUP_*
+ * flags) and runs with what the program's runner prepared (run), as git's
+ * RUN_SETUP: struct setup is each program's own (aggregator.h,
+ * collector.h), made by setup->open before run and undone by
+ * setup->close after it.
+ */
+struct setup;
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
+	int (*run)(struct setup *su, int argc, char **argv);
+	unsigned needs;
 };
-/* Dispatch argv[1] to its row; handles --help / help.  Returns the exit
- * code. */
+struct setup_ops {
+	/* Take the options it handles out of argv (option_take) and
+	 * prepare; dies on failure.  Called with --help in argv too: it then
+	 * prepares nothing the command would use before its usage(). */
+	struct setup *(*open)(unsigned needs, int *argc, char **argv);
+	void (*close)(struct setup *su);
+};
+/* Dispatch argv[1] to its row; handles --help / help.  ops may be NULL
+ * when no row has run.  Returns the exit code. */
 int command_run(const struct command *cmds, size_t n, const char *what,
-    int argc, char **argv);
+    const struct setup_ops *ops, int argc, char **argv);
+/* Take "--name VALUE" or "--name=VALUE" out of argv (before any "--"):
+ * its value, or NULL when absent; the last one wins. */
+char *option_take(int *argc, char **argv, const char *name);
+/* 1 if argv asks for a command's help (-h, --help). */
+int option_help(int argc, char **argv);
+/* The options of a command that takes none but --help and no operand:
+ * usage(0) for --help, usage(2) for anything else. */
+void options_none(int argc, char **argv, void (*usage)(int code));
 
 /* No core dumps, not ptrace-able, no leftovers: call first in main(). */
 void process_harden(void);
@@ -55,6 +80,12 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
  * memory: a national release request is over a gigabyte). */
 int file_copy_atomic(const char *src, const char *path, int excl);
 
+/* fsync the directory that holds path (after a create or a rename). */
+void fsync_parent(const char *path);
+/* Remove dir and the files in it (a flat directory the program wrote);
+ * TV_ERR_IO if it holds anything else.  0 if dir does not exist. */
+int dir_remove_flat(const char *dir);
+
 /* BLAKE2b-256 of a whole file (streamed); *size (if not NULL) gets its
  * length.  0 or TV_ERR_IO. */
 int file_hash(const char *path, uint8_t h[32], uint64_t *size);
@@ -62,14 +93,30 @@ int file_hash(const char *path, uint8_t h[32], uint64_t *size);
 /*
  * Read a passphrase into sodium_malloc'd memory (free with sodium_free).
  * From file (first line; the file must be mode 0600 and ours) if path is not
- * NULL, else from the terminal with echo off (asked twice when confirm).
+ * NULL, else from the terminal with echo off.  confirm: a new passphrase
+ * (a keystore being created): asked twice at the terminal, and refused
+ * unless libpwquality finds it strong (util.c: passphrase_check_new).
  * Never from argv or the environment.  0 or exits via die().
  */
 void passphrase_get(const char *path, int confirm, char **pass, size_t *len);
 
+/*
+ * The one loader of sealed secret files (device keystore, trustee key,
+ * key share): ask the passphrase (passphrase_get), open the file of this
+ * kind (tv_keyfile_read) and check that its payload is want bytes.
+ * Returns the payload in sodium_malloc'd memory (sodium_free it: that
+ * wipes).  On any failure dies naming what and path; the passphrase is
+ * wiped on every path, and so is a payload of the wrong size.  What the
+ * payload must hold beyond its size is the caller's check.  keep (may be
+ * NULL): on success the passphrase (NUL-terminated, sodium_malloc'd) is
+ * handed back, for a caller that seals another file with it.
+ */
+uint8_t *keyfile_unlock(const char *path, const char *kind,
+    const char *passfile, size_t want, const char *what, char **keep);
+
 /* Read fd to its end into guarded memory (sodium_free it): personal data
- * typed or piped in, which no stdio buffer may keep a copy of.  More than
- * cap bytes, or a read error, dies. */
+ * typed or piped in, which no stdio buffer may keep a copy of.  cap bytes
+ * or more, or a read error, dies (what was read is wiped first). */
 char *secret_read_fd(int fd, size_t cap);
 
 /* --kdf interactive|moderate|sensitive */
@@ -82,5 +129,10 @@ int hex_decode(uint8_t *out, size_t n, const char *hex);
 
 /* Parse an unsigned decimal option value or die. */
 unsigned long opt_ulong(const char *opt, const char *s, unsigned long max);
+
+struct tv_campaign;
+/* Load a campaign bundle or die; complete: refuse one that not every
+ * trustee has signed yet (see 'trustee finalize'). */
+struct tv_campaign *campaign_load_or_die(const char *path, int complete);
 
 #endif

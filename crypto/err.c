@@ -22,6 +22,9 @@ tv_strerror(int err)
 	case TV_ERR_FULL:	return "storage full";
 	case TV_ERR_BADKEY:	return "wrong passphrase or corrupted key file";
 	case TV_ERR_CONFLICT:	return "conflicting content for the same identifier";
+	case TV_ERR_REFUSED:	return "refused";
+	case TV_ERR_DEAD:	return "store failed (LMDB panic): restart the process";
+	case TV_ERR_DAMAGED:	return "store file damaged: restore it from a backup";
 	}
 	return "unknown error";
 }

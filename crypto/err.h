@@ -28,6 +28,10 @@ enum tv_err {
 	TV_ERR_FULL = -14,	/* storage full (map cap or ENOSPC) */
 	TV_ERR_BADKEY = -15,	/* wrong passphrase or corrupted key file */
 	TV_ERR_CONFLICT = -16,	/* same identifier, different content */
+	TV_ERR_REFUSED = -17,	/* a rule refuses the input (a reason buffer
+				 * says which) */
+	TV_ERR_DEAD = -18,	/* store unusable until the process restarts */
+	TV_ERR_DAMAGED = -19,	/* store file damaged (e.g. truncated) */
 };
 
 /* A static, human-readable description; never NULL. */

@@ -398,6 +398,32 @@ out:
 	return rc;
 }
 
+/*
+ * The core both Chaum-Pedersen proofs share, once the statement is in t:
+ * commitments w*G and w*H, the challenge, the response z = w + c*x.
+ * proof: challenge (32) || response (32).  0 or TV_ERR_CRYPTO; the
+ * commitments are wiped.
+ */
+static int
+cp_prove(uint8_t proof[64], struct tv_transcript *t, const uint8_t w[32],
+    const uint8_t x[32], const uint8_t H[32])
+{
+	uint8_t A[32], B[32];
+	int rc = TV_ERR_CRYPTO;
+
+	tv_point_mulbase(A, w);
+	if (tv_point_mul(B, w, H) == 0) {
+		tv_transcript_put(t, A, 32);
+		tv_transcript_put(t, B, 32);
+		tv_transcript_challenge(t, proof);
+		respond(proof + 32, w, proof, x);
+		rc = 0;
+	}
+	sodium_memzero(A, sizeof A);
+	sodium_memzero(B, sizeof B);
+	return rc;
+}
+
 int
 tv_proofsum_prove_nonce(uint8_t proof[TV_PROOFSUM_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t group,
@@ -405,21 +431,16 @@ tv_proofsum_prove_nonce(uint8_t proof[TV_PROOFSUM_BYTES],
     const uint8_t CS[32], const uint8_t r[32], const uint8_t w_in[32])
 {
 	struct tv_transcript t;
-	uint8_t D[32], A[32], B[32], w[32], rr[32];
+	uint8_t D[32], w[32], rr[32];
 	int rc;
 
 	scalar_canon(w, w_in);
 	scalar_canon(rr, r);
 	if ((rc = stmtsum_point(D, sum, XS, R, CS)) != 0)
 		goto out;
-	tv_point_mulbase(A, w);
-	if ((rc = tv_point_mul(B, w, XS)) != 0)
-		goto out;
 	stmtsum(&t, ctx, device, group, sum, XS, R, CS);
-	tv_transcript_put(&t, A, 32);
-	tv_transcript_put(&t, B, 32);
-	tv_transcript_challenge(&t, proof);
-	respond(proof + 32, w, proof, rr);
+	if ((rc = cp_prove(proof, &t, w, rr, XS)) != 0)
+		goto out;
 	/* A group that does not sum to `sum` fails here. */
 	rc = tv_proofsum_verify(proof, ctx, device, group, sum, XS, R, CS);
 out:
@@ -427,8 +448,6 @@ out:
 		sodium_memzero(proof, TV_PROOFSUM_BYTES);
 	sodium_memzero(w, sizeof w);
 	sodium_memzero(rr, sizeof rr);
-	sodium_memzero(A, sizeof A);
-	sodium_memzero(B, sizeof B);
 	return rc;
 }
 
@@ -506,21 +525,16 @@ tv_dleq_prove_nonce(uint8_t proof[TV_DLEQ_BYTES], const uint8_t ctx[32],
     const uint8_t s[32], const uint8_t w_in[32])
 {
 	struct tv_transcript t;
-	uint8_t A[32], B[32], w[32], ss[32];
+	uint8_t w[32], ss[32];
 	int rc = TV_ERR_CRYPTO;
 
 	scalar_canon(w, w_in);
 	scalar_canon(ss, s);
 	if (!stmtpdec_ok(S, R, D))
 		goto out;
-	tv_point_mulbase(A, w);
-	if (tv_point_mul(B, w, R) != 0)
-		goto out;
 	stmtpdec(&t, ctx, agg, trustee, slot, S, R, D);
-	tv_transcript_put(&t, A, 32);
-	tv_transcript_put(&t, B, 32);
-	tv_transcript_challenge(&t, proof);
-	respond(proof + 32, w, proof, ss);
+	if ((rc = cp_prove(proof, &t, w, ss, R)) != 0)
+		goto out;
 	/* A share that does not match S, or D != s*R, fails here. */
 	rc = tv_dleq_verify(proof, ctx, agg, trustee, slot, S, R, D);
 out:
@@ -528,8 +542,6 @@ out:
 		sodium_memzero(proof, TV_DLEQ_BYTES);
 	sodium_memzero(w, sizeof w);
 	sodium_memzero(ss, sizeof ss);
-	sodium_memzero(A, sizeof A);
-	sodium_memzero(B, sizeof B);
 	return rc;
 }
 

@@ -16,7 +16,9 @@ $(FAULT_SHIM): tests/fault/plshim.c
 		-o $@ $< -ldl -lpthread
 
 $(FAULT_TOOL): $(B)/tests/fault/tvfault.o $(B)/collector/device.o \
-    $(B)/aggregator/server.o $(B)/common/util.o $(LIB)
+    $(B)/aggregator/server.o $(B)/aggregator/audit.o \
+    $(B)/aggregator/ingest.o $(B)/common/util.o \
+    $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -11,6 +11,7 @@
 #include "crypto/err.h"
 #include "crypto/group.h"
 #include "proto/campaign.h"
+#include "proto/json_hex.h"
 
 static const char CAMPAIGN_LABEL[] = "tallyvan/campaign/v2";
 static const char ACCEPT_LABEL[] = "tallyvan/campaign/v2/accept";
@@ -100,15 +101,6 @@ tv_campaign_trustee(const struct tv_campaign *c, const uint8_t pk[32])
 }
 
 static json_t *
-hexstr(const uint8_t *b, size_t n)
-{
-	char h[2 * 64 + 1];
-
-	sodium_bin2hex(h, sizeof h, b, n);
-	return json_string(h);
-}
-
-static json_t *
 bundle_trustees(const struct tv_campaign *c)
 {
 	json_t *arr = json_array(), *o;
@@ -117,10 +109,10 @@ bundle_trustees(const struct tv_campaign *c)
 	for (i = 0; i < c->n; i++) {
 		o = json_pack("{s:i, s:s, s:o}", "index",
 		    (int)c->trustees[i].index, "name", c->trustees[i].name,
-		    "key", hexstr(c->trustees[i].pk, 32));
+		    "key", tv_json_hex(c->trustees[i].pk, 32));
 		if (c->trustees[i].has_sig)
 			json_object_set_new(o, "signature",
-			    hexstr(c->trustees[i].sig, 64));
+			    tv_json_hex(c->trustees[i].sig, 64));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -135,11 +127,11 @@ bundle_keys(const struct tv_campaign *c)
 	for (i = 0; i < c->k; i++) {
 		com = json_array();
 		for (j = 1; j < c->t; j++)
-			json_array_append_new(com, hexstr(TV_COMMIT(c, i, j),
+			json_array_append_new(com, tv_json_hex(TV_COMMIT(c, i, j),
 			    32));
 		json_array_append_new(arr, json_pack("{s:s, s:o, s:o}",
 		    "indicator", c->plan->indicators[i].id, "key",
-		    hexstr(TV_COMMIT(c, i, 0), 32), "commitments", com));
+		    tv_json_hex(TV_COMMIT(c, i, 0), 32), "commitments", com));
 	}
 	return arr;
 }
@@ -154,7 +146,7 @@ tv_campaign_bundle(char **json, const struct tv_campaign *c)
 	if (plan == NULL)
 		return TV_ERR_FORMAT;
 	root = json_pack("{s:s, s:o, s:o, s:i, s:o, s:o}", "format",
-	    "tallyvan-campaign/2", "campaign_id", hexstr(c->id, 32), "plan",
+	    "tallyvan-campaign/2", "campaign_id", tv_json_hex(c->id, 32), "plan",
 	    plan, "threshold", (int)c->t, "trustees", bundle_trustees(c),
 	    "indicator_keys", bundle_keys(c));
 	if (root == NULL)
@@ -162,18 +154,6 @@ tv_campaign_bundle(char **json, const struct tv_campaign *c)
 	*json = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	json_decref(root);
 	return *json != NULL ? 0 : TV_ERR_NOMEM;
-}
-
-static int
-unhex(json_t *s, uint8_t *out, size_t n)
-{
-	const char *h = json_string_value(s);
-	size_t got = 0;
-
-	if (h == NULL || strlen(h) != 2 * n ||
-	    sodium_hex2bin(out, n, h, 2 * n, NULL, &got, NULL) != 0 || got != n)
-		return -1;
-	return 0;
 }
 
 static int
@@ -208,7 +188,7 @@ parse_trustees(struct tv_campaign *c, json_t *arr, char *err, size_t errlen)
 		if (json_unpack(e, "{s:i, s:s, s:o, s?o !}", "index", &idx,
 		    "name", &name, "key", &sig, "signature", &sig) != 0 ||
 		    idx != (int)i + 1 || !name_ok(name) ||
-		    unhex(json_object_get(e, "key"), tr->pk, 32) != 0)
+		    tv_json_unhex(json_object_get(e, "key"), tr->pk, 32) != 0)
 			return snprintf(err, errlen, "$.trustees[%zu]: want "
 			    "{\"index\": %zu, \"name\", \"key\": 64 hex digits"
 			    "[, \"signature\"]}", i, i + 1), TV_ERR_FORMAT;
@@ -222,7 +202,7 @@ parse_trustees(struct tv_campaign *c, json_t *arr, char *err, size_t errlen)
 static int
 parse_point(json_t *s, uint8_t *out)
 {
-	return unhex(s, out, 32) == 0 && tv_point_ok_nonid(out) ? 0 : -1;
+	return tv_json_unhex(s, out, 32) == 0 && tv_point_ok_nonid(out) ? 0 : -1;
 }
 
 static int
@@ -271,7 +251,7 @@ parse_sigs(struct tv_campaign *c, json_t *arr, char *err, size_t errlen)
 		s = json_object_get(json_array_get(arr, i), "signature");
 		if (s == NULL)
 			continue;
-		if (unhex(s, sig, 64) != 0 ||
+		if (tv_json_unhex(s, sig, 64) != 0 ||
 		    tv_campaign_add_sig(c, (uint32_t)i + 1, sig) != 0)
 			return snprintf(err, errlen, "$.trustees[%zu].signature:"
 			    " not trustee %zu's signature of this campaign", i,
@@ -308,7 +288,7 @@ bundle_parse(struct tv_campaign *c, json_t *root, char *err, size_t errlen)
 	if ((rc = parse_keys(c, keys, err, errlen)) != 0)
 		return rc;
 	tv_campaign_hash(c);
-	if (unhex(json_object_get(root, "campaign_id"), want, 32) != 0 ||
+	if (tv_json_unhex(json_object_get(root, "campaign_id"), want, 32) != 0 ||
 	    sodium_memcmp(want, c->id, 32) != 0)
 		return snprintf(err, errlen, "$.campaign_id: does not match "
 		    "the plan, trustees and keys (altered bundle?)"),

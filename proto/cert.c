@@ -11,6 +11,7 @@
 #include "crypto/err.h"
 #include "proto/calendar.h"
 #include "proto/cert.h"
+#include "proto/json_hex.h"
 #include "proto/tallyvan.pb-c.h"
 
 static const char CERT_LABEL[] = "tallyvan/device-cert/v1";
@@ -387,29 +388,6 @@ tv_rev_unpack(struct tv_revocation *r, const uint8_t *buf, size_t len)
 /* ---- JSON ---------------------------------------------------------- */
 
 static json_t *
-hex_json(const uint8_t *b, size_t n)
-{
-	char hex[2 * 64 + 1];
-
-	sodium_bin2hex(hex, sizeof hex, b, n);
-	return json_string(hex);
-}
-
-/* Exactly 2n lowercase or uppercase hex digits -> out. */
-static int
-hex_from_json(json_t *s, uint8_t *out, size_t n)
-{
-	const char *h = json_string_value(s);
-	size_t got;
-
-	if (h == NULL || strlen(h) != 2 * n ||
-	    sodium_hex2bin(out, n, h, 2 * n, NULL, &got, NULL) != 0 ||
-	    got != n)
-		return TV_ERR_FORMAT;
-	return 0;
-}
-
-static json_t *
 day_json(int32_t day)
 {
 	char s[11];
@@ -435,7 +413,7 @@ sigs_json(const struct tv_trustee_sig *sigs, uint32_t nsigs)
 	for (i = 0; a != NULL && i < nsigs; i++)
 		json_array_append_new(a, json_pack("{s:I, s:o}", "trustee",
 		    (json_int_t)sigs[i].trustee, "sig",
-		    hex_json(sigs[i].sig, 64)));
+		    tv_json_hex(sigs[i].sig, 64)));
 	return a;
 }
 
@@ -454,7 +432,7 @@ sigs_from_json(json_t *a, struct tv_trustee_sig *sigs, uint32_t *nsigs)
 		if (!json_is_integer(ix) || json_integer_value(ix) < 1 ||
 		    json_integer_value(ix) > TV_TRUSTEES_MAX ||
 		    json_object_size(s) != 2 ||
-		    hex_from_json(json_object_get(s, "sig"), sigs[i].sig,
+		    tv_json_unhex(json_object_get(s, "sig"), sigs[i].sig,
 		    64) != 0)
 			return TV_ERR_FORMAT;
 		sigs[i].trustee = (uint32_t)json_integer_value(ix);
@@ -524,9 +502,9 @@ tv_cert_from_json(struct tv_cert *c, const char *json, size_t len,
 	name = json_string_value(json_object_get(o, "name"));
 	if (json_object_size(o) != 8 || name == NULL ||
 	    strlen(name) > TV_CERT_NAME_MAX ||
-	    hex_from_json(json_object_get(o, "campaign_id"), c->campaign_id,
+	    tv_json_unhex(json_object_get(o, "campaign_id"), c->campaign_id,
 	    32) != 0 ||
-	    hex_from_json(json_object_get(o, "device"), c->device, 32) != 0 ||
+	    tv_json_unhex(json_object_get(o, "device"), c->device, 32) != 0 ||
 	    day_from_json(json_object_get(o, "valid_from"), &c->valid_from) ||
 	    day_from_json(json_object_get(o, "valid_until"), &c->valid_until))
 		goto out;
@@ -565,8 +543,8 @@ tv_cert_to_json(char **json, const struct tv_cert *c, const struct tv_plan *p)
 	for (i = 0; i < c->nsites; i++)
 		json_array_append_new(sites, json_string(p->sites[c->sites[i]].id));
 	return dump(json, json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o}",
-	    "format", CERT_FORMAT, "campaign_id", hex_json(c->campaign_id, 32),
-	    "device", hex_json(c->device, 32), "name", c->name, "sites", sites,
+	    "format", CERT_FORMAT, "campaign_id", tv_json_hex(c->campaign_id, 32),
+	    "device", tv_json_hex(c->device, 32), "name", c->name, "sites", sites,
 	    "valid_from", day_json(c->valid_from), "valid_until",
 	    day_json(c->valid_until), "signatures",
 	    sigs_json(c->sigs, c->nsigs)));
@@ -585,9 +563,9 @@ tv_rev_from_json(struct tv_revocation *r, const char *json, size_t len)
 	seq = json_object_get(o, "last_seq");
 	if (json_object_size(o) == 5 && json_is_integer(seq) &&
 	    json_integer_value(seq) >= 0 &&
-	    hex_from_json(json_object_get(o, "campaign_id"), r->campaign_id,
+	    tv_json_unhex(json_object_get(o, "campaign_id"), r->campaign_id,
 	    32) == 0 &&
-	    hex_from_json(json_object_get(o, "device"), r->device, 32) == 0) {
+	    tv_json_unhex(json_object_get(o, "device"), r->device, 32) == 0) {
 		r->last_seq = (uint64_t)json_integer_value(seq);
 		rc = sigs_from_json(json_object_get(o, "signatures"), r->sigs,
 		    &r->nsigs);
@@ -604,8 +582,8 @@ tv_rev_to_json(char **json, const struct tv_revocation *r)
 	if (r->last_seq > (uint64_t)INT64_MAX)
 		return TV_ERR_RANGE;
 	return dump(json, json_pack("{s:s, s:o, s:o, s:I, s:o}", "format",
-	    REV_FORMAT, "campaign_id", hex_json(r->campaign_id, 32), "device",
-	    hex_json(r->device, 32), "last_seq", (json_int_t)r->last_seq,
+	    REV_FORMAT, "campaign_id", tv_json_hex(r->campaign_id, 32), "device",
+	    tv_json_hex(r->device, 32), "last_seq", (json_int_t)r->last_seq,
 	    "signatures", sigs_json(r->sigs, r->nsigs)));
 }
 

@@ -6,6 +6,7 @@
 
 #include "crypto/err.h"
 #include "proto/statement.h"
+#include "proto/json_hex.h"
 
 static const char link_label[] = "tallyvan/ledger/v1";
 static const char stmt_label[] = "tallyvan/partial/v1";
@@ -104,32 +105,13 @@ tv_statement_extends(const struct tv_statement *earlier,
 	    0);
 }
 
-static json_t *
-hex_json(const uint8_t *b, size_t n)
-{
-	char h[129];
-
-	sodium_bin2hex(h, sizeof h, b, n);
-	return json_string(h);
-}
-
-static int
-hex_get(uint8_t *out, size_t n, const json_t *v)
-{
-	const char *h = json_string_value(v);
-	size_t got;
-
-	return h == NULL || strlen(h) != 2 * n || sodium_hex2bin(out, n, h,
-	    2 * n, NULL, &got, NULL) != 0 || got != n ? TV_ERR_FORMAT : 0;
-}
-
 json_t *
 tv_statement_json(const struct tv_statement *s, int with)
 {
 	json_t *o = json_pack("{s:I, s:o, s:I, s:o, s:o}", "trustee",
-	    (json_int_t)s->trustee, "request", hex_json(s->request, 32),
-	    "length", (json_int_t)s->length, "head", hex_json(s->head, 32),
-	    "signature", hex_json(s->sig, 64)), *e;
+	    (json_int_t)s->trustee, "request", tv_json_hex(s->request, 32),
+	    "length", (json_int_t)s->length, "head", tv_json_hex(s->head, 32),
+	    "signature", tv_json_hex(s->sig, 64)), *e;
 	uint64_t i;
 
 	if (o == NULL || !with || s->entries == NULL)
@@ -140,7 +122,7 @@ tv_statement_json(const struct tv_statement *s, int with)
 		return NULL;
 	}
 	for (i = 0; i < s->length; i++)
-		if (json_array_append_new(e, hex_json(s->entries[i], 32)) != 0) {
+		if (json_array_append_new(e, tv_json_hex(s->entries[i], 32)) != 0) {
 			json_decref(o);
 			return NULL;
 		}
@@ -157,9 +139,9 @@ tv_statement_from_json(struct tv_statement *s, const json_t *o)
 
 	memset(s, 0, sizeof *s);
 	if (!json_is_object(o) || j < 1 || j > TV_TRUSTEES_MAX || n < 0 ||
-	    hex_get(s->request, 32, json_object_get(o, "request")) ||
-	    hex_get(s->head, 32, json_object_get(o, "head")) ||
-	    hex_get(s->sig, 64, json_object_get(o, "signature")))
+	    tv_json_unhex(json_object_get(o, "request"), s->request, 32) ||
+	    tv_json_unhex(json_object_get(o, "head"), s->head, 32) ||
+	    tv_json_unhex(json_object_get(o, "signature"), s->sig, 64))
 		return TV_ERR_FORMAT;
 	if (n > TV_LEDGER_MAX_ENTRIES)
 		return TV_ERR_TOOBIG;
@@ -172,7 +154,7 @@ tv_statement_from_json(struct tv_statement *s, const json_t *o)
 	if ((s->entries = calloc(n ? (size_t)n : 1, 32)) == NULL)
 		return TV_ERR_NOMEM;
 	for (i = 0; i < (size_t)n; i++)
-		if (hex_get(s->entries[i], 32, json_array_get(e, i)) != 0) {
+		if (tv_json_unhex(json_array_get(e, i), s->entries[i], 32) != 0) {
 			tv_statement_clear(s);
 			return TV_ERR_FORMAT;
 		}

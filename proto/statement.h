@@ -3,7 +3,7 @@
  * statement.h - a trustee's ledger chain and the signed statement that
  * every partial decryption carries, so that nobody -- the trustee itself
  * included -- can quietly restart or roll back a ledger
- * (docs/formats.md Part IV §4).
+ * (docs/formats.md Part V.3).
  *
  * A ledger is a list of entries (its own business: docs/formats.md says
  * what they hold); the chain publishes only their hashes

@@ -9,11 +9,15 @@
  * rwlock and a resize takes the write side.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -23,6 +27,10 @@
 #define STORE_RETRIES 64
 #define STORE_RETRY 1		/* internal: run the transaction again */
 #define STORE_MAP_DEFAULT_CAP ((size_t)64 << 30)
+/* Stale reader slots (kill -9'd readers) pin old pages, so a writer clears
+ * them every this many commits or seconds, whichever comes first. */
+#define STORE_READER_CHECK_TXNS 32
+#define STORE_READER_CHECK_SECS 5
 
 _Static_assert(sizeof(size_t) >= 8, "the map cap needs a 64-bit size_t");
 
@@ -36,6 +44,10 @@ struct tv_store {
 	pthread_rwlock_t lock;	/* rd: any transaction; wr: map resize */
 	int have_lock;
 	int mapfull;		/* the open write txn hit MDB_MAP_FULL */
+	atomic_int dead;	/* LMDB panicked: every later call fails */
+	atomic_uint commits;	/* since the last reader check */
+	atomic_llong checked_at;	/* time of the last reader check */
+	atomic_uint cleared;	/* stale reader slots cleared in all */
 	char errmsg[160];
 };
 
@@ -72,7 +84,13 @@ store_err(struct tv_store *st, int rc)
 	case EPERM:
 	case EROFS:
 		return TV_ERR_PERM;
-	default:		/* MDB_PANIC, MDB_CORRUPTED, MDB_INVALID ... */
+	case MDB_PANIC:
+		/* LMDB sets its fatal flag and refuses every later transaction
+		 * of this environment: only a new process can use the store. */
+		if (st != NULL)
+			atomic_store(&st->dead, 1);
+		return TV_ERR_DEAD;
+	default:		/* MDB_CORRUPTED, MDB_INVALID ... */
 		return TV_ERR_STORE;
 	}
 }
@@ -133,6 +151,65 @@ map_adopt(struct tv_store *st)
 	return rc == 0 ? STORE_RETRY : store_err(st, rc);
 }
 
+/*
+ * A failed write of LMDB's meta page (an EIO in mdb_env_write_meta) makes
+ * the commit return that errno, not MDB_PANIC, while LMDB sets its fatal
+ * flag: only the next transaction says MDB_PANIC.  So after any failed
+ * commit, ask at once, and the caller learns TV_ERR_DEAD from this call.
+ */
+static int
+commit_failed(struct tv_store *st, int mdb_rc)
+{
+	MDB_txn *probe;
+	int rc = store_err(st, mdb_rc), prc;
+
+	pthread_rwlock_rdlock(&st->lock);	/* a transaction, however short */
+	if ((prc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &probe)) == 0)
+		mdb_txn_abort(probe);
+	pthread_rwlock_unlock(&st->lock);
+	if (prc == MDB_PANIC)
+		rc = store_err(st, prc);
+	return rc;
+}
+
+static long long
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+/* Clear stale reader slots every STORE_READER_CHECK_TXNS commits or
+ * STORE_READER_CHECK_SECS seconds (see tv_store_reader_check). */
+static void
+reader_check_due(struct tv_store *st)
+{
+	long long now = now_s();
+
+	if (atomic_fetch_add(&st->commits, 1) + 1 < STORE_READER_CHECK_TXNS &&
+	    now - atomic_load(&st->checked_at) < STORE_READER_CHECK_SECS)
+		return;
+	tv_store_reader_check(st, NULL);
+}
+
+int
+tv_store_reader_check(struct tv_store *st, int *cleared)
+{
+	int rc, dead = 0;
+
+	atomic_store(&st->commits, 0);
+	atomic_store(&st->checked_at, now_s());
+	if ((rc = mdb_reader_check(st->env, &dead)) != 0)
+		return store_err(st, rc);
+	if (dead > 0)
+		atomic_fetch_add(&st->cleared, (unsigned)dead);
+	if (cleared != NULL)
+		*cleared = dead;
+	return 0;
+}
+
 /* One attempt at a write transaction; STORE_RETRY to run it again. */
 static int
 write_once(struct tv_store *st, tv_txn_fn fn, void *ctx)
@@ -165,8 +242,18 @@ write_once(struct tv_store *st, tv_txn_fn fn, void *ctx)
 	if (full || rc == MDB_MAP_FULL)
 		return map_grow(st, seen);
 	if (rc != 0)
-		return store_err(st, rc);
+		return commit_failed(st, rc);
+	if (frc == 0 && t.err == 0)
+		reader_check_due(st);
 	return frc != 0 ? frc : t.err;
+}
+
+/* After a panic LMDB refuses everything: do not even ask it. */
+static int
+store_alive(struct tv_store *st)
+{
+	/* errmsg keeps what LMDB said when it panicked. */
+	return atomic_load(&st->dead) ? TV_ERR_DEAD : 0;
 }
 
 int
@@ -178,6 +265,8 @@ tv_store_write(struct tv_store *st, tv_txn_fn fn, void *ctx)
 		store_msg(st, "store opened read-only");
 		return TV_ERR_PERM;
 	}
+	if ((rc = store_alive(st)) != 0)
+		return rc;
 	for (i = 0; i < STORE_RETRIES; i++)
 		if ((rc = write_once(st, fn, ctx)) != STORE_RETRY)
 			return rc;
@@ -217,6 +306,8 @@ tv_store_read(struct tv_store *st, tv_txn_fn fn, void *ctx)
 {
 	int i, rc, checked = 0;
 
+	if ((rc = store_alive(st)) != 0)
+		return rc;
 	for (i = 0; i < STORE_RETRIES; i++)
 		if ((rc = read_once(st, fn, ctx, &checked)) != STORE_RETRY)
 			return rc;
@@ -242,12 +333,102 @@ map_initial(const char *dir, size_t cap)
 	return size < cap ? size : cap;
 }
 
+/*
+ * LMDB 0.9's meta page, as it lies on disk (lmdb/mdb.c, struct MDB_meta
+ * after the 16-byte page header), for a 64-bit build: the magic at 0, the
+ * page size in the free database's md_pad at 24, mm_last_pg at 120 and
+ * mm_txnid at 128.  Read with pread, never through the map.
+ */
+#define META_HDR 16
+#define META_MAGIC 0xBEEFC0DEu
+#define META_OFF_PSIZE 24
+#define META_OFF_LASTPG 120
+#define META_OFF_TXNID 128
+#define META_LEN 136
+
+static uint64_t
+le_get(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* Meta page i of fd: 0 with its txnid and bytes in use, or -1. */
+static int
+meta_read(int fd, off_t off, uint64_t *txnid, uint64_t *used, uint32_t *psz)
+{
+	uint8_t m[META_HDR + META_LEN];
+	const uint8_t *b = m + META_HDR;
+
+	if (pread(fd, m, sizeof m, off) != (ssize_t)sizeof m ||
+	    le_get(b, 4) != META_MAGIC)
+		return -1;
+	*psz = (uint32_t)le_get(b + META_OFF_PSIZE, 4);
+	if (*psz < 512 || *psz > (1u << 16) || (*psz & (*psz - 1)) != 0)
+		return -1;
+	*txnid = le_get(b + META_OFF_TXNID, 8);
+	*used = (le_get(b + META_OFF_LASTPG, 8) + 1) * *psz;
+	return 0;
+}
+
+/*
+ * A data file shorter than its newest meta page says is in use would be
+ * mapped anyway, and the first touch of a missing page kills the process
+ * with SIGBUS: check before mdb_env_open.  A missing file is LMDB's to
+ * create; an empty one only a creating open may initialise.
+ */
+static int
+data_check(struct tv_store *st, const char *dir)
+{
+	char path[4096];
+	struct stat sb;
+	uint64_t t0, t1, u0, u1, used;
+	uint32_t p0, p1;
+	int fd = -1, rc = 0, ok0, ok1;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/data.mdb", dir) >=
+	    sizeof path)
+		return TV_ERR_RANGE;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : store_err(st, errno);
+	if (fstat(fd, &sb) != 0) {
+		rc = store_err(st, errno);
+		goto out;
+	}
+	if (sb.st_size == 0 && (st->flags & TV_STORE_CREATE))
+		goto out;
+	ok0 = meta_read(fd, 0, &t0, &u0, &p0) == 0;
+	ok1 = ok0 && meta_read(fd, p0, &t1, &u1, &p1) == 0 && p1 == p0;
+	if (!ok0) {
+		snprintf(st->errmsg, sizeof st->errmsg, "data.mdb: %lld "
+		    "bytes, no valid meta page", (long long)sb.st_size);
+		rc = TV_ERR_DAMAGED;
+		goto out;
+	}
+	used = ok1 && t1 > t0 ? u1 : u0;
+	if ((uint64_t)sb.st_size < used) {
+		snprintf(st->errmsg, sizeof st->errmsg, "data.mdb is %lld "
+		    "bytes but its meta page says %llu are in use (truncated?)",
+		    (long long)sb.st_size, (unsigned long long)used);
+		rc = TV_ERR_DAMAGED;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int
 env_open(struct tv_store *st, const char *dir)
 {
 	unsigned fl = (st->flags & TV_STORE_RDONLY) ? MDB_RDONLY : 0;
 	int rc, dead;
 
+	if ((rc = data_check(st, dir)) != 0)
+		return rc;
 	if ((rc = mdb_env_create(&st->env)) != 0)
 		return store_err(st, rc);
 	if ((rc = mdb_env_set_maxdbs(st->env, TV_STORE_MAXDBS)) != 0 ||
@@ -319,6 +500,15 @@ store_new(struct tv_store **out, unsigned flags, size_t map_cap)
 	return 0;
 }
 
+/* tv_store_open fails without a store to carry the message. */
+static _Thread_local char open_err[160];
+
+const char *
+tv_store_open_error(void)
+{
+	return open_err;
+}
+
 int
 tv_store_open(struct tv_store **out, const char *dir,
     const char *const *dbnames, unsigned ndbs, unsigned flags,
@@ -329,6 +519,7 @@ tv_store_open(struct tv_store **out, const char *dir,
 	int rc;
 
 	*out = NULL;
+	open_err[0] = 0;
 	if (ndbs > TV_STORE_MAXDBS || (ndbs != 0 && dbnames == NULL) ||
 	    ((flags & TV_STORE_RDONLY) && (flags & TV_STORE_CREATE)))
 		return TV_ERR_RANGE;
@@ -351,6 +542,8 @@ tv_store_open(struct tv_store **out, const char *dir,
 	*out = st;
 	st = NULL;
 out:
+	if (st != NULL)
+		snprintf(open_err, sizeof open_err, "%s", st->errmsg);
 	tv_store_close(st);
 	return rc;
 }
@@ -381,6 +574,42 @@ tv_store_mapsize(const struct tv_store *st)
 	if (mdb_env_info(st->env, &info) != 0)
 		return 0;
 	return info.me_mapsize;
+}
+
+int
+tv_store_dead(const struct tv_store *st)
+{
+	return atomic_load(&st->dead);
+}
+
+static int
+probe_fn(struct tv_txn *t, void *ctx)
+{
+	(void)t;
+	(void)ctx;
+	return 0;
+}
+
+int
+tv_store_health(struct tv_store *st, struct tv_store_health *h)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	if ((rc = tv_store_read(st, probe_fn, NULL)) != 0)
+		return rc;
+	if ((rc = mdb_env_info(st->env, &info)) != 0 ||
+	    (rc = mdb_env_stat(st->env, &ms)) != 0)
+		return store_err(st, rc);
+	h->readers = info.me_numreaders;
+	h->max_readers = info.me_maxreaders;
+	h->stale_cleared = atomic_load(&st->cleared);
+	h->map_size = info.me_mapsize;
+	h->map_used = ((size_t)info.me_last_pgno + 1) * ms.ms_psize;
+	h->last_txn = info.me_last_txnid;
+	return 0;
 }
 
 unsigned

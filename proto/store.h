@@ -11,7 +11,14 @@
  * transaction; if LMDB reports MDB_MAP_FULL the transaction is aborted, the
  * map doubled (up to the cap given at open) and fn run again from scratch.
  * So fn must have no effect outside the transaction until it returns 0.
- * MDB_READERS_FULL triggers one mdb_reader_check and one retry.
+ * MDB_READERS_FULL triggers one mdb_reader_check and one retry; besides,
+ * a writer clears stale reader slots (readers killed with -9, which pin
+ * old pages and make the file grow) every 32 commits or 5 seconds.
+ * A store whose environment panicked (MDB_PANIC, e.g. a failed meta-page
+ * write) is dead: every later call returns TV_ERR_DEAD and only a new
+ * process can open it again; a long-running program must exit.
+ * tv_store_open checks the data file against its meta page before LMDB
+ * maps it: a truncated file is TV_ERR_DAMAGED, never a SIGBUS.
  * All MDB_* codes are translated to TV_ERR_* here and only here; the last
  * LMDB message is kept for the program's error report (tv_store_errmsg).
  */
@@ -47,12 +54,28 @@ enum tv_put_flags {
 int tv_store_open(struct tv_store **out, const char *dir,
     const char *const *dbnames, unsigned ndbs, unsigned flags,
     size_t map_cap);
+/* Why the calling thread's last tv_store_open failed ("" if unknown). */
+const char *tv_store_open_error(void);
 /* Accepts NULL. */
 void tv_store_close(struct tv_store *st);
 /* The last LMDB error text ("" if none); shared by all threads. */
 const char *tv_store_errmsg(const struct tv_store *st);
 /* Current map size in bytes. */
 size_t tv_store_mapsize(const struct tv_store *st);
+/* Non-zero once the environment panicked (every call is TV_ERR_DEAD). */
+int tv_store_dead(const struct tv_store *st);
+/* Clear the slots of dead readers now; *cleared (if not NULL) gets their
+ * number.  Writers also do it on their own (see above). */
+int tv_store_reader_check(struct tv_store *st, int *cleared);
+
+struct tv_store_health {
+	unsigned readers, max_readers;	/* reader slots taken (high-water) */
+	unsigned stale_cleared;		/* dead readers cleared since open */
+	size_t map_size, map_used;	/* bytes */
+	uint64_t last_txn;		/* id of the last commit */
+};
+/* Run a read transaction (the store answers), then describe it. */
+int tv_store_health(struct tv_store *st, struct tv_store_health *h);
 /* The environment flags (MDB_* bits), for the durability test. */
 unsigned tv_store_envflags(const struct tv_store *st);
 

@@ -18,14 +18,15 @@ rm -rf "$OUT"
 mkdir -p "$OUT/field" "$OUT/usb"
 chmod 700 "$OUT"
 # Real use types passphrases at the terminal; the demo makes throwaway
-# ones in files of mode 0600 so that it can run unattended.
+# ones in files of mode 0600 so that it can run unattended (random, with
+# a '-' between characters: see newpass in tests/cli/lib.sh).
 umask 077
 TRUSTEES="dpo university operator"
 for who in $TRUSTEES; do
 	mkdir -p "$OUT/trustee-$who"
-	head -c 24 /dev/urandom | base64 >"$OUT/trustee-$who/pass"
+	head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//' >"$OUT/trustee-$who/pass"
 done
-for van in A B; do head -c 24 /dev/urandom | base64 >"$OUT/van-$van.pass"; done
+for van in A B; do head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//' >"$OUT/van-$van.pass"; done
 
 step "Synthetic field data for the demo plan (seeded; stands for what counsellors type)"
 "$BIN/scenario" --demo --out "$OUT/field"

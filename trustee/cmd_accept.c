@@ -144,25 +144,26 @@ cmd_accept(int argc, char **argv)
 	struct accept_opts o;
 	const struct tv_trustee *me;
 	struct tv_campaign *c;
-	uint8_t *sk = NULL, *payload;
+	uint8_t *sk, *payload;
 	char *pass;
-	size_t passlen, len;
+	size_t len;
 	int rc;
 
 	parse_opts(&o, argc, argv);
 	c = campaign_load_or_die(o.bundle, 0);
 	if (access(o.sig, F_OK) == 0)
 		die("'%s' already exists; refusing to overwrite", o.sig);
-	passphrase_get(o.passfile, 0, &pass, &passlen);
-	rc = tv_keyfile_read(o.key, "trustee", pass, passlen, &sk, &len);
-	if (rc != 0 || len != crypto_sign_SECRETKEYBYTES)
-		die("trustee key '%s': %s", o.key, tv_strerror(rc ? rc :
-		    TV_ERR_FORMAT));
-	if ((me = tv_campaign_trustee(c, sk + 32)) == NULL)
+	/* The share is sealed with the trustee key's passphrase: keep it. */
+	sk = keyfile_unlock(o.key, "trustee", o.passfile,
+	    crypto_sign_SECRETKEYBYTES, "trustee key", &pass);
+	if ((me = tv_campaign_trustee(c, sk + 32)) == NULL) {
+		sodium_free(pass);
+		sodium_free(sk);
 		die("this key is not one of the campaign's trustees");
+	}
 	payload = share_open(&o, sk, &len);
 	share_check(c, payload, len, me->index);
-	rc = tv_keyfile_write(o.out, "share", payload, len, pass, passlen,
+	rc = tv_keyfile_write(o.out, "share", payload, len, pass, strlen(pass),
 	    o.kdf);
 	sodium_free(pass);
 	sodium_free(payload);

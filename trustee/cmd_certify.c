@@ -4,7 +4,7 @@
  * first trustee creates a certificate (device key, name, sites, days) with
  * its signature; the others see what it says and co-sign it, until t have.
  * Only then will the aggregator enrol the device and the trustees count
- * its batches (proto/cert.h, common/rebuild.c).
+ * its batches (proto/cert.h, release/recount.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -192,45 +192,48 @@ cert_existing(struct tv_cert *ct, const struct certify_opts *o,
 	return 0;
 }
 
+/* The certificate as a paper (trustee.h). */
+static int
+cert_sign(void *ct, uint32_t trustee, const uint8_t *sk)
+{
+	return tv_cert_sign(ct, trustee, sk);
+}
+
+static int
+cert_json(char **json, const void *ct, const struct tv_campaign *c)
+{
+	return tv_cert_to_json(json, ct, c->plan);
+}
+
+static uint32_t
+cert_nsigs(const void *ct)
+{
+	return ((const struct tv_cert *)ct)->nsigs;
+}
+
 int
 cmd_certify(int argc, char **argv)
 {
 	struct certify_opts o;
 	struct tv_cert *ct = xcalloc(1, sizeof *ct);
-	const struct tv_trustee *me;
+	struct paper pp = { .paper = ct, .sign = cert_sign,
+	    .to_json = cert_json, .nsigs = cert_nsigs,
+	    .enough = ": the aggregator can enrol it" };
 	struct tv_campaign *c;
-	uint8_t *sk = NULL;
-	char *json = NULL;
-	int rc, exists, ret = 1;
+	int ret = 1;
 
 	parse_opts(&o, argc, argv);
 	c = campaign_load_or_die(o.campaign, 1);
-	exists = access(o.cert, F_OK) == 0;
-	if (exists && cert_existing(ct, &o, c) != 0)
+	pp.path = o.cert;
+	pp.exists = access(o.cert, F_OK) == 0;
+	if (pp.exists && cert_existing(ct, &o, c) != 0)
 		goto out;
-	if (!exists) {
+	if (!pp.exists) {
 		cert_new(ct, &o, c);
 		cert_show(ct, c->plan);
 	}
-	sk = trustee_key_load(o.key, o.passfile);
-	me = trustee_me(c, sk);
-	rc = tv_cert_sign(ct, me->index, sk);
-	if (rc == TV_ERR_EXISTS) {
-		error("%s: trustee %u (%s) has already signed it", o.cert,
-		    me->index, me->name);
-		goto out;
-	}
-	if (rc != 0 || (rc = tv_cert_to_json(&json, ct, c->plan)) != 0 ||
-	    (rc = file_write_atomic(o.cert, json, strlen(json), !exists)) != 0)
-		die("cannot write '%s': %s", o.cert, tv_strerror(rc));
-	printf("%s: signed by trustee %u (%s); %u of %u signatures%s\n",
-	    o.cert, me->index, me->name, ct->nsigs, c->t, ct->nsigs >= c->t ?
-	    ": the aggregator can enrol it" : "");
-	ret = 0;
+	ret = paper_cosign(&pp, c, o.key, o.passfile);
 out:
-	if (sk != NULL)
-		sodium_free(sk);
-	free(json);
 	free(ct);
 	tv_campaign_free(c);
 	return ret;

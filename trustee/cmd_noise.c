@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "common/noise_file.h"
+#include "proto/noise_file.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/trustee.h"
@@ -45,6 +45,7 @@ cmd_noise(int argc, char **argv)
 	};
 	const char *bundle = NULL, *request = NULL, *key = NULL, *out = NULL;
 	const char *passfile = NULL;
+	char *json = NULL;
 	struct tv_request *req = NULL;
 	struct tv_campaign *c;
 	uint8_t reqhash[32], *sk;
@@ -76,8 +77,15 @@ cmd_noise(int argc, char **argv)
 	if (file_hash(request, reqhash, NULL) != 0)
 		die("cannot read '%s'", request);
 	sk = trustee_key_load(key, passfile);
-	noise_write(out, c, req, reqhash, sk);
+	rc = tv_noise_make(&json, c, req, reqhash, sk);
 	sodium_free(sk);
+	if (rc == TV_ERR_NOTFOUND)
+		die("this key is not one of the campaign's trustees");
+	if (rc != 0)
+		die("cannot make the noise: %s", tv_strerror(rc));
+	if (file_write_atomic(out, json, strlen(json), 1) != 0)
+		die("cannot write '%s'", out);
+	free(json);
 	printf("noise for %u cells x %u indicators written to %s\n",
 	    req->ncells, c->k, out);
 	tv_request_free(req);

@@ -16,9 +16,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/noise_file.h"
-#include "common/rebuild.h"
-#include "common/json_util.h"
+#include "common/noise_load.h"
+#include "release/recount.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -143,14 +143,14 @@ cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
 		    s + 32 * i) != 0)
 			die("internal error: cannot prove partial decryption");
 		json_array_append_new(arr, json_pack("{s:o, s:o}", "d",
-		    json_hex(D, 32), "proof", json_hex(pr, sizeof pr)));
+		    tv_json_hex(D, 32), "proof", tv_json_hex(pr, sizeof pr)));
 	}
-	return json_pack("{s:o, s:o}", "agg", json_hex(agg, 32), "shares", arr);
+	return json_pack("{s:o, s:o}", "agg", tv_json_hex(agg, 32), "shares", arr);
 }
 
 static char *
 partial_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v, const uint8_t *s,
+    const struct tv_recount *rb, const enum tv_verdict *v, const uint8_t *s,
     const struct tv_statement *st)
 {
 	json_t *cells = json_array(), *o, *root;
@@ -159,19 +159,19 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 
 	for (i = 0; i < req->ncells; i++) {
 		tv_cell_name(name, &req->cells[i]);
-		o = VERDICT_RELEASED(v[i]) ?
+		o = TV_VERDICT_RELEASED(v[i]) ?
 		    cell_partial(c, &rb->cells[i], s, st->trustee) :
 		    json_object();
 		json_object_set_new(o, "cell", json_string(name));
 		json_object_set_new(o, "status",
-		    json_string(verdict_status(v[i])));
-		if (v[i] != V_RELEASE)
+		    json_string(tv_status_name(tv_verdict_status(v[i]))));
+		if (v[i] != TV_V_RELEASE)
 			json_object_set_new(o, "reason",
-			    json_string(verdict_reason(v[i])));
+			    json_string(tv_verdict_reason(v[i])));
 		json_array_append_new(cells, o);
 	}
 	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
-	    "tallyvan-partial/1", "campaign_id", json_hex(c->id, 32), "trustee",
+	    "tallyvan-partial/1", "campaign_id", tv_json_hex(c->id, 32), "trustee",
 	    (int)st->trustee, "ledger", tv_statement_json(st, 1), "cells",
 	    cells);
 	text = json_dumps(root, JSON_INDENT(1));
@@ -182,12 +182,12 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 }
 
 static uint32_t
-count_released(const enum verdict *v, uint32_t n)
+count_released(const enum tv_verdict *v, uint32_t n)
 {
 	uint32_t i, r = 0;
 
 	for (i = 0; i < n; i++)
-		r += VERDICT_RELEASED(v[i]);
+		r += TV_VERDICT_RELEASED(v[i]);
 	return r;
 }
 
@@ -195,7 +195,7 @@ count_released(const enum verdict *v, uint32_t n)
  * among them, or the privacy of the release would rest on others. */
 static void
 release_noise(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct noise_set *ns,
+    const struct tv_request *req, struct tv_recount *rb, struct tv_noise_set *ns,
     const uint8_t reqhash[32])
 {
 	memset(ns, 0, sizeof *ns);
@@ -207,8 +207,7 @@ release_noise(const struct release_opts *o, const struct tv_campaign *c,
 	if (o->nnoise == 0)
 		die("the plan asks for noise: give every quorum trustee's "
 		    "'trustee noise' file with --noise");
-	noise_load(ns, o->noise, o->nnoise, c, req, reqhash);
-	noise_apply(ns, rb->cells, req->ncells, c->k);
+	noise_load_apply(ns, o->noise, o->nnoise, c, req, reqhash, rb->cells);
 }
 
 /*
@@ -250,8 +249,8 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
  * decryption exists. */
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
-    const struct tv_statement *me, enum verdict *v, struct noise_set *ns)
+    const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
+    const struct tv_statement *me, enum tv_verdict *v, struct tv_noise_set *ns)
 {
 	struct budget_entry be, *bep = NULL;
 	uint8_t id[32];
@@ -263,7 +262,7 @@ release_decide(const struct release_opts *o, const struct tv_campaign *c,
 	if (seq == 0)
 		policy_decide(v, l, req, rb, c->plan, o->today);
 	release_noise(o, c, req, rb, ns, me->request);
-	if (ns->n > 0 && !noise_has(ns, me->trustee))
+	if (ns->n > 0 && !tv_noise_has(ns, me->trustee))
 		die("my own noise contribution is not among the --noise files");
 	if (seq != 0) {
 		note("this request was decided before (ledger entry %llu): "
@@ -291,11 +290,11 @@ release_decide(const struct release_opts *o, const struct tv_campaign *c,
 
 static int
 release_write(const struct release_opts *o, const struct tv_campaign *c,
-    const struct tv_request *req, struct rebuilt *rb, struct ledger *l,
+    const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
     struct tv_statement *st, const uint8_t *sk)
 {
-	enum verdict *v = xcalloc(req->ncells, sizeof *v);
-	struct noise_set ns;
+	enum tv_verdict *v = xcalloc(req->ncells, sizeof *v);
+	struct tv_noise_set ns;
 	uint8_t *s = NULL;
 	uint32_t j = 0, n;
 	char *text;
@@ -330,7 +329,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 	    (unsigned long long)rb->batches,
 	    (unsigned long long)rb->quarantined,
 	    (unsigned long long)st->length, o->out);
-	noise_free(&ns);
+	tv_noise_free(&ns);
 	free(v);
 	return 0;
 }
@@ -389,8 +388,11 @@ revocations_learn(const struct release_opts *o, const struct tv_campaign *c,
 static int
 request_check(FILE *f, const struct tv_request *req,
     const struct tv_campaign *c, const struct ledger *l, uint32_t j,
-    struct rebuilt *rb)
+    struct tv_recount *rb)
 {
+	char why[256];
+	int rc;
+
 	if (sodium_memcmp(req->campaign_id, c->id, 32) != 0)
 		return error("the request is for another campaign"), 1;
 	uint8_t dev[32];
@@ -405,10 +407,12 @@ request_check(FILE *f, const struct tv_request *req,
 		    "%.16s after batch %llu, which I know", hex,
 		    (unsigned long long)seq), 1;
 	}
-	if (rebuild_request(f, req, c, rb) != 0 ||
-	    !rebuilt_agrees(rb, req, c->k))
-		return error("the request does not match its signed batches "
-		    "or the plan's cells"), 1;
+	if ((rc = tv_recount_claims(f, req, c, rb, why, sizeof why)) ==
+	    TV_ERR_REFUSED)
+		return error("%s", why), error("the request does not match "
+		    "its signed batches or the plan's cells"), 1;
+	if (rc != 0)
+		die("cannot recount the request: %s", why);
 	return 0;
 }
 
@@ -419,7 +423,7 @@ cmd_release(int argc, char **argv)
 	struct tv_campaign *c;
 	struct tv_request *req = NULL;
 	struct tv_statement st = { 0 };
-	struct rebuilt rb = { 0 };
+	struct tv_recount rb = { 0 };
 	struct ledger *l;
 	uint8_t *sk;
 	FILE *f;
@@ -451,7 +455,7 @@ cmd_release(int argc, char **argv)
 	sodium_free(sk);
 	tv_statement_clear(&st);
 	ledger_close(l);
-	rebuilt_release(&rb, req->ncells);
+	tv_recount_release(&rb, req->ncells);
 	tv_request_free(req);
 	tv_campaign_free(c);
 	fclose(f);

@@ -122,41 +122,43 @@ rev_get(struct tv_revocation *r, const struct revoke_opts *o,
 	return 0;
 }
 
+/* The revocation as a paper (trustee.h). */
+static int
+rev_sign(void *r, uint32_t trustee, const uint8_t *sk)
+{
+	return tv_rev_sign(r, trustee, sk);
+}
+
+static int
+rev_json(char **json, const void *r, const struct tv_campaign *c)
+{
+	(void)c;	/* a revocation names no site */
+	return tv_rev_to_json(json, r);
+}
+
+static uint32_t
+rev_nsigs(const void *r)
+{
+	return ((const struct tv_revocation *)r)->nsigs;
+}
+
 int
 cmd_revoke(int argc, char **argv)
 {
 	struct revoke_opts o;
 	struct tv_revocation r;
-	const struct tv_trustee *me;
+	struct paper pp = { .paper = &r, .sign = rev_sign,
+	    .to_json = rev_json, .nsigs = rev_nsigs,
+	    .enough = ": the aggregator can store it" };
 	struct tv_campaign *c;
-	uint8_t *sk = NULL;
-	char *json = NULL;
-	int rc, exists, ret = 1;
+	int ret = 1;
 
 	parse_opts(&o, argc, argv);
 	c = campaign_load_or_die(o.campaign, 1);
-	exists = access(o.rev, F_OK) == 0;
-	if (rev_get(&r, &o, c, exists) != 0)
-		goto out;
-	sk = trustee_key_load(o.key, o.passfile);
-	me = trustee_me(c, sk);
-	rc = tv_rev_sign(&r, me->index, sk);
-	if (rc == TV_ERR_EXISTS) {
-		error("%s: trustee %u (%s) has already signed it", o.rev,
-		    me->index, me->name);
-		goto out;
-	}
-	if (rc != 0 || (rc = tv_rev_to_json(&json, &r)) != 0 ||
-	    (rc = file_write_atomic(o.rev, json, strlen(json), !exists)) != 0)
-		die("cannot write '%s': %s", o.rev, tv_strerror(rc));
-	printf("%s: signed by trustee %u (%s); %u of %u signatures%s\n",
-	    o.rev, me->index, me->name, r.nsigs, c->t, r.nsigs >= c->t ?
-	    ": the aggregator can store it" : "");
-	ret = 0;
-out:
-	if (sk != NULL)
-		sodium_free(sk);
-	free(json);
+	pp.path = o.rev;
+	pp.exists = access(o.rev, F_OK) == 0;
+	if (rev_get(&r, &o, c, pp.exists) == 0)
+		ret = paper_cosign(&pp, c, o.key, o.passfile);
 	tv_campaign_free(c);
 	return ret;
 }

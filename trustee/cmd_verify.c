@@ -14,9 +14,10 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/noise_file.h"
-#include "common/rebuild.h"
-#include "common/json_util.h"
+#include "common/noise_load.h"
+#include "release/recount.h"
+#include "release/verdict.h"
+#include "proto/json_hex.h"
 #include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
@@ -32,9 +33,9 @@ struct verify {
 	uint8_t previous[32];
 	struct tv_statement st[TV_TRUSTEES_MAX];	/* ledger statements */
 	uint32_t nst;
-	struct noise_set ns;
+	struct tv_noise_set ns;
 	struct tv_request *req;
-	struct rebuilt rb;
+	struct tv_recount rb;
 	json_t *rel;
 	uint64_t values, bad;
 };
@@ -78,12 +79,12 @@ check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
 	    (json_int_t)cell->count || json_array_size(ids) != cell->count)
 		return vfail(v, name, "record count differs from the signed "
 		    "batches");
-	if (json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
+	if (tv_json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
 	    sodium_memcmp(ct, cell->ct, TV_CT_BYTES(v->c->k)) != 0)
 		return vfail(v, name, "encrypted sum differs from the signed "
 		    "batches");
 	for (n = 0; n < cell->count; n++)
-		if (json_unhex(json_array_get(ids, n), id, 16) != 0 ||
+		if (tv_json_unhex(json_array_get(ids, n), id, 16) != 0 ||
 		    memcmp(id, v->rb.ids[i] + 16 * n, 16) != 0)
 			return vfail(v, name, "record ids differ from the "
 			    "signed batches");
@@ -117,11 +118,11 @@ check_ledgers(struct verify *v, const char *dir)
 
 	snprintf(path, sizeof path, "%s/request.tvr", dir);
 	if (file_hash(path, reqhash, NULL) != 0 ||
-	    json_unhex(json_object_get(v->rel, "request"), h, 32) != 0 ||
+	    tv_json_unhex(json_object_get(v->rel, "request"), h, 32) != 0 ||
 	    sodium_memcmp(h, reqhash, 32) != 0)
 		vfail(v, "-", "release.json does not name its request");
 	if (v->req->has_previous != (json_object_get(v->rel, "previous") !=
-	    NULL) || (v->req->has_previous && (json_unhex(json_object_get(
+	    NULL) || (v->req->has_previous && (tv_json_unhex(json_object_get(
 	    v->rel, "previous"), h, 32) != 0 || memcmp(h, v->req->previous,
 	    32) != 0)))
 		vfail(v, "-", "release.json and its request name different "
@@ -169,8 +170,8 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 				return -1;
 		if (statement_of(v, q[a]) == NULL)
 			return -1;	/* no word on its ledger */
-		if (json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
-		    json_unhex(json_object_get(p, "proof"), pr, 64) ||
+		if (tv_json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
+		    tv_json_unhex(json_object_get(p, "proof"), pr, 64) ||
 		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
 		    tv_dleq_verify(pr, c->id, agg, q[a], s, S,
 		    v->rb.cells[i].ct, Dj[a]) != 0)
@@ -192,20 +193,30 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 	uint8_t D[32], pub[32], M[32], G[32];
 	json_t *jv = json_object_get(val, "value");
 	json_int_t x = json_integer_value(jv);
+	enum tv_verdict vd;
 	int small;
 
+	if (tv_verdict_parse(tv_json_str(val, "status"), tv_json_str(val,
+	    "reason"), &vd) != 0)
+		return vfail(v, name, "a value's status or reason is unknown");
+	if (jv == NULL) {	/* under min_cell, or could give one away */
+		if (vd != TV_V_MIN_CELL && vd != TV_V_SECONDARY)
+			return vfail(v, name, "a released cell lacks a value");
+		/* Its decryption would give it away to any reader. */
+		return json_object_get(val, "d") != NULL ||
+		    json_object_get(val, "partials") != NULL ? vfail(v, name,
+		    "a hidden value carries its decryption") : 0;
+	}
+	if (!TV_VERDICT_RELEASED(vd))
+		return vfail(v, name, "a value shown but not released");
 	if (check_partials(v, val, i, s, agg, D) != 0)
 		return vfail(v, name, "a partial decryption does not verify");
-	if (json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
+	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
 	    sodium_memcmp(pub, D, 32) != 0)
 		return vfail(v, name, "the combined decryption is not the "
 		    "partials' combination");
 	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
 		return vfail(v, name, "invalid decryption");
-	if (jv == NULL)	/* under min_cell, or could give one away */
-		return strcmp(json_str(val, "reason"), "min_cell") &&
-		    strcmp(json_str(val, "reason"), "secondary") ? vfail(v,
-		    name, "a released cell lacks a value") : 0;
 	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
 	if ((x < 0 && v->ns.n == 0) || small)
@@ -228,13 +239,19 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 	uint8_t agg[32];
 	char name[48];
 	uint32_t s;
+	enum tv_verdict vd;
 
 	tv_cell_name(name, &v->rb.cells[i]);
-	if (strcmp(json_str(o, "cell"), name) != 0) {
+	if (strcmp(tv_json_str(o, "cell"), name) != 0) {
 		vfail(v, name, "cells out of order or missing");
 		return;
 	}
-	if (strcmp(json_str(o, "status"), "released") != 0) {
+	if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+	    "reason"), &vd) != 0) {
+		vfail(v, name, "a cell's status or reason is unknown");
+		return;
+	}
+	if (!TV_VERDICT_RELEASED(vd)) {
 		if (vals != NULL || json_object_get(o, "records") != NULL)
 			vfail(v, name, "a cell not released carries values");
 		return;
@@ -307,16 +324,15 @@ verify_noise(struct verify *v, const char *dir)
 	snprintf(reqpath, sizeof reqpath, "%s/request.tvr", dir);
 	if (file_hash(reqpath, reqhash, NULL) != 0)
 		die("cannot read '%s'", reqpath);
-	noise_load(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c, v->req,
-	    reqhash);
-	noise_apply(&v->ns, v->rb.cells, v->req->ncells, v->c->k);
+	noise_load_apply(&v->ns, g.gl_pathv, (uint32_t)g.gl_pathc, v->c,
+	    v->req, reqhash, v->rb.cells);
 	globfree(&g);
 }
 
 static void
 verify_load(struct verify *v, const char *dir)
 {
-	char path[4096];
+	char path[4096], why[256];
 	json_error_t jerr;
 	FILE *f;
 	int rc;
@@ -327,9 +343,12 @@ verify_load(struct verify *v, const char *dir)
 	if ((rc = tv_request_read(f, &v->req, v->c->k)) != 0 ||
 	    sodium_memcmp(v->req->campaign_id, v->c->id, 32) != 0)
 		die("'%s' is not a release request of this campaign", path);
-	if (rebuild_request(f, v->req, v->c, &v->rb) != 0 ||
-	    !rebuilt_agrees(&v->rb, v->req, v->c->k)) {
+	if ((rc = tv_recount_claims(f, v->req, v->c, &v->rb, why,
+	    sizeof why)) != 0) {
 		fclose(f);
+		if (rc != TV_ERR_REFUSED)
+			die("cannot recount the request: %s", why);
+		error("%s", why);
 		error("the release request does not match its signed batches");
 		exit(1);
 	}
@@ -339,7 +358,7 @@ verify_load(struct verify *v, const char *dir)
 	if (file_hash(path, v->relhash, NULL) != 0)
 		die("cannot read '%s'", path);
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (v->rel == NULL || strcmp(json_str(v->rel, "format"),
+	if (v->rel == NULL || strcmp(tv_json_str(v->rel, "format"),
 	    "tallyvan-release/1") != 0)
 		die("'%s' is not a release", path);
 }
@@ -351,6 +370,7 @@ verify_one(struct verify *v, const char *dir)
 	json_t *cells;
 	char path[4096];
 	uint32_t i, released = 0;
+	enum tv_verdict vd;
 
 	snprintf(path, sizeof path, "%s/campaign.json", dir);
 	v->c = campaign_load_or_die(path, 1);
@@ -361,8 +381,9 @@ verify_one(struct verify *v, const char *dir)
 		vfail(v, "-", "the release does not list every requested cell");
 	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++) {
 		check_cell(v, json_array_get(cells, i), i);
-		released += !strcmp(json_str(json_array_get(cells, i), "status"),
-		    "released");
+		released += tv_verdict_parse(tv_json_str(json_array_get(cells,
+		    i), "status"), tv_json_str(json_array_get(cells, i),
+		    "reason"), &vd) == 0 && TV_VERDICT_RELEASED(vd);
 	}
 	check_csv(v, dir);
 	v->has_previous = v->req->has_previous;
@@ -377,8 +398,8 @@ verify_one(struct verify *v, const char *dir)
 		    v->req->ncells, (unsigned long long)v->values, v->c->t,
 		    v->c->n);
 	json_decref(v->rel);
-	noise_free(&v->ns);
-	rebuilt_release(&v->rb, v->req->ncells);
+	tv_noise_free(&v->ns);
+	tv_recount_release(&v->rb, v->req->ncells);
 	tv_request_free(v->req);
 	return v->bad;
 }

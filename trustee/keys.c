@@ -12,37 +12,8 @@
 uint8_t *
 trustee_key_load(const char *path, const char *passfile)
 {
-	uint8_t *sk = NULL;
-	char *pass;
-	size_t passlen, len;
-	int rc;
-
-	passphrase_get(passfile, 0, &pass, &passlen);
-	rc = tv_keyfile_read(path, "trustee", pass, passlen, &sk, &len);
-	sodium_free(pass);
-	if (rc != 0)
-		die("trustee key '%s': %s", path, tv_strerror(rc));
-	if (len != crypto_sign_SECRETKEYBYTES) {
-		sodium_free(sk);
-		die("trustee key '%s': not a trustee key", path);
-	}
-	return sk;
-}
-
-struct tv_campaign *
-campaign_load_or_die(const char *path, int complete)
-{
-	struct tv_campaign *c = NULL;
-	char err[512];
-
-	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
-		die("%s", err);
-	if (complete && !tv_campaign_complete(c)) {
-		tv_campaign_free(c);
-		die("%s: not every trustee has signed this campaign (see "
-		    "'trustee finalize')", path);
-	}
-	return c;
+	return keyfile_unlock(path, "trustee", passfile,
+	    crypto_sign_SECRETKEYBYTES, "trustee key", NULL);
 }
 
 static uint32_t
@@ -56,25 +27,22 @@ uint8_t *
 share_load(const char *path, const char *passfile,
     const struct tv_campaign *c, uint32_t *index)
 {
-	uint8_t *payload = NULL, *s;
-	char *pass;
-	size_t passlen, len;
-	int rc;
+	uint8_t *payload, *s;
 
-	passphrase_get(passfile, 0, &pass, &passlen);
-	rc = tv_keyfile_read(path, "share", pass, passlen, &payload, &len);
-	sodium_free(pass);
-	if (rc != 0)
-		die("share file '%s': %s", path, tv_strerror(rc));
-	/* The length first: the index and K are read from the payload. */
-	if (len != SHARE_BYTES(c->k) || le32(payload + 36) != c->k ||
+	/* The length first (keyfile_unlock): the index and K are read from
+	 * the payload. */
+	payload = keyfile_unlock(path, "share", passfile, SHARE_BYTES(c->k),
+	    "share file", NULL);
+	if (le32(payload + 36) != c->k ||
 	    sodium_memcmp(payload, c->id, 32) != 0 ||
 	    (*index = le32(payload + 32)) < 1 || *index > c->n) {
 		sodium_free(payload);
 		die("share file '%s' belongs to another campaign", path);
 	}
-	if ((s = sodium_malloc((size_t)c->k * 32)) == NULL)
+	if ((s = sodium_malloc((size_t)c->k * 32)) == NULL) {
+		sodium_free(payload);
 		die("out of secure memory");
+	}
 	memcpy(s, payload + 40, (size_t)c->k * 32);
 	sodium_free(payload);
 	return s;

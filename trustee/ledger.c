@@ -6,8 +6,8 @@
 #include <sodium.h>
 #include <time.h>
 
-#include "common/json_util.h"
-#include "common/pinned.h"
+#include "proto/json_hex.h"
+#include "release/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
 #include "trustee/ledger.h"
@@ -42,27 +42,6 @@ struct ledger {
 static const char *const ledger_dbs[] = { "cells", "budget", "chain",
     "requests", "revocations" };
 enum { LDB_CELLS, LDB_BUDGET, LDB_CHAIN, LDB_REQUESTS, LDB_REVS, LDB_N };
-
-const char *
-verdict_status(enum verdict v)
-{
-	switch (v) {
-	case V_RELEASE:
-	case V_REVISION: return "released";
-	case V_NOT_CLOSED:
-	case V_RELEASED_BEFORE: return "withheld";
-	default: return "suppressed";
-	}
-}
-
-const char *
-verdict_reason(enum verdict v)
-{
-	static const char *const r[] = { "", "not_closed", "min_cohort",
-	    "released_before", "differencing", "secondary", "revision" };
-
-	return r[v];
-}
 
 static void
 set_push(struct ledger *l, const char *name, const uint8_t *ids, uint64_t n,
@@ -163,8 +142,8 @@ chain_cb(void *ctx, const void *key, size_t klen, const void *val,
 		return TV_ERR_FORMAT;
 	if (l->nentries == 0) {
 		o = json_loadb(val, vlen, 0, NULL);
-		l->campaign_ok = o != NULL && !strcmp(json_str(o, "kind"),
-		    "start") && json_unhex(json_object_get(o, "campaign"), id,
+		l->campaign_ok = o != NULL && !strcmp(tv_json_str(o, "kind"),
+		    "start") && tv_json_unhex(json_object_get(o, "campaign"), id,
 		    32) == 0 && !memcmp(id, cl->campaign_id, 32);
 		json_decref(o);
 	}
@@ -350,7 +329,7 @@ ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
 struct decided {
 	const uint8_t *reqhash;
 	uint32_t ncells;
-	enum verdict *v;
+	enum tv_verdict *v;
 	uint64_t seq;		/* the entry that decided, 0 if none */
 };
 
@@ -372,12 +351,12 @@ decided_fn(struct tv_txn *t, void *ctx)
 	    (rc = tv_txn_get(t, LDB_CHAIN, seq, 8, &val, &vlen)) != 0)
 		return rc ? rc : TV_ERR_FORMAT;
 	o = json_loadb(val, vlen, 0, NULL);
-	vs = json_str(o, "verdicts");
+	vs = tv_json_str(o, "verdicts");
 	rc = strlen(vs) == d->ncells ? 0 : TV_ERR_FORMAT;
 	for (i = 0; rc == 0 && i < d->ncells; i++) {
-		if (vs[i] < '0' || vs[i] > '0' + V_REVISION)
+		if (vs[i] < '0' || vs[i] >= '0' + TV_V_TRUSTEE_COUNT)
 			rc = TV_ERR_FORMAT;
-		d->v[i] = (enum verdict)(vs[i] - '0');
+		d->v[i] = (enum tv_verdict)(vs[i] - '0');
 	}
 	json_decref(o);
 	d->seq = rc == 0 ? tv_be64_get(seq) : 0;
@@ -385,7 +364,7 @@ decided_fn(struct tv_txn *t, void *ctx)
 }
 
 uint64_t
-ledger_decided(struct ledger *l, const uint8_t reqhash[32], enum verdict *v,
+ledger_decided(struct ledger *l, const uint8_t reqhash[32], enum tv_verdict *v,
     uint32_t ncells)
 {
 	struct decided d = { reqhash, ncells, v, 0 };
@@ -433,17 +412,17 @@ symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
 
 /* The same cell released before: again as it was, or a revision if only
  * late records (min_cohort or more) have come since, else refused. */
-static enum verdict
+static enum tv_verdict
 same_cell(const struct set *s, const uint8_t *ids, uint64_t n,
     uint32_t min_cohort)
 {
 	if (s->n == n && (n == 0 || !memcmp(ids, s->ids, 16 * n)))
-		return V_RELEASE;
+		return TV_V_RELEASE;
 	/* s within ids: exactly n - |s| differences */
 	if (s->n > n || symdiff(ids, n, s->ids, s->n, n - s->n + 1) !=
 	    n - s->n)
-		return V_RELEASED_BEFORE;
-	return n - s->n < min_cohort ? V_DIFFERENCING : V_REVISION;
+		return TV_V_RELEASED_BEFORE;
+	return n - s->n < min_cohort ? TV_V_DIFFERENCING : TV_V_REVISION;
 }
 
 /*
@@ -456,11 +435,11 @@ same_cell(const struct set *s, const uint8_t *ids, uint64_t n,
  * would otherwise cost hours of comparisons (docs/performance.md).  The
  * verdict is the one of the full comparison.
  */
-static enum verdict
+static enum tv_verdict
 differencing(const struct ledger *l, const char *name, const uint8_t *ids,
     uint64_t n, uint32_t min_cohort)
 {
-	enum verdict v, same = V_RELEASE;
+	enum tv_verdict v, same = TV_V_RELEASE;
 	const struct set *s;
 	int again = 0;
 	uint64_t d;
@@ -469,21 +448,21 @@ differencing(const struct ledger *l, const char *name, const uint8_t *ids,
 	for (i = 0; i < l->n; i++) {
 		s = &l->sets[i];
 		if (!strcmp(s->name, name)) {
-			if ((v = same_cell(s, ids, n, min_cohort)) == V_RELEASE)
+			if ((v = same_cell(s, ids, n, min_cohort)) == TV_V_RELEASE)
 				again = 1;
-			else if (v != V_REVISION)
+			else if (v != TV_V_REVISION)
 				return v;
 			else
-				same = V_REVISION;
+				same = TV_V_REVISION;
 			continue;
 		}
 		if ((n > s->n ? n - s->n : s->n - n) >= min_cohort)
 			continue;
 		d = symdiff(ids, n, s->ids, s->n, min_cohort);
 		if (d > 0 && d < min_cohort)
-			return V_DIFFERENCING;
+			return TV_V_DIFFERENCING;
 	}
-	return again ? V_RELEASE : same;
+	return again ? TV_V_RELEASE : same;
 }
 
 /* How many of the cell's records no earlier published value covers: its
@@ -502,14 +481,14 @@ unknown_part(const struct ledger *l, size_t nbefore, const char *name,
 	return best;
 }
 
-/* Coarsest first: campaign, month, week; all sites, then each site. */
-static const struct tv_request *order_req;
-
+/* Coarsest first: campaign, month, week; all sites, then each site.
+ * Sorts pointers into the request's cells, so the comparator needs no
+ * context (no file-scope global, no qsort_r). */
 static int
 order_cmp(const void *a, const void *b)
 {
-	const struct tv_cell *x = &order_req->cells[*(const uint32_t *)a];
-	const struct tv_cell *y = &order_req->cells[*(const uint32_t *)b];
+	const struct tv_cell *x = *(const struct tv_cell *const *)a;
+	const struct tv_cell *y = *(const struct tv_cell *const *)b;
 
 	if (x->period != y->period)
 		return x->period > y->period ? -1 : 1;
@@ -522,21 +501,21 @@ order_cmp(const void *a, const void *b)
 
 /* Hidden to protect someone (not merely not yet, or not again). */
 static int
-private(enum verdict v)
+private(enum tv_verdict v)
 {
-	return v == V_MIN_COHORT || v == V_DIFFERENCING || v == V_SECONDARY;
+	return v == TV_V_MIN_COHORT || v == TV_V_DIFFERENCING || v == TV_V_SECONDARY;
 }
 
 /* A cell's value is known: released now, or before with these records. */
 static int
-known(const enum verdict *v, const uint64_t *unknown, uint32_t c)
+known(const enum tv_verdict *v, const uint64_t *unknown, uint32_t c)
 {
-	return VERDICT_RELEASED(v[c]) || unknown[c] == 0;
+	return TV_VERDICT_RELEASED(v[c]) || unknown[c] == 0;
 }
 
 /* One pass over a relation; 1 if a verdict changed. */
 static int
-relation_check(const struct relation *r, enum verdict *v,
+relation_check(const struct tv_relation *r, enum tv_verdict *v,
     const uint64_t *unknown, uint32_t min_cohort)
 {
 	uint64_t hidden = 0, best = UINT64_MAX;
@@ -544,12 +523,12 @@ relation_check(const struct relation *r, enum verdict *v,
 
 	for (i = 0; i < r->n; i++) {
 		k = r->kids[i];
-		if (v[k] == V_NOT_CLOSED)
+		if (v[k] == TV_V_NOT_CLOSED)
 			open++;
 		if (!known(v, unknown, k)) {
 			hidden += unknown[k];
 			nhidden += unknown[k] > 0;
-		} else if (VERDICT_RELEASED(v[k]) && unknown[k] > 0 &&
+		} else if (TV_VERDICT_RELEASED(v[k]) && unknown[k] > 0 &&
 		    unknown[k] < best) {
 			best = unknown[k];	/* something new: can be held */
 			pick = k;
@@ -562,15 +541,15 @@ relation_check(const struct relation *r, enum verdict *v,
 	if (known(v, unknown, r->parent) && hidden > 0 &&
 	    (hidden < min_cohort || nhidden == 1)) {
 		k = pick != UINT32_MAX ? pick : r->parent;
-		if (!VERDICT_RELEASED(v[k]))
+		if (!TV_VERDICT_RELEASED(v[k]))
 			return 0;	/* nothing left to hold back */
-		v[k] = V_SECONDARY;
+		v[k] = TV_V_SECONDARY;
 		return 1;
 	}
 	if (private(v[r->parent]) && !known(v, unknown, r->parent) &&
 	    hidden == 0 && r->n > 0 &&
 	    pick != UINT32_MAX) {
-		v[pick] = V_SECONDARY;
+		v[pick] = TV_V_SECONDARY;
 		return 1;
 	}
 	return 0;
@@ -579,7 +558,7 @@ relation_check(const struct relation *r, enum verdict *v,
 /* The released cell with something new and the smallest unknown part
  * among the relations holding x (hops 1), or their open cells (2). */
 static uint32_t
-unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
+unpin_pick(const struct tv_relation *r, uint32_t n, const enum tv_verdict *v,
     const uint64_t *unknown, uint32_t x, int hops)
 {
 	uint32_t i, j, m, c, best = UINT32_MAX;
@@ -593,7 +572,7 @@ unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
 			c = j < r[i].n ? r[i].kids[j] : r[i].parent;
 			if (hops > 1 && c != x && !known(v, unknown, c))
 				c = unpin_pick(r, n, v, unknown, c, 1);
-			if (c != UINT32_MAX && VERDICT_RELEASED(v[c]) &&
+			if (c != UINT32_MAX && TV_VERDICT_RELEASED(v[c]) &&
 			    unknown[c] > 0 && (best == UINT32_MAX ||
 			    unknown[c] < unknown[best]))
 				best = c;
@@ -604,20 +583,22 @@ unpin_pick(const struct relation *r, uint32_t n, const enum verdict *v,
 
 /*
  * The local rules until nothing changes, then the global check
- * (common/pinned.h): while a cell hidden for privacy can be computed from
+ * (release/pinned.h): while a cell hidden for privacy can be computed from
  * what would be published, hold back one more released cell next to it,
  * and start again.
  */
 static void
-secondary(enum verdict *v, const uint64_t *unknown,
+secondary(enum tv_verdict *v, const uint64_t *unknown,
     const struct tv_request *req, const struct tv_plan *p)
 {
 	uint8_t *open = xcalloc(req->ncells, 1);
 	uint8_t *target = xcalloc(req->ncells, 1);
-	struct relation *r;
-	uint32_t n = relations_build(req, p->nsites, &r), i, x, c;
+	struct tv_relation *r;
+	uint32_t n, i, x, c;
 	int changed = 1, rc;
 
+	if (tv_relations_build(req, p->nsites, &r, &n) != 0)
+		die("out of memory");
 	for (;;) {
 		while (changed) {
 			changed = 0;
@@ -629,12 +610,14 @@ secondary(enum verdict *v, const uint64_t *unknown,
 			open[c] = !known(v, unknown, c);
 			target[c] = open[c] && private(v[c]);
 		}
-		if ((rc = pinned_find(r, n, req->ncells, open, target,
+		if ((rc = tv_pinned_find(r, n, req->ncells, open, target,
 		    &x)) <= 0) {
-			if (rc < 0)
+			if (rc == TV_ERR_NOMEM)
+				die("out of memory");
+			if (rc == TV_ERR_TOOBIG)
 				warn("more than %d cells not published: the "
 				    "check that none can be computed from the "
-				    "others was not run", PINNED_MAX_OPEN);
+				    "others was not run", TV_PINNED_MAX_OPEN);
 			break;
 		}
 		if ((c = unpin_pick(r, n, v, unknown, x, 2)) == UINT32_MAX) {
@@ -642,43 +625,43 @@ secondary(enum verdict *v, const uint64_t *unknown,
 			    "and nothing left to hold back", x);
 			break;
 		}
-		v[c] = V_SECONDARY;
+		v[c] = TV_V_SECONDARY;
 		changed = 1;
 	}
 	free(open);
 	free(target);
-	relations_free(r, n);
+	tv_relations_free(r, n);
 }
 
 void
-policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const struct tv_plan *p, int32_t today)
+policy_decide(enum tv_verdict *v, struct ledger *l, const struct tv_request *req,
+    const struct tv_recount *rb, const struct tv_plan *p, int32_t today)
 {
-	uint32_t *order = xcalloc(req->ncells, sizeof *order), i, c;
+	const struct tv_cell **order = xcalloc(req->ncells, sizeof *order);
+	uint32_t i, c;
 	uint64_t *unknown = xcalloc(req->ncells, sizeof *unknown);
 	size_t nbefore = l->n;	/* sets released by earlier requests */
 	int noisy = p->policy.noise.mech != TV_NOISE_NONE;
 	char name[48];
 
 	for (i = 0; i < req->ncells; i++) {
-		order[i] = i;
+		order[i] = &req->cells[i];
 		tv_cell_name(name, &req->cells[i]);
 		unknown[i] = unknown_part(l, nbefore, name, rb->ids[i],
 		    rb->cells[i].count);
 	}
-	order_req = req;
 	qsort(order, req->ncells, sizeof *order, order_cmp);
 	for (i = 0; i < req->ncells; i++) {
-		c = order[i];
+		c = (uint32_t)(order[i] - req->cells);
 		tv_cell_name(name, &req->cells[c]);
 		if (!tv_cell_closed(p, req->cells[c].last_day, today))
-			v[c] = V_NOT_CLOSED;
+			v[c] = TV_V_NOT_CLOSED;
 		else if (rb->cells[c].count < p->policy.min_cohort)
-			v[c] = V_MIN_COHORT;
+			v[c] = TV_V_MIN_COHORT;
 		else
 			v[c] = differencing(l, name, rb->ids[c],
 			    rb->cells[c].count, noisy ? 0 : p->policy.min_cohort);
-		if (VERDICT_RELEASED(v[c]))
+		if (TV_VERDICT_RELEASED(v[c]))
 			set_push(l, name, rb->ids[c], rb->cells[c].count, NULL);
 	}
 	free(order);
@@ -689,8 +672,8 @@ policy_decide(enum verdict *v, struct ledger *l, const struct tv_request *req,
 
 struct record_ctx {
 	const struct tv_request *req;
-	const struct rebuilt *rb;
-	const enum verdict *v;
+	const struct tv_recount *rb;
+	const enum tv_verdict *v;
 	const struct budget_entry *e;
 	const uint8_t *reqhash;
 	const uint8_t *decision;
@@ -795,7 +778,7 @@ record_fn(struct tv_txn *t, void *ctx)
 	uint32_t i;
 
 	for (i = 0; i < r->req->ncells; i++) {
-		if (!VERDICT_RELEASED(r->v[i]))
+		if (!TV_VERDICT_RELEASED(r->v[i]))
 			continue;
 		/* One key per record set: a revision keeps the sets before
 		 * it (their values are out), an identical one is rewritten. */
@@ -816,7 +799,7 @@ record_fn(struct tv_txn *t, void *ctx)
 
 int
 ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v,
+    const struct tv_recount *rb, const enum tv_verdict *v,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32])
 {
@@ -933,7 +916,7 @@ chain_show_cb(void *ctx, const void *key, size_t klen, const void *val,
 	cs->n++;
 	if (o == NULL || klen != 8 || tv_be64_get(key) != cs->n ||
 	    json_integer_value(json_object_get(o, "seq")) !=
-	    (json_int_t)cs->n || strcmp(json_str(o, "prev"), want) != 0) {
+	    (json_int_t)cs->n || strcmp(tv_json_str(o, "prev"), want) != 0) {
 		error("ledger entry %llu: broken chain",
 		    (unsigned long long)cs->n);
 		cs->bad = 1;

@@ -41,7 +41,7 @@
  *     be added up, so suppress its smallest new part  -> secondary
  * These rules look at one relation at a time; a value can also be pinned
  * by several together.  So when they are done, the whole system is solved
- * (common/pinned.h: which cells could anyone compute from the published
+ * (release/pinned.h: which cells could anyone compute from the published
  * ones?), and while a cell hidden for privacy is computable, the released
  * cell with something new and the smallest unknown part in a relation with
  * it (or next to one) is suppressed too, and the rules run again.
@@ -51,25 +51,10 @@
 
 #include <stdint.h>
 
-#include "common/rebuild.h"
+#include "release/recount.h"
 #include "proto/statement.h"
 #include "proto/store.h"
-
-enum verdict {
-	V_RELEASE = 0,
-	V_NOT_CLOSED,
-	V_MIN_COHORT,
-	V_RELEASED_BEFORE,
-	V_DIFFERENCING,
-	V_SECONDARY,
-	V_REVISION,	/* released: a new total after late records */
-};
-
-/* Released now: a partial decryption is computed for it. */
-#define VERDICT_RELEASED(v) ((v) == V_RELEASE || (v) == V_REVISION)
-
-const char *verdict_status(enum verdict v);	/* released, ... */
-const char *verdict_reason(enum verdict v);	/* "", min_cohort, ... */
+#include "release/verdict.h"
 
 struct ledger;
 
@@ -109,12 +94,12 @@ int ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
  * a crash, or the same request again), its verdicts into v and the
  * entry's seq; else 0. */
 uint64_t ledger_decided(struct ledger *l, const uint8_t decision[32],
-    enum verdict *v, uint32_t ncells);
+    enum tv_verdict *v, uint32_t ncells);
 
 /* One verdict per cell of the request.  With noise (the plan's choice),
  * differencing and secondary suppression give way to the noise. */
-void policy_decide(enum verdict *v, struct ledger *l,
-    const struct tv_request *req, const struct rebuilt *rb,
+void policy_decide(enum tv_verdict *v, struct ledger *l,
+    const struct tv_request *req, const struct tv_recount *rb,
     const struct tv_plan *p, int32_t today);
 
 /*
@@ -144,7 +129,7 @@ int budget_check(const struct ledger *l, const struct tv_plan *p,
  * the budget entry (hash-chained) -- one durable transaction, committed
  * before any partial decryption exists.  0 or TV_ERR_*. */
 int ledger_record(struct ledger *l, const struct tv_request *req,
-    const struct rebuilt *rb, const enum verdict *v,
+    const struct tv_recount *rb, const enum tv_verdict *v,
     const struct budget_entry *e, const uint8_t reqhash[32],
     const uint8_t decision[32]);
 

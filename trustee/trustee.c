@@ -37,5 +37,5 @@ main(int argc, char **argv)
 	process_harden();
 	return command_run(commands, sizeof commands / sizeof commands[0],
 	    "The key holders' tool: campaign keys, releases, verification.",
-	    argc, argv);
+	    NULL, argc, argv);
 }

@@ -55,7 +55,23 @@ void device_pub_load(uint8_t pk[32], const char *path);
 const struct tv_trustee *trustee_me(const struct tv_campaign *c,
     const uint8_t *sk);
 
-/* Load a campaign bundle or die; require all signatures if complete. */
-struct tv_campaign *campaign_load_or_die(const char *path, int complete);
+
+/* A paper the trustees sign in turn (trustee/paper.c): what to do with
+ * it, as named callbacks. */
+struct paper {
+	const char *path;	/* its file */
+	int exists;		/* the file held it already (else: created) */
+	void *paper;		/* struct tv_cert or struct tv_revocation */
+	int (*sign)(void *paper, uint32_t trustee, const uint8_t *sk);
+	int (*to_json)(char **json, const void *paper,
+	    const struct tv_campaign *c);
+	uint32_t (*nsigs)(const void *paper);
+	const char *enough;	/* said once t trustees signed */
+};
+/* Load the trustee's key (passphrase), sign the paper, write it back,
+ * say how many signatures it has: 0, or 1 (already signed by this
+ * trustee, said); dies on a system error.  The key is wiped. */
+int paper_cosign(const struct paper *pp, const struct tv_campaign *c,
+    const char *key, const char *passfile);
 
 #endif

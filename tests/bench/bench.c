@@ -118,5 +118,5 @@ main(int argc, char **argv)
 	if (tv_crypto_init() != 0)
 		die("cannot initialise libsodium");
 	return command_run(commands, sizeof commands / sizeof commands[0],
-	    "bench", argc, argv);
+	    "bench", NULL, argc, argv);
 }

@@ -33,6 +33,17 @@ printf '%s\n' "$id1" | must_fail 2 "$BIN/collector" record --dir "$T/A" \
 grep -q "gender: missing" "$T/err" || fail "missing field not named"
 printf '%s\n' "$id1" | must_fail 2 rec --date 2023-01-01 2>"$T/err"
 grep -q "outside the campaign" "$T/err" || fail "date outside campaign"
+# Standard input (the reader shared with 'collector erase'): a wrong line
+# is named by its number, blank and comment lines counted; over the cap
+# is refused; neither echoes the identity.
+printf '# visit\n\nfirst_name=Elodie\nlast_name Dupont\n' |
+	must_fail 2 rec 2>"$T/err"
+grep -q "standard input, line 4: want NAME=VALUE" "$T/err" || fail "stdin line number: $(cat "$T/err")"
+! grep -q "Dupont\|lodie" "$T/err" || fail "an identity echoed from standard input"
+head -c 70000 /dev/zero | tr '\0' x | sed 's/^/first_name=/' |
+	must_fail 2 rec 2>"$T/err"
+grep -q "standard input: more than" "$T/err" || fail "stdin cap"
+! grep -q "xxxx" "$T/err" || fail "oversize input echoed"
 [ "$(captured)" = 0 ] || fail "a refused visit was recorded"
 
 r1=$(printf '%s\n' "$id1" | rec --receipt | awk '/^receipt/ { print $2 }')

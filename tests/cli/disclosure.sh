@@ -56,6 +56,32 @@ awk -F, 'NR > 1 && $9 == "released" && $8 < 5 { print; bad++ } END { exit bad > 
 	"$T/rel5/release.csv" || fail "a value under min_cell is shown"
 python3 "$TOP/tests/tools/difference_attack.py" --truth "$T/field/truth.csv" "$T/rel5/release.csv" ||
 	fail "a value hidden by min_cell can be recovered"
+# A reader of release.json holds each released cell's ct_sum: a hidden
+# value that came with its combined decryption d, or with t partials, is
+# C_i - d, a small discrete logarithm away.  None may carry either, and
+# `trustee verify` refuses a release in which one does.
+python3 - "$T/rel5/release.json" "$T/rel5-leak.json" <<'PY' || fail "a hidden value carries its decryption"
+import json, sys
+r = json.load(open(sys.argv[1]))
+hidden = leaks = 0
+for c in r['cells']:
+    for v in (c.get('values') or {}).values():
+        if 'value' in v:
+            continue
+        hidden += 1
+        if 'd' in v or 'partials' in v:
+            leaks += 1
+        elif hidden == 1:
+            v['d'] = '00' * 32      # the negative case for trustee verify
+json.dump(r, open(sys.argv[2], 'w'))
+print(f"{hidden} values hidden inside released cells, {leaks} with their decryption")
+sys.exit(leaks > 0 or hidden == 0)
+PY
+cp -a "$T/rel5" "$T/rel5-leak"
+mv "$T/rel5-leak.json" "$T/rel5-leak/release.json"
+must_fail 1 "$BIN/trustee" verify "$T/rel5-leak" >/dev/null 2>"$T/err"
+grep -q "a hidden value carries its decryption" "$T/err" || fail "verify of a leaking release: $(cat "$T/err")"
+echo "a release whose hidden value carries its decryption is refused by trustee verify"
 
 # Controls over contents, not labels: cells whose days do not match their
 # labels.  The campaign minus two "weeks" that leave out 2021-11-02 gives

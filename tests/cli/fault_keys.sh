@@ -37,8 +37,8 @@ else
 fi
 cp "$T/c/campaign.json" "$U/campaign.json"
 chmod 644 "$U/campaign.json"
-as sh -c "umask 022; head -c 24 /dev/urandom | base64 >'$U/pass'; chmod 600 '$U/pass'"
-as sh -c "umask 022; head -c 24 /dev/urandom | base64 >'$U/wrong'; chmod 600 '$U/wrong'"
+as sh -c "umask 022; head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-\$//' >'$U/pass'; chmod 600 '$U/pass'"
+as sh -c "umask 022; head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-\$//' >'$U/wrong'; chmod 600 '$U/wrong'"
 checks=0
 ok() { checks=$((checks + 1)); }
 

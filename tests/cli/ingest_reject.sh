@@ -4,16 +4,7 @@
 # it; a replayed batch is accepted once and changes nothing.
 . tests/cli/lib.sh
 
-n=0
-visit() {	# DIR SITE DATE
-	n=$((n + 1))
-	printf 'first_name=Ana %s\nlast_name=Test\nbirth_date=1990-01-01\n' "$n" |
-		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
-		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
-		topics=employment outcomes=immediate_advice >/dev/null
-}
 records() { "$BIN/aggregator" status --dir "$T/srv" | awk '$1 == "records" { print $2 }'; }
-export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
 
 campaign "$T/k"
 campaign "$T/k2"

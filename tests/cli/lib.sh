@@ -21,7 +21,11 @@ must_fail() {
 	set -e
 	[ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
 }
-newpass() { head -c 24 /dev/urandom | base64 >"$1"; }
+# newpass FILE: a strong random passphrase.  A '-' between characters:
+# cracklib (behind libpwquality, which judges new passphrases) calls
+# "systematic" a string with more than four neighbouring pairs like "ab"
+# or "32", and plain random base64 has that a few times in a hundred.
+newpass() { head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//' >"$1"; }
 
 # campaign DIR [PLAN] [T] [N]: a T-of-N key ceremony in DIR (default
 # 1-of-1): trustee keys tI.key/tI.pub, shares tI.share, the signed
@@ -123,6 +127,20 @@ revocation() {
 		ci_=$((ci_ + 1))
 	done
 }
+
+# visit DIR SITE DATE: one visit of a new person (a counter names them) on
+# collector DIR, at SITE on DATE, with the demo plan's answers.
+visit_n=0
+visit() {
+	visit_n=$((visit_n + 1))
+	printf 'first_name=Visitor %s\nlast_name=Test\nbirth_date=1985-03-04\n' \
+		"$visit_n" |
+		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
+		--site "$2" --date "$3" gender=f age_band=26-44 first_contact=yes \
+		topics=employment outcomes=immediate_advice >/dev/null
+}
+# export_to DIR OUT: collector DIR's batches as files in OUT.
+export_to() { "$BIN/collector" export --dir "$1" --passphrase-file "$1.pass" --out "$2" >/dev/null; }
 
 # enrol SERVER CAMPAIGNDIR DEVICEDIR [ENROLL OPTION...]: certify the device
 # (DEVICEDIR.cert) and enrol it.

@@ -75,20 +75,15 @@ static uint8_t *
 device_secrets(const char *dir, const char *passfile, struct tv_campaign **c,
     uint8_t pk[32])
 {
-	char path[4096], err[512], *pass;
+	char path[4096], err[512];
 	uint8_t *sec;
-	size_t len, plen;
-	int rc;
 
 	snprintf(path, sizeof path, "%s/campaign.json", dir);
 	if (tv_campaign_load(c, path, err, sizeof err) != 0)
 		die("%s", err);
-	passphrase_get(passfile, 0, &pass, &plen);
 	snprintf(path, sizeof path, "%s/keystore", dir);
-	rc = tv_keyfile_read(path, "device", pass, plen, &sec, &len);
-	sodium_free(pass);
-	if (rc != 0 || len != SECRETS_BYTES)
-		die("keystore '%s': %s", path, tv_strerror(rc));
+	sec = keyfile_unlock(path, "device", passfile, SECRETS_BYTES,
+	    "keystore", NULL);
 	memcpy(pk, sec + 32, 32);
 	return sec;
 }
@@ -890,5 +885,5 @@ main(int argc, char **argv)
 	if (tv_crypto_init() != 0)
 		die("libsodium");
 	return command_run(cmds, sizeof cmds / sizeof cmds[0],
-	    "Inputs and verifiers of the fault battery.", argc, argv);
+	    "Inputs and verifiers of the fault battery.", NULL, argc, argv);
 }

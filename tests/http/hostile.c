@@ -14,6 +14,19 @@
  *   hostile chunked --port P [--from A] [--count N] [--length L]
  *     N chunked bodies of L bytes over the cap: the server must close the
  *     connection (or answer 413), never answer as if it took them.
+ *   hostile trickle --port P [--from A] [--count N] [--length L]
+ *                   [--every MS] [--within S]
+ *     N requests declaring a body of L bytes, then sending one byte of it
+ *     every MS ms (default 1000) until the server closes them: each must
+ *     be closed within S seconds (a minimum rate, an absolute deadline).
+ *   hostile loris   --port P [--from A] [--count N] [--every MS]
+ *                   [--within S]
+ *     The same with the request header: one byte every MS ms, never
+ *     finished.  Idle timeouts never fire; a header deadline must.
+ *   hostile junk    --port P [--from A]
+ *     A garbage request line, a "Transfer-Encoding: gzip" body, and a
+ *     request line too long: each must be answered with a 4xx or closed
+ *     within 1 s, not left waiting for the timeout.
  *
  * Prints one line of figures; exit 0 if the server behaved, 1 if not, 2 on
  * a usage or local error.
@@ -33,7 +46,7 @@
 
 struct opts {
 	const char *mode, *from;
-	unsigned port, count;
+	unsigned port, count, every;
 	double within;
 	unsigned long length;
 };
@@ -263,11 +276,149 @@ chunked(const struct opts *o)
 	return stopped + answered == o->count ? 0 : 1;
 }
 
+/* Connections that each send the first hdr bytes of msg at once, then
+ * the rest one byte every o->every ms, until the server closes them (or
+ * msg runs out). */
+static int
+drip(const struct opts *o, const char *what, const char *msg, size_t mlen,
+    size_t hdr)
+{
+	static int fd[MAX_CONN];
+	static size_t pos[MAX_CONN];
+	unsigned i, open_n = 0, refused = 0;
+	double start = now(), next = start, longest = 0, t;
+	char buf[512];
+
+	for (i = 0; i < o->count; i++) {
+		pos[i] = hdr;
+		if ((fd[i] = dial(o)) < 0 || send_all(fd[i], msg, hdr) != 0) {
+			if (fd[i] >= 0)
+				close(fd[i]);
+			fd[i] = -1;
+			refused++;
+		} else {
+			open_n++;
+		}
+	}
+	while (open_n > 0 && now() - start < o->within + 5) {
+		for (i = 0; i < o->count; i++) {
+			if (fd[i] < 0)
+				continue;
+			if (wait_readable(fd[i], 0) &&
+			    recv(fd[i], buf, sizeof buf, MSG_DONTWAIT) <= 0) {
+				close(fd[i]);
+				fd[i] = -1;
+				open_n--;
+				t = now() - start;
+				longest = t > longest ? t : longest;
+				continue;
+			}
+			if (now() >= next && pos[i] < mlen &&
+			    send(fd[i], msg + pos[i], 1, MSG_NOSIGNAL) == 1)
+				pos[i]++;
+		}
+		if (now() >= next)
+			next += o->every / 1000.0;
+		usleep(20000);
+	}
+	printf("%s: %u connections from %s (%u refused at once), a byte "
+	    "every %u ms: the server closed %u, the last after %.2f s; %u "
+	    "still open after %.1f s\n", what, o->count, o->from, refused,
+	    o->every, o->count - refused - open_n, longest, open_n,
+	    now() - start);
+	for (i = 0; i < o->count; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return open_n == 0 && longest <= o->within ? 0 : 1;
+}
+
+static int
+trickle(const struct opts *o)
+{
+	static char req[1024];
+	size_t hl;
+
+	hl = (size_t)snprintf(req, sizeof req, "POST /v1/batches HTTP/1.1\r\n"
+	    "Host: tallyvan\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Length: %lu\r\n\r\n", o->length);
+	memset(req + hl, 'x', sizeof req - hl - 1);
+	return drip(o, "trickle", req, sizeof req - 1, hl);
+}
+
+static int
+loris(const struct opts *o)
+{
+	static char req[4096];
+	size_t n;
+
+	n = (size_t)snprintf(req, sizeof req, "POST /v1/batches HTTP/1.1\r\n"
+	    "Host: tallyvan\r\n");
+	while (n + 16 < sizeof req)
+		n += (size_t)snprintf(req + n, sizeof req - n, "X-a: b\r\n");
+	return drip(o, "loris", req, n, 0);
+}
+
+/* One raw request; its status within 1 s (0: closed without one, -1:
+ * nothing at all). */
+static int
+junk_one(const struct opts *o, const char *req, size_t len, double *took)
+{
+	char buf[2048];
+	double t = now();
+	ssize_t n = 0;
+	int fd, code = -1;
+
+	if ((fd = dial(o)) < 0)
+		return -2;
+	send_all(fd, req, len);
+	if (wait_readable(fd, 1000)) {
+		n = recv(fd, buf, sizeof buf - 1, 0);
+		buf[n > 0 ? n : 0] = 0;
+		if (n <= 0 || sscanf(buf, "HTTP/1.%*d %d", &code) != 1)
+			code = 0;
+	}
+	*took = now() - t;
+	close(fd);
+	return code;
+}
+
+static int
+junk(const struct opts *o)
+{
+	static char longline[40000];
+	static const char *const reqs[] = {
+		"GARBAGE\r\n\r\n",
+		"hello world how are you\r\n\r\n",
+		"POST /v1/batches HTTP/1.1\r\nHost: tallyvan\r\n"
+		    "Transfer-Encoding: gzip\r\n\r\n",
+		"POST /v1/batches HTTP/1.1\r\nHost: tallyvan\r\n"
+		    "Transfer-Encoding: gzip, chunked\r\n\r\n",
+		longline,
+	};
+	static const char *const names[] = { "garbage line",
+	    "no version", "TE gzip", "TE gzip+chunked", "40 kB line" };
+	unsigned i, bad = 0;
+	double took;
+	int code;
+
+	memcpy(longline, "GET /", 5);
+	memset(longline + 5, 'a', sizeof longline - 5 - 1);
+	for (i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+		code = junk_one(o, reqs[i], strlen(reqs[i]), &took);
+		printf("junk: %s: %s %d after %.0f ms\n", names[i], code > 0 ?
+		    "answered" : code == 0 ? "closed" : "no answer", code,
+		    took * 1e3);
+		bad += code == -1 || (code > 0 && (code < 400 || code > 599));
+	}
+	return bad == 0 ? 0 : 1;
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: hostile slow|big|chunked --port P [--from A] "
-	    "[--count N] [--within S] [--length L]\n");
+	fprintf(stderr, "usage: hostile slow|big|chunked|trickle|loris|junk "
+	    "--port P [--from A]\n         [--count N] [--within S] "
+	    "[--length L] [--every MS]\n");
 	exit(2);
 }
 
@@ -275,7 +426,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { .from = "127.0.0.2", .count = 10, .within = 10,
-	    .length = 16ul << 20 };
+	    .length = 16ul << 20, .every = 1000 };
 	int i;
 
 	if (argc < 2)
@@ -290,6 +441,8 @@ main(int argc, char **argv)
 			o.count = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--within") == 0)
 			o.within = strtod(argv[i + 1], NULL);
+		else if (strcmp(argv[i], "--every") == 0)
+			o.every = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--length") == 0)
 			o.length = strtoul(argv[i + 1], NULL, 10);
 		else
@@ -304,5 +457,11 @@ main(int argc, char **argv)
 		return big(&o);
 	if (strcmp(o.mode, "chunked") == 0)
 		return chunked(&o);
+	if (strcmp(o.mode, "trickle") == 0)
+		return trickle(&o);
+	if (strcmp(o.mode, "loris") == 0)
+		return loris(&o);
+	if (strcmp(o.mode, "junk") == 0)
+		return junk(&o);
 	usage();
 }

@@ -14,7 +14,11 @@
  *   "replayed": a record whose proofs were made for another device id;
  *   "two":      an honest record with C_0 + G (slot 0 encrypts 2);
  *   "sum2":     two members of the first group set, with valid 0/1 proofs
- *               and a valid proof that the group adds up to 2.
+ *               and a valid proof that the group adds up to 2;
+ * and OUTDIR/reuse.tvb, batch 2 of the same device: one record with a new
+ * id and the first honest record's R, its slot 0 moved by G (so its
+ * proofs fail and it is set aside): a record never counted, whose R
+ * repeats a counted one's.
  * Exit 0 on success.  Test use only.
  */
 #include <stdio.h>
@@ -34,6 +38,34 @@
 
 static struct tv_campaign *c;
 static uint8_t pk[32], sk[64], other[32];
+
+static void fail(const char *what);
+
+/* Seal records into batch seq and write it to DIR/NAME. */
+static void
+seal_to(const char *dir, const char *name, uint64_t seq,
+    struct tv_record *recs, uint32_t n)
+{
+	struct tv_batch b = { 0 };
+	char path[4096];
+	uint8_t *env;
+	size_t len;
+	FILE *f;
+
+	memcpy(b.campaign_id, c->id, 32);
+	memcpy(b.device_id, pk, 32);
+	b.seq = seq;
+	b.k = c->k;
+	b.nrecords = n;
+	b.records = recs;
+	if (tv_batch_seal(&env, &len, &b, sk) != 0)
+		fail("cannot seal");
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "wb")) == NULL || fwrite(env, 1, len, f) != len ||
+	    fclose(f) != 0)
+		fail("cannot write the batch");
+	free(env);
+}
 
 static void
 fail(const char *what)
@@ -88,11 +120,9 @@ maul(struct tv_record *rec)
 int
 main(int argc, char **argv)
 {
-	struct tv_record rec[NREC] = { 0 };
-	struct tv_batch b = { 0 };
-	uint8_t bits[TV_INDICATORS_MAX] = { 0 }, r[32], *env;
+	struct tv_record rec[NREC] = { 0 }, reuse;
+	uint8_t bits[TV_INDICATORS_MAX] = { 0 }, r[32];
 	char err[512], path[4096], hex[65];
-	size_t len;
 	FILE *f;
 	int i;
 
@@ -118,18 +148,15 @@ main(int argc, char **argv)
 	honest(&rec[6], pk, bits, r);
 	c->plan->groups[0].sum = 1;
 	sodium_memzero(r, sizeof r);
-	memcpy(b.campaign_id, c->id, 32);
-	memcpy(b.device_id, pk, 32);
-	b.seq = 1;
-	b.k = c->k;
-	b.nrecords = NREC;
-	b.records = rec;
-	if (tv_batch_seal(&env, &len, &b, sk) != 0)
-		fail("cannot seal");
-	snprintf(path, sizeof path, "%s/forged.tvb", argv[2]);
-	if ((f = fopen(path, "wb")) == NULL || fwrite(env, 1, len, f) != len ||
-	    fclose(f) != 0)
-		fail("cannot write the batch");
+	seal_to(argv[2], "forged.tvb", 1, rec, NREC);
+	reuse = rec[0];
+	randombytes_buf(reuse.id, 16);
+	if ((reuse.ct = malloc(TV_CT_BYTES(c->k))) == NULL)
+		fail("out of memory");
+	memcpy(reuse.ct, rec[0].ct, TV_CT_BYTES(c->k));
+	tv_point_add(reuse.ct + 32, reuse.ct + 32, tv_generator);
+	seal_to(argv[2], "reuse.tvb", 2, &reuse, 1);
+	free(reuse.ct);
 	sodium_bin2hex(hex, sizeof hex, pk, 32);
 	snprintf(path, sizeof path, "%s/device.pub", argv[2]);
 	if ((f = fopen(path, "w")) == NULL || fprintf(f, "%s\n", hex) < 0 ||
@@ -141,7 +168,6 @@ main(int argc, char **argv)
 		free(rec[i].ct);
 		free(rec[i].proofs);
 	}
-	free(env);
 	tv_campaign_free(c);
 	return 0;
 }

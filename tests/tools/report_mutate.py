@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Make a release.json (and its release.csv) with what a real release may
 hold but the fixture lacks, for the report tests: a withheld cell
-(not_closed), a negative noisy value (reason "noise"), quarter cells (if
+(not_closed), a negative noisy value, quarter cells (if
 it has none), a month whose days are whole ISO weeks (not the
 calendar month), campaign cells that are exactly a calendar year, and
 labels that try to inject HTML, two released site-weeks.  The result
@@ -32,11 +32,10 @@ def main():
         w.pop(k, None)
     w["status"], w["reason"] = "withheld", "not_closed"
 
-    # 2. A released site-month value made negative by "noise".
+    # 2. A released site-month value made negative by noise.
     sm = next(c for c in cells if c["site"] != "all" and
               c["period"] == "month" and c["status"] == "released")
-    sm["values"][inds[0]] = {"status": "released", "value": -3,
-                             "reason": "noise"}
+    sm["values"][inds[0]] = {"status": "released", "value": -3}
 
     # 3. Quarter cells, if the release has none: copies of the campaign
     # cells on the calendar quarter 2021-Q4.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pinned_find (common/pinned.h) on small systems whose answer is known by
+ * tv_pinned_find (release/pinned.h) on small systems whose answer is known by
  * hand: a part alone under a published total is pinned; two are not; a
  * chain of relations pins; a 2x2 table with its margins hides a cycle of
  * four cells but not three.
@@ -8,20 +8,21 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/pinned.h"
+#include "crypto/err.h"
+#include "release/pinned.h"
 #include "tests/unit/tap.h"
 
 /* relation i: parent p[i] = sum of kids */
-static struct relation
+static struct tv_relation
 rel(uint32_t parent, uint32_t n, uint32_t *kids)
 {
-	struct relation r = { parent, n, kids };
+	struct tv_relation r = { parent, n, kids };
 
 	return r;
 }
 
 static int
-check(const struct relation *r, uint32_t nrel, uint32_t ncells,
+check(const struct tv_relation *r, uint32_t nrel, uint32_t ncells,
     const char *open_s, const char *target_s, uint32_t *cell)
 {
 	uint8_t open[16], target[16];
@@ -31,7 +32,7 @@ check(const struct relation *r, uint32_t nrel, uint32_t ncells,
 		open[c] = open_s[c] == '1';
 		target[c] = target_s[c] == '1';
 	}
-	return pinned_find(r, nrel, ncells, open, target, cell);
+	return tv_pinned_find(r, nrel, ncells, open, target, cell);
 }
 
 int
@@ -40,9 +41,9 @@ main(void)
 	uint32_t ab[] = { 1, 2 }, cd[] = { 3, 4 };
 	uint32_t row1[] = { 0, 1 }, row2[] = { 2, 3 }, col1[] = { 0, 2 },
 	    col2[] = { 1, 3 }, rows[] = { 4, 5 };
-	struct relation one[1], chain[2], table[5];
+	struct tv_relation one[1], chain[2], table[5];
 	uint32_t cell = 99, n, c;
-	struct relation *many;
+	struct tv_relation *many;
 	uint8_t *all;
 
 	/* total 0 = a 1 + b 2 */
@@ -72,12 +73,12 @@ main(void)
 	is_int(0, check(table, 5, 9, "111000000", "000000000", &cell),
 	    "nothing asked for: nothing found");
 	/* too big to check */
-	n = PINNED_MAX_OPEN + 1;
+	n = TV_PINNED_MAX_OPEN + 1;
 	all = malloc(n);
 	many = calloc(1, sizeof *many);
 	for (c = 0; c < n; c++)
 		all[c] = 1;
-	is_int(-1, pinned_find(many, 0, n, all, all, &cell),
+	is_int(TV_ERR_TOOBIG, tv_pinned_find(many, 0, n, all, all, &cell),
 	    "over the size limit: not checked, and said so");
 	free(all);
 	free(many);

@@ -24,31 +24,42 @@
 #include "proto/campaign.h"
 #include "proto/release.h"
 
-struct noise_set {
+#define TV_NOISE_FILE_MAX (256u << 20)	/* bytes of one file */
+
+struct tv_noise_set {
 	uint32_t n;
 	uint32_t trustee[TV_SHAMIR_MAX];
 	uint8_t *ct[TV_SHAMIR_MAX];	/* ncells x TV_CT_BYTES(k) each */
 };
 
-/* Draw, encrypt, sign and write trustee sk's contribution for req. */
-void noise_write(const char *path, const struct tv_campaign *c,
+/* Draw, encrypt and sign trustee sk's contribution for req: *json is the
+ * file's text, malloc'd (free()).  0, TV_ERR_NOTFOUND (sk is not one of
+ * the campaign's trustees), TV_ERR_NOMEM, or a noise-drawing code.  The
+ * noise and its randomness are wiped, never returned. */
+int tv_noise_make(char **json, const struct tv_campaign *c,
     const struct tv_request *req, const uint8_t reqhash[32],
     const uint8_t *sk);
 
-/* Load and check contributions (signature by a campaign trustee, this
- * campaign and request, every cell); die on any problem. */
-void noise_load(struct noise_set *ns, char *const *paths, uint32_t n,
+/* Check one contribution (a file's len bytes) and add it to ns (zeroed
+ * before the first): 0; TV_ERR_FORMAT (not a contribution to this
+ * campaign, request and cells, or an invalid point), TV_ERR_BADSIG (not
+ * signed by the trustee it names), TV_ERR_EXISTS (a second one from that
+ * trustee), TV_ERR_TOOBIG (more contributions than trustees),
+ * TV_ERR_NOMEM.  *trustee: the index it names, 0 if none. */
+int tv_noise_add(struct tv_noise_set *ns, const uint8_t *buf, size_t len,
     const struct tv_campaign *c, const struct tv_request *req,
-    const uint8_t reqhash[32]);
-/* cells[i].ct += every contribution's ct for cell i. */
-void noise_apply(const struct noise_set *ns, struct tv_cell *cells,
+    const uint8_t reqhash[32], uint32_t *trustee);
+/* cells[i].ct += every contribution's ct for cell i: 0 or TV_ERR_CRYPTO. */
+int tv_noise_apply(const struct tv_noise_set *ns, struct tv_cell *cells,
     uint32_t ncells, uint32_t k);
 /* 1 iff trustee j contributed. */
-int noise_has(const struct noise_set *ns, uint32_t j);
+int tv_noise_has(const struct tv_noise_set *ns, uint32_t j);
 /* The offset B such that |total noise| <= B except with probability
  * below 2^-100 (Gaussian: 12 sigma of the sum; Laplace: 70 b per
  * contributor). */
-uint64_t noise_bound(const struct tv_noise_policy *p, uint32_t contributors);
-void noise_free(struct noise_set *ns);
+uint64_t tv_noise_bound(const struct tv_noise_policy *p,
+    uint32_t contributors);
+/* Accepts a zeroed set. */
+void tv_noise_free(struct tv_noise_set *ns);
 
 #endif

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Is a hidden cell computable from the published ones (pinned.h)?  Exact
+ * linear algebra over the relations, modulo a 61-bit prime.
+ */
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/util.h"
-#include "common/pinned.h"
+#include "crypto/err.h"
+#include "release/pinned.h"
 
 #define P ((UINT64_C(1) << 61) - 1)
 
@@ -33,7 +37,7 @@ inv_p(uint64_t a)	/* a^(P-2) */
 }
 
 static int
-touches(const struct relation *r, const uint32_t *col)
+touches(const struct tv_relation *r, const uint32_t *col)
 {
 	uint32_t j;
 
@@ -44,9 +48,10 @@ touches(const struct relation *r, const uint32_t *col)
 }
 
 /* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
- * open cells only; relations without an open cell say nothing. */
+ * open cells only; relations without an open cell say nothing.  NULL if
+ * out of memory. */
 static uint64_t *
-system_build(const struct relation *r, uint32_t nrel, const uint32_t *col,
+system_build(const struct tv_relation *r, uint32_t nrel, const uint32_t *col,
     uint32_t ncols, uint32_t *nrows)
 {
 	uint64_t *a, *row;
@@ -55,7 +60,8 @@ system_build(const struct relation *r, uint32_t nrel, const uint32_t *col,
 
 	for (i = 0; i < nrel; i++)
 		n += touches(&r[i], col);
-	a = xcalloc((size_t)n * ncols + 1, sizeof *a);
+	if ((a = calloc((size_t)n * ncols + 1, sizeof *a)) == NULL)
+		return NULL;
 	n = 0;
 	for (i = 0; i < nrel; i++) {
 		row = a + (size_t)n * ncols;
@@ -111,41 +117,59 @@ rref(uint64_t *a, uint32_t nrows, uint32_t ncols, uint32_t *pivot)
 	return rank;
 }
 
-int
-pinned_find(const struct relation *r, uint32_t nrel, uint32_t ncells,
-    const uint8_t *open, const uint8_t *target, uint32_t *cell)
+/* 1 and *cell if a pivot row of the reduced system a says "a target
+ * cell = a known number"; else 0. */
+static int
+pinned_row(const uint64_t *a, uint32_t rank, uint32_t ncols,
+    const uint32_t *pivot, const uint32_t *cellof, const uint8_t *target,
+    uint32_t *cell)
 {
-	uint32_t *col = xcalloc(ncells, sizeof *col), *cellof, *pivot;
-	uint32_t ncols = 0, nrows, rank, k, j, c;
-	uint64_t *a, *row;
-	int found = 0;
+	const uint64_t *row;
+	uint32_t k, j;
 
-	for (c = 0; c < ncells; c++)
-		col[c] = open[c] ? ncols++ : UINT32_MAX;
-	if (ncols > PINNED_MAX_OPEN) {
-		free(col);
-		return -1;
-	}
-	cellof = xcalloc(ncols + 1, sizeof *cellof);
-	for (c = 0; c < ncells; c++)
-		if (col[c] != UINT32_MAX)
-			cellof[col[c]] = c;
-	a = system_build(r, nrel, col, ncols, &nrows);
-	pivot = xcalloc(nrows + 1, sizeof *pivot);
-	rank = rref(a, nrows, ncols, pivot);
-	/* A pivot row with no other entry is "this cell = a known number". */
-	for (k = 0; k < rank && !found; k++) {
+	for (k = 0; k < rank; k++) {
 		row = a + (size_t)k * ncols;
 		for (j = 0; j < ncols && (j == pivot[k] || row[j] == 0); j++)
 			;
 		if (j == ncols && target[cellof[pivot[k]]]) {
 			*cell = cellof[pivot[k]];
-			found = 1;
+			return 1;
 		}
 	}
+	return 0;
+}
+
+int
+tv_pinned_find(const struct tv_relation *r, uint32_t nrel, uint32_t ncells,
+    const uint8_t *open, const uint8_t *target, uint32_t *cell)
+{
+	uint32_t *col = calloc(ncells + 1, sizeof *col), *cellof = NULL;
+	uint32_t *pivot = NULL, ncols = 0, nrows = 0, rank, c;
+	uint64_t *a = NULL;
+	int rc = TV_ERR_NOMEM;
+
+	if (col == NULL)
+		goto out;
+	for (c = 0; c < ncells; c++)
+		col[c] = open[c] ? ncols++ : UINT32_MAX;
+	if (ncols > TV_PINNED_MAX_OPEN) {
+		rc = TV_ERR_TOOBIG;
+		goto out;
+	}
+	if ((cellof = calloc(ncols + 1, sizeof *cellof)) == NULL)
+		goto out;
+	for (c = 0; c < ncells; c++)
+		if (col[c] != UINT32_MAX)
+			cellof[col[c]] = c;
+	if ((a = system_build(r, nrel, col, ncols, &nrows)) == NULL ||
+	    (pivot = calloc(nrows + 1, sizeof *pivot)) == NULL)
+		goto out;
+	rank = rref(a, nrows, ncols, pivot);
+	rc = pinned_row(a, rank, ncols, pivot, cellof, target, cell);
+out:
 	free(a);
 	free(pivot);
 	free(cellof);
 	free(col);
-	return found;
+	return rc;
 }

@@ -5,7 +5,9 @@
  * the sum of its weeks (a week counts in the month of its Thursday); a
  * quarter = the sum of its months; the campaign = the sum of its
  * quarters.  Secondary suppression walks them, on cells (the trustees,
- * trustee/ledger.c) and on values (the publisher, aggregator/cmd_publish.c).
+ * trustee/ledger.c) and on values (the publisher's min_cell rules,
+ * aggregator/min_cell.c: relation_protect, called by cmd_publish.c through
+ * min_cell_protect).
  */
 #ifndef TV_HIERARCHY_H
 #define TV_HIERARCHY_H
@@ -14,16 +16,17 @@
 
 #include "proto/release.h"
 
-struct relation {
+struct tv_relation {
 	uint32_t parent;	/* index of the total in the request */
 	uint32_t n;
 	uint32_t *kids;		/* indexes of its parts */
 };
 
-/* Every relation among req's cells, in *out (relations_free); how many.
- * Dies if out of memory. */
-uint32_t relations_build(const struct tv_request *req, uint32_t nsites,
-    struct relation **out);
-void relations_free(struct relation *r, uint32_t n);
+/* Every relation among req's cells, in *out (tv_relations_free), their
+ * number in *n: 0 or TV_ERR_NOMEM (then *out is NULL). */
+int tv_relations_build(const struct tv_request *req, uint32_t nsites,
+    struct tv_relation **out, uint32_t *n);
+/* Accepts NULL. */
+void tv_relations_free(struct tv_relation *r, uint32_t n);
 
 #endif

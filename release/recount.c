@@ -8,19 +8,20 @@
  * write any key into it (THREATS.md).
  */
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
-#include "common/rebuild.h"
-#include "common/util.h"
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "proto/admit.h"
 #include "proto/batch.h"
 #include "proto/cert.h"
-#include "proto/record_proof.h"
+#include "release/recount.h"
 
 /* Set of fixed-size random-looking keys (record ids, R values). */
 struct keyset {
@@ -28,34 +29,39 @@ struct keyset {
 	uint8_t *slots;		/* cap * (1 + width): used flag, key */
 };
 
-static void
+static int
 keyset_init(struct keyset *s, size_t width)
 {
 	s->width = width;
 	s->cap = 1024;
 	s->n = 0;
-	s->slots = xcalloc(s->cap, 1 + width);
+	s->slots = calloc(s->cap, 1 + width);
+	return s->slots == NULL ? TV_ERR_NOMEM : 0;
 }
 
 static int keyset_add(struct keyset *s, const uint8_t *key);
 
-static void
+static int
 keyset_grow(struct keyset *s)
 {
 	struct keyset old = *s;
 	size_t i;
 
+	if ((s->slots = calloc(2 * old.cap, 1 + s->width)) == NULL) {
+		*s = old;
+		return TV_ERR_NOMEM;
+	}
 	s->cap *= 2;
 	s->n = 0;
-	s->slots = xcalloc(s->cap, 1 + s->width);
 	for (i = 0; i < old.cap; i++)
 		if (old.slots[i * (1 + old.width)])
 			(void)keyset_add(s, old.slots + i * (1 + old.width) + 1);
 	free(old.slots);
+	return 0;
 }
 
-/* 1 if added, 0 if it was already there.  Keys are uniformly random, so
- * their first bytes are a good hash. */
+/* 1 if added, 0 if it was already there, TV_ERR_NOMEM.  Keys are
+ * uniformly random, so their first bytes are a good hash. */
 static int
 keyset_add(struct keyset *s, const uint8_t *key)
 {
@@ -63,8 +69,8 @@ keyset_add(struct keyset *s, const uint8_t *key)
 	size_t i;
 	uint8_t *slot;
 
-	if (2 * (s->n + 1) > s->cap)
-		keyset_grow(s);
+	if (2 * (s->n + 1) > s->cap && keyset_grow(s) != 0)
+		return TV_ERR_NOMEM;
 	memcpy(&h, key + 1, sizeof h);
 	for (i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		slot = s->slots + i * (1 + s->width);
@@ -117,9 +123,9 @@ struct base {
  * The recount runs on several threads (crypto-notes §8: verification
  * parallelises trivially).  The main thread reads the envelopes in order
  * into a window of slots; workers take them in order and do everything
- * that does not depend on the other envelopes -- parse, device listed,
- * signature, decompression and point checks, site and day ranges, proofs
- * -- and add the records into per-worker (site, day) sums.  The main
+ * that does not depend on the other envelopes -- parse, device certified,
+ * then admission (proto/admit.h, the aggregator's own rule at ingest) --
+ * and add the admitted records into per-worker (site, day) sums.  The main
  * thread then settles each envelope in request order: the checks that do
  * depend on the others (a repeated batch, record id or R), and the first
  * error in request order is the one reported, with the same words as a
@@ -135,21 +141,17 @@ struct slot {
 	uint64_t n;		/* envelope number in the request */
 	uint8_t *buf;
 	size_t len;
-	char err[160];		/* the envelope as a whole is refused */
-	struct tv_batch *b;
+	char err[200];		/* the envelope as a whole is refused */
+	int rc;			/* and how: TV_ERR_REFUSED or a system code */
+	struct tv_admission adm;	/* its batch and verdicts */
 	uint8_t device[32];
 	uint64_t seq;
-	uint32_t ok;		/* records [0, ok) are in range */
-	char rerr[160];		/* why record ok is not, if ok < nrecords */
-	uint64_t records, quarantined;
 };
 
 /* One certified device: its certificate and how far its batches count. */
 struct devcert {
 	uint8_t device[32];
-	const struct tv_cert *cert;
-	int revoked;
-	uint64_t last_seq;	/* if revoked: batches above do not count */
+	struct tv_admit_device adm;
 };
 
 struct worker {
@@ -165,7 +167,9 @@ struct rebuild {
 	int32_t ndays;
 	struct base *base;	/* nsites * ndays: the merged sums */
 	struct keyset ids, rs, batches;
-	struct rebuilt *out;
+	struct tv_recount *out;
+	char *why;		/* the caller's reason buffer */
+	size_t whylen;
 	/* the window of envelopes in flight */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -176,76 +180,58 @@ struct rebuild {
 	struct worker *workers;
 };
 
-/* Add record r into a worker's (site, day) sum (its range is checked). */
-static void
+/* The request is refused: the reason into the caller's buffer. */
+static int __attribute__((format(printf, 2, 3)))
+refuse(struct rebuild *rb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rb->why, rb->whylen, fmt, ap);
+	va_end(ap);
+	return TV_ERR_REFUSED;
+}
+
+/* Add record r into a worker's (site, day) sum (its range was checked
+ * at admission): 0 or a code. */
+static int
 base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 {
 	const struct tv_plan *p = rb->c->plan;
 	struct base *b = &bases[(size_t)r->site * (size_t)rb->ndays +
 	    (size_t)(r->day - p->start_day)];
+	uint8_t *ids;
 
 	if (b->count == b->cap) {
+		if ((ids = realloc(b->ids, (b->cap ? 2 * b->cap : 16) *
+		    16)) == NULL)
+			return TV_ERR_NOMEM;
+		b->ids = ids;
 		b->cap = b->cap ? 2 * b->cap : 16;
-		if ((b->ids = realloc(b->ids, b->cap * 16)) == NULL)
-			die("out of memory");
 	}
 	if (b->ct == NULL) {	/* the first record is the sum */
-		b->ct = xmalloc(TV_CT_BYTES(rb->c->k));
+		if ((b->ct = malloc(TV_CT_BYTES(rb->c->k))) == NULL)
+			return TV_ERR_NOMEM;
 		memcpy(b->ct, r->ct, TV_CT_BYTES(rb->c->k));
 	} else if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0) {
-		/* Every point was checked by tv_batch_decode. */
-		die("internal error: unchecked point in a batch");
+		return TV_ERR_CRYPTO;	/* decode checked every point */
 	}
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
+	return 0;
 }
 
-/* The records of a decoded batch: range, certificate, proofs,
- * per-worker sums. */
-static void
-slot_records(struct rebuild *rb, struct worker *w, struct slot *sl,
-    const struct tv_cert *cert)
-{
-	const struct tv_plan *p = rb->c->plan;
-	const struct tv_record *r;
-	char hex[33], why[128];
-	uint32_t i;
-
-	for (i = 0; i < sl->b->nrecords; i++) {
-		r = &sl->b->records[i];
-		if (r->site >= p->nsites || r->day < p->start_day ||
-		    r->day > p->end_day) {
-			hex_encode(hex, r->id, 16);
-			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
-			    "day outside the campaign", hex);
-			break;
-		}
-		if (!tv_cert_has_site(cert, r->site) ||
-		    r->day < cert->valid_from || r->day > cert->valid_until) {
-			hex_encode(hex, r->id, 16);
-			snprintf(sl->rerr, sizeof sl->rerr, "record %s: site or "
-			    "day outside its device's certificate", hex);
-			break;
-		}
-		if (tv_record_verify(r, rb->c, sl->device, why,
-		    sizeof why) != 0) {
-			sl->quarantined++;	/* set aside, as at ingest */
-			continue;
-		}
-		base_add(rb, w->base, r);
-		sl->records++;
-	}
-	sl->ok = i;
-}
-
-/* Everything about one envelope that does not depend on the others. */
+/* Everything about one envelope that does not depend on the others:
+ * its device's certificate, admission, the admitted records' sums. */
 static void
 slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 {
 	struct tv_envelope env = { 0 };
 	unsigned long long n = (unsigned long long)sl->n;
 	const struct devcert *dc;
+	uint32_t i;
 	int rc;
 
+	sl->rc = TV_ERR_REFUSED;
 	if ((rc = tv_envelope_parse(&env, sl->buf, sl->len)) != 0) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
 		    tv_strerror(rc));
@@ -258,22 +244,23 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 		    "device without a trustee certificate in the request", n);
 		goto out;
 	}
-	if (dc->revoked && env.seq > dc->last_seq) {
-		snprintf(sl->err, sizeof sl->err, "envelope %llu: batch %llu of "
-		    "a device revoked after batch %llu", n,
-		    (unsigned long long)env.seq,
-		    (unsigned long long)dc->last_seq);
-		goto out;
-	}
-	if ((rc = tv_envelope_verify(&env)) != 0 ||
-	    (rc = tv_batch_decode(&sl->b, &env, rb->c->id, rb->c->k)) != 0) {
+	if ((rc = tv_batch_admit(&sl->adm, &env, rb->c, &dc->adm)) != 0) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
-		    tv_strerror(rc));
+		    sl->adm.why);
+		if (rc == TV_ERR_NOMEM)
+			sl->rc = rc;
 		goto out;
 	}
 	memcpy(sl->device, env.device_id, 32);
 	sl->seq = env.seq;
-	slot_records(rb, w, sl, dc->cert);
+	for (i = 0, rc = 0; i < sl->adm.b->nrecords && rc == 0; i++)
+		if (tv_admission_why(&sl->adm, i)[0] == 0)
+			rc = base_add(rb, w->base, &sl->adm.b->records[i]);
+	if (rc != 0) {
+		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
+		    tv_strerror(rc));
+		sl->rc = rc;
+	}
 out:
 	tv_envelope_release(&env);
 	free(sl->buf);
@@ -308,8 +295,9 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* 1 if the batch is new to the request, 0 if seen, or a code. */
 static int
-batch_seen(struct rebuild *rb, const struct slot *sl)
+batch_first(struct rebuild *rb, const struct slot *sl)
 {
 	uint8_t key[40], h[32];
 	int i;
@@ -319,37 +307,50 @@ batch_seen(struct rebuild *rb, const struct slot *sl)
 	for (i = 0; i < 8; i++)
 		key[32 + i] = (uint8_t)(sl->seq >> (8 * i));
 	crypto_generichash(h, sizeof h, key, sizeof key, NULL, 0);
-	return !keyset_add(&rb->batches, h);
+	return keyset_add(&rb->batches, h);
+}
+
+/* A record's id and R are new to the request: 0, or a code. */
+static int
+record_settle(struct rebuild *rb, const struct tv_record *r)
+{
+	char hex[33];
+	int rc;
+
+	sodium_bin2hex(hex, sizeof hex, r->id, 16);
+	if ((rc = keyset_add(&rb->ids, r->id)) <= 0)
+		return rc < 0 ? rc : refuse(rb, "record %s appears twice in "
+		    "the request", hex);
+	if ((rc = keyset_add(&rb->rs, r->ct)) <= 0)
+		return rc < 0 ? rc : refuse(rb, "record %s reuses another "
+		    "record's R", hex);
+	return 0;
 }
 
 /* The checks that depend on the envelopes before this one, in request
- * order; 0, or -1 with the reason printed. */
+ * order: 0, or a code (TV_ERR_REFUSED: the reason in rb->why). */
 static int
 slot_settle(struct rebuild *rb, struct slot *sl)
 {
-	const struct tv_record *r;
-	char hex[33];
+	const struct tv_batch *b = sl->adm.b;
 	uint32_t i;
+	int rc;
 
-	if (sl->err[0] != 0)
-		return error("%s", sl->err);
-	if (batch_seen(rb, sl))
-		return error("envelope %llu: the same batch appears twice",
-		    (unsigned long long)sl->n);
-	for (i = 0; i < sl->ok; i++) {
-		r = &sl->b->records[i];
-		hex_encode(hex, r->id, 16);
-		if (!keyset_add(&rb->ids, r->id))
-			return error("record %s appears twice in the request",
-			    hex);
-		if (!keyset_add(&rb->rs, r->ct))
-			return error("record %s reuses another record's R",
-			    hex);
+	if (sl->err[0] != 0) {
+		snprintf(rb->why, rb->whylen, "%s", sl->err);
+		return sl->rc;
 	}
-	if (sl->ok < sl->b->nrecords)
-		return error("%s", sl->rerr);
-	rb->out->records += sl->records;
-	rb->out->quarantined += sl->quarantined;
+	if ((rc = batch_first(rb, sl)) <= 0)
+		return rc < 0 ? rc : refuse(rb, "envelope %llu: the same "
+		    "batch appears twice", (unsigned long long)sl->n);
+	/* Counted records only, as the aggregator's store: a record set
+	 * aside is never summed, so its id and R bind nothing. */
+	for (i = 0; i < b->nrecords; i++)
+		if (tv_admission_why(&sl->adm, i)[0] == 0 &&
+		    (rc = record_settle(rb, &b->records[i])) != 0)
+			return rc;
+	rb->out->records += b->nrecords - sl->adm.nquarantined;
+	rb->out->quarantined += sl->adm.nquarantined;
 	rb->out->batches++;
 	return 0;
 }
@@ -358,7 +359,7 @@ static void
 slot_clear(struct slot *sl)
 {
 	free(sl->buf);
-	tv_batch_free(sl->b);
+	tv_admission_release(&sl->adm);
 	memset(sl, 0, sizeof *sl);
 }
 
@@ -378,7 +379,8 @@ settle_next(struct rebuild *rb, uint64_t next)
 	return rc;
 }
 
-/* Read, hand out and settle every envelope; 0, or 1 (reason printed). */
+/* Read, hand out and settle every envelope: 0 or the first envelope's
+ * code; *rrc the reading's last code (TV_ERR_NOTFOUND at the end). */
 static int
 rebuild_pump(struct rebuild *rb, FILE *f, int *rrc)
 {
@@ -408,10 +410,8 @@ rebuild_pump(struct rebuild *rb, FILE *f, int *rrc)
 		}
 		if (next == rb->read)
 			break;		/* all read envelopes settled */
-		if (settle_next(rb, next++) != 0) {
-			ret = 1;
+		if ((ret = settle_next(rb, next++)) != 0)
 			break;
-		}
 	}
 	rb->stop = 1;
 	pthread_cond_broadcast(&rb->cond);
@@ -428,12 +428,13 @@ rebuild_jobs(void)
 	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
 }
 
-/* Fold worker w's sums into the merged ones. */
-static void
+/* Fold worker w's sums into the merged ones: 0 or a code. */
+static int
 worker_merge(struct rebuild *rb, struct worker *w)
 {
 	size_t i, n = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
 	struct base *to, *from;
+	uint8_t *ids;
 
 	for (i = 0; i < n; i++) {
 		from = &w->base[i];
@@ -446,18 +447,74 @@ worker_merge(struct rebuild *rb, struct worker *w)
 			continue;
 		}
 		if (tv_ct_add(to->ct, from->ct, rb->c->k) != 0)
-			die("internal error: invalid partial sum");
+			return TV_ERR_CRYPTO;	/* sums of checked points */
 		if (to->count + from->count > to->cap) {
+			if ((ids = realloc(to->ids, (to->count + from->count) *
+			    16)) == NULL)
+				return TV_ERR_NOMEM;
+			to->ids = ids;
 			to->cap = to->count + from->count;
-			if ((to->ids = realloc(to->ids, to->cap * 16)) == NULL)
-				die("out of memory");
 		}
 		memcpy(to->ids + 16 * to->count, from->ids, 16 * from->count);
 		to->count += from->count;
 	}
+	return 0;
 }
 
 static void base_free(struct base *b, size_t n);
+
+/* The window and the workers' sums; 0 or TV_ERR_NOMEM. */
+static int
+workers_alloc(struct rebuild *rb, size_t nb)
+{
+	unsigned i;
+
+	rb->nworkers = rebuild_jobs();
+	rb->nslots = 2 * rb->nworkers + 1;
+	rb->slots = calloc(rb->nslots, sizeof *rb->slots);
+	rb->workers = calloc(rb->nworkers, sizeof *rb->workers);
+	if (rb->slots == NULL || rb->workers == NULL)
+		return TV_ERR_NOMEM;
+	for (i = 0; i < rb->nworkers; i++) {
+		rb->workers[i].rb = rb;
+		if ((rb->workers[i].base = calloc(nb, sizeof(struct base))) ==
+		    NULL)
+			return TV_ERR_NOMEM;
+	}
+	return 0;
+}
+
+static void
+workers_free(struct rebuild *rb, size_t nb)
+{
+	unsigned i;
+
+	for (i = 0; rb->slots != NULL && i < rb->nslots; i++)
+		slot_clear(&rb->slots[i]);
+	for (i = 0; rb->workers != NULL && i < rb->nworkers; i++)
+		base_free(rb->workers[i].base, nb);
+	free(rb->workers);
+	free(rb->slots);
+}
+
+/* How the reading ended (rrc) after n envelopes: 0 or a code. */
+static int
+read_end(struct rebuild *rb, int rrc, uint64_t n)
+{
+	if (rrc == TV_ERR_IO || rrc == TV_ERR_NOMEM) {
+		snprintf(rb->why, rb->whylen, "release request: %s after "
+		    "%llu envelopes", tv_strerror(rrc), (unsigned long long)n);
+		return rrc;
+	}
+	if (rrc != TV_ERR_NOTFOUND)
+		return refuse(rb, "release request: %s after %llu envelopes",
+		    tv_strerror(rrc), (unsigned long long)n);
+	if (n != rb->req->nenvelopes)
+		return refuse(rb, "release request announces %llu envelopes "
+		    "but holds %llu", (unsigned long long)rb->req->nenvelopes,
+		    (unsigned long long)n);
+	return 0;
+}
 
 static int
 rebuild_read(struct rebuild *rb, FILE *f)
@@ -465,49 +522,31 @@ rebuild_read(struct rebuild *rb, FILE *f)
 	size_t nb = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
 	pthread_t th[JOBS_MAX];
 	unsigned i, started = 0;
-	uint64_t n;
-	int rc, ret;
+	int rrc = 0, rc;
 
-	rb->nworkers = rebuild_jobs();
-	rb->nslots = 2 * rb->nworkers + 1;
-	rb->slots = xcalloc(rb->nslots, sizeof *rb->slots);
-	rb->workers = xcalloc(rb->nworkers, sizeof *rb->workers);
+	if ((rc = workers_alloc(rb, nb)) != 0)
+		goto out;
 	pthread_mutex_init(&rb->lock, NULL);
 	pthread_cond_init(&rb->cond, NULL);
-	for (i = 0; i < rb->nworkers; i++) {
-		rb->workers[i].rb = rb;
-		rb->workers[i].base = xcalloc(nb, sizeof(struct base));
+	for (i = 0; i < rb->nworkers; i++)
 		if (pthread_create(&th[started], NULL, worker_main,
 		    &rb->workers[i]) == 0)
 			started++;
-	}
-	if (started == 0)
-		die("cannot start a rebuild thread");
-	ret = rebuild_pump(rb, f, &rc);
+	/* No thread: the pump cannot settle anything, and says so. */
+	rc = started == 0 ? TV_ERR_NOMEM : rebuild_pump(rb, f, &rrc);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	for (i = 0; i < rb->nslots; i++)
-		slot_clear(&rb->slots[i]);
-	n = rb->read;
-	for (i = 0; i < rb->nworkers; i++) {
-		if (ret == 0)
-			worker_merge(rb, &rb->workers[i]);
-		base_free(rb->workers[i].base, nb);
-	}
-	free(rb->workers);
-	free(rb->slots);
 	pthread_mutex_destroy(&rb->lock);
 	pthread_cond_destroy(&rb->cond);
-	if (ret != 0)
-		return 1;
-	if (rc != TV_ERR_NOTFOUND)
-		return error("release request: %s after %llu envelopes",
-		    tv_strerror(rc), (unsigned long long)n), 1;
-	if (n != rb->req->nenvelopes)
-		return error("release request announces %llu envelopes but "
-		    "holds %llu", (unsigned long long)rb->req->nenvelopes,
-		    (unsigned long long)n), 1;
-	return 0;
+	for (i = 0; rc == 0 && i < rb->nworkers; i++)
+		rc = worker_merge(rb, &rb->workers[i]);
+	if (rc == 0)
+		rc = read_end(rb, rrc, rb->read);
+out:
+	if (rc != 0 && rb->why[0] == 0)
+		snprintf(rb->why, rb->whylen, "%s", tv_strerror(rc));
+	workers_free(rb, nb);
+	return rc;
 }
 
 /* The days of cell i, clipped to the campaign (first > last: none). */
@@ -523,8 +562,9 @@ cell_days(const struct rebuild *rb, uint32_t i, int32_t *first,
 	*last = want->last_day < p->end_day ? want->last_day : p->end_day;
 }
 
-/* Cell i's sorted record ids, gathered from its (site, day) bases. */
-static void
+/* Cell i's sorted record ids, gathered from its (site, day) bases: 0 or
+ * TV_ERR_NOMEM. */
+static int
 cell_ids(struct rebuild *rb, uint32_t i)
 {
 	const struct tv_cell *want = &rb->req->cells[i];
@@ -538,8 +578,9 @@ cell_ids(struct rebuild *rb, uint32_t i)
 		s1 = want->site;
 	}
 	cell_days(rb, i, &first, &last);
-	rb->out->ids[i] = xmalloc(rb->out->cells[i].count ?
-	    rb->out->cells[i].count * 16 : 1);
+	if ((rb->out->ids[i] = malloc(rb->out->cells[i].count ?
+	    rb->out->cells[i].count * 16 : 1)) == NULL)
+		return TV_ERR_NOMEM;
 	for (s = s0; s < s1 && s < rb->c->plan->nsites; s++)
 		for (d = first; d <= last; d++) {
 			b = &rb->base[(size_t)s * (size_t)rb->ndays +
@@ -550,16 +591,20 @@ cell_ids(struct rebuild *rb, uint32_t i)
 			n += b->count;
 		}
 	qsort(rb->out->ids[i], n, 16, id_cmp);
+	return 0;
 }
 
-static void
+/* r = a - b, point by point: 0 or TV_ERR_CRYPTO (sums of checked
+ * points never fail). */
+static int
 ct_sub(uint8_t *r, const uint8_t *a, const uint8_t *b, uint32_t k)
 {
 	uint32_t j;
 
 	for (j = 0; j <= k; j++)
 		if (tv_point_sub(r + 32 * j, a + 32 * j, b + 32 * j) != 0)
-			die("internal error: invalid prefix sum");
+			return TV_ERR_CRYPTO;
+	return 0;
 }
 
 /*
@@ -578,7 +623,8 @@ struct prefix {
 	uint64_t *count;	/* (ndays + 1) */
 };
 
-static void
+/* Site s's prefix sums: 0 or TV_ERR_CRYPTO. */
+static int
 prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
 {
 	size_t ctb = TV_CT_BYTES(px->k);
@@ -598,12 +644,14 @@ prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
 			memcpy(px->ct + ctb * (size_t)(d + 1), b->ct, ctb);
 		else if (tv_ct_add(px->ct + ctb * (size_t)(d + 1), b->ct,
 		    px->k) != 0)
-			die("internal error: invalid stored sum");
+			return TV_ERR_CRYPTO;	/* sums of checked points */
 	}
+	return 0;
 }
 
-/* Cell i's count and sum from a prefix (of one site, or of all). */
-static void
+/* Cell i's count and sum from a prefix (of one site, or of all): 0 or a
+ * code. */
+static int
 prefix_cell(struct rebuild *rb, const struct prefix *px, uint32_t i,
     const uint8_t *(*at)(const struct prefix *, int32_t, uint64_t *))
 {
@@ -614,18 +662,19 @@ prefix_cell(struct rebuild *rb, const struct prefix *px, uint32_t i,
 
 	*got = rb->req->cells[i];
 	got->count = 0;
-	got->ct = xmalloc(TV_CT_BYTES(px->k));
+	if ((got->ct = malloc(TV_CT_BYTES(px->k))) == NULL)
+		return TV_ERR_NOMEM;
 	tv_ct_zero(got->ct, px->k);
 	cell_days(rb, i, &first, &last);
 	if (first > last || at == NULL)
-		return;		/* no day, or no such site: nothing */
+		return 0;	/* no day, or no such site: nothing */
 	hi = at(px, last + 1 - start, &nhi);
 	lo = at(px, first - start, &nlo);
 	got->count = nhi - nlo;
-	if (nlo == 0)
-		memcpy(got->ct, hi, TV_CT_BYTES(px->k));
-	else
-		ct_sub(got->ct, hi, lo, px->k);
+	if (nlo != 0)
+		return ct_sub(got->ct, hi, lo, px->k);
+	memcpy(got->ct, hi, TV_CT_BYTES(px->k));
+	return 0;
 }
 
 static const uint8_t *
@@ -642,7 +691,7 @@ struct allsites {
 	uint8_t *need;		/* (ndays + 1): 1 if needed */
 };
 
-static void
+static int
 allsites_add(struct allsites *all, const struct prefix *px)
 {
 	size_t ctb = TV_CT_BYTES(px->k);
@@ -656,59 +705,94 @@ allsites_add(struct allsites *all, const struct prefix *px)
 			    (size_t)d, ctb);
 		else if (tv_ct_add(all->px.ct + ctb * (size_t)d, px->ct + ctb *
 		    (size_t)d, px->k) != 0)
-			die("internal error: invalid prefix sum");
+			return TV_ERR_CRYPTO;	/* sums of checked points */
 		all->px.count[d] += px->count[d];
 	}
+	return 0;
 }
 
-static void
+static int
 prefix_alloc(struct prefix *px, uint32_t k, int32_t ndays)
 {
 	px->k = k;
 	px->ndays = ndays;
-	px->ct = xcalloc((size_t)ndays + 1, TV_CT_BYTES(k));
-	px->count = xcalloc((size_t)ndays + 1, sizeof *px->count);
+	px->ct = calloc((size_t)ndays + 1, TV_CT_BYTES(k));
+	px->count = calloc((size_t)ndays + 1, sizeof *px->count);
+	return px->ct == NULL || px->count == NULL ? TV_ERR_NOMEM : 0;
 }
 
-/* Every requested cell: count, sum and sorted ids. */
 static void
+prefix_free(struct prefix *px)
+{
+	free(px->ct);
+	free(px->count);
+}
+
+/* Mark the days the all-sites cells start and end at. */
+static void
+allsites_need(struct rebuild *rb, struct allsites *all)
+{
+	int32_t first, last, start = rb->c->plan->start_day;
+	uint32_t i;
+
+	for (i = 0; i < rb->req->ncells; i++) {
+		cell_days(rb, i, &first, &last);
+		if (rb->req->cells[i].site == 0 && first <= last) {
+			all->need[first - start] = 1;
+			all->need[last + 1 - start] = 1;
+		}
+	}
+}
+
+/* The cells of one site s, and s's share of the all-sites prefix. */
+static int
+site_cells(struct rebuild *rb, struct prefix *px, struct allsites *all,
+    uint32_t s)
+{
+	uint32_t i;
+	int rc;
+
+	if ((rc = prefix_site(rb, px, s)) != 0 ||
+	    (rc = allsites_add(all, px)) != 0)
+		return rc;
+	for (i = 0; i < rb->req->ncells && rc == 0; i++)
+		if (rb->req->cells[i].site == s + 1)
+			rc = prefix_cell(rb, px, i, prefix_at);
+	return rc;
+}
+
+/* Every requested cell: count, sum and sorted ids; 0 or a code. */
+static int
 rebuild_cells(struct rebuild *rb)
 {
 	const struct tv_request *req = rb->req;
-	int32_t first, last, start = rb->c->plan->start_day;
-	struct prefix px;
-	struct allsites all;
+	struct prefix px = { 0 };
+	struct allsites all = { 0 };
 	uint32_t s, i;
+	int rc;
 
-	prefix_alloc(&px, rb->c->k, rb->ndays);
-	prefix_alloc(&all.px, rb->c->k, rb->ndays);
-	all.need = xcalloc((size_t)rb->ndays + 1, 1);
-	for (i = 0; i < req->ncells; i++) {
-		cell_days(rb, i, &first, &last);
-		if (req->cells[i].site == 0 && first <= last) {
-			all.need[first - start] = 1;
-			all.need[last + 1 - start] = 1;
-		}
+	if ((rc = prefix_alloc(&px, rb->c->k, rb->ndays)) != 0 ||
+	    (rc = prefix_alloc(&all.px, rb->c->k, rb->ndays)) != 0 ||
+	    (all.need = calloc((size_t)rb->ndays + 1, 1)) == NULL) {
+		rc = TV_ERR_NOMEM;
+		goto out;
 	}
-	for (s = 0; s < rb->c->plan->nsites; s++) {
-		prefix_site(rb, &px, s);
-		allsites_add(&all, &px);
-		for (i = 0; i < req->ncells; i++)
-			if (req->cells[i].site == s + 1)
-				prefix_cell(rb, &px, i, prefix_at);
-	}
-	for (i = 0; i < req->ncells; i++) {
+	allsites_need(rb, &all);
+	for (s = 0; s < rb->c->plan->nsites && rc == 0; s++)
+		rc = site_cells(rb, &px, &all, s);
+	for (i = 0; i < req->ncells && rc == 0; i++) {
 		if (req->cells[i].site == 0)
-			prefix_cell(rb, &all.px, i, prefix_at);
+			rc = prefix_cell(rb, &all.px, i, prefix_at);
 		else if (req->cells[i].site > rb->c->plan->nsites)
-			prefix_cell(rb, &px, i, NULL);	/* no such site */
-		cell_ids(rb, i);
+			rc = prefix_cell(rb, &px, i, NULL);	/* no such site */
+		if (rc == 0)
+			rc = cell_ids(rb, i);
 	}
-	free(px.ct);
-	free(px.count);
-	free(all.px.ct);
-	free(all.px.count);
+out:
+	prefix_free(&px);
+	prefix_free(&all.px);
 	free(all.need);
+	return rc;
 }
 
 static void
@@ -729,7 +813,7 @@ base_free(struct base *b, size_t n)
  * of distinct trustees of the bundle (an invalid one refuses the request:
  * the aggregator does not get to choose which of its papers we ignore),
  * one certificate per device.  Two revocations of one device: the
- * smaller last_seq holds.  0, or -1 with the reason printed.
+ * smaller last_seq holds.  0 or a code (TV_ERR_REFUSED: rb->why).
  */
 static int
 devcerts_build(struct rebuild *rb)
@@ -740,35 +824,38 @@ devcerts_build(struct rebuild *rb)
 	uint32_t i;
 	int rc;
 
-	rb->devs = xcalloc(req->ncerts ? req->ncerts : 1, sizeof *rb->devs);
+	if ((rb->devs = calloc(req->ncerts ? req->ncerts : 1,
+	    sizeof *rb->devs)) == NULL)
+		return TV_ERR_NOMEM;
 	for (i = 0; i < req->ncerts; i++) {
-		hex_encode(hex, req->certs[i].device, 32);
+		sodium_bin2hex(hex, sizeof hex, req->certs[i].device, 32);
 		if ((rc = tv_cert_verify(&req->certs[i], rb->c, NULL)) != 0)
-			return error("certificate %u (device %.16s): %s", i, hex,
-			    cert_why(rc));
+			return refuse(rb, "certificate %u (device %.16s): %s",
+			    i, hex, cert_why(rc));
 		memcpy(rb->devs[i].device, req->certs[i].device, 32);
-		rb->devs[i].cert = &req->certs[i];
+		rb->devs[i].adm.cert = &req->certs[i];
 	}
 	rb->ndevs = req->ncerts;
 	qsort(rb->devs, rb->ndevs, sizeof *rb->devs, key32_cmp);
 	for (i = 1; i < rb->ndevs; i++) {
 		if (memcmp(rb->devs[i].device, rb->devs[i - 1].device, 32) != 0)
 			continue;
-		hex_encode(hex, rb->devs[i].device, 32);
-		return error("two certificates for device %.16s", hex);
+		sodium_bin2hex(hex, sizeof hex, rb->devs[i].device, 32);
+		return refuse(rb, "two certificates for device %.16s", hex);
 	}
 	for (i = 0; i < req->nrevs; i++) {
-		hex_encode(hex, req->revs[i].device, 32);
+		sodium_bin2hex(hex, sizeof hex, req->revs[i].device, 32);
 		if ((rc = tv_rev_verify(&req->revs[i], rb->c, NULL)) != 0)
-			return error("revocation %u (device %.16s): %s", i, hex,
-			    cert_why(rc));
+			return refuse(rb, "revocation %u (device %.16s): %s", i,
+			    hex, cert_why(rc));
 		dc = bsearch(req->revs[i].device, rb->devs, rb->ndevs,
 		    sizeof *dc, key32_cmp);
 		if (dc == NULL)
 			continue;	/* a device that counts nowhere anyway */
-		if (!dc->revoked || req->revs[i].last_seq < dc->last_seq)
-			dc->last_seq = req->revs[i].last_seq;
-		dc->revoked = 1;
+		if (!dc->adm.revoked || req->revs[i].last_seq <
+		    dc->adm.last_seq)
+			dc->adm.last_seq = req->revs[i].last_seq;
+		dc->adm.revoked = 1;
 	}
 	return 0;
 }
@@ -783,49 +870,69 @@ rebuild_free(struct rebuild *rb)
 	free(rb->batches.slots);
 }
 
-int
-rebuild_request(FILE *f, const struct tv_request *req,
-    const struct tv_campaign *c, struct rebuilt *out)
+/* The aggregator does not choose what a cell covers: a request is the
+ * plan's own cells or nothing (THREATS.md). */
+static int
+cells_are_the_plans(struct rebuild *rb)
 {
-	struct rebuild rb = { .c = c, .req = req, .out = out };
+	const struct tv_request *req = rb->req;
 	uint32_t bad;
-	int ret = 1;
+
+	if (tv_request_cells_check(req, rb->c->plan, &bad) == 0)
+		return 0;
+	if (bad >= req->ncells)
+		return refuse(rb, "the request lacks cells of the release "
+		    "hierarchy for its as-of day: it is refused");
+	return refuse(rb, "cell %u of the request (%u/%u/%d, days %d..%d) is "
+	    "not the release hierarchy's cell %u for its as-of day: the "
+	    "request is refused", bad, req->cells[bad].site,
+	    (unsigned)req->cells[bad].period, req->cells[bad].period_id,
+	    req->cells[bad].first_day, req->cells[bad].last_day, bad);
+}
+
+/* The recount's tables: 0 or TV_ERR_NOMEM. */
+static int
+rebuild_alloc(struct rebuild *rb)
+{
+	const struct tv_plan *p = rb->c->plan;
+	uint32_t n = rb->req->ncells ? rb->req->ncells : 1;
+
+	rb->ndays = p->end_day - p->start_day + 1;
+	rb->out->cells = calloc(n, sizeof *rb->out->cells);
+	rb->out->ids = calloc(n, sizeof *rb->out->ids);
+	rb->base = calloc((size_t)p->nsites * (size_t)rb->ndays,
+	    sizeof *rb->base);
+	if (rb->out->cells == NULL || rb->out->ids == NULL ||
+	    rb->base == NULL || keyset_init(&rb->ids, 16) != 0 ||
+	    keyset_init(&rb->rs, 32) != 0 ||
+	    keyset_init(&rb->batches, 32) != 0)
+		return TV_ERR_NOMEM;
+	return 0;
+}
+
+int
+tv_recount(FILE *f, const struct tv_request *req, const struct tv_campaign *c,
+    struct tv_recount *out, char *why, size_t whylen)
+{
+	struct rebuild rb = { .c = c, .req = req, .out = out, .why = why,
+	    .whylen = whylen };
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	/* The aggregator does not choose what a cell covers: a request is
-	 * the plan's own cells or nothing (THREATS.md). */
-	if (tv_request_cells_check(req, c->plan, &bad) != 0) {
-		if (bad < req->ncells)
-			error("cell %u of the request (%u/%u/%d, days %d..%d) "
-			    "is not the release hierarchy's cell %u for its "
-			    "as-of day: the request is refused", bad,
-			    req->cells[bad].site, (unsigned)req->cells[bad].period,
-			    req->cells[bad].period_id, req->cells[bad].first_day,
-			    req->cells[bad].last_day, bad);
-		else
-			error("the request lacks cells of the release "
-			    "hierarchy for its as-of day: it is refused");
-		return 1;
-	}
-	out->cells = xcalloc(req->ncells, sizeof *out->cells);
-	out->ids = xcalloc(req->ncells, sizeof *out->ids);
-	rb.ndays = c->plan->end_day - c->plan->start_day + 1;
-	rb.base = xcalloc((size_t)c->plan->nsites * (size_t)rb.ndays,
-	    sizeof *rb.base);
-	keyset_init(&rb.ids, 16);
-	keyset_init(&rb.rs, 32);
-	keyset_init(&rb.batches, 32);
-	if (devcerts_build(&rb) != 0 || rebuild_read(&rb, f) != 0)
-		goto out;
-	rebuild_cells(&rb);
-	ret = 0;
-out:
+	why[0] = 0;
+	if ((rc = cells_are_the_plans(&rb)) == 0 &&
+	    (rc = rebuild_alloc(&rb)) == 0 &&
+	    (rc = devcerts_build(&rb)) == 0 &&
+	    (rc = rebuild_read(&rb, f)) == 0)
+		rc = rebuild_cells(&rb);
+	if (rc != 0 && why[0] == 0)
+		snprintf(why, whylen, "%s", tv_strerror(rc));
 	rebuild_free(&rb);
-	return ret;
+	return rc;
 }
 
 void
-rebuilt_release(struct rebuilt *rb, uint32_t ncells)
+tv_recount_release(struct tv_recount *rb, uint32_t ncells)
 {
 	uint32_t i;
 
@@ -839,24 +946,38 @@ rebuilt_release(struct rebuilt *rb, uint32_t ncells)
 }
 
 int
-rebuilt_agrees(const struct rebuilt *rb, const struct tv_request *req,
-    uint32_t k)
+tv_recount_agrees(const struct tv_recount *rb, const struct tv_request *req,
+    uint32_t k, char *why, size_t whylen)
 {
-	uint32_t i;
-	int bad = 0;
+	uint32_t i, first = 0, bad = 0;
 
 	for (i = 0; i < req->ncells; i++) {
 		if (req->cells[i].count == rb->cells[i].count &&
 		    sodium_memcmp(req->cells[i].ct, rb->cells[i].ct,
 		    TV_CT_BYTES(k)) == 0)
 			continue;
-		if (bad++ < 5)
-			error("cell %u: the aggregator claims %llu records, "
-			    "the signed batches give %llu%s", i,
-			    (unsigned long long)req->cells[i].count,
-			    (unsigned long long)rb->cells[i].count,
-			    req->cells[i].count == rb->cells[i].count ?
-			    " (sums differ)" : "");
+		if (bad++ == 0)
+			first = i;
 	}
-	return bad == 0;
+	if (bad == 0)
+		return 1;
+	snprintf(why, whylen, "cell %u: the aggregator claims %llu records, "
+	    "the signed batches give %llu%s (%u cell(s) differ)", first,
+	    (unsigned long long)req->cells[first].count,
+	    (unsigned long long)rb->cells[first].count,
+	    req->cells[first].count == rb->cells[first].count ?
+	    " (sums differ)" : "", bad);
+	return 0;
+}
+
+int
+tv_recount_claims(FILE *f, const struct tv_request *req,
+    const struct tv_campaign *c, struct tv_recount *out, char *why,
+    size_t whylen)
+{
+	int rc = tv_recount(f, req, c, out, why, whylen);
+
+	if (rc == 0 && !tv_recount_agrees(out, req, c->k, why, whylen))
+		rc = TV_ERR_REFUSED;
+	return rc;
 }
