@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: MIT
 # tallyvan - one non-recursive Makefile.
 #
-#   make demo      install missing packages, build, run the seed-article demo
-#   make check     install missing packages, build, run every test
+#   make demo      install the missing packages the demo needs
+#                  (tools/deps.d/demo.list), build its four programs, run
+#                  the seed-article demo
+#   make check     install missing packages (every tools/deps.d list, and
+#                  playwright-core from npm), build everything, run every test
+#   make debian12-proof   both commands in a fresh Debian 12 chroot
+#                  (tools/debian12-proof.sh; docs/testing.md)
 #   make SAN=1 check   the same under ASan+UBSan (objects in build-san/)
 #   make V=1 ...   show the commands
 
@@ -43,7 +48,8 @@ LIB      = $(B)/libtallyvan.a
 PROGS    = $(B)/bin/collector $(B)/bin/aggregator $(B)/bin/trustee $(B)/bin/scenario
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo check test bench clean lint
+.PHONY: all deps deps-demo demo demo-build check test bench clean lint \
+	debian12-proof
 .SUFFIXES:
 
 # Optional parts (fuzzers, benchmarks, fault tests) add targets and append
@@ -55,11 +61,21 @@ EXTRA    =
 all: $(PROGS) $(TESTS) $(EXTRA)
 
 deps:
-	$(Q)sh tools/deps.sh
+	$(Q)sh tools/deps.sh test
 
-demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+deps-demo:
+	$(Q)sh tools/deps.sh demo
+
+# The demo builds only what it runs: the library and the four programs.
+demo-build: $(PROGS)
+
+demo: deps-demo
+	$(Q)$(MAKE) --no-print-directory demo-build
 	$(Q)B=$(B) sh tools/demo.sh
+
+# DEBIAN12_CHECK=0 runs make demo only (make check takes > 15 min there).
+debian12-proof:
+	$(Q)sh tools/debian12-proof.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -18,9 +18,11 @@ if ! command -v npm >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
 		--no-install-recommends npm >/dev/null
 fi
+# The pinned release must run on Debian 12's Node.js 18 (1.61.1 is the
+# last whose engines field allows it; later ones need 20).
 major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$major" -lt 20 ]; then
-	echo "tallyvan: playwright-core $want needs Node.js 20 or later," \
+if [ "$major" -lt 18 ]; then
+	echo "tallyvan: playwright-core $want needs Node.js 18 or later," \
 		"found $(node --version 2>/dev/null || echo none)" >&2
 	exit 2
 fi
