@@ -16,8 +16,14 @@
 
 #include "proto/release.h"
 
+/* A relation's parent when its total is no cell of the request but a sum
+ * known from earlier releases (an equation, trustee/derived.h); the
+ * global check (release/pinned.h) takes such relations too. */
+#define TV_REL_KNOWN UINT32_MAX
+
 struct tv_relation {
-	uint32_t parent;	/* index of the total in the request */
+	uint32_t parent;	/* index of the total in the request, or
+				 * TV_REL_KNOWN */
 	uint32_t n;
 	uint32_t *kids;		/* indexes of its parts */
 };

@@ -44,7 +44,7 @@ touches(const struct tv_relation *r, const uint32_t *col)
 	for (j = 0; j < r->n; j++)
 		if (col[r->kids[j]] != UINT32_MAX)
 			return 1;
-	return col[r->parent] != UINT32_MAX;
+	return r->parent != TV_REL_KNOWN && col[r->parent] != UINT32_MAX;
 }
 
 /* One equation a row: +1 for the total, -1 (P - 1) for each part, on the
@@ -66,7 +66,8 @@ system_build(const struct tv_relation *r, uint32_t nrel, const uint32_t *col,
 	for (i = 0; i < nrel; i++) {
 		row = a + (size_t)n * ncols;
 		any = 0;
-		if ((c = col[r[i].parent]) != UINT32_MAX) {
+		if (r[i].parent != TV_REL_KNOWN &&
+		    (c = col[r[i].parent]) != UINT32_MAX) {
 			row[c] = 1;
 			any = 1;
 		}

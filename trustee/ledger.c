@@ -10,14 +10,8 @@
 #include "release/pinned.h"
 #include "common/util.h"
 #include "crypto/err.h"
+#include "trustee/derived.h"
 #include "trustee/ledger.h"
-
-struct set {
-	char name[48];
-	uint64_t n;
-	const uint8_t *ids;	/* sorted, 16 bytes each */
-	uint8_t *own;		/* allocation, when loaded from the ledger */
-};
 
 struct known_rev {
 	uint8_t device[32];
@@ -37,6 +31,7 @@ struct ledger {
 	uint8_t last[32];		/* hash of the last entry */
 	struct set *sets;	/* released: from the ledger, then this run */
 	size_t n, cap;
+	size_t nbefore;		/* sets[nbefore..]: this run's */
 };
 
 static const char *const ledger_dbs[] = { "cells", "budget", "chain",
@@ -392,10 +387,8 @@ ledger_close(struct ledger *l)
 	free(l);
 }
 
-/* |A symmetric-difference B| for sorted id lists, counted up to bound:
- * the exact value if it is below bound, else some value >= bound. */
-static uint64_t
-symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
+uint64_t
+sets_symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
     uint64_t bound)
 {
 	uint64_t i = 0, j = 0, d = 0;
@@ -410,6 +403,21 @@ symdiff(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb,
 	return d + (na - i) + (nb - j);
 }
 
+uint64_t
+sets_common(const uint8_t *a, uint64_t na, const uint8_t *b, uint64_t nb)
+{
+	uint64_t i = 0, j = 0, n = 0;
+	int c;
+
+	while (i < na && j < nb) {
+		c = memcmp(a + 16 * i, b + 16 * j, 16);
+		n += c == 0;
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return n;
+}
+
 /* The same cell released before: again as it was, or a revision if only
  * late records (min_cohort or more) have come since, else refused. */
 static enum tv_verdict
@@ -419,7 +427,7 @@ same_cell(const struct set *s, const uint8_t *ids, uint64_t n,
 	if (s->n == n && (n == 0 || !memcmp(ids, s->ids, 16 * n)))
 		return TV_V_RELEASE;
 	/* s within ids: exactly n - |s| differences */
-	if (s->n > n || symdiff(ids, n, s->ids, s->n, n - s->n + 1) !=
+	if (s->n > n || sets_symdiff(ids, n, s->ids, s->n, n - s->n + 1) !=
 	    n - s->n)
 		return TV_V_RELEASED_BEFORE;
 	return n - s->n < min_cohort ? TV_V_DIFFERENCING : TV_V_REVISION;
@@ -458,7 +466,7 @@ differencing(const struct ledger *l, const char *name, const uint8_t *ids,
 		}
 		if ((n > s->n ? n - s->n : s->n - n) >= min_cohort)
 			continue;
-		d = symdiff(ids, n, s->ids, s->n, min_cohort);
+		d = sets_symdiff(ids, n, s->ids, s->n, min_cohort);
 		if (d > 0 && d < min_cohort)
 			return TV_V_DIFFERENCING;
 	}
@@ -475,7 +483,7 @@ unknown_part(const struct ledger *l, size_t nbefore, const char *name,
 	size_t i;
 
 	for (i = 0; i < nbefore && best > 0; i++)
-		if (!strcmp(l->sets[i].name, name) && (d = symdiff(ids, n,
+		if (!strcmp(l->sets[i].name, name) && (d = sets_symdiff(ids, n,
 		    l->sets[i].ids, l->sets[i].n, best)) < best)
 			best = d;
 	return best;
@@ -499,20 +507,6 @@ order_cmp(const void *a, const void *b)
 
 /* ---- secondary suppression over the hierarchy ----------------------- */
 
-/* Hidden to protect someone (not merely not yet, or not again). */
-static int
-private(enum tv_verdict v)
-{
-	return v == TV_V_MIN_COHORT || v == TV_V_DIFFERENCING || v == TV_V_SECONDARY;
-}
-
-/* A cell's value is known: released now, or before with these records. */
-static int
-known(const enum tv_verdict *v, const uint64_t *unknown, uint32_t c)
-{
-	return TV_VERDICT_RELEASED(v[c]) || unknown[c] == 0;
-}
-
 /* One pass over a relation; 1 if a verdict changed. */
 static int
 relation_check(const struct tv_relation *r, enum tv_verdict *v,
@@ -525,7 +519,7 @@ relation_check(const struct tv_relation *r, enum tv_verdict *v,
 		k = r->kids[i];
 		if (v[k] == TV_V_NOT_CLOSED)
 			open++;
-		if (!known(v, unknown, k)) {
+		if (!cell_known(v, unknown, k)) {
 			hidden += unknown[k];
 			nhidden += unknown[k] > 0;
 		} else if (TV_VERDICT_RELEASED(v[k]) && unknown[k] > 0 &&
@@ -538,16 +532,16 @@ relation_check(const struct tv_relation *r, enum tv_verdict *v,
 		return 0;	/* parts still to come: decided later */
 	/* One hidden part alone is the total minus the others, whatever its
 	 * size: it would give away what it was hidden to protect. */
-	if (known(v, unknown, r->parent) && hidden > 0 &&
+	if (cell_known(v, unknown, r->parent) && hidden > 0 &&
 	    (hidden < min_cohort || nhidden == 1)) {
 		k = pick != UINT32_MAX ? pick : r->parent;
-		if (!TV_VERDICT_RELEASED(v[k]))
+		if (k == TV_REL_KNOWN || !TV_VERDICT_RELEASED(v[k]))
 			return 0;	/* nothing left to hold back */
 		v[k] = TV_V_SECONDARY;
 		return 1;
 	}
-	if (private(v[r->parent]) && !known(v, unknown, r->parent) &&
-	    hidden == 0 && r->n > 0 &&
+	if (r->parent != TV_REL_KNOWN && verdict_private(v[r->parent]) &&
+	    !cell_known(v, unknown, r->parent) && hidden == 0 && r->n > 0 &&
 	    pick != UINT32_MAX) {
 		v[pick] = TV_V_SECONDARY;
 		return 1;
@@ -570,7 +564,9 @@ unpin_pick(const struct tv_relation *r, uint32_t n, const enum tv_verdict *v,
 			continue;
 		for (j = 0; j <= r[i].n; j++) {
 			c = j < r[i].n ? r[i].kids[j] : r[i].parent;
-			if (hops > 1 && c != x && !known(v, unknown, c))
+			if (c == TV_REL_KNOWN)
+				continue;
+			if (hops > 1 && c != x && !cell_known(v, unknown, c))
 				c = unpin_pick(r, n, v, unknown, c, 1);
 			if (c != UINT32_MAX && TV_VERDICT_RELEASED(v[c]) &&
 			    unknown[c] > 0 && (best == UINT32_MAX ||
@@ -585,30 +581,29 @@ unpin_pick(const struct tv_relation *r, uint32_t n, const enum tv_verdict *v,
  * The local rules until nothing changes, then the global check
  * (release/pinned.h): while a cell hidden for privacy can be computed from
  * what would be published, hold back one more released cell next to it,
- * and start again.
+ * and start again.  r: the hierarchy's relations, then the equations
+ * inherited from earlier releases (derived.h).
  */
 static void
 secondary(enum tv_verdict *v, const uint64_t *unknown,
-    const struct tv_request *req, const struct tv_plan *p)
+    const struct tv_request *req, uint32_t min_cohort,
+    const struct tv_relation *r, uint32_t n)
 {
 	uint8_t *open = xcalloc(req->ncells, 1);
 	uint8_t *target = xcalloc(req->ncells, 1);
-	struct tv_relation *r;
-	uint32_t n, i, x, c;
+	uint32_t i, x, c;
 	int changed = 1, rc;
 
-	if (tv_relations_build(req, p->nsites, &r, &n) != 0)
-		die("out of memory");
 	for (;;) {
 		while (changed) {
 			changed = 0;
 			for (i = 0; i < n; i++)
 				changed |= relation_check(&r[i], v, unknown,
-				    p->policy.min_cohort);
+				    min_cohort);
 		}
 		for (c = 0; c < req->ncells; c++) {
-			open[c] = !known(v, unknown, c);
-			target[c] = open[c] && private(v[c]);
+			open[c] = !cell_known(v, unknown, c);
+			target[c] = open[c] && verdict_private(v[c]);
 		}
 		if ((rc = tv_pinned_find(r, n, req->ncells, open, target,
 		    &x)) <= 0) {
@@ -630,6 +625,46 @@ secondary(enum tv_verdict *v, const uint64_t *unknown,
 	}
 	free(open);
 	free(target);
+}
+
+/*
+ * Secondary suppression, then the groups that the figures imply
+ * (derived.h): while one would difference against what the ledger
+ * remembers, hold back one more cell and start again.  Then the groups
+ * known under the final verdicts join this run's sets, for ledger_record
+ * to remember.
+ */
+static void
+suppress(struct ledger *l, enum tv_verdict *v, const uint64_t *unknown,
+    const struct tv_request *req, const struct tv_recount *rb,
+    const struct tv_plan *p)
+{
+	struct derived_in d = { l->sets, l->nbefore, req, rb, NULL, 0,
+	    p->policy.min_cohort };
+	struct tv_relation *r;
+	struct set *found = NULL;
+	uint32_t n, stuck = 0;
+	size_t nfound = 0, i;
+	int rc;
+
+	if (tv_relations_build(req, p->nsites, &r, &n) != 0)
+		die("out of memory");
+	d.nrel = n;
+	if (derived_equations(&d, &r, &n) != 0)
+		die("out of memory");
+	d.r = r;	/* moved by the equations appended */
+	do
+		secondary(v, unknown, req, p->policy.min_cohort, r, n);
+	while ((rc = derived_hold(&d, v, unknown, &stuck)) == 1);
+	if (rc != 0 || derived_sets(&d, v, unknown, &found, &nfound) != 0)
+		die("out of memory");
+	if (stuck > 0)
+		warn("%u group(s) of cells would difference against an "
+		    "earlier release, and nothing is left to hold back", stuck);
+	for (i = 0; i < nfound; i++)
+		set_push(l, found[i].name, found[i].ids, found[i].n,
+		    found[i].own);
+	free(found);
 	tv_relations_free(r, n);
 }
 
@@ -640,7 +675,7 @@ policy_decide(enum tv_verdict *v, struct ledger *l, const struct tv_request *req
 	const struct tv_cell **order = xcalloc(req->ncells, sizeof *order);
 	uint32_t i, c;
 	uint64_t *unknown = xcalloc(req->ncells, sizeof *unknown);
-	size_t nbefore = l->n;	/* sets released by earlier requests */
+	size_t nbefore = l->nbefore = l->n;	/* earlier requests' sets */
 	int noisy = p->policy.noise.mech != TV_NOISE_NONE;
 	char name[48];
 
@@ -666,7 +701,7 @@ policy_decide(enum tv_verdict *v, struct ledger *l, const struct tv_request *req
 	}
 	free(order);
 	if (!noisy)
-		secondary(v, unknown, req, p);
+		suppress(l, v, unknown, req, rb, p);
 	free(unknown);
 }
 
@@ -768,6 +803,26 @@ budget_put(struct tv_txn *t, struct record_ctx *r)
 	return rc ? rc : t->err;
 }
 
+/* This run's derived sets (derived.h), keyed like cells. */
+static void
+derived_put(struct tv_txn *t, const struct ledger *l)
+{
+	const struct set *s;
+	uint8_t h[8];
+	char key[72];
+	size_t i, n;
+
+	for (i = l->nbefore; i < l->n; i++) {
+		s = &l->sets[i];
+		if (s->name[0] != '~')
+			continue;
+		crypto_generichash(h, sizeof h, s->ids, 16 * s->n, NULL, 0);
+		n = (size_t)snprintf(key, sizeof key, "%s#", s->name);
+		hex_encode(key + n, h, sizeof h);
+		tv_txn_put(t, LDB_CELLS, key, n + 16, s->ids, 16 * s->n, 0);
+	}
+}
+
 static int
 record_fn(struct tv_txn *t, void *ctx)
 {
@@ -790,6 +845,7 @@ record_fn(struct tv_txn *t, void *ctx)
 		hex_encode(key + n, h, sizeof h);
 		tv_txn_put(t, LDB_CELLS, key, n + 16, r->rb->ids[i], len, 0);
 	}
+	derived_put(t, r->l);
 	tv_be64_put(seq, r->l->nentries + 1);
 	if (chain_put(t, r->l, r->entry, r->e_hash) != 0 ||
 	    tv_txn_put(t, LDB_REQUESTS, r->decision, 32, seq, 8, 0) != 0)
