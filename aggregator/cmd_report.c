@@ -13,6 +13,7 @@
 #include "aggregator/commands.h"
 #include "aggregator/report.h"
 #include "common/util.h"
+#include "proto/calendar.h"
 
 #define MAP_MAX_BYTES (4u << 20)
 
@@ -49,6 +50,10 @@ value_str(const struct report *r, char *out, size_t n,
 {
 	struct rpt_value v;
 
+	if (!report_shown(r, ind, c->period)) {
+		snprintf(out, n, "-");
+		return;
+	}
 	report_value(r, c, ind, &v);
 	if (v.released)
 		snprintf(out, n, "%lld", v.value);
@@ -56,6 +61,21 @@ value_str(const struct report *r, char *out, size_t n,
 		snprintf(out, n, "%s", tv_verdict_status(v.v) ==
 		    TV_STATUS_WITHHELD ?
 		    "withh." : "supp.");
+}
+
+/* Why a dash: a count of people per P is not added up over longer
+ * periods. */
+static void
+print_unshown(const struct report *r, const char *kind)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < r->ninds; i++)
+		if (!report_shown(r, i, kind)) {
+			report_unshown_text(r, i, why, sizeof why);
+			printf("  - %s: %s\n", report_ind_label(r, i), why);
+		}
 }
 
 static void
@@ -74,21 +94,24 @@ print_totals(const struct report *r)
 		value_str(r, v, sizeof v, c, i);
 		printf("  %-58s %8s\n", report_ind_label(r, i), v);
 	}
+	print_unshown(r, "campaign");
 }
 
 static void
 print_row(const struct report *r, const struct rpt_cell *c, int all_sites)
 {
-	char v[32], row[96];
+	char v[32], row[160], part[80];
 	size_t j;
 
-	snprintf(row, sizeof row, "%s %s", all_sites ? "" :
-	    report_site_label(r, c->site_ix), c->label);
+	report_partial_text(r, c, part, sizeof part);
+	snprintf(row, sizeof row, "%s %s%s%s%s", all_sites ? "" :
+	    report_site_label(r, c->site_ix), c->label, *part ? " (" : "",
+	    part, *part ? ")" : "");
 	if (c->records >= 0)
 		snprintf(v, sizeof v, "%lld", c->records);
 	else
 		value_str(r, v, sizeof v, c, r->cols[0]);
-	printf("%-40.40s %7s", row, v);
+	printf("%-52s %7s", row, v);
 	for (j = 0; j < r->ncols; j++) {
 		value_str(r, v, sizeof v, c, r->cols[j]);
 		printf(" %12s", v);
@@ -106,7 +129,7 @@ print_table(const struct report *r, const char *title, const char *kind,
 
 	if (a < 0)
 		return;
-	printf("\n%s\n%-40s %7s", title, "", L(r, "records", "enreg."));
+	printf("\n%s\n%-52s %7s", title, "", L(r, "records", "enreg."));
 	for (j = 0; j < r->ncols; j++)
 		printf(" %*s[%zu]", 9 - (j + 1 > 9), "", j + 1);
 	printf("\n");
@@ -122,7 +145,13 @@ report_text(const struct report *r)
 {
 	size_t i;
 
-	printf("%s -- %s %s\n", r->campaign, L(r, "as of", "au"), r->as_of);
+	char d0[11], d1[11];
+
+	tv_day_format(d0, r->start);
+	tv_day_format(d1, r->end);
+	printf("%s\n%s %s (%s .. %s) -- %s %s\n", report_title(r), L(r,
+	    "campaign", "campagne"), r->campaign, d0, d1, L(r, "as of", "au"),
+	    r->as_of);
 	print_totals(r);
 	printf("\n%s\n", L(r, "Columns of the tables below:",
 	    "Colonnes des tableaux ci-dessous :"));

@@ -335,7 +335,7 @@ plan_take(struct report *r)
 	if (!day_get(str_of(per, "start"), &r->start) ||
 	    !day_get(str_of(per, "end"), &r->end))
 		return error("campaign.json: the plan has no period");
-	lang = str_of(plan, "lang");
+	lang = str_of(plan, "language");
 	if (r->lang == NULL)
 		r->lang = lang != NULL && !strcmp(lang, "fr") ? "fr" : "en";
 	return distinct_load(r, json_object_get(plan, "indicators"));
@@ -499,6 +499,50 @@ report_partial(const struct report *r, const struct rpt_cell *c, int *in,
 		*of = len / 7;
 	}
 	return 1;
+}
+
+void
+report_partial_text(const struct report *r, const struct rpt_cell *c,
+    char *out, size_t n)
+{
+	int in, of, days = c->last_day - c->first_day + 1;
+
+	*out = '\0';
+	if (!report_partial(r, c, &in, &of))
+		return;
+	if (days % 7 != 0 || days == 7)
+		snprintf(out, n, L(r, "partial: %d of %d days", "partielle : "
+		    "%d jours sur %d"), in, of);
+	else
+		snprintf(out, n, L(r, "partial: %d of %d weeks", "partielle : "
+		    "%d semaines sur %d"), in, of);
+}
+
+/* A period kind's name in the report's language. */
+static const char *
+kind_name(const struct report *r, int k)
+{
+	static const char *const t[][2] = { [TV_PERIOD_DAY] = { "day",
+	    "jour" }, [TV_PERIOD_WEEK] = { "week", "semaine" },
+	    [TV_PERIOD_MONTH] = { "month", "mois" }, [TV_PERIOD_QUARTER] = {
+	    "quarter", "trimestre" }, [TV_PERIOD_YEAR] = { "year", "année" },
+	    [TV_PERIOD_CAMPAIGN] = { "campaign", "campagne" } };
+
+	return k > 0 && k <= TV_PERIOD_CAMPAIGN ? L(r, t[k][0], t[k][1]) :
+	    "?";
+}
+
+void
+report_unshown_text(const struct report *r, size_t ind, char *out,
+    size_t n)
+{
+	const char *p = kind_name(r, r->distinct[ind]);
+
+	snprintf(out, n, L(r, "counts each person once per %s: a total over "
+	    "a longer period would count people several times; shown per %s "
+	    "or shorter only", "compte chaque personne une fois par %s : un "
+	    "total sur une période plus longue compterait des personnes "
+	    "plusieurs fois ; affiché par %s ou plus court seulement"), p, p);
 }
 
 long

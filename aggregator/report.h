@@ -101,6 +101,14 @@ int report_shown(const struct report *r, size_t ind, const char *kind);
  * campaign and in all. */
 int report_partial(const struct report *r, const struct rpt_cell *c,
     int *in, int *of);
+/* "partial: 1 of 4 weeks" in the report's language, "" if the cell's
+ * period is whole. */
+void report_partial_text(const struct report *r, const struct rpt_cell *c,
+    char *out, size_t n);
+/* Why indicator ind is not shown at kind: "counts people once per
+ * month: shown by week and month only". */
+void report_unshown_text(const struct report *r, size_t ind, char *out,
+    size_t n);
 /* The axis of a kind, or -1. */
 long report_axis(const struct report *r, const char *kind);
 /* The cell of (axis, site_ix, position), or NULL. */
