@@ -512,10 +512,10 @@ report_partial_text(const struct report *r, const struct rpt_cell *c,
 		return;
 	if (days % 7 != 0 || days == 7)
 		snprintf(out, n, L(r, "partial: %d of %d days", "partielle : "
-		    "%d jours sur %d"), in, of);
+		    "%d sur %d jours"), in, of);
 	else
 		snprintf(out, n, L(r, "partial: %d of %d weeks", "partielle : "
-		    "%d semaines sur %d"), in, of);
+		    "%d sur %d semaines"), in, of);
 }
 
 /* A period kind's name in the report's language. */

@@ -1036,8 +1036,8 @@ section_reading(struct html *h)
 	    "cut by the campaign's start or end (\"partial: 1 of 4 weeks\"); "
 	    "its figures cover only the campaign's part of it, so a small "
 	    "figure there is no fall.", "<b>partielle</b> : une période coupée "
-	    "par le début ou la fin de la campagne (« partielle : 1 semaine "
-	    "sur 4 ») ; ses valeurs n'en couvrent que la part de la campagne : "
+	    "par le début ou la fin de la campagne (« partielle : 1 sur 4 "
+	    "semaines ») ; ses valeurs n'en couvrent que la part de la campagne : "
 	    "une petite valeur n'y est pas une baisse."), L(h->r, "a count of "
 	    "people per week or month is not added up over longer periods: "
 	    "a person who came in two months would be counted twice.",
