@@ -561,11 +561,17 @@ empty_note(struct html *h, const char *id, const char *what,
 	fprintf(h->f, "<p class=\"empty\" data-empty=\"%s\">%s", id,
 	    L(h->r, "Nothing could be released ", "Rien n'a pu être publié "));
 	esc(h->f, what);
-	fprintf(h->f, L(h->r, ": none of its %zu values is released, %zu of "
-	    "them because: ", " : aucune de ses %zu valeurs n'est publiée, "
-	    "dont %zu parce que : "), t->n, t->top_n);
+	if (t->top_n == t->n)
+		fprintf(h->f, L(h->r, ": all its %zu values are hidden because: ",
+		    " : ses %zu valeurs sont toutes masquées parce que : "),
+		    t->n);
+	else
+		fprintf(h->f, L(h->r, ": none of its %zu values is released "
+		    "(%zu of them because: ", " : aucune de ses %zu valeurs "
+		    "n'est publiée (%zu d'entre elles parce que : "), t->n,
+		    t->top_n);
 	esc(h->f, report_reason_text(h->r, t->top));
-	fputs(".</p>\n", h->f);
+	fputs(t->top_n == t->n ? ".</p>\n" : ").</p>\n", h->f);
 }
 
 /* The figures behind the all-sites line chart, for reading or copying. */

@@ -111,7 +111,9 @@ PY
 must_fail 2 "$BIN/aggregator" report --campaign "$T/other.json" \
 	--html "$T/other.html" "$REL/release.json" 2>"$T/other.err"
 grep -q "not this release's campaign" "$T/other.err" || fail "other campaign: no reason"
-[ ! -e "$T/alone.html" ] && [ ! -e "$T/other.html" ] || fail "a report without its plan"
+for f in alone other; do
+	[ ! -e "$T/$f.html" ] || fail "a report written without its plan ($f)"
+done
 grep -q 'People received' "$T/r-en.html" || fail "English labels"
 grep -q 'Personnes reçues' "$T/r-fr.html" || fail "French labels"
 grep -q 'min_cohort' "$T/r-en.html" || fail "the legend does not explain min_cohort"
