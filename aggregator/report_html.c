@@ -489,15 +489,14 @@ th_period(struct html *h, const char *scope, const struct rpt_cell *c)
 	char part[80];
 
 	report_partial_text(h->r, c, part, sizeof part);
-	fprintf(h->f, "<th scope=\"%s\"", scope);
+	fprintf(h->f, "<th scope=\"%s\"%s data-period=\"", scope, *part ?
+	    " class=\"partial\"" : "");
+	esc(h->f, c->label);
 	if (*part) {
-		fputs(" class=\"partial\" data-period=\"", h->f);
-		esc(h->f, c->label);
 		fputs("\" data-partial=\"", h->f);
 		esc(h->f, part);
-		fputs("\"", h->f);
 	}
-	fputs(">", h->f);
+	fputs("\">", h->f);
 	esc(h->f, c->label);
 	if (*part) {
 		fputs("<br><small>", h->f);
@@ -680,7 +679,8 @@ chart_lines(struct html *h, size_t axis)
 	long long lo, hi;
 	char title[160];
 
-	n = cols_shown(r, axis, pos);
+	if ((n = cols_shown(r, axis, pos)) == 0)
+		return;		/* only counts of people of shorter periods */
 	for (i = 0; i < n; i++)
 		inds[i] = r->cols[pos[i]];
 	snprintf(title, sizeof title, L(r, "Indicators by %s, all sites",
@@ -792,7 +792,8 @@ section_multiples(struct html *h)
 
 	if (axis < 0 && r->naxes > 0 && strcmp(r->axes[0].kind, "campaign"))
 		axis = 0;
-	if (axis < 0 || r->nsites == 0)
+	if (axis < 0 || r->nsites == 0 || !report_shown(r, ind,
+	    r->axes[axis].kind))
 		return;
 	fputs("<section id=\"per-site\">\n<h2>", h->f);
 	esc(h->f, report_ind_label(r, ind));
@@ -802,7 +803,7 @@ section_multiples(struct html *h)
 	esc(h->f, what);
 	fputs("</h2>\n", h->f);
 	tally_count(r, (size_t)axis, 0, (long)r->nsites, &ind, 1, &t);
-	if (t.released == 0 || !report_shown(r, ind, r->axes[axis].kind)) {
+	if (t.released == 0) {
 		empty_note(h, "per-site", what, &t);
 		fputs("</section>\n", h->f);
 		return;

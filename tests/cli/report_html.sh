@@ -81,6 +81,13 @@ grep -Eq '^  People received in the month +-$' "$T/en.txt" ||
 	fail "text report: a campaign total of a monthly count of people"
 grep -Eq '^  People received +126$' "$T/en.txt" || fail "text report: people received"
 
+# Only a monthly count of people: no quarterly chart at all.
+"$BIN/aggregator" report --lang en --indicators people_received_month \
+	--html "$T/pm.html" "$REL/release.json" 2>/dev/null
+dom_check "$T/pm.html" "$REL/release.csv" "$REL/campaign.json" \
+	--indicators people_received_month
+grep -q 'by quarter' "$T/pm.html.dom" && fail "a quarterly chart of a monthly count of people"
+
 # The checker refuses a page that breaks each rule.
 doctor() {	# NAME SED-SCRIPT: the English DOM changed, must be refused
 	sed "$2" "$T/r-en.html.dom" >"$T/bad-$1.dom"
