@@ -367,7 +367,7 @@ data_value(const struct report *r, const struct dhis2_map *m,
     struct dhis2_counts *n)
 {
 	struct rpt_value v;
-	char val[32], comment[256] = "";
+	char val[32], comment[256] = "", part[80];
 	json_t *o;
 
 	report_value(r, c, ind, &v);
@@ -376,6 +376,11 @@ data_value(const struct report *r, const struct dhis2_map *m,
 		snprintf(comment, sizeof comment, L(r, "tallyvan %s %s: "
 		    "%s to %s", "tallyvan %s %s : du %s au %s"), c->period,
 		    c->label, c->first, c->last);
+	report_partial_text(r, c, part, sizeof part);
+	if (*part)
+		snprintf(comment + strlen(comment), sizeof comment -
+		    strlen(comment), L(r, "%s%s in the campaign",
+		    "%s%s dans la campagne"), *comment ? "; " : "", part);
 	if (v.value < 0) {
 		n->clamped++;
 		snprintf(comment + strlen(comment), sizeof comment -

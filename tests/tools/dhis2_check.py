@@ -25,7 +25,9 @@ independently of the C code:
 - values are non-negative integer strings; exactly the released values
   of mapped (site, indicator) in each data set's period kind are sent,
   each equal to release.csv's (a negative noisy value as 0 with a
-  comment), and nothing that is not released.
+  comment; a month or quarter cut by the campaign's start or end says
+  how many of its weeks the campaign covers), and nothing that is not
+  released.
 
 usage: dhis2_check.py MAP.json RELEASE.csv CAMPAIGN.json DHIS2.json...
 Prints a summary; exits 1 with the problems found.
@@ -159,12 +161,24 @@ def file_check(path, doc, mp, sets, seen, de_type):
     return kind, dvs
 
 
-def plan_distinct(campaign):
+def plan_take(campaign):
     plan = json.load(open(campaign, encoding="utf-8"))["plan"]
-    return {i["id"]: i.get("distinct") for i in plan["indicators"]}
+    return {i["id"]: i.get("distinct") for i in plan["indicators"]}, \
+        (day(plan["period"]["start"]), day(plan["period"]["end"]))
 
 
-def expected_values(rows, mp, kind, distinct):
+def cut(row, start, end):
+    """r"N.*M" when the campaign's start or end cuts the row's period (N
+    of its M weeks in the campaign), else None."""
+    f, l = day(row["first_day"]), day(row["last_day"])
+    if f >= start and l <= end:
+        return None
+    s, e = max(f, start), min(l, end)
+    return r"\b%d\b.*\b%d\b" % ((e - f).days // 7 - (s - f).days // 7 + 1,
+                                ((l - f).days + 1) // 7)
+
+
+def expected_values(rows, mp, kind, distinct, period):
     """key -> (value, what the comment must say); keys not released."""
     dset = mp["dataSets"][kind]
     exp, hidden = {}, set()
@@ -193,7 +207,8 @@ def expected_values(rows, mp, kind, distinct):
             need += [row["first_day"], row["last_day"]]
         if v < 0:
             need.append(str(v))
-        exp[key] = (str(max(v, 0)), tuple(need))
+        part = cut(row, *period) if kind != "week" else None
+        exp[key] = (str(max(v, 0)), tuple(need), part)
     return exp, hidden
 
 
@@ -209,13 +224,15 @@ def compare(kind, dvs, exp, hidden):
                 % (kind, key, " (it is suppressed or withheld)"
                    if key in hidden else ""))
             continue
-        val, need = exp[key]
+        val, need, part = exp[key]
         if dv.get("value") != val:
             bad("%s: value %s, release.csv says %s" % (key, dv.get("value"),
                                                        val))
         for s in need:
             if s not in dv.get("comment", ""):
                 bad("%s: comment does not say '%s'" % (key, s))
+        if part and not re.search(part, dv.get("comment", "")):
+            bad("%s: comment does not say the period is partial" % (key,))
     for key in exp:
         if key not in got:
             bad("%s: released value not sent: %s" % (kind, key))
@@ -224,7 +241,7 @@ def compare(kind, dvs, exp, hidden):
 def main():
     mp = json.load(open(sys.argv[1], encoding="utf-8"))
     rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
-    distinct = plan_distinct(sys.argv[3])
+    distinct, period = plan_take(sys.argv[3])
     sets = {s.get("dataSet"): k for k, s in mp.get("dataSets", {}).items()}
     sites = set(mp.get("orgUnits", {}).values())
     if mp.get("allSites") in sites:
@@ -249,7 +266,7 @@ def main():
         if kind in done:
             bad("%s: data set %s also in %s" % (path, kind, done[kind]))
         done[kind] = path
-        exp, hidden = expected_values(rows, mp, kind, distinct)
+        exp, hidden = expected_values(rows, mp, kind, distinct, period)
         compare(kind, dvs, exp, hidden)
     for kind in mp.get("dataSets", {}):
         if kind not in done:
