@@ -39,8 +39,8 @@ usage(int code)
 	    "'supp.' (suppressed) or 'withh.' (withheld), never 0.  "
 	    "--indicators chooses\nthe columns and charts (default: the "
 	    "first 5).  The plan (title, period,\nlanguage) is read from the "
-	    "campaign.json beside RELEASE.json, or CAMPAIGN.json;\n--lang "
-	    "defaults to the plan's language.\n");
+	    "campaign.json beside RELEASE.json, or from\nCAMPAIGN.json; "
+	    "--lang defaults to the plan's language.\n");
 	exit(code);
 }
 

@@ -667,6 +667,24 @@ partial_draw(struct html *h, const struct frame *fr, size_t axis)
 	}
 }
 
+static const char *
+lines_desc(const struct report *r)
+{
+	return L(r, "Line chart: one line per "
+	    "indicator over time, all sites together.  Hatched bands marked "
+	    "s (suppressed) or w (withheld) are periods not released; marks "
+	    "above the plot are single values not released.  Neither is zero.  "
+	    "Dotted bands and hollow points are periods cut by the campaign's "
+	    "start or end: their figures cover only part of the period.",
+	    "Courbes : une ligne par indicateur dans le temps, tous sites "
+	    "réunis.  Les bandes hachurées marquées s (masquée) ou w (retenue) "
+	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
+	    "des valeurs non publiées.  Aucune n'est un zéro.  Les bandes "
+	    "pointillées et les points creux sont des périodes coupées par le "
+	    "début ou la fin de la campagne : leurs valeurs n'en couvrent "
+	    "qu'une partie.");
+}
+
 static void
 chart_lines(struct html *h, size_t axis)
 {
@@ -702,19 +720,7 @@ chart_lines(struct html *h, size_t axis)
 	    r->axes[axis].n };
 	value_range(r, axis, -1, 0, inds, n, &lo, &hi);
 	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
-	svg_open(h, &fr, title, NULL, L(r, "Line chart: one line per "
-	    "indicator over time, all sites together.  Hatched bands marked "
-	    "s (suppressed) or w (withheld) are periods not released; marks "
-	    "above the plot are single values not released.  Neither is zero.  "
-	    "Dotted bands and hollow points are periods cut by the campaign's "
-	    "start or end: their figures cover only part of the period.",
-	    "Courbes : une ligne par indicateur dans le temps, tous sites "
-	    "réunis.  Les bandes hachurées marquées s (masquée) ou w (retenue) "
-	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
-	    "des valeurs non publiées.  Aucune n'est un zéro.  Les bandes "
-	    "pointillées et les points creux sont des périodes coupées par le "
-	    "début ou la fin de la campagne : leurs valeurs n'en couvrent "
-	    "qu'une partie."));
+	svg_open(h, &fr, title, NULL, lines_desc(r));
 	partial_draw(h, &fr, axis);
 	axes_draw(h, &fr, &sc, &r->axes[axis]);
 	bands_draw(h, &fr, axis, strip, pos, n);
