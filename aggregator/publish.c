@@ -20,12 +20,6 @@
 #include "proto/calendar.h"
 #include "release/table.h"
 
-static const char *
-cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
-{
-	return cell->site == 0 ? "all" : c->plan->sites[cell->site - 1].id;
-}
-
 static int
 released(const struct cell_result *r)
 {
@@ -99,18 +93,17 @@ static json_t *
 cell_json(const struct tv_campaign *c, const struct tv_cell *cell,
     const uint8_t *ids, const struct cell_result *r)
 {
-	char label[16], first[11], last[11], name[48];
+	struct tv_cell_text t;
 	json_t *o, *vals, *idl;
+	char name[48];
 	uint64_t n;
 	uint32_t j;
 
 	tv_cell_name(name, cell);
-	tv_period_label(label, cell->period, cell->period_id);
-	tv_day_format(first, cell->first_day);
-	tv_day_format(last, cell->last_day);
+	tv_cell_text(&t, c->plan, cell);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "cell", name,
-	    "site", cell_site(c, cell), "period", tv_period_name(cell->period),
-	    "period_label", label, "first_day", first, "last_day", last,
+	    "site", t.site, "period", t.period, "period_label", t.label,
+	    "first_day", t.first, "last_day", t.last,
 	    "status", tv_status_name(tv_verdict_status(r->v)));
 	if (*tv_verdict_reason(r->v) != 0)
 		json_object_set_new(o, "reason", json_string(

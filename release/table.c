@@ -11,6 +11,17 @@
 #include "proto/calendar.h"
 #include "release/table.h"
 
+void
+tv_cell_text(struct tv_cell_text *t, const struct tv_plan *p,
+    const struct tv_cell *cell)
+{
+	t->site = cell->site == 0 ? "all" : p->sites[cell->site - 1].id;
+	t->period = tv_period_name(cell->period);
+	tv_period_label(t->label, cell->period, cell->period_id);
+	tv_day_format(t->first, cell->first_day);
+	tv_day_format(t->last, cell->last_day);
+}
+
 /* One row of the table, into line (a row is under 256 bytes: ids are
  * short, numbers 20 digits). */
 static void
@@ -18,19 +29,17 @@ table_row(char *line, size_t size, const struct tv_plan *p,
     const struct tv_cell *cell, enum tv_verdict cv, const char *ind,
     const struct tv_table_value *tv)
 {
-	char label[16], first[11], last[11], count[24] = "", value[24] = "";
+	char count[24] = "", value[24] = "";
+	struct tv_cell_text t;
 
-	tv_period_label(label, cell->period, cell->period_id);
-	tv_day_format(first, cell->first_day);
-	tv_day_format(last, cell->last_day);
+	tv_cell_text(&t, p, cell);
 	if (TV_VERDICT_RELEASED(cv))
 		snprintf(count, sizeof count, "%llu",
 		    (unsigned long long)cell->count);
 	if (TV_VERDICT_RELEASED(tv->v))
 		snprintf(value, sizeof value, "%lld", (long long)tv->value);
 	snprintf(line, size, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
-	    cell->site == 0 ? "all" : p->sites[cell->site - 1].id,
-	    tv_period_name(cell->period), label, first, last, count, ind,
+	    t.site, t.period, t.label, t.first, t.last, count, ind,
 	    value, tv_status_name(tv_verdict_status(tv->v)),
 	    tv_verdict_reason(tv->v));
 }

@@ -16,6 +16,16 @@
 #include "proto/release.h"
 #include "release/verdict.h"
 
+/* How release.json and release.csv name a cell (III.9.1): its site id
+ * ("all" or the plan's), period kind, period label and days. */
+struct tv_cell_text {
+	const char *site, *period;
+	char label[16], first[11], last[11];
+};
+
+void tv_cell_text(struct tv_cell_text *t, const struct tv_plan *p,
+    const struct tv_cell *cell);
+
 /* One value of a cell: its verdict, and the value when it is shown. */
 struct tv_table_value {
 	enum tv_verdict v;

@@ -237,14 +237,25 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 {
 	const struct tv_campaign *c = v->c;
 	json_t *vals = json_object_get(o, "values");
+	struct tv_cell_text t;
 	uint8_t agg[32];
 	char name[48];
 	uint32_t s;
 	enum tv_verdict vd;
 
 	tv_cell_name(name, &v->rb.cells[i]);
+	tv_cell_text(&t, c->plan, &v->rb.cells[i]);
 	if (strcmp(tv_json_str(o, "cell"), name) != 0) {
 		vfail(v, name, "cells out of order or missing");
+		return;
+	}
+	if (strcmp(tv_json_str(o, "site"), t.site) != 0 ||
+	    strcmp(tv_json_str(o, "period"), t.period) != 0 ||
+	    strcmp(tv_json_str(o, "period_label"), t.label) != 0 ||
+	    strcmp(tv_json_str(o, "first_day"), t.first) != 0 ||
+	    strcmp(tv_json_str(o, "last_day"), t.last) != 0) {
+		vfail(v, name, "a cell's site, period, label or days are not "
+		    "the request's");
 		return;
 	}
 	if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,

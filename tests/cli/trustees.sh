@@ -135,6 +135,10 @@ for col in 3 4 6 9; do
 	cmp -s "$rel/release.csv" "$t/release.csv" && fail "csv column $col: nothing changed"
 	must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
 done
+t=$(tamper jsonlabel)
+sed -i '0,/"period_label": "[^"]*"/s//"period_label": "2021-W01"/' "$t/release.json"
+cmp -s "$rel/release.json" "$t/release.json" && fail "json label: nothing changed"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
 t=$(tamper csvextra)
 tail -n 1 "$rel/release.csv" >>"$t/release.csv"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
@@ -151,7 +155,7 @@ awk '/"trustee": 1,/ { t1 = NR } /"trustee": 3,/ && !s3 { s3 = NR } { l[NR] = $0
 	"$rel/release.json" >"$t/release.json"
 cmp -s "$rel/release.json" "$t/release.json" && fail "the swap did nothing"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
-echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, dropped record, added record, swapped partials rejected"
+echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, json label, dropped record, added record, swapped partials rejected"
 
 # Records the aggregator forged into a request (one envelope's signature
 # no longer verifies): every trustee refuses the whole request.
