@@ -524,8 +524,8 @@ cmd_publish(int argc, char **argv)
 		die("cannot open '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &pb.req, pb.c->k)) != 0 ||
 	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
-		die("'%s' is not a release request of this campaign",
-		    o.request);
+		die_err(rc ? rc : TV_ERR_MISMATCH, "'%s' is not a release "
+		    "request of this campaign", o.request);
 	if ((rc = tv_recount_claims(f, pb.req, pb.c, &pb.rb, why,
 	    sizeof why)) != 0)
 		die("'%s' does not match its own signed batches: %s",

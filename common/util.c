@@ -64,6 +64,48 @@ die(const char *fmt, ...)
 	exit(2);
 }
 
+void
+die_refused(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+int
+exit_code(int err)
+{
+	switch (err) {
+	case TV_ERR_TOOBIG:
+	case TV_ERR_FORMAT:
+	case TV_ERR_BADSIG:
+	case TV_ERR_CRYPTO:
+	case TV_ERR_RANGE:
+	case TV_ERR_MISMATCH:
+	case TV_ERR_REVOKED:
+	case TV_ERR_BADKEY:
+	case TV_ERR_CONFLICT:
+	case TV_ERR_REFUSED:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+void
+die_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(exit_code(err));
+}
+
 int
 error(const char *fmt, ...)
 {
@@ -594,11 +636,11 @@ keyfile_unlock(const char *path, const char *kind, const char *passfile,
 	if (rc != 0 || len != want || keep == NULL)
 		sodium_free(pass);	/* wipes */
 	if (rc != 0)
-		die("%s '%s': %s", what, path, tv_strerror(rc));
+		die_err(rc, "%s '%s': %s", what, path, tv_strerror(rc));
 	if (len != want) {
 		sodium_free(payload);
-		die("%s '%s': not a %s key (%zu bytes, want %zu)", what, path,
-		    kind, len, want);
+		die_refused("%s '%s': not a %s key (%zu bytes, want %zu)", what,
+		    path, kind, len, want);
 	}
 	if (keep != NULL)
 		*keep = pass;
@@ -709,12 +751,13 @@ campaign_load_or_die(const char *path, int complete)
 {
 	struct tv_campaign *c = NULL;
 	char err[512];
+	int rc;
 
-	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
-		die("%s", err);
+	if ((rc = tv_campaign_load(&c, path, err, sizeof err)) != 0)
+		die_err(rc, "%s", err);
 	if (complete && !tv_campaign_complete(c)) {
 		tv_campaign_free(c);
-		die("%s: not every trustee has signed this campaign (see "
+		die_refused("%s: not every trustee has signed this campaign (see "
 		    "'trustee finalize')", path);
 	}
 	return c;

@@ -3,7 +3,10 @@
  * util.h - program-side helpers shared by collector, aggregator, trustee.
  *
  * Unlike the library (crypto/, proto/), this code may print and exit:
- * die() exits 2 (usage or system error), as do the x*() allocators.
+ * die() exits 2 (usage or system error), as do the x*() allocators;
+ * die_refused() exits 1 (a check failed, the input is refused); die_err()
+ * lets exit_code() choose between the two.  The convention is written
+ * once, in docs/operations.md "Exit status".
  */
 #ifndef TV_UTIL_H
 #define TV_UTIL_H
@@ -21,6 +24,21 @@ extern const char *progname;
 
 /* "prog: message\n" on stderr; die exits 2; error returns -1. */
 NORETURN void die(const char *fmt, ...) PRINTF(1, 2);
+/* The same, exit 1: a check failed (a signature, a MAC, a proof, a rule),
+ * the input is refused; the program and the system are fine. */
+NORETURN void die_refused(const char *fmt, ...) PRINTF(1, 2);
+/*
+ * The exit code of a failure to read or open an input with library error
+ * err (TV_ERR_*): 1 when the input was read and a check refused it
+ * (FORMAT, BADSIG, BADKEY -- a wrong passphrase and a tampered key file
+ * cannot be told apart --, MISMATCH, REFUSED, ...), 2 when it could not
+ * be read or the system failed (NOTFOUND, IO, NOMEM, PERM, STORE, ...).
+ * The one place that decides; NOTFOUND means a missing file here, so a
+ * caller whose NOTFOUND means "no such device" decides itself.
+ */
+int exit_code(int err);
+/* die() with exit_code(err). */
+NORETURN void die_err(int err, const char *fmt, ...) PRINTF(2, 3);
 int error(const char *fmt, ...) PRINTF(1, 2);
 void warn(const char *fmt, ...) PRINTF(1, 2);
 /* Informational line on stderr (never carries secrets or identities). */
