@@ -411,12 +411,15 @@ dir_remove_flat(const char *dir)
 }
 
 /* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or
- * TV_ERR_*), it is synced, then renamed over path or, with excl, linked
- * (refused if path exists), and the directory synced. */
+ * TV_ERR_*), it is synced, then renamed over path or, with FILE_EXCL,
+ * linked (refused if path exists), and the directory synced.  The one
+ * place that decides a written file's mode (util.h, enum file_flags). */
 static int
-write_atomic(const char *path, int excl, int (*fill)(int, const void *),
-    const void *ctx)
+write_atomic(const char *path, unsigned flags,
+    int (*fill)(int, const void *), const void *ctx)
 {
+	mode_t mode = (flags & FILE_PUBLIC) ? 0644 : 0600;
+	int excl = (flags & FILE_EXCL) != 0;
 	size_t n = strlen(path) + 32;
 	char *tmp = xmalloc(n);
 	int fd, rc = TV_ERR_IO;
@@ -427,10 +430,13 @@ write_atomic(const char *path, int excl, int (*fill)(int, const void *),
 		goto out;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	    mode);
 	if (fd < 0)
 		goto out;
-	if ((rc = fill(fd, ctx)) != 0 || fsync(fd) != 0) {
+	/* The umask (077 in every program) only narrows a new file's mode:
+	 * set it exactly, and reset one left by an earlier run. */
+	if (fchmod(fd, mode) != 0 || (rc = fill(fd, ctx)) != 0 ||
+	    fsync(fd) != 0) {
 		rc = rc ? rc : TV_ERR_IO;
 		close(fd);
 		unlink(tmp);
@@ -465,11 +471,12 @@ fill_span(int fd, const void *ctx)
 }
 
 int
-file_write_atomic(const char *path, const void *buf, size_t len, int excl)
+file_write_atomic(const char *path, const void *buf, size_t len,
+    unsigned flags)
 {
 	struct span s = { buf, len };
 
-	return write_atomic(path, excl, fill_span, &s);
+	return write_atomic(path, flags, fill_span, &s);
 }
 
 /* The file named ctx, 64 KiB at a time. */
@@ -492,9 +499,17 @@ fill_copy(int fd, const void *ctx)
 }
 
 int
-file_copy_atomic(const char *src, const char *path, int excl)
+file_copy_atomic(const char *src, const char *path, unsigned flags)
 {
-	return write_atomic(path, excl, fill_copy, src);
+	return write_atomic(path, flags, fill_copy, src);
+}
+
+int
+dir_create_public(const char *dir)
+{
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	return chmod(dir, 0755);	/* past the umask */
 }
 
 #define PASS_MAX 1024

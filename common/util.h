@@ -94,13 +94,28 @@ void process_harden(void);
 /* Read a whole file, refusing more than cap bytes.  0 or TV_ERR_*; *buf is
  * malloc'd and NUL-terminated. */
 int file_read(const char *path, size_t cap, uint8_t **buf, size_t *len);
-/* Write a public file atomically: path.tmp, fsync, rename, fsync dir.
- * excl: fail with TV_ERR_EXISTS if path exists. */
+/*
+ * How file_write_atomic() and file_copy_atomic() create a file.  The mode
+ * is decided here and nowhere else, whatever the umask: 0600 (only its
+ * owner reads it: keys, shares, partials, ledgers, requests in the
+ * making, anything not meant for others), or with FILE_PUBLIC 0644, for
+ * what is published to evaluators (a release directory's files, a
+ * report).  FILE_EXCL: fail with TV_ERR_EXISTS if path exists.
+ */
+enum file_flags {
+	FILE_EXCL = 1 << 0,	/* 1, as the old "excl" argument */
+	FILE_PUBLIC = 1 << 1,
+};
+/* Write a file atomically: path.tmp, fsync, rename, fsync dir; flags:
+ * enum file_flags. */
 int file_write_atomic(const char *path, const void *buf, size_t len,
-    int excl);
+    unsigned flags);
 /* The same with the bytes of the file src, streamed (it may be bigger than
  * memory: a national release request is over a gigabyte). */
-int file_copy_atomic(const char *src, const char *path, int excl);
+int file_copy_atomic(const char *src, const char *path, unsigned flags);
+/* mkdir(dir) of mode 0755 whatever the umask (a directory published to
+ * evaluators); 0 or -1 with errno, EEXIST included. */
+int dir_create_public(const char *dir);
 
 /* fsync the directory that holds path (after a create or a rename). */
 void fsync_parent(const char *path);

@@ -6,7 +6,7 @@
 #    so is the report's HTML; whatever the umask;
 #  - key files, passphrase files, shares, the trustee's ledger, partial
 #    decryptions, the stores stay 0600 / 0700;
-#  - release-codebook.csv (docs/formats.md III.9.5) has one row per
+#  - release-codebook.csv (docs/formats.md III.9.2a) has one row per
 #    indicator of the plan, in plan order: id, French and English labels,
 #    a definition;
 #  - in release.json every value and record count is a JSON integer.
@@ -67,10 +67,11 @@ for r, ind in zip(rows[1:], inds):
     assert r[1] == ind["label"]["fr"] and r[2] == ind["label"]["en"], "labels %r" % r
     assert len(r[3]) > 10, "no definition: %r" % r
     if ind.get("distinct"):
-        assert "distinct people" in r[3], "distinct indicator %r" % r
+        assert r[3].startswith("Distinct people"), "distinct indicator %r" % r
     else:
         assert r[3].startswith("Visits"), "visit indicator %r" % r
-print("codebook: %d indicators, e.g. %s: %s" % (len(inds), rows[-1][0], rows[-1][3]))
+print("codebook: %d indicators, e.g. %s: %s; %s: %s" % (len(inds), rows[3][0],
+      rows[3][3], rows[-1][0], rows[-1][3]))
 EOF
 
 # Numbers are JSON numbers.
