@@ -21,6 +21,8 @@ PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
 	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)
+# The one place the version is written (common/version.c, man pages).
+VERSION := $(shell cat VERSION)
 
 ifeq ($(SAN),1)
 B       ?= build-san
@@ -93,6 +95,9 @@ $(B)/%.o: %.c | $(PB_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/common/version.o: CFLAGS += -DTV_VERSION='"$(VERSION)"'
+$(B)/common/version.o: VERSION
 
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"

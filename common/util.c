@@ -176,9 +176,10 @@ command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
 	    progname, what);
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %-16s %s\n", cmds[i].name, cmds[i].help);
-	fprintf(f, "\n'%s <command> --help' describes a command.\n"
-	    "Exit status: 0 success, 1 negative answer, 2 usage or system "
-	    "error.\n", progname);
+	fprintf(f, "\n'%s <command> --help' describes a command; '%s "
+	    "--version' prints the version.\n"
+	    "Exit status: 0 success, 1 a check failed (the input is refused), "
+	    "2 usage or\nsystem error.\n", progname, progname);
 }
 
 char *
@@ -280,6 +281,10 @@ command_run(const struct command *cmds, size_t n, const char *what,
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		command_usage(stdout, cmds, n, what);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("%s %s\n", progname, tv_version);
 		return 0;
 	}
 	for (i = 0; i < n; i++)

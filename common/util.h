@@ -18,6 +18,8 @@
 #include "crypto/keyfile.h"
 
 extern const char *progname;
+/* "0.15.0": the VERSION file's (common/version.c). */
+extern const char tv_version[];
 
 #define NORETURN __attribute__((noreturn))
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -71,7 +73,8 @@ struct setup_ops {
 	struct setup *(*open)(unsigned needs, int *argc, char **argv);
 	void (*close)(struct setup *su);
 };
-/* Dispatch argv[1] to its row; handles --help / help.  ops may be NULL
+/* Dispatch argv[1] to its row; handles --help / help and --version /
+ * version (prints "PROG VERSION" on stdout).  ops may be NULL
  * when no row has run.  Returns the exit code. */
 int command_run(const struct command *cmds, size_t n, const char *what,
     const struct setup_ops *ops, int argc, char **argv);
