@@ -99,9 +99,12 @@ KP="--passphrase-file $K/pass"
 # collector
 code 2 "wrong path" "$C" init --dir "$T/c-new" --campaign "$NO" $P
 code 1 "tampered" "$C" init --dir "$T/c-new" --campaign "$T/bad-campaign.json" $P
-for cmd in record import export ship serve erase; do
-	code 2 "wrong path" "$C" $cmd --dir "$NO" $P
-done
+code 2 "wrong path" "$C" record --dir "$NO" $P --site a-gare
+code 2 "wrong path" "$C" import --dir "$NO" $P "$T/x.csv"
+code 2 "wrong path" "$C" export --dir "$NO" $P --out "$T/o1"
+code 2 "wrong path" "$C" ship --dir "$NO" $P --url http://127.0.0.1:9/
+code 2 "wrong path" "$C" serve --dir "$NO" $P --listen 127.0.0.1:0
+code 2 "wrong path" "$C" erase --dir "$NO" $P --list
 code 2 "wrong path" "$C" status --dir "$NO"
 code 2 "wrong path" "$C" purge --dir "$NO"
 code 2 "wrong path" "$C" import --dir "$T/A" $P "$NO.csv"
@@ -115,9 +118,11 @@ code 1 "wrong passphrase" "$C" erase --dir "$T/A" $W --list
 # aggregator
 code 2 "wrong path" "$A" init --dir "$T/a-new" --campaign "$NO"
 code 1 "tampered" "$A" init --dir "$T/a-new" --campaign "$T/bad-campaign.json"
-for cmd in devices release-request status quarantine serve; do
-	code 2 "wrong path" "$A" $cmd --dir "$NO" --out "$T/x.tvr"
+for cmd in devices status quarantine; do
+	code 2 "wrong path" "$A" $cmd --dir "$NO"
 done
+code 2 "wrong path" "$A" release-request --dir "$NO" --out "$T/x.tvr"
+code 2 "wrong path" "$A" serve --dir "$NO" --listen 127.0.0.1:0
 code 2 "wrong path" "$A" enroll --dir "$T/S" "$NO.cert"
 code 2 "wrong path" "$A" enroll --dir "$NO" "$T/A.cert"
 code 1 "tampered" "$A" enroll --dir "$T/S" "$T/bad.cert"
@@ -186,6 +191,14 @@ code 2 "wrong path" "$R" verify "$NO"
 code 1 "tampered" "$R" verify "$T/rel-badcampaign"
 code 1 "tampered" "$R" verify "$T/rel-badvalue"
 code 1 "tampered" "$R" verify "$T/rel-badrequest"
+
+# Usage errors are 2 as well; help and version are 0.
+code 2 "usage" "$C" nosuchcommand
+code 2 "usage" "$A" ingest --no-such-option
+code 2 "usage" "$R" verify
+code 0 "help" "$A" --help
+code 0 "help" "$R" release --help
+code 0 "version" "$C" --version
 
 # The good inputs still pass (the set-up was right).
 code 0 "good" "$R" verify "$T/rel"
