@@ -25,7 +25,8 @@ PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
 	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)
-# The one place the version is written (common/version.c, man pages).
+# The one place the version is written (common/util.c's tv_version, man
+# pages).
 VERSION := $(shell cat VERSION)
 
 ifeq ($(SAN),1)
@@ -100,8 +101,8 @@ $(B)/%.o: %.c | $(PB_H)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/common/version.o: CFLAGS += -DTV_VERSION='"$(VERSION)"'
-$(B)/common/version.o: VERSION
+$(B)/common/util.o: CFLAGS += -DTV_VERSION='"$(VERSION)"'
+$(B)/common/util.o: VERSION
 
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"

@@ -26,6 +26,14 @@
  * setprogname(). */
 const char *progname = "tallyvan";
 
+/* The VERSION file's, passed by the Makefile (the one place the version
+ * is written; the man pages take it from there too).  Only a build
+ * outside the Makefile (the libFuzzer targets) lacks it. */
+#ifndef TV_VERSION
+#define TV_VERSION "unknown"
+#endif
+const char tv_version[] = TV_VERSION;
+
 /*
  * One line, one write(2): stderr is unbuffered, so three stdio calls were
  * three writes, and lines from serve's threads ran into each other.  The

@@ -18,7 +18,7 @@
 #include "crypto/keyfile.h"
 
 extern const char *progname;
-/* "0.15.0": the VERSION file's (common/version.c). */
+/* "0.15.0": the VERSION file's (-DTV_VERSION on common/util.c). */
 extern const char tv_version[];
 
 #define NORETURN __attribute__((noreturn))
