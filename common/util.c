@@ -186,8 +186,9 @@ command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
 		fprintf(f, "  %-16s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'%s <command> --help' describes a command; '%s "
 	    "--version' prints the version.\n"
-	    "Exit status: 0 success, 1 a check failed (the input is refused), "
-	    "2 usage or\nsystem error.\n", progname, progname);
+	    "Exit status: 0 success; 1 a check failed, the input is refused (a "
+	    "tampered\nfile, a wrong passphrase); 2 usage or system error (a "
+	    "missing file, I/O).\n", progname, progname);
 }
 
 char *

@@ -5,8 +5,7 @@
 # command table ('PROGRAM --help': the rows of struct command in
 # collector.c, aggregator.c, trustee.c) and each command's usage()
 # ('PROGRAM COMMAND --help').  One source: the help text is written once,
-# in the C files; this only lays it out.  The exit-status section is the
-# convention of docs/operations.md §10.
+# in the C files; this only lays it out.
 # Usage: sh tools/manpage.sh build/bin/collector 0.15.0 >collector.1
 set -eu
 bin=$1
@@ -65,20 +64,11 @@ for c in $cmds; do
 	printf '.fi\n'
 	rm -f "$help.c"
 done
+# The exit status as the program states it (common/util.c,
+# command_usage(): the convention of docs/operations.md §10).
+printf '.SH EXIT STATUS\n'
+sed -n '/^Exit status:/,$p' "$help" | sed 's/^Exit status: //' | esc
 cat <<EOF
-.SH EXIT STATUS
-.TP
-.B 0
-success; the answer is yes.
-.TP
-.B 1
-the command ran and a check failed: the input is refused (a tampered
-file, a refused batch, a release that does not verify, a wrong
-passphrase).
-.TP
-.B 2
-usage or system error: an unknown option, a missing or unreadable file,
-an unsafe file mode, I/O, a full disk, out of memory, a failed store.
 .SH FILES
 Secrets (keys, shares, passphrase files, ledgers) are created mode 0600
 and must stay so; a release directory written by
