@@ -25,8 +25,9 @@ $fn()
 	case \${COMP_WORDS[1]} in
 EOF2
 for c in $cmds; do
-	opts=$("$bin" "$c" --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' |
-		sort -u | tr '\n' ' ' | sed 's/ $//')
+	opts=$({ "$bin" "$c" --help 2>/dev/null; echo --help; } |
+		grep -o -- '--[a-z][a-z0-9-]*' | sort -u | tr '\n' ' ' |
+		sed 's/ $//')
 	printf '\t%s) opts="%s" ;;\n' "$c" "$opts"
 done
 cat <<EOF2

@@ -20,9 +20,9 @@ esc() {
 	sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/" -e 's/-/\\-/g'
 }
 
-"$bin" --help >"${TMPDIR:-/tmp}/manpage.$$" || exit 2
-help=${TMPDIR:-/tmp}/manpage.$$
-trap 'rm -f "$help"' EXIT
+help=$(mktemp "${TMPDIR:-/tmp}/manpage.XXXXXX")
+trap 'rm -f "$help" "$help.c"' EXIT
+"$bin" --help >"$help" || exit 2
 what=$(sed -n 3p "$help")
 cmds=$(awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }' "$help")
 
@@ -56,7 +56,7 @@ while read -r name text; do
 done
 for c in $cmds; do
 	printf '.SS %s %s\n' "$prog" "$c"
-	"$bin" "$c" --help >"$help.c" 2>&1 || true
+	"$bin" "$c" --help >"$help.c" 2>/dev/null || true
 	# Laid out as the command prints it (no refilling: its lists and
 	# indented blocks are already laid out).
 	printf '.nf\n'
