@@ -9,6 +9,10 @@
 #   make debian12-proof   both commands in a fresh Debian 12 chroot
 #                  (tools/debian12-proof.sh; docs/testing.md)
 #   make SAN=1 check   the same under ASan+UBSan (objects in build-san/)
+#   make install   the three programs, their man pages and bash completion
+#                  (generated from their command tables), the systemd units
+#                  of contrib/systemd/; PREFIX (/usr/local), DESTDIR
+#   make uninstall the same files removed
 #   make V=1 ...   show the commands
 
 CC      ?= cc
@@ -21,6 +25,9 @@ PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
 	   -lcsv -lpthread -lm
 Q        = $(if $(filter 1,$(V)),,@)
+# The one place the version is written (common/util.c's tv_version, man
+# pages).
+VERSION := $(shell cat VERSION)
 
 ifeq ($(SAN),1)
 B       ?= build-san
@@ -49,7 +56,7 @@ PROGS    = $(B)/bin/collector $(B)/bin/aggregator $(B)/bin/trustee $(B)/bin/scen
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps deps-demo demo demo-build check test bench clean lint \
-	debian12-proof
+	debian12-proof install uninstall man
 .SUFFIXES:
 
 # Optional parts (fuzzers, benchmarks, fault tests) add targets and append
@@ -94,6 +101,9 @@ $(B)/%.o: %.c | $(PB_H)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+$(B)/common/util.o: CFLAGS += -DTV_VERSION='"$(VERSION)"'
+$(B)/common/util.o: VERSION
+
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(filter-out $(WERROR) -Wshadow,$(CFLAGS)) -c -o $@ $<
@@ -124,6 +134,54 @@ $(B)/bin/scenario: $(B)/tools/scenario.o $(COM_OBJ) $(LIB)
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Installation.  Man pages and completion are generated from what the
+# programs print (their command tables, each command's usage()), by
+# tools/manpage.sh and tools/completion.sh: the help text is written once.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+UNITDIR  = $(PREFIX)/lib/systemd/system
+INSTALL ?= install
+INST     = collector aggregator trustee
+MANS     = $(INST:%=$(B)/man/%.1)
+COMPS    = $(INST:%=$(B)/completion/%)
+UNITS    = $(notdir $(wildcard contrib/systemd/*.service))
+
+man: $(MANS) $(COMPS)
+
+$(B)/man/%.1: $(B)/bin/% tools/manpage.sh VERSION
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	$(Q)sh tools/manpage.sh $< $(VERSION) >$@.tmp && mv $@.tmp $@
+
+$(B)/completion/%: $(B)/bin/% tools/completion.sh
+	@mkdir -p $(dir $@)
+	@echo "  COMPL   $@"
+	$(Q)sh tools/completion.sh $< >$@.tmp && bash -n $@.tmp && mv $@.tmp $@
+
+$(B)/systemd/%.service: contrib/systemd/%.service
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|@bindir@|$(BINDIR)|g' $< >$@.tmp && mv $@.tmp $@
+
+# The units carry BINDIR: made again at every install (PREFIX may differ).
+install: $(INST:%=$(B)/bin/%) $(MANS) $(COMPS)
+	$(Q)rm -rf $(B)/systemd
+	$(Q)$(MAKE) --no-print-directory $(UNITS:%=$(B)/systemd/%)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 $(INST:%=$(B)/bin/%) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(COMPS) $(DESTDIR)$(COMPDIR)/
+	$(INSTALL) -m 0644 $(UNITS:%=$(B)/systemd/%) $(DESTDIR)$(UNITDIR)/
+
+uninstall:
+	rm -f $(INST:%=$(DESTDIR)$(BINDIR)/%) \
+		$(INST:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
+		$(INST:%=$(DESTDIR)$(COMPDIR)/%) \
+		$(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
 
 # The library never prints or exits: only the programs decide that.
 lint:

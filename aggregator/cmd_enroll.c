@@ -79,7 +79,8 @@ enroll_fn(struct tv_txn *t, void *ctx)
 	return rc;
 }
 
-/* Load and verify; 0, or 1 with the reason printed (and audited). */
+/* Load and verify; 0, or the exit code (1 refused, 2 unreadable) with the
+ * reason printed (and audited). */
 static int
 cert_check(struct server *s, struct enroll *e, const char *path)
 {
@@ -89,16 +90,17 @@ cert_check(struct server *s, struct enroll *e, const char *path)
 
 	rc = tv_cert_load(&e->d.cert, path, s->c->plan);
 	if (rc != 0 && hex_decode(pk, 32, path) == 0)
-		return error("'%s' is a bare key: %s", path, ENROLL_CERT_ONLY);
+		return error("'%s' is a bare key: %s", path,
+		    ENROLL_CERT_ONLY), 1;
 	if (rc != 0)
 		return error("%s: not a device certificate (%s): %s", path,
-		    tv_strerror(rc), ENROLL_CERT_ONLY);
+		    tv_strerror(rc), ENROLL_CERT_ONLY), exit_code(rc);
 	if ((rc = tv_cert_verify(&e->d.cert, s->c, &nvalid)) != 0) {
 		audit_device_refused(s, "enroll_refused", e->d.cert.device,
 		    tv_strerror(rc));
 		return error("%s: certificate refused (%u valid trustee "
 		    "signatures of %u needed): %s", path, nvalid, s->c->t,
-		    tv_strerror(rc));
+		    tv_strerror(rc)), 1;
 	}
 	return 0;
 }
@@ -130,8 +132,9 @@ cmd_enroll(struct setup *su, int argc, char **argv)
 	    strpbrk(name, "\n\r\t")))
 		die("--name: 1 to %d printable characters", TV_CERT_NAME_MAX);
 	e->s = s;
-	if (cert_check(s, e, argv[optind]) != 0)
+	if ((ret = cert_check(s, e, argv[optind])) != 0)
 		goto out;
+	ret = 1;
 	e->d.state = DEVICE_ENROLLED;
 	strcpy(e->d.name, name != NULL ? name : e->d.cert.name);
 	rc = tv_store_write(s->st, enroll_fn, e);
@@ -145,6 +148,7 @@ cmd_enroll(struct setup *su, int argc, char **argv)
 	}
 	if (rc != 0) {
 		error("device %.16s: %s", hex, tv_strerror(rc));
+		ret = exit_code(rc);
 		goto out;
 	}
 	tv_day_format(from, e->d.cert.valid_from);

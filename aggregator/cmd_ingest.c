@@ -26,12 +26,14 @@ usage(int code)
 	    "full.  --jobs N verifies N batches at once on N threads (default\n"
 	    "1); results are still reported in the order of the files, but\n"
 	    "two files in conflict (the same record in both) refuse whichever\n"
-	    "is stored second.  Exit 1 if any batch was refused, 2 on a\n"
-	    "storage error.\n");
+	    "is stored second.  Exit 1 if any batch was refused, 2 if a\n"
+	    "file cannot be read or on a storage error.\n");
 	exit(code);
 }
 
-/* One file's outcome: unreadable (refused before ingest), or a result. */
+/* One file's outcome: unreadable (file_read's error, TV_ERR_*: refused
+ * before ingest when over the size cap, a system error when missing or
+ * unreadable), or a result. */
 struct file_result {
 	int unreadable;
 	struct ingest_result r;
@@ -45,8 +47,9 @@ ingest_report(const char *path, const struct file_result *fr)
 	char dev[65];
 
 	if (fr->unreadable) {
-		error("%s: refused: %s", path, r->why);
-		return 1;
+		error("%s: %s: %s", path, exit_code(fr->unreadable) == 1 ?
+		    "refused" : "cannot read", r->why);
+		return exit_code(fr->unreadable);
 	}
 	hex_encode(dev, r->device, 32);
 	if (r->rc == 0 && r->duplicate) {
@@ -80,7 +83,7 @@ ingest_file(struct server *s, const char *path, struct file_result *fr)
 	memset(fr, 0, sizeof *fr);
 	/* Size cap before reading: the same cap as over HTTP. */
 	if ((rc = file_read(path, TV_ENVELOPE_MAX, &buf, &len)) != 0) {
-		fr->unreadable = 1;
+		fr->unreadable = rc;
 		snprintf(fr->r.why, sizeof fr->r.why, "%s", tv_strerror(rc));
 		return;
 	}

@@ -67,8 +67,9 @@ usage(int code)
 	    "         [--noise NOISE.json ...] [--table BSGS.tbl]\n\n"
 	    "Checks every trustee's partial decryptions against its public\n"
 	    "share key (DLEQ proofs), combines any threshold of them per cell,\n"
-	    "and writes OUTDIR/release.csv, release.json, with campaign.json\n"
-	    "and request.tvr: a record anyone can check with 'trustee verify'.\n"
+	    "and writes OUTDIR/release.csv, release-codebook.csv (what each\n"
+	    "indicator counts) and release.json, with campaign.json and\n"
+	    "request.tvr: a record anyone can check with 'trustee verify'.\n"
 	    "Exit 1 if a partial was refused.\n");
 	exit(code);
 }
@@ -296,7 +297,7 @@ copy_into(const char *dir, const char *src, const char *name)
 	int rc;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((rc = file_copy_atomic(src, path, 1)) != 0)
+	if ((rc = file_copy_atomic(src, path, FILE_EXCL | FILE_PUBLIC)) != 0)
 		die("cannot copy '%s' to '%s': %s", src, path, tv_strerror(rc));
 }
 
@@ -524,8 +525,8 @@ cmd_publish(int argc, char **argv)
 		die("cannot open '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &pb.req, pb.c->k)) != 0 ||
 	    sodium_memcmp(pb.req->campaign_id, pb.c->id, 32) != 0)
-		die("'%s' is not a release request of this campaign",
-		    o.request);
+		die_err(rc ? rc : TV_ERR_MISMATCH, "'%s' is not a release "
+		    "request of this campaign", o.request);
 	if ((rc = tv_recount_claims(f, pb.req, pb.c, &pb.rb, why,
 	    sizeof why)) != 0)
 		die("'%s' does not match its own signed batches: %s",

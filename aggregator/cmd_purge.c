@@ -150,6 +150,7 @@ release_load(struct purge *pg, const char *dir)
 	char path[4096], hex[65];
 	json_error_t jerr;
 	uint64_t size;
+	int rc;
 	json_t *root;
 	const char *id;
 	FILE *f;
@@ -167,9 +168,10 @@ release_load(struct purge *pg, const char *dir)
 	if (file_hash(path, pg->request, &size) != 0 ||
 	    (f = fopen(path, "rbe")) == NULL)
 		die("cannot read '%s': %s", path, strerror(errno));
-	if (tv_request_read(f, &req, pg->s.c->k) != 0 ||
+	if ((rc = tv_request_read(f, &req, pg->s.c->k)) != 0 ||
 	    sodium_memcmp(req->campaign_id, pg->s.c->id, 32) != 0)
-		die("'%s' is not a release request of this campaign", path);
+		die_err(rc ? rc : TV_ERR_MISMATCH, "'%s' is not a release "
+		    "request of this campaign", path);
 	if (!request_is_final(req))
 		die("'%s' is not the final release: its request does not "
 		    "cover the whole campaign (purge after the final release)",

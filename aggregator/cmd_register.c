@@ -707,18 +707,19 @@ source_load(const struct register_opts *o, struct doc *d,
     struct tv_campaign **c, struct tv_plan **p)
 {
 	char err[512], path[4096];
+	int rc;
 
 	if (o->plan != NULL) {
-		if (tv_plan_load(p, o->plan, err, sizeof err) != 0)
-			die("%s", err);
+		if ((rc = tv_plan_load(p, o->plan, err, sizeof err)) != 0)
+			die_err(rc, "%s", err);
 		d->p = *p;
 		return;
 	}
 	if (o->dir != NULL)
 		snprintf(path, sizeof path, "%s/campaign.json", o->dir);
-	if (tv_campaign_load(c, o->dir ? path : o->campaign, err,
-	    sizeof err) != 0)
-		die("%s", err);
+	if ((rc = tv_campaign_load(c, o->dir ? path : o->campaign, err,
+	    sizeof err)) != 0)
+		die_err(rc, "%s", err);
 	d->c = *c;
 	d->p = (*c)->plan;
 }

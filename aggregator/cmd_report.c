@@ -181,7 +181,7 @@ write_out(const struct report *r, const char *path, json_t *map,
 	    report_html(r, f);
 	if (fclose(f) != 0)
 		die("out of memory");
-	if (rc == 0 && file_write_atomic(path, buf, len, 0) != 0)
+	if (rc == 0 && file_write_atomic(path, buf, len, FILE_PUBLIC) != 0)
 		rc = error("cannot write '%s'", path);
 	free(buf);
 	if (rc == 0 && map == NULL)

@@ -129,6 +129,7 @@ cmd_revoke(struct setup *su, int argc, char **argv)
 	if ((rc = tv_rev_load(&r->rev, argv[0])) != 0) {
 		error("%s: not a device revocation: %s", argv[0],
 		    tv_strerror(rc));
+		ret = exit_code(rc);
 		goto out;
 	}
 	if ((rc = tv_rev_verify(&r->rev, s->c, &nvalid)) != 0) {
@@ -147,6 +148,7 @@ cmd_revoke(struct setup *su, int argc, char **argv)
 	}
 	if (rc != 0) {
 		error("cannot store the revocation: %s", tv_strerror(rc));
+		ret = 2;
 		goto out;
 	}
 	hex_encode(hex, r->rev.device, 32);

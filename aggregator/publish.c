@@ -182,8 +182,10 @@ publish_file(const char *dir, const char *name, const char *text, size_t len)
 	int rc;
 
 	snprintf(path, n, "%s/%s", dir, name);
-	/* A release is made once: never overwrite an earlier one. */
-	if ((rc = file_write_atomic(path, text, len, 1)) != 0)
+	/* A release is made once: never overwrite an earlier one.  It is
+	 * for evaluators: readable by all. */
+	if ((rc = file_write_atomic(path, text, len, FILE_EXCL |
+	    FILE_PUBLIC)) != 0)
 		error("cannot write '%s': %s", path, tv_strerror(rc));
 	free(path);
 	return rc;
@@ -194,18 +196,22 @@ publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain)
 {
-	char *csv, *json;
-	size_t len;
+	char *csv, *json, *book;
+	size_t len, booklen;
 	int rc;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (dir_create_public(dir) != 0 && errno != EEXIST)
 		return error("cannot create '%s': %s", dir, strerror(errno));
 	csv = release_csv(c, rb->cells, res, req->ncells, &len);
 	rc = publish_file(dir, "release.csv", csv, len);
+	book = codebook_csv(c->plan, &booklen);
+	if (rc == 0)
+		rc = publish_file(dir, "release-codebook.csv", book, booklen);
 	json = release_json(c, req, rb, res, noise, chain);
 	if (rc == 0)
 		rc = publish_file(dir, "release.json", json, strlen(json));
 	free(csv);
+	free(book);
 	free(json);
 	return rc;
 }

@@ -35,7 +35,14 @@ struct cell_result {
 void min_cell_protect(struct cell_result *res, const struct tv_request *req,
     uint32_t nsites, uint32_t k, uint32_t min);
 
-/* Write dir/release.csv and dir/release.json (created exclusively);
+/* release-codebook.csv (docs/formats.md III.9.2a): one row per indicator
+ * of the plan, its id, labels and a definition written from its rule;
+ * malloc'd, *len bytes (aggregator/codebook.c). */
+struct tv_plan;
+char *codebook_csv(const struct tv_plan *p, size_t *len);
+
+/* Write dir/release.csv, release-codebook.csv and release.json (created
+ * exclusively, mode 0644 in a directory of mode 0755);
  * noise (may be NULL) describes the noise added, and chain's members
  * ("request", "previous", "ledgers": docs/formats.md) go into the JSON. */
 int publish_release(const char *dir, const struct tv_campaign *c,

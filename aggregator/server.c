@@ -35,8 +35,8 @@ server_open_cap(struct server *s, const char *dir, unsigned store_flags,
 	memset(s, 0, sizeof *s);
 	s->dir = dir;
 	snprintf(path, n, "%s/campaign.json", dir);
-	if (tv_campaign_load(&s->c, path, err, sizeof err) != 0)
-		die("%s (is '%s' an aggregator directory? see 'aggregator "
+	if ((rc = tv_campaign_load(&s->c, path, err, sizeof err)) != 0)
+		die_err(rc, "%s (is '%s' an aggregator directory? see 'aggregator "
 		    "init')", err, dir);
 	snprintf(path, n, "%s/store", dir);
 	rc = tv_store_open(&s->st, path, db_names, ADB_COUNT, store_flags,

@@ -84,16 +84,24 @@ periods_collect(struct erase *e, enum tv_period kind)
 			e->pids[e->npids++] = e->pids[i];
 }
 
+/* One entry, in words: the indicator (id and label), the period in
+ * which the person already counts, and where. */
 static void
 entry_print(const struct tv_plan *p, uint32_t ind, enum tv_period kind,
     int32_t pid, uint32_t site)
 {
-	char label[16];
+	char period[48], label[16];
 
 	tv_period_label(label, kind, pid);
-	printf("held: %s %s %s %s\n", p->indicators[ind].id,
-	    tv_period_name(kind), label, site == UINT32_MAX ? "(this "
-	    "collector)" : p->sites[site].id);
+	if (kind == TV_PERIOD_CAMPAIGN)
+		snprintf(period, sizeof period, "the whole campaign");
+	else
+		snprintf(period, sizeof period, "%s %s", tv_period_name(kind),
+		    label);
+	printf("held: %s (%s): counted once in %s, %s%s\n",
+	    p->indicators[ind].id, p->indicators[ind].label.en, period,
+	    site == UINT32_MAX ? "on this collector" : "at site ",
+	    site == UINT32_MAX ? "" : p->sites[site].id);
 }
 
 /* Look up (and unless listing, delete) every tag of indicator i. */

@@ -94,8 +94,8 @@ device_open(struct device *d, const char *dir, const char *passfile,
 	d->dir = dir;
 	device_pubkey(d);
 	path = device_path(d, "campaign.json");
-	if (tv_campaign_load(&d->c, path, err, sizeof err) != 0)
-		die("%s", err);
+	if ((rc = tv_campaign_load(&d->c, path, err, sizeof err)) != 0)
+		die_err(rc, "%s", err);
 	free(path);
 	path = device_path(d, "store");
 	rc = tv_store_open(&d->st, path, collector_db_names, DB_COUNT, 0, 0);

@@ -26,6 +26,14 @@
  * setprogname(). */
 const char *progname = "tallyvan";
 
+/* The VERSION file's, passed by the Makefile (the one place the version
+ * is written; the man pages take it from there too).  Only a build
+ * outside the Makefile (the libFuzzer targets) lacks it. */
+#ifndef TV_VERSION
+#define TV_VERSION "unknown"
+#endif
+const char tv_version[] = TV_VERSION;
+
 /*
  * One line, one write(2): stderr is unbuffered, so three stdio calls were
  * three writes, and lines from serve's threads ran into each other.  The
@@ -62,6 +70,48 @@ die(const char *fmt, ...)
 	vreport("", fmt, ap);
 	va_end(ap);
 	exit(2);
+}
+
+void
+die_refused(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+int
+exit_code(int err)
+{
+	switch (err) {
+	case TV_ERR_TOOBIG:
+	case TV_ERR_FORMAT:
+	case TV_ERR_BADSIG:
+	case TV_ERR_CRYPTO:
+	case TV_ERR_RANGE:
+	case TV_ERR_MISMATCH:
+	case TV_ERR_REVOKED:
+	case TV_ERR_BADKEY:
+	case TV_ERR_CONFLICT:
+	case TV_ERR_REFUSED:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+void
+die_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(exit_code(err));
 }
 
 int
@@ -134,9 +184,11 @@ command_usage(FILE *f, const struct command *cmds, size_t n, const char *what)
 	    progname, what);
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %-16s %s\n", cmds[i].name, cmds[i].help);
-	fprintf(f, "\n'%s <command> --help' describes a command.\n"
-	    "Exit status: 0 success, 1 negative answer, 2 usage or system "
-	    "error.\n", progname);
+	fprintf(f, "\n'%s <command> --help' describes a command; '%s "
+	    "--version' prints the version.\n"
+	    "Exit status: 0 success; 1 a check failed, the input is refused (a "
+	    "tampered\nfile, a wrong passphrase); 2 usage or system error (a "
+	    "missing file, I/O).\n", progname, progname);
 }
 
 char *
@@ -238,6 +290,10 @@ command_run(const struct command *cmds, size_t n, const char *what,
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		command_usage(stdout, cmds, n, what);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("%s %s\n", progname, tv_version);
 		return 0;
 	}
 	for (i = 0; i < n; i++)
@@ -369,12 +425,15 @@ dir_remove_flat(const char *dir)
 }
 
 /* path written through path.tmp.PID: fill(fd, ctx) writes it (0 or
- * TV_ERR_*), it is synced, then renamed over path or, with excl, linked
- * (refused if path exists), and the directory synced. */
+ * TV_ERR_*), it is synced, then renamed over path or, with FILE_EXCL,
+ * linked (refused if path exists), and the directory synced.  The one
+ * place that decides a written file's mode (util.h, enum file_flags). */
 static int
-write_atomic(const char *path, int excl, int (*fill)(int, const void *),
-    const void *ctx)
+write_atomic(const char *path, unsigned flags,
+    int (*fill)(int, const void *), const void *ctx)
 {
+	mode_t mode = (flags & FILE_PUBLIC) ? 0644 : 0600;
+	int excl = (flags & FILE_EXCL) != 0;
 	size_t n = strlen(path) + 32;
 	char *tmp = xmalloc(n);
 	int fd, rc = TV_ERR_IO;
@@ -385,10 +444,13 @@ write_atomic(const char *path, int excl, int (*fill)(int, const void *),
 		goto out;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	    mode);
 	if (fd < 0)
 		goto out;
-	if ((rc = fill(fd, ctx)) != 0 || fsync(fd) != 0) {
+	/* The umask (077 in every program) only narrows a new file's mode:
+	 * set it exactly, and reset one left by an earlier run. */
+	if (fchmod(fd, mode) != 0 || (rc = fill(fd, ctx)) != 0 ||
+	    fsync(fd) != 0) {
 		rc = rc ? rc : TV_ERR_IO;
 		close(fd);
 		unlink(tmp);
@@ -423,11 +485,12 @@ fill_span(int fd, const void *ctx)
 }
 
 int
-file_write_atomic(const char *path, const void *buf, size_t len, int excl)
+file_write_atomic(const char *path, const void *buf, size_t len,
+    unsigned flags)
 {
 	struct span s = { buf, len };
 
-	return write_atomic(path, excl, fill_span, &s);
+	return write_atomic(path, flags, fill_span, &s);
 }
 
 /* The file named ctx, 64 KiB at a time. */
@@ -450,9 +513,17 @@ fill_copy(int fd, const void *ctx)
 }
 
 int
-file_copy_atomic(const char *src, const char *path, int excl)
+file_copy_atomic(const char *src, const char *path, unsigned flags)
 {
-	return write_atomic(path, excl, fill_copy, src);
+	return write_atomic(path, flags, fill_copy, src);
+}
+
+int
+dir_create_public(const char *dir)
+{
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	return chmod(dir, 0755);	/* past the umask */
 }
 
 #define PASS_MAX 1024
@@ -594,11 +665,11 @@ keyfile_unlock(const char *path, const char *kind, const char *passfile,
 	if (rc != 0 || len != want || keep == NULL)
 		sodium_free(pass);	/* wipes */
 	if (rc != 0)
-		die("%s '%s': %s", what, path, tv_strerror(rc));
+		die_err(rc, "%s '%s': %s", what, path, tv_strerror(rc));
 	if (len != want) {
 		sodium_free(payload);
-		die("%s '%s': not a %s key (%zu bytes, want %zu)", what, path,
-		    kind, len, want);
+		die_refused("%s '%s': not a %s key (%zu bytes, want %zu)", what,
+		    path, kind, len, want);
 	}
 	if (keep != NULL)
 		*keep = pass;
@@ -709,12 +780,13 @@ campaign_load_or_die(const char *path, int complete)
 {
 	struct tv_campaign *c = NULL;
 	char err[512];
+	int rc;
 
-	if (tv_campaign_load(&c, path, err, sizeof err) != 0)
-		die("%s", err);
+	if ((rc = tv_campaign_load(&c, path, err, sizeof err)) != 0)
+		die_err(rc, "%s", err);
 	if (complete && !tv_campaign_complete(c)) {
 		tv_campaign_free(c);
-		die("%s: not every trustee has signed this campaign (see "
+		die_refused("%s: not every trustee has signed this campaign (see "
 		    "'trustee finalize')", path);
 	}
 	return c;

@@ -3,7 +3,10 @@
  * util.h - program-side helpers shared by collector, aggregator, trustee.
  *
  * Unlike the library (crypto/, proto/), this code may print and exit:
- * die() exits 2 (usage or system error), as do the x*() allocators.
+ * die() exits 2 (usage or system error), as do the x*() allocators;
+ * die_refused() exits 1 (a check failed, the input is refused); die_err()
+ * lets exit_code() choose between the two.  The convention is written
+ * once, in docs/operations.md "Exit status".
  */
 #ifndef TV_UTIL_H
 #define TV_UTIL_H
@@ -15,12 +18,29 @@
 #include "crypto/keyfile.h"
 
 extern const char *progname;
+/* "0.15.0": the VERSION file's (-DTV_VERSION on common/util.c). */
+extern const char tv_version[];
 
 #define NORETURN __attribute__((noreturn))
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* "prog: message\n" on stderr; die exits 2; error returns -1. */
 NORETURN void die(const char *fmt, ...) PRINTF(1, 2);
+/* The same, exit 1: a check failed (a signature, a MAC, a proof, a rule),
+ * the input is refused; the program and the system are fine. */
+NORETURN void die_refused(const char *fmt, ...) PRINTF(1, 2);
+/*
+ * The exit code of a failure to read or open an input with library error
+ * err (TV_ERR_*): 1 when the input was read and a check refused it
+ * (FORMAT, BADSIG, BADKEY -- a wrong passphrase and a tampered key file
+ * cannot be told apart --, MISMATCH, REFUSED, ...), 2 when it could not
+ * be read or the system failed (NOTFOUND, IO, NOMEM, PERM, STORE, ...).
+ * The one place that decides; NOTFOUND means a missing file here, so a
+ * caller whose NOTFOUND means "no such device" decides itself.
+ */
+int exit_code(int err);
+/* die() with exit_code(err). */
+NORETURN void die_err(int err, const char *fmt, ...) PRINTF(2, 3);
 int error(const char *fmt, ...) PRINTF(1, 2);
 void warn(const char *fmt, ...) PRINTF(1, 2);
 /* Informational line on stderr (never carries secrets or identities). */
@@ -53,7 +73,8 @@ struct setup_ops {
 	struct setup *(*open)(unsigned needs, int *argc, char **argv);
 	void (*close)(struct setup *su);
 };
-/* Dispatch argv[1] to its row; handles --help / help.  ops may be NULL
+/* Dispatch argv[1] to its row; handles --help / help and --version /
+ * version (prints "PROG VERSION" on stdout).  ops may be NULL
  * when no row has run.  Returns the exit code. */
 int command_run(const struct command *cmds, size_t n, const char *what,
     const struct setup_ops *ops, int argc, char **argv);
@@ -76,13 +97,28 @@ void process_harden(void);
 /* Read a whole file, refusing more than cap bytes.  0 or TV_ERR_*; *buf is
  * malloc'd and NUL-terminated. */
 int file_read(const char *path, size_t cap, uint8_t **buf, size_t *len);
-/* Write a public file atomically: path.tmp, fsync, rename, fsync dir.
- * excl: fail with TV_ERR_EXISTS if path exists. */
+/*
+ * How file_write_atomic() and file_copy_atomic() create a file.  The mode
+ * is decided here and nowhere else, whatever the umask: 0600 (only its
+ * owner reads it: keys, shares, partials, ledgers, requests in the
+ * making, anything not meant for others), or with FILE_PUBLIC 0644, for
+ * what is published to evaluators (a release directory's files, a
+ * report).  FILE_EXCL: fail with TV_ERR_EXISTS if path exists.
+ */
+enum file_flags {
+	FILE_EXCL = 1 << 0,	/* 1, as the old "excl" argument */
+	FILE_PUBLIC = 1 << 1,
+};
+/* Write a file atomically: path.tmp, fsync, rename, fsync dir; flags:
+ * enum file_flags. */
 int file_write_atomic(const char *path, const void *buf, size_t len,
-    int excl);
+    unsigned flags);
 /* The same with the bytes of the file src, streamed (it may be bigger than
  * memory: a national release request is over a gigabyte). */
-int file_copy_atomic(const char *src, const char *path, int excl);
+int file_copy_atomic(const char *src, const char *path, unsigned flags);
+/* mkdir(dir) of mode 0755 whatever the umask (a directory published to
+ * evaluators); 0 or -1 with errno, EEXIST included. */
+int dir_create_public(const char *dir);
 
 /* fsync the directory that holds path (after a create or a rename). */
 void fsync_parent(const char *path);

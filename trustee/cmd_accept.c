@@ -47,7 +47,7 @@ share_open(const struct accept_opts *o, const uint8_t *sk, size_t *len)
 	if ((rc = file_read(o->box, 1u << 20, &box, &blen)) != 0)
 		die("cannot read '%s': %s", o->box, tv_strerror(rc));
 	if (blen < crypto_box_SEALBYTES)
-		die("'%s' is not a sealed share", o->box);
+		die_refused("'%s' is not a sealed share", o->box);
 	*len = blen - crypto_box_SEALBYTES;
 	if ((payload = sodium_malloc(*len ? *len : 1)) == NULL)
 		die("out of secure memory");
@@ -55,7 +55,8 @@ share_open(const struct accept_opts *o, const uint8_t *sk, size_t *len)
 	    crypto_sign_ed25519_pk_to_curve25519(xpk, sk + 32) != 0 ||
 	    crypto_box_seal_open(payload, box, blen, xpk, xsk) != 0) {
 		sodium_memzero(xsk, sizeof xsk);
-		die("'%s' was not sealed to this trustee key", o->box);
+		die_refused("'%s' was not sealed to this trustee key",
+		    o->box);
 	}
 	sodium_memzero(xsk, sizeof xsk);
 	free(box);

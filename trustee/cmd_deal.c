@@ -153,7 +153,7 @@ cmd_deal(int argc, char **argv)
 	char err[512];
 	unsigned long t = 0;
 	uint32_t i;
-	int ch;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -177,8 +177,8 @@ cmd_deal(int argc, char **argv)
 		die("'%s' already exists; refusing to overwrite", bundle);
 	if (t < 1 || t > c.n)
 		die("--threshold: want 1 to %u (the number of trustees)", c.n);
-	if (tv_plan_load(&c.plan, plan, err, sizeof err) != 0)
-		die("invalid plan: %s", err);
+	if ((rc = tv_plan_load(&c.plan, plan, err, sizeof err)) != 0)
+		die_err(rc, "invalid plan: %s", err);
 	c.t = (uint32_t)t;
 	c.k = c.plan->nindicators;
 	c.trustees = xcalloc(c.n, sizeof *c.trustees);

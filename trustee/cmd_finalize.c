@@ -28,14 +28,15 @@ sig_attach(struct tv_campaign *c, const char *path)
 	size_t len;
 	int rc;
 
-	if (file_read(path, 512, &buf, &len) != 0 ||
-	    sscanf((char *)buf, "tallyvan-accept-1 %u %128s", &index,
+	if ((rc = file_read(path, 512, &buf, &len)) != 0)
+		die_err(rc, "cannot read '%s': %s", path, tv_strerror(rc));
+	if (sscanf((char *)buf, "tallyvan-accept-1 %u %128s", &index,
 	    hex) != 2 || hex_decode(sig, 64, hex) != 0)
-		die("'%s' is not an acceptance signature", path);
+		die_refused("'%s' is not an acceptance signature", path);
 	free(buf);
 	if ((rc = tv_campaign_add_sig(c, index, sig)) != 0)
-		die("'%s': %s", path, rc == TV_ERR_BADSIG ? "not a valid "
-		    "signature of this campaign by that trustee" :
+		die_refused("'%s': %s", path, rc == TV_ERR_BADSIG ? "not a "
+		    "valid signature of this campaign by that trustee" :
 		    "no such trustee");
 }
 

@@ -72,7 +72,8 @@ cmd_noise(int argc, char **argv)
 		die("cannot open '%s': %s", request, strerror(errno));
 	if ((rc = tv_request_read(f, &req, c->k)) != 0 ||
 	    sodium_memcmp(req->campaign_id, c->id, 32) != 0)
-		die("'%s' is not a release request of this campaign", request);
+		die_err(rc ? rc : TV_ERR_MISMATCH, "'%s' is not a release "
+		    "request of this campaign", request);
 	fclose(f);
 	if (file_hash(request, reqhash, NULL) != 0)
 		die("cannot read '%s'", request);

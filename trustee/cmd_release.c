@@ -439,7 +439,8 @@ cmd_release(int argc, char **argv)
 	    (f = fopen(o.request, "rbe")) == NULL)
 		die("cannot read '%s': %s", o.request, strerror(errno));
 	if ((rc = tv_request_read(f, &req, c->k)) != 0)
-		die("release request '%s': %s", o.request, tv_strerror(rc));
+		die_err(rc, "release request '%s': %s", o.request,
+		    tv_strerror(rc));
 	if (request_check(f, req, c, l, st.trustee, &rb) == 0) {
 		/* its revocations verified in the recount: remember them */
 		if ((rc = ledger_revocations_learn(l, req->revs, req->nrevs)) != 0)

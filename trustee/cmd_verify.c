@@ -346,7 +346,8 @@ verify_noise(struct verify *v, const char *dir)
 		return;
 	snprintf(pattern, sizeof pattern, "%s/noise-*.json", dir);
 	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0)
-		die("the plan asks for noise but %s holds no noise file", dir);
+		die_refused("the plan asks for noise but %s holds no noise "
+		    "file", dir);
 	snprintf(reqpath, sizeof reqpath, "%s/request.tvr", dir);
 	if (file_hash(reqpath, reqhash, NULL) != 0)
 		die("cannot read '%s'", reqpath);
@@ -368,7 +369,8 @@ verify_load(struct verify *v, const char *dir)
 		die("cannot open '%s': %s", path, strerror(errno));
 	if ((rc = tv_request_read(f, &v->req, v->c->k)) != 0 ||
 	    sodium_memcmp(v->req->campaign_id, v->c->id, 32) != 0)
-		die("'%s' is not a release request of this campaign", path);
+		die_err(rc ? rc : TV_ERR_MISMATCH, "'%s' is not a release "
+		    "request of this campaign", path);
 	if ((rc = tv_recount_claims(f, v->req, v->c, &v->rb, why,
 	    sizeof why)) != 0) {
 		fclose(f);
@@ -386,7 +388,7 @@ verify_load(struct verify *v, const char *dir)
 	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (v->rel == NULL || strcmp(tv_json_str(v->rel, "format"),
 	    "tallyvan-release/1") != 0)
-		die("'%s' is not a release", path);
+		die_refused("'%s' is not a release", path);
 }
 
 /* One release record; the number of problems found (printed). */

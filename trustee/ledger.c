@@ -936,7 +936,7 @@ show_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-ledger_budget_show(const char *dir)
+ledger_budget_show(const char *dir, const char *unit)
 {
 	struct show sh = { .num = 0, .den = 1 };
 	struct tv_store *st = NULL;
@@ -949,9 +949,11 @@ ledger_budget_show(const char *dir)
 	tv_store_close(st);
 	if (rc != 0)
 		die("cannot read the ledger: %s", tv_strerror(rc));
-	printf("%llu release(s) charged, total %llu/%llu\n",
+	printf("%llu release(s) charged, total %llu/%llu %s\n",
 	    (unsigned long long)sh.n, (unsigned long long)sh.num,
-	    (unsigned long long)sh.den);
+	    (unsigned long long)sh.den, unit != NULL ? unit : "(rho under "
+	    "zCDP if the plan's noise is Gaussian, epsilon under pure DP if "
+	    "Laplace: --campaign says which)");
 	return sh.bad ? -1 : 0;
 }
 

@@ -158,7 +158,9 @@ int ledger_revocation_missing(const struct ledger *l,
  * the length and head; 0 or -1. */
 int ledger_chain_show(const char *dir);
 
-/* Print the budget entries, check the chain and the sums; 0 or -1. */
-int ledger_budget_show(const char *dir);
+/* Print the budget entries, check the chain and the sums; 0 or -1.
+ * unit names the figures in the summary line ("rho (zCDP, Gaussian
+ * noise)"; NULL: not known without the campaign). */
+int ledger_budget_show(const char *dir, const char *unit);
 
 #endif

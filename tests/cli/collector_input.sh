@@ -72,7 +72,7 @@ sed -i 's/nowhere/a-gare/; s/cooking/training/' "$T/v.csv"
 
 # Keystore: wrong passphrase, unsafe mode, unsafe passphrase file.
 newpass "$T/wrong.pass"
-must_fail 2 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/wrong.pass" --out "$T/o" 2>"$T/err"
+must_fail 1 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/wrong.pass" --out "$T/o" 2>"$T/err"
 grep -qi "passphrase" "$T/err" || fail "wrong passphrase not explained"
 chmod 644 "$T/A.pass"
 must_fail 2 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" --out "$T/o"

@@ -163,7 +163,7 @@ tamper s-head remove 0
 must_fail 1 "$BIN/aggregator" audit verify --dir "$T/s-head" >"$T/v.out"
 grep -q 'the head record is missing' "$T/v.out" || fail "missing head: $(cat "$T/v.out")"
 must_fail 2 "$BIN/aggregator" ingest --dir "$T/s-head" "$a" 2>/dev/null
-must_fail 1 "$BIN/aggregator" enroll --dir "$T/s-head" "$T/B.cert" 2>/dev/null
+must_fail 2 "$BIN/aggregator" enroll --dir "$T/s-head" "$T/B.cert" 2>/dev/null
 "$BIN/aggregator" devices --dir "$T/s-head" | grep -q "$(devid "$T/B" | cut -c1-16)" &&
 	fail "enrolled without an audit entry"
 # The log still grows after a check, and the untouched store still verifies.

@@ -44,7 +44,10 @@ erase "  ELODIE " "dupont" --list >"$T/out"
 cat "$T/out"
 grep -q "^receipt $receipt$" "$T/out" || fail "receipt differs for the same person"
 [ "$(grep -c '^held: ' "$T/out")" = 3 ] || fail "listed entries"
-grep -q '^held: people_received_month month 2021-11 (this collector)$' "$T/out" || fail "month entry"
+grep -q '^held: people_received_month (People received in the month): counted once in month 2021-11, on this collector$' \
+	"$T/out" || fail "month entry"
+grep -q '^held: people_received (People received): counted once in the whole campaign, on this collector$' \
+	"$T/out" || fail "campaign entry"
 [ "$(tags)" = 36 ] || fail "--list removed something"
 
 # Identity only on standard input, only identity fields.

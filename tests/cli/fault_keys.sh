@@ -5,9 +5,11 @@
 #  - a device keystore and a trustee key are created mode 0600 whatever the
 #    umask; creating over an existing file or through a (dangling) symlink
 #    is refused and writes nothing;
-#  - unlocking a keystore with a wrong passphrase, one flipped byte (in the
-#    box or the header), mode 0644, a symlink in its place, or a foreign
-#    owner is refused with a clear message (exit 2), never a crash;
+#  - unlocking a keystore with a wrong passphrase or one flipped byte (in
+#    the box or the header) is refused with a clear message (exit 1: the
+#    key file's check failed, docs/operations.md "Exit status"), and with
+#    mode 0644, a symlink in its place, or a foreign owner too (exit 2: an
+#    unsafe set-up), never a crash;
 #  - a passphrase file of mode 0644 is refused too.
 # Not root: runs as the current user and skips the foreign-owner case.
 . tests/cli/lib.sh
@@ -42,15 +44,17 @@ as sh -c "umask 022; head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-\$//' 
 checks=0
 ok() { checks=$((checks + 1)); }
 
-# unlock MESSAGE: a command that unlocks the keystore must fail with exit
-# 2 and MESSAGE.
+# unlock CODE MESSAGE: a command that unlocks the keystore must fail with
+# exit CODE and MESSAGE.
 unlock() {
+	want=$1
+	shift
 	set +e
 	as "$BIN/collector" export --dir "$U/d" --passphrase-file "${PASS:-$U/pass}" \
 		--out "$U/out" >"$T/out" 2>"$T/err"
 	rc=$?
 	set -e
-	[ $rc -eq 2 ] || { cat "$T/err"; fail "$1: exit $rc, want 2"; }
+	[ $rc -eq "$want" ] || { cat "$T/err"; fail "$1: exit $rc, want $want"; }
 	grep -q "$1" "$T/err" || fail "want '$1', got: $(cat "$T/err")"
 	echo "refused: $(cat "$T/err")"
 	ok
@@ -89,31 +93,31 @@ ok
 # A good unlock first (the keystore is fine).
 as "$BIN/collector" export --dir "$U/d" --passphrase-file "$U/pass" --out "$U/out" >/dev/null
 ok
-PASS=$U/wrong unlock "wrong passphrase or corrupted key file"
+PASS=$U/wrong unlock 1 "wrong passphrase or corrupted key file"
 cp -p "$U/d/keystore" "$T/keystore.good"
 size=$(stat -c %s "$U/d/keystore")
 for off in $((size - 20)) 40 8; do	# in the box, the salt, the kind
 	cp -p "$T/keystore.good" "$U/d/keystore"
 	printf '\001' | dd of="$U/d/keystore" bs=1 seek=$off conv=notrunc 2>/dev/null
-	unlock "keystore.*\\(wrong passphrase or corrupted key file\\|malformed input\\)"
+	unlock 1 "keystore.*\\(wrong passphrase or corrupted key file\\|malformed input\\)"
 done
 cp -p "$T/keystore.good" "$U/d/keystore"
 chmod 644 "$U/d/keystore"
-unlock "unsafe file permissions or ownership"
+unlock 2 "unsafe file permissions or ownership"
 chmod 600 "$U/d/keystore"
 mv "$U/d/keystore" "$U/d/keystore.real"
 as ln -s "$U/d/keystore.real" "$U/d/keystore"
-unlock "unsafe file permissions or ownership"
+unlock 2 "unsafe file permissions or ownership"
 rm "$U/d/keystore"
 mv "$U/d/keystore.real" "$U/d/keystore"
 as chmod 644 "$U/pass"
-unlock "passphrase file.*want mode 0600"
+unlock 2 "passphrase file.*want mode 0600"
 as chmod 600 "$U/pass"
 if [ "$(id -u)" -eq 0 ]; then
 	# Foreign owner, both ways: root's file read by nobody, and
 	# nobody's file read by root.
 	chown root "$U/d/keystore"
-	unlock "unsafe file permissions or ownership"
+	unlock 2 "unsafe file permissions or ownership"
 	chown nobody "$U/d/keystore"
 	set +e
 	"$BIN/collector" export --dir "$U/d" --passphrase-file "$T/c/pass" \

@@ -61,7 +61,12 @@ noisy_release 2 >/dev/null 2>&1 || fail "second release refused"
 cat "$T/budget"
 grep -q '"charged":"13/25","cumulative":"13/25"' "$T/budget" || fail "first charge"
 grep -q '"charged":"13/25","cumulative":"26/25"' "$T/budget" || fail "second charge"
-grep -q '^2 release(s) charged, total 26/25$' "$T/budget" || fail "ledger total"
+grep -q "^2 release(s) charged, total 26/25 (rho under zCDP if the plan's noise is Gaussian" \
+	"$T/budget" || fail "ledger total without its unit"
+# With the campaign, the figures are named: rho (zCDP), of the plan's budget.
+"$BIN/trustee" budget --ledger "$T/k/ledger-t1" --campaign "$T/k/campaign.json" |
+	grep -q '^2 release(s) charged, total 26/25 rho under zCDP (Gaussian noise), of a budget of 11/10$' ||
+	fail "ledger total: $("$BIN/trustee" budget --ledger "$T/k/ledger-t1" --campaign "$T/k/campaign.json" | tail -1)"
 if noisy_release 3 2>"$T/err"; then fail "a release past the budget was made"; fi
 grep -q 'privacy budget' "$T/err" || fail "budget refusal not explained"
 "$BIN/trustee" budget --ledger "$T/k/ledger-t1" | grep -q '^2 release(s)' || fail "the refused release was charged"
