@@ -13,18 +13,8 @@
 
 # A campaign, a device with visits, a server that holds its batches, and
 # one release: every input the commands below take, good ones first.
-campaign "$T/k"
+small_release
 K=$T/k
-device "$T/A" "$K/campaign.json"
-i=0
-while [ $i -lt 12 ]; do	# over min_cohort: released cells
-	visit "$T/A" a-gare 2021-11-02
-	i=$((i + 1))
-done
-export_to "$T/A" "$T/out"
-server "$T/S" "$K/campaign.json" "$T/A"
-"$BIN/aggregator" ingest --dir "$T/S" "$T"/out/*.tvb >/dev/null
-release "$T/S" "$K" "$T/rel" >/dev/null
 tvb=$(ls "$T"/out/*.tvb | head -1)
 NO=$T/nonexistent
 

@@ -232,3 +232,20 @@ truth_compare() {
 		exit bad > 0
 	}' "$1" "$2"
 }
+
+# small_release: campaign $T/k (1 of 1), device $T/A with 12 visits at
+# a-gare on 2021-11-02 (over min_cohort: released cells), exported to
+# $T/out, ingested by server $T/S and released into $T/rel.
+small_release() {
+	campaign "$T/k"
+	device "$T/A" "$T/k/campaign.json"
+	n_=0
+	while [ "$n_" -lt 12 ]; do
+		visit "$T/A" a-gare 2021-11-02
+		n_=$((n_ + 1))
+	done
+	export_to "$T/A" "$T/out"
+	server "$T/S" "$T/k/campaign.json" "$T/A"
+	"$BIN/aggregator" ingest --dir "$T/S" "$T"/out/*.tvb >/dev/null
+	release "$T/S" "$T/k" "$T/rel" >/dev/null 2>&1
+}
