@@ -307,6 +307,11 @@ err_text(enum form_lang lang, uint8_t e, int group)
 	case FE_DATE: return tx(lang, TX_E_DATE);
 	case FE_TOOLONG: return tx(lang, TX_E_TOOLONG);
 	case FE_TEXT: return tx(lang, TX_E_TEXT);
+	case FE_BDATE: return tx(lang, TX_E_BDATE);
+	case FE_BDATE_YEAR: return tx(lang, TX_E_BDATE_YEAR);
+	case FE_BDATE_AMBIG: return tx(lang, TX_E_BDATE_AMBIG);
+	case FE_BDATE_NODAY: return tx(lang, TX_E_BDATE_NODAY);
+	case FE_BDATE_FUTURE: return tx(lang, TX_E_BDATE_FUTURE);
 	default: return "";
 	}
 }
@@ -474,9 +479,10 @@ date_row(struct html *h, const struct tv_plan *p, const struct form_view *fv)
 	html_raw(h, "></div>\n");
 }
 
-/* Identity fields: text, or a date picker when the id says it is a date
- * (one format for everybody, so the same person gets the same pseudonym
- * whoever types it). */
+/* Identity fields: text.  A date (kind "date") is text too, never a
+ * browser date picker, whose order follows the tablet's locale: the
+ * pattern of the page's language is in the label and the placeholder,
+ * and the server reads it in that order (form_date_order). */
 static void
 identity_row(struct html *h, const struct tv_plan *p,
     const struct form_view *fv, uint32_t i, int focus)
@@ -484,18 +490,24 @@ identity_row(struct html *h, const struct tv_plan *p,
 	const struct tv_idfield *f = &p->identity[i];
 	uint8_t e = fv->errors != NULL ? fv->errors->identity[i] : FE_NONE;
 	const char *typed = form_body_get(fv->body, f->id, NULL);
-	size_t n = strlen(f->id);
-	int date = n >= 4 && !strcmp(f->id + n - 4, "date");
+	int date = f->kind == TV_IDKIND_DATE;
 
 	html_fmt(h, "<div class=\"row%s\"><label for=\"f-%s\">", e ? " bad" :
 	    "", f->id);
 	html_esc(h, tx_label(fv->lang, &f->label));
+	if (date)
+		html_fmt(h, " <span class=\"hint\">(%s)</span>",
+		    tx(fv->lang, TX_DATE_PATTERN));
 	html_raw(h, "</label>");
 	err_para(h, p, fv->lang, f->id, e, 0);
-	html_fmt(h, "<input type=\"%s\" id=\"f-%s\" name=\"%s\" "
+	html_fmt(h, "<input type=\"text\" id=\"f-%s\" name=\"%s\" "
 	    "autocomplete=\"off\" autocapitalize=\"%s\" spellcheck=\"false\" "
-	    "maxlength=\"%d\"%s value=\"", date ? "date" : "text", f->id, f->id,
-	    date ? "off" : "words", TV_IDENTITY_MAX, focus ? " autofocus" : "");
+	    "maxlength=\"%d\"%s", f->id, f->id, date ? "off" : "words",
+	    date ? 32 : TV_IDENTITY_MAX, focus ? " autofocus" : "");
+	if (date)
+		html_fmt(h, " placeholder=\"%s\"", tx(fv->lang,
+		    TX_DATE_PATTERN));
+	html_raw(h, " value=\"");
 	html_esc(h, typed != NULL ? typed : "");
 	html_raw(h, "\"");
 	invalid_attrs(h, f->id, e);

@@ -5,6 +5,7 @@
  * the field but never echo what was typed.
  */
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -46,20 +47,83 @@ visit_set_field(const struct tv_plan *p, struct visit *v, int f,
 	return 0;
 }
 
+const char *
+visit_date_pattern(enum tv_date_order order)
+{
+	return order == TV_DATE_DMY ? "DD/MM/YYYY or YYYY-MM-DD" :
+	    "YYYY-MM-DD";
+}
+
+enum tv_date_why
+visit_set_date(const struct tv_plan *p, struct visit *v, uint32_t i,
+    const char *value, enum tv_date_order order)
+{
+	/* Tomorrow in UTC: no time zone makes a birth today "future". */
+	int32_t max_day = (int32_t)(time(NULL) / 86400) + 1, day;
+	enum tv_date_why why;
+	int rc;
+
+	(void)p;
+	rc = tv_date_parse(value, strlen(value), order, max_day, &day, &why);
+	if (rc == TV_ERR_NOMEM)
+		die("out of memory");
+	if (rc != 0)
+		return why;
+	tv_day_format(v->identity[i], day);
+	return TV_DATE_OK;
+}
+
+/* The words of why, for the command line; the pattern is given with every
+ * refusal but the future one.  Never the value. */
+static int
+date_error(const char *name, enum tv_date_why why, enum tv_date_order order,
+    char *err, size_t errlen)
+{
+	const char *pat = visit_date_pattern(order);
+
+	switch (why) {
+	case TV_DATE_SHORT_YEAR:
+		return snprintf(err, errlen, "%s: the year must have 4 digits "
+		    "(write %s)", name, pat), -1;
+	case TV_DATE_AMBIGUOUS:
+		return snprintf(err, errlen, "%s: ambiguous date: day and month "
+		    "can be read both ways and the plan's language does not say "
+		    "which comes first (write %s)", name, pat), -1;
+	case TV_DATE_IMPOSSIBLE:
+		return snprintf(err, errlen, "%s: impossible date: no such day, "
+		    "or before 1900 (write %s)", name, pat), -1;
+	case TV_DATE_FUTURE:
+		return snprintf(err, errlen, "%s: date in the future", name), -1;
+	default:
+		return snprintf(err, errlen, "%s: not a date (write %s)", name,
+		    pat), -1;
+	}
+}
+
 /* Refuse here what the pseudonym would refuse at capture (not UTF-8, or
  * too long once normalised), so that the error names the field and, in an
- * import, the line -- instead of failing the whole capture later. */
+ * import, the line -- instead of failing the whole capture later.  A date
+ * is parsed (and kept) as YYYY-MM-DD here, on every path. */
 static int
-visit_set_identity(struct visit *v, int i, const char *name,
-    const char *value, char *err, size_t errlen)
+visit_set_identity(const struct tv_plan *p, struct visit *v, int i,
+    const char *name, const char *value, enum tv_date_order order,
+    char *err, size_t errlen)
 {
+	enum tv_idkind kind = p->identity[i].kind;
 	char norm[TV_IDENTITY_MAX + 1];
+	enum tv_date_why why;
 	size_t len = strlen(value);
 	int rc;
 
 	if (len > TV_IDENTITY_MAX)
 		return snprintf(err, errlen, "%s: too long", name), -1;
-	rc = tv_identity_normalise(norm, sizeof norm, value, len);
+	if (kind == TV_IDKIND_DATE) {
+		if ((why = visit_set_date(p, v, (uint32_t)i, value, order)) !=
+		    TV_DATE_OK)
+			return date_error(name, why, order, err, errlen);
+		return 0;
+	}
+	rc = tv_identity_normalise_kind(norm, sizeof norm, value, len, kind);
 	sodium_memzero(norm, sizeof norm);
 	if (rc == TV_ERR_FORMAT)
 		return snprintf(err, errlen, "%s: not valid UTF-8 text", name),
@@ -74,6 +138,7 @@ int
 visit_set(const struct tv_plan *p, struct visit *v, const char *name,
     const char *value, char *err, size_t errlen)
 {
+	enum tv_date_order order = tv_lang_date_order(p->language);
 	int i;
 
 	if (!strcmp(name, "site")) {
@@ -92,7 +157,8 @@ visit_set(const struct tv_plan *p, struct visit *v, const char *name,
 		return 0;
 	}
 	if ((i = tv_plan_identity_index(p, name)) >= 0)
-		return visit_set_identity(v, i, name, value, err, errlen);
+		return visit_set_identity(p, v, i, name, value, order, err,
+		    errlen);
 	if ((i = tv_plan_field_index(p, name)) >= 0)
 		return visit_set_field(p, v, i, value, err, errlen);
 	return snprintf(err, errlen, "%s: no such field in the plan", name), -1;
@@ -120,4 +186,21 @@ visit_check(const struct tv_plan *p, const struct visit *v, char *err,
 			return snprintf(err, errlen, "%s: missing",
 			    p->fields[i].id), -1;
 	return 0;
+}
+
+int
+visit_pseudonym(const struct device *d, const struct visit *v,
+    uint8_t out[TV_PSEUDONYM_BYTES])
+{
+	const struct tv_plan *p = d->c->plan;
+	const char *ids[TV_PLAN_MAX_IDENTITY];
+	enum tv_idkind kinds[TV_PLAN_MAX_IDENTITY];
+	uint32_t i;
+
+	for (i = 0; i < p->nidentity; i++) {
+		ids[i] = v->identity[i];
+		kinds[i] = p->identity[i].kind;
+	}
+	return tv_pseudonym_kinds(out, DEVICE_PSEUDO_KEY(d), ids, kinds,
+	    p->nidentity);
 }
