@@ -196,10 +196,77 @@ test_round_trip(void)
 	is_int(0, bad_next, "periods end where the next begins");
 }
 
+/* One typed date: 0 and the day, or the reason it is refused. */
+static int
+typed(const char *s, enum tv_date_order o, int32_t *day)
+{
+	enum tv_date_why why;
+
+	if (tv_date_parse(s, strlen(s), o, tv_day_from_ymd(2026, 1, 1), day,
+	    &why) != 0)
+		return (int)why;
+	return 0;
+}
+
+static void
+test_typed(void)
+{
+	static const char *const same[] = { "1990-04-02", "02/04/1990",
+		"2/4/1990", "02.04.1990", "02-04-1990", " 02/04/1990\t",
+		"1990-4-2", "1990/04/02",
+		"\xef\xbc\x90\xef\xbc\x92\xef\xbc\x8f" "04/1990" };
+	int32_t want = tv_day_from_ymd(1990, 4, 2), day;
+	size_t i;
+
+	for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+		day = 0;
+		is_int(0, typed(same[i], TV_DATE_DMY, &day), same[i]);
+		is_int(want, day, "the same day");
+	}
+	is_int(TV_DATE_SHORT_YEAR, typed("02/04/90", TV_DATE_DMY, &day),
+	    "two-digit year");
+	is_int(TV_DATE_SHORT_YEAR, typed("2/4/990", TV_DATE_DMY, &day),
+	    "three-digit year");
+	is_int(TV_DATE_IMPOSSIBLE, typed("31/02/1990", TV_DATE_DMY, &day),
+	    "31 February");
+	is_int(TV_DATE_IMPOSSIBLE, typed("29/02/1991", TV_DATE_DMY, &day),
+	    "29 February, not a leap year");
+	is_int(0, typed("29/02/1992", TV_DATE_DMY, &day), "leap year");
+	is_int(TV_DATE_IMPOSSIBLE, typed("04/13/1990", TV_DATE_DMY, &day),
+	    "day first: no month 13");
+	is_int(TV_DATE_IMPOSSIBLE, typed("1899-12-31", TV_DATE_DMY, &day),
+	    "before 1900");
+	is_int(TV_DATE_FUTURE, typed("02/01/2026", TV_DATE_DMY, &day),
+	    "after max_day");
+	is_int(0, typed("01/01/2026", TV_DATE_DMY, &day), "max_day itself");
+	is_int(TV_DATE_AMBIGUOUS, typed("02/04/1990", TV_DATE_ANY, &day),
+	    "no order: both 12 or less");
+	is_int(0, typed("04/04/1990", TV_DATE_ANY, &day), "no order: same");
+	is_int(0, typed("13/04/1990", TV_DATE_ANY, &day), "no order: 13 first");
+	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is the day");
+	is_int(0, typed("04/13/1990", TV_DATE_ANY, &day), "no order: 13 second");
+	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is still the day");
+	is_int(TV_DATE_IMPOSSIBLE, typed("31/31/1990", TV_DATE_ANY, &day),
+	    "no order: no reading");
+	is_int(0, typed("1990-04-02", TV_DATE_ANY, &day), "no order: ISO");
+	is_int(TV_DATE_UNREADABLE, typed("02/04-1990", TV_DATE_DMY, &day),
+	    "two separators");
+	is_int(TV_DATE_UNREADABLE, typed("02041990", TV_DATE_DMY, &day),
+	    "no separator");
+	is_int(TV_DATE_UNREADABLE, typed("2 avril 1990", TV_DATE_DMY, &day),
+	    "month in words");
+	is_int(TV_DATE_UNREADABLE, typed("02//1990", TV_DATE_DMY, &day),
+	    "empty part");
+	is_int(TV_DATE_UNREADABLE, typed("", TV_DATE_DMY, &day), "empty");
+	is_int(TV_DATE_UNREADABLE, typed("\xff/04/1990", TV_DATE_DMY, &day),
+	    "not UTF-8");
+}
+
 int
 main(void)
 {
 	test_parse();
+	test_typed();
 	test_weeks();
 	test_months_quarters();
 	test_names();
