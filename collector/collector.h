@@ -116,9 +116,15 @@ enum tv_date_why visit_set_date(const struct tv_plan *p, struct visit *v,
 /* The pattern to write a date in, for messages: "DD/MM/YYYY or
  * YYYY-MM-DD" (day first) or "YYYY-MM-DD". */
 const char *visit_date_pattern(enum tv_date_order order);
-/* Everything required is there.  0 or -1 with err. */
+/* Everything required is there.  0 or -1 with err (the first problem). */
 int visit_check(const struct tv_plan *p, const struct visit *v, char *err,
     size_t errlen);
+/* Every problem visit_check would find, each passed to fn as the field's
+ * name and what is wrong ("missing"); returns how many. */
+typedef void (*visit_problem_fn)(void *ctx, const char *name,
+    const char *msg);
+unsigned visit_check_each(const struct tv_plan *p, const struct visit *v,
+    visit_problem_fn fn, void *ctx);
 
 /* What NAME=VALUE input may set. */
 enum visit_input {

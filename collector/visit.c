@@ -164,28 +164,57 @@ visit_set(const struct tv_plan *p, struct visit *v, const char *name,
 	return snprintf(err, errlen, "%s: no such field in the plan", name), -1;
 }
 
+static unsigned
+problem(visit_problem_fn fn, void *ctx, const char *name, const char *msg)
+{
+	fn(ctx, name, msg);
+	return 1;
+}
+
+unsigned
+visit_check_each(const struct tv_plan *p, const struct visit *v,
+    visit_problem_fn fn, void *ctx)
+{
+	unsigned n = 0;
+	uint32_t i;
+
+	if (!v->has_site)
+		n += problem(fn, ctx, "site", "missing");
+	if (!v->has_day)
+		n += problem(fn, ctx, "date", "missing");
+	else if (v->day < p->start_day || v->day > p->end_day)
+		n += problem(fn, ctx, "date", "outside the campaign period");
+	for (i = 0; i < p->nidentity; i++)
+		if (v->identity[i][0] == 0)
+			n += problem(fn, ctx, p->identity[i].id, "missing");
+	for (i = 0; i < p->nfields; i++)
+		if (p->fields[i].required && !v->given[i])
+			n += problem(fn, ctx, p->fields[i].id, "missing");
+	return n;
+}
+
+struct first_problem {
+	char *err;
+	size_t errlen;
+	int seen;
+};
+
+static void
+first_problem(void *ctx, const char *name, const char *msg)
+{
+	struct first_problem *f = ctx;
+
+	if (f->seen++ == 0)
+		snprintf(f->err, f->errlen, "%s: %s", name, msg);
+}
+
 int
 visit_check(const struct tv_plan *p, const struct visit *v, char *err,
     size_t errlen)
 {
-	uint32_t i;
+	struct first_problem f = { err, errlen, 0 };
 
-	if (!v->has_site)
-		return snprintf(err, errlen, "site: missing"), -1;
-	if (!v->has_day)
-		return snprintf(err, errlen, "date: missing"), -1;
-	if (v->day < p->start_day || v->day > p->end_day)
-		return snprintf(err, errlen, "date: outside the campaign "
-		    "period"), -1;
-	for (i = 0; i < p->nidentity; i++)
-		if (v->identity[i][0] == 0)
-			return snprintf(err, errlen, "%s: missing",
-			    p->identity[i].id), -1;
-	for (i = 0; i < p->nfields; i++)
-		if (p->fields[i].required && !v->given[i])
-			return snprintf(err, errlen, "%s: missing",
-			    p->fields[i].id), -1;
-	return 0;
+	return visit_check_each(p, v, first_problem, &f) > 0 ? -1 : 0;
 }
 
 int

@@ -50,6 +50,11 @@ printf '%s\n%s\n' "$H" '2021-11-02,a-gare,Cy,Petit,1990-01-03,m,18-25,employment
 must_fail 1 import "$T/one.csv" 2>"$T/err"
 grep -q "nothing recorded: 1 line is wrong (1 error)" "$T/err" || fail "summary of one: $(tail -1 "$T/err")"
 
+# Line numbers count blank lines, and a CRLF is one line end.
+printf '\r\n%s\r\n\r\n%s\r\n' "$H" '2021-11-02,a-gare,Cy,Petit,1990-01-03,m,18-25,employment,,' >"$T/blank.csv"
+must_fail 1 import "$T/blank.csv" 2>"$T/err"
+grep -q "^collector: line 4: first_contact: missing$" "$T/err" || fail "line numbers with CRLF and blank lines: $(cat "$T/err")"
+
 # A header that is not the plan's: named without invisible characters.
 printf '\357\273\277dat\342\200\213e;site\n' >"$T/hdr.csv"
 must_fail 2 import "$T/hdr.csv" 2>"$T/err"
