@@ -105,6 +105,10 @@ void visit_free(struct visit *v);
  * 0, or -1 with a message in err (naming the field, never its value). */
 int visit_set(const struct tv_plan *p, struct visit *v, const char *name,
     const char *value, char *err, size_t errlen);
+/* The same, dates (the visit's and identity dates) read in this day/month
+ * order instead of the plan language's: the form passes its page's. */
+int visit_set_in(const struct tv_plan *p, struct visit *v, const char *name,
+    const char *value, enum tv_date_order order, char *err, size_t errlen);
 /*
  * Identity field i of kind "date": value read with tv_date_parse() in this
  * day/month order (visit_set uses the plan's language, the form its
@@ -113,6 +117,10 @@ int visit_set(const struct tv_plan *p, struct visit *v, const char *name,
  */
 enum tv_date_why visit_set_date(const struct tv_plan *p, struct visit *v,
     uint32_t i, const char *value, enum tv_date_order order);
+/* The visit's own date, read the same way; a future day is not refused
+ * here (visit_check checks the campaign period). */
+enum tv_date_why visit_set_day(struct visit *v, const char *value,
+    enum tv_date_order order);
 /* The pattern to write a date in, for messages: "DD/MM/YYYY or
  * YYYY-MM-DD" (day first) or "YYYY-MM-DD". */
 const char *visit_date_pattern(enum tv_date_order order);

@@ -458,21 +458,23 @@ site_row(struct html *h, const struct tv_plan *p, const struct form_view *fv)
 	html_raw(h, "</select></div>\n");
 }
 
+/* The visit's date: text in the page's pattern (today's date written in
+ * it), not a date picker, whose order follows the tablet's locale. */
 static void
 date_row(struct html *h, const struct tv_plan *p, const struct form_view *fv)
 {
 	const char *typed = form_body_get(fv->body, "date", NULL);
 	uint8_t e = fv->errors != NULL ? fv->errors->date : FE_NONE;
-	char day[11], lo[11], hi[11];
+	char day[11];
 
-	tv_day_format(day, fv->date);
-	tv_day_format(lo, p->start_day);
-	tv_day_format(hi, p->end_day);
-	html_fmt(h, "<div class=\"row%s\"><label for=\"f-date\">%s</label>",
-	    e ? " bad" : "", tx(fv->lang, TX_DATE));
+	tx_day(fv->lang, day, fv->date);
+	html_fmt(h, "<div class=\"row%s\"><label for=\"f-date\">%s <span "
+	    "class=\"hint\">(%s)</span></label>", e ? " bad" : "",
+	    tx(fv->lang, TX_DATE), tx(fv->lang, TX_DATE_PATTERN));
 	err_para(h, p, fv->lang, "date", e, 0);
-	html_fmt(h, "<input type=\"date\" id=\"f-date\" name=\"date\" "
-	    "min=\"%s\" max=\"%s\" value=\"", lo, hi);
+	html_fmt(h, "<input type=\"text\" id=\"f-date\" name=\"date\" "
+	    "autocomplete=\"off\" spellcheck=\"false\" maxlength=\"32\" "
+	    "placeholder=\"%s\" value=\"", tx(fv->lang, TX_DATE_PATTERN));
 	html_esc(h, fv->body != NULL ? (typed != NULL ? typed : "") : day);
 	html_fmt(h, "\"%s", e && !fv->errors->site ? " autofocus" : "");
 	invalid_attrs(h, "date", e);

@@ -71,20 +71,32 @@ check_text(const char *s)
 	return blank ? FE_MISSING : FE_NONE;
 }
 
+/* Why a typed date was refused, as the page words it. */
+static const uint8_t date_err[] = {
+	[TV_DATE_OK] = FE_NONE,
+	[TV_DATE_UNREADABLE] = FE_BDATE,
+	[TV_DATE_SHORT_YEAR] = FE_BDATE_YEAR,
+	[TV_DATE_AMBIGUOUS] = FE_BDATE_AMBIG,
+	[TV_DATE_IMPOSSIBLE] = FE_BDATE_NODAY,
+	[TV_DATE_FUTURE] = FE_BDATE_FUTURE,
+};
+
 static uint8_t
 parse_site_date(const struct tv_plan *p, const struct form_body *b,
-    struct visit *v, uint8_t *date_err)
+    enum form_lang lang, struct visit *v, uint8_t *derr)
 {
 	const char *site, *date;
 	unsigned n;
 
 	date = form_body_get(b, "date", &n);
 	if (date == NULL || date[0] == 0)
-		*date_err = FE_MISSING;
-	else if (n > 1 || set(p, v, "date", date) != 0)
-		*date_err = FE_DATE;
-	else if (v->day < p->start_day || v->day > p->end_day)
-		*date_err = FE_PERIOD;
+		*derr = FE_MISSING;
+	else if (n > 1)
+		*derr = FE_BDATE;
+	else
+		*derr = date_err[visit_set_day(v, date, form_date_order(lang))];
+	if (*derr == FE_NONE && (v->day < p->start_day || v->day > p->end_day))
+		*derr = FE_PERIOD;
 	site = form_body_get(b, "site", &n);
 	if (site == NULL || site[0] == 0)
 		return FE_MISSING;
@@ -152,14 +164,6 @@ static uint8_t
 parse_identity(const struct tv_plan *p, const struct form_body *b,
     enum form_lang lang, struct visit *v, uint32_t i)
 {
-	static const uint8_t date_err[] = {
-		[TV_DATE_OK] = FE_NONE,
-		[TV_DATE_UNREADABLE] = FE_BDATE,
-		[TV_DATE_SHORT_YEAR] = FE_BDATE_YEAR,
-		[TV_DATE_AMBIGUOUS] = FE_BDATE_AMBIG,
-		[TV_DATE_IMPOSSIBLE] = FE_BDATE_NODAY,
-		[TV_DATE_FUTURE] = FE_BDATE_FUTURE,
-	};
 	const char *c = form_body_get(b, p->identity[i].id, NULL);
 	uint8_t e;
 
@@ -179,7 +183,7 @@ form_visit_parse(const struct tv_plan *p, const struct form_body *b,
 	uint32_t i;
 
 	memset(e, 0, sizeof *e);
-	e->site = parse_site_date(p, b, v, &e->date);
+	e->site = parse_site_date(p, b, lang, v, &e->date);
 	e->n += (e->site != FE_NONE) + (e->date != FE_NONE);
 	for (i = 0; i < p->nidentity; i++) {
 		e->identity[i] = parse_identity(p, b, lang, v, i);

@@ -134,11 +134,35 @@ visit_set_identity(const struct tv_plan *p, struct visit *v, int i,
 	return 0;
 }
 
+enum tv_date_why
+visit_set_day(struct visit *v, const char *value, enum tv_date_order order)
+{
+	enum tv_date_why why;
+	int rc;
+
+	rc = tv_date_parse(value, strlen(value), order, INT32_MAX, &v->day,
+	    &why);
+	if (rc == TV_ERR_NOMEM)
+		die("out of memory");
+	if (rc != 0)
+		return why;
+	v->has_day = 1;
+	return TV_DATE_OK;
+}
+
 int
 visit_set(const struct tv_plan *p, struct visit *v, const char *name,
     const char *value, char *err, size_t errlen)
 {
-	enum tv_date_order order = tv_lang_date_order(p->language);
+	return visit_set_in(p, v, name, value,
+	    tv_lang_date_order(p->language), err, errlen);
+}
+
+int
+visit_set_in(const struct tv_plan *p, struct visit *v, const char *name,
+    const char *value, enum tv_date_order order, char *err, size_t errlen)
+{
+	enum tv_date_why why;
 	int i;
 
 	if (!strcmp(name, "site")) {
@@ -150,10 +174,8 @@ visit_set(const struct tv_plan *p, struct visit *v, const char *name,
 		return 0;
 	}
 	if (!strcmp(name, "date")) {
-		if (tv_day_parse(value, &v->day) != 0)
-			return snprintf(err, errlen, "date: want YYYY-MM-DD"),
-			    -1;
-		v->has_day = 1;
+		if ((why = visit_set_day(v, value, order)) != TV_DATE_OK)
+			return date_error("date", why, order, err, errlen);
 		return 0;
 	}
 	if ((i = tv_plan_identity_index(p, name)) >= 0)

@@ -19,9 +19,10 @@ printf '\357\273\277%s\n%s\n%s\n' "$H" "$row1" "$row2" >"$T/bom.csv"
 import "$T/bom.csv" >"$T/out" 2>"$T/err" || fail "BOM file refused: $(cat "$T/err")"
 grep -q "recorded 2 visits" "$T/out" || fail "BOM: $(cat "$T/out")"
 
-# French Excel: ';', CRLF, quoted cells, a trailing row of empty cells.
+# French Excel: ';', CRLF, the visit's date as Excel writes it in France
+# (02/11/2021), quoted cells, a trailing row of empty cells.
 to_semi() { echo "$1" | tr ',' ';'; }
-printf '%s\r\n%s\r\n"%s"\r\n;;;;;;;;;\r\n' "$(to_semi "$H")" "$(to_semi "$row1" | sed 's/Ana/Zoé/')" \
+printf '%s\r\n%s\r\n"%s"\r\n;;;;;;;;;\r\n' "$(to_semi "$H")" "$(to_semi "$row1" | sed 's/Ana/Zoé/; s|^2021-11-02|02/11/2021|')" \
 	"$(to_semi "$row2" | sed 's/Ben/Noé/; s/;/";"/g')" >"$T/semi.csv"
 import "$T/semi.csv" >"$T/out" 2>"$T/err" || fail "';' CRLF file refused: $(cat "$T/err")"
 grep -q "recorded 2 visits" "$T/out" || fail "';': $(cat "$T/out")"
