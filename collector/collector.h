@@ -115,8 +115,8 @@ int visit_set_in(const struct tv_plan *p, struct visit *v, const char *name,
  * page's), kept as YYYY-MM-DD.  A date after tomorrow (UTC) is refused.
  * TV_DATE_OK, or why not (nothing kept).
  */
-enum tv_date_why visit_set_date(const struct tv_plan *p, struct visit *v,
-    uint32_t i, const char *value, enum tv_date_order order);
+enum tv_date_why visit_set_date(struct visit *v, uint32_t i,
+    const char *value, enum tv_date_order order);
 /* The visit's own date, read the same way; a future day is not refused
  * here (visit_check checks the campaign period). */
 enum tv_date_why visit_set_day(struct visit *v, const char *value,

@@ -170,7 +170,7 @@ parse_identity(const struct tv_plan *p, const struct form_body *b,
 	if ((e = check_text(c)) != FE_NONE)
 		return e;
 	if (p->identity[i].kind == TV_IDKIND_DATE)
-		return date_err[visit_set_date(p, v, i, c,
+		return date_err[visit_set_date(v, i, c,
 		    form_date_order(lang))];
 	return set(p, v, p->identity[i].id, c) != 0 ? FE_TOOLONG : FE_NONE;
 }

@@ -55,15 +55,14 @@ visit_date_pattern(enum tv_date_order order)
 }
 
 enum tv_date_why
-visit_set_date(const struct tv_plan *p, struct visit *v, uint32_t i,
-    const char *value, enum tv_date_order order)
+visit_set_date(struct visit *v, uint32_t i, const char *value,
+    enum tv_date_order order)
 {
 	/* Tomorrow in UTC: no time zone makes a birth today "future". */
 	int32_t max_day = (int32_t)(time(NULL) / 86400) + 1, day;
 	enum tv_date_why why;
 	int rc;
 
-	(void)p;
 	rc = tv_date_parse(value, strlen(value), order, max_day, &day, &why);
 	if (rc == TV_ERR_NOMEM)
 		die("out of memory");
@@ -118,7 +117,7 @@ visit_set_identity(const struct tv_plan *p, struct visit *v, int i,
 	if (len > TV_IDENTITY_MAX)
 		return snprintf(err, errlen, "%s: too long", name), -1;
 	if (kind == TV_IDKIND_DATE) {
-		if ((why = visit_set_date(p, v, (uint32_t)i, value, order)) !=
+		if ((why = visit_set_date(v, (uint32_t)i, value, order)) !=
 		    TV_DATE_OK)
 			return date_error(name, why, order, err, errlen);
 		return 0;

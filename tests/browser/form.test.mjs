@@ -113,9 +113,9 @@ async function goForm(page) {
 }
 
 async function fillWithPointer(page, v, skip = {}) {
-	const who = P[v.p];
+	const who = await shown(page, P[v.p]);
 	await page.selectOption('#f-site', v.site);
-	await page.fill('#f-date', skip.date ?? v.date ?? D1);
+	await page.fill('#f-date', await asPage(page, skip.date ?? v.date ?? D1));
 	const ids = plan.identity.map((f) => f.id);
 	for (let i = 0; i < ids.length; i++)
 		await page.fill('#f-' + ids[i], skip[ids[i]] === undefined ? who[i] : skip[ids[i]]);
@@ -183,6 +183,18 @@ function frDay(iso) {
 	return `${d}/${m}/${y}`;
 }
 
+// A date as the page asks for it: jj/mm/aaaa in French, yyyy-mm-dd in
+// English; and a person's identity with the date written so.
+async function asPage(page, iso) {
+	return await page.evaluate(() => document.documentElement.lang) === 'en' ? iso : frDay(iso);
+}
+async function shown(page, who) {
+	const out = [];
+	for (const [i, w] of who.entries())
+		out.push(plan.identity[i].kind === 'date' ? await asPage(page, w) : w);
+	return out;
+}
+
 // Tab until the focus leaves the element; with id null, Tab once.
 async function tabOut(page, id) {
 	for (let i = 0; i < 5; i++) {
@@ -217,7 +229,7 @@ async function checkRefused(page, v, resp, bad) {
 	}
 	assert.equal(await page.locator('.err').count(), want.fields.length, `${bad}: only the wrong fields are marked`);
 	// The other answers are shown again, from the request.
-	const who = P[v.p];
+	const who = await shown(page, P[v.p]);
 	if (!want.skip.first_name)
 		assert.equal(await page.inputValue('#f-first_name'), who[0], `${bad}: first name kept`);
 	assert.equal(await page.inputValue('#f-birth_date'), who[2], `${bad}: birth date kept`);
@@ -236,7 +248,7 @@ async function fixRefused(page, v, bad) {
 	if (s.gender)
 		await page.check(`#c-gender-${v.g}`);
 	if (s.date)
-		await page.fill('#f-date', v.date ?? D1);
+		await page.fill('#f-date', await asPage(page, v.date ?? D1));
 	if (s.first_contact)
 		await page.check(`#c-first_contact-${v.fc}`);
 	if (s.last_name !== undefined)
