@@ -144,17 +144,16 @@ enum form_err {
 	FE_NONE = 0,
 	FE_MISSING,		/* required and not given */
 	FE_CHOICE,		/* not one of the choices */
-	FE_DATE,		/* not a date */
+	FE_DATE,		/* not a date (tv_date_parse's reasons follow) */
 	FE_PERIOD,		/* outside the campaign period */
 	FE_TOOLONG,
 	FE_TEXT,		/* not UTF-8 text, or control characters */
-	/* An identity field of kind date (tv_date_parse's reasons); the
-	 * message gives the pattern of the page's language. */
-	FE_BDATE,		/* not a date */
-	FE_BDATE_YEAR,		/* year of fewer than 4 digits */
-	FE_BDATE_AMBIG,		/* day and month read both ways (English) */
-	FE_BDATE_NODAY,		/* no such day, or before 1900 */
-	FE_BDATE_FUTURE,
+	/* Why a date was refused (the visit's, or an identity field of kind
+	 * date); the message gives the pattern of the page's language. */
+	FE_DATE_YEAR,		/* year of fewer than 4 digits */
+	FE_DATE_AMBIG,		/* day and month read both ways (English) */
+	FE_DATE_NODAY,		/* no such day, or before 1900 */
+	FE_DATE_FUTURE,
 };
 
 
@@ -237,8 +236,8 @@ enum form_text {
 	TX_RECEIPT_HELP, TX_DUP, TX_NOT_SAVED, TX_TO_FIX_1, TX_TO_FIX_N,
 	TX_STORE_FAILED, TX_YES, TX_NO, TX_OPTIONAL, TX_SETS_HELP,
 	TX_E_MISSING, TX_E_CHOOSE, TX_E_CHOICE, TX_E_DATE, TX_E_PERIOD,
-	TX_E_TOOLONG, TX_E_TEXT, TX_E_BDATE, TX_E_BDATE_YEAR, TX_E_BDATE_AMBIG,
-	TX_E_BDATE_NODAY, TX_E_BDATE_FUTURE, TX_DATE_PATTERN,
+	TX_E_TOOLONG, TX_E_TEXT, TX_E_DATE_YEAR, TX_E_DATE_AMBIG,
+	TX_E_DATE_NODAY, TX_E_DATE_FUTURE, TX_DATE_PATTERN,
 	TX_ST_TITLE, TX_ST_TODAY, TX_ST_PENDING, TX_ST_PENDING_HELP,
 	TX_ST_LAST, TX_ST_NEVER, TX_ST_TOTAL, TX_ST_CAMPAIGN,
 	TX_BACK,

@@ -307,11 +307,10 @@ err_text(enum form_lang lang, uint8_t e, int group)
 	case FE_DATE: return tx(lang, TX_E_DATE);
 	case FE_TOOLONG: return tx(lang, TX_E_TOOLONG);
 	case FE_TEXT: return tx(lang, TX_E_TEXT);
-	case FE_BDATE: return tx(lang, TX_E_BDATE);
-	case FE_BDATE_YEAR: return tx(lang, TX_E_BDATE_YEAR);
-	case FE_BDATE_AMBIG: return tx(lang, TX_E_BDATE_AMBIG);
-	case FE_BDATE_NODAY: return tx(lang, TX_E_BDATE_NODAY);
-	case FE_BDATE_FUTURE: return tx(lang, TX_E_BDATE_FUTURE);
+	case FE_DATE_YEAR: return tx(lang, TX_E_DATE_YEAR);
+	case FE_DATE_AMBIG: return tx(lang, TX_E_DATE_AMBIG);
+	case FE_DATE_NODAY: return tx(lang, TX_E_DATE_NODAY);
+	case FE_DATE_FUTURE: return tx(lang, TX_E_DATE_FUTURE);
 	default: return "";
 	}
 }

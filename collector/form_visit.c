@@ -74,11 +74,11 @@ check_text(const char *s)
 /* Why a typed date was refused, as the page words it. */
 static const uint8_t date_err[] = {
 	[TV_DATE_OK] = FE_NONE,
-	[TV_DATE_UNREADABLE] = FE_BDATE,
-	[TV_DATE_SHORT_YEAR] = FE_BDATE_YEAR,
-	[TV_DATE_AMBIGUOUS] = FE_BDATE_AMBIG,
-	[TV_DATE_IMPOSSIBLE] = FE_BDATE_NODAY,
-	[TV_DATE_FUTURE] = FE_BDATE_FUTURE,
+	[TV_DATE_UNREADABLE] = FE_DATE,
+	[TV_DATE_SHORT_YEAR] = FE_DATE_YEAR,
+	[TV_DATE_AMBIGUOUS] = FE_DATE_AMBIG,
+	[TV_DATE_IMPOSSIBLE] = FE_DATE_NODAY,
+	[TV_DATE_FUTURE] = FE_DATE_FUTURE,
 };
 
 static uint8_t
@@ -92,7 +92,7 @@ parse_site_date(const struct tv_plan *p, const struct form_body *b,
 	if (date == NULL || date[0] == 0)
 		*derr = FE_MISSING;
 	else if (n > 1)
-		*derr = FE_BDATE;
+		*derr = FE_DATE;
 	else
 		*derr = date_err[visit_set_day(v, date, form_date_order(lang))];
 	if (*derr == FE_NONE && (v->day < p->start_day || v->day > p->end_day))
