@@ -3,6 +3,7 @@
  * t_calendar.c - days, ISO weeks, months, quarters, years, labels.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto/err.h"
@@ -262,11 +263,48 @@ test_typed(void)
 	    "not UTF-8");
 }
 
+/* Every day from 1900 to 2025, written four ways, is read back as itself
+ * day first; with no order, exactly when day and month differ and are both
+ * 12 or less is it ambiguous. */
+static void
+test_typed_all(void)
+{
+	int32_t d0 = tv_day_from_ymd(1900, 1, 1), d1 = tv_day_from_ymd(2025,
+	    12, 31), t, got;
+	int y, m, d, bad = 0, amb = 0, k, r;
+	char s[4][32];
+	enum tv_date_why why;
+
+	for (t = d0; t <= d1; t++) {
+		tv_day_to_ymd(t, &y, &m, &d);
+		snprintf(s[0], sizeof s[0], "%04d-%02d-%02d", y, m, d);
+		snprintf(s[1], sizeof s[1], "%d/%d/%04d", d, m, y);
+		snprintf(s[2], sizeof s[2], "%02d.%02d.%04d", d, m, y);
+		snprintf(s[3], sizeof s[3], "%02d-%02d-%04d", d, m, y);
+		for (k = 0; k < 4; k++) {
+			got = 0;
+			r = tv_date_parse(s[k], strlen(s[k]), TV_DATE_DMY, d1,
+			    &got, &why);
+			bad += r != 0 || got != t;
+			r = tv_date_parse(s[k], strlen(s[k]), TV_DATE_ANY, d1,
+			    &got, &why);
+			if (k > 0 && d != m && d <= 12)
+				amb += r != TV_DATE_OK && why == TV_DATE_AMBIGUOUS ?
+				    0 : 1;
+			else
+				bad += r != 0 || got != t;
+		}
+	}
+	is_int(0, bad, "every day 1900-2025, four spellings, read back");
+	is_int(0, amb, "and ambiguous exactly when it should be");
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_typed();
+	test_typed_all();
 	test_weeks();
 	test_months_quarters();
 	test_names();
