@@ -97,22 +97,30 @@ on_field(void *field, size_t len, void *ctx)
 	im->col++;
 }
 
+/* A header name for a message: printable ASCII only, every other byte
+ * (a BOM, a zero-width space) shown as '?', cut to cap - 1 bytes. */
+static void
+printable(char *out, size_t cap, const char *s)
+{
+	size_t j;
+
+	for (j = 0; j < cap - 1 && s[j] != 0; j++)
+		out[j] = s[j] >= 0x20 && s[j] < 0x7f ? s[j] : '?';
+	out[j] = 0;
+}
+
 static void
 header_check(struct csv_import *im)
 {
 	const struct tv_plan *p = im->plan;
 	char name[48];
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < im->ncols; i++)
 		if (strcmp(im->cols[i], "date") && strcmp(im->cols[i], "site") &&
 		    tv_plan_identity_index(p, im->cols[i]) < 0 &&
 		    tv_plan_field_index(p, im->cols[i]) < 0) {
-			/* Printable ASCII only: no invisible characters. */
-			for (j = 0; j < sizeof name - 1 && im->cols[i][j]; j++)
-				name[j] = im->cols[i][j] >= 0x20 &&
-				    im->cols[i][j] < 0x7f ? im->cols[i][j] : '?';
-			name[j] = 0;
+			printable(name, sizeof name, im->cols[i]);
 			snprintf(im->fatal, sizeof im->fatal,
 			    "line %u: column '%s' is not a field of the plan",
 			    im->line, name);

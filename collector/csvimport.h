@@ -5,10 +5,12 @@
  *
  * Header row: date, site, the plan's identity fields and form fields, in
  * any order, separated by ',' or ';' (the header line says which); a
- * leading UTF-8 byte-order mark is dropped; CR, LF or CRLF end lines.  csv_import_parse() runs one pass over the text: it checks
- * every row (bad lines are reported through report(), with their number
- * and field, never their content) and, when im->t is set, captures every
- * visit into that write transaction as long as no line was bad.
+ * leading UTF-8 byte-order mark is dropped; CR, LF or CRLF end lines
+ * (docs/formats.md Part I §1.14).  csv_import_parse() runs one pass over
+ * the text: it checks every row (bad lines are reported through report(),
+ * with their number and field, never their content) and, when im->t is
+ * set, captures every visit into that write transaction as long as no
+ * line was bad.
  */
 #ifndef TV_CSVIMPORT_H
 #define TV_CSVIMPORT_H
@@ -52,9 +54,10 @@ void csv_import_init(struct csv_import *im, const struct tv_plan *plan,
 /*
  * One pass over text.  Returns 0, TV_ERR_FORMAT if any line is bad
  * (im->bad_lines of them, with im->bad errors in all; every error of a
- * line is reported, the first CSV_MAX_ERRORS of the file), TV_ERR_RANGE if the header row is unusable (message
- * in im->fatal: more than CSV_MAX_COLS columns, or a column that is not a
- * field of the plan), or the first capture error.  im->rows counts the
+ * line is reported, the first CSV_MAX_ERRORS of the file), TV_ERR_RANGE
+ * if the header row is unusable (message in im->fatal: more than
+ * CSV_MAX_COLS columns, or a column that is not a field of the plan), or
+ * the first capture error.  im->rows counts the
  * data rows.
  */
 int csv_import_parse(struct csv_import *im, const char *text, size_t len);

@@ -144,7 +144,7 @@ enum form_err {
 	FE_NONE = 0,
 	FE_MISSING,		/* required and not given */
 	FE_CHOICE,		/* not one of the choices */
-	FE_DATE,		/* not a date (tv_date_parse's reasons follow) */
+	FE_DATE,		/* not a date (FE_DATE_*: other reasons) */
 	FE_PERIOD,		/* outside the campaign period */
 	FE_TOOLONG,
 	FE_TEXT,		/* not UTF-8 text, or control characters */

@@ -78,25 +78,29 @@ static int
 date_error(const char *name, enum tv_date_why why, enum tv_date_order order,
     char *err, size_t errlen)
 {
-	const char *pat = visit_date_pattern(order);
+	const char *what;
 
 	switch (why) {
 	case TV_DATE_SHORT_YEAR:
-		return snprintf(err, errlen, "%s: the year must have 4 digits "
-		    "(write %s)", name, pat), -1;
+		what = "the year must have 4 digits";
+		break;
 	case TV_DATE_AMBIGUOUS:
-		return snprintf(err, errlen, "%s: ambiguous date: day and month "
-		    "can be read both ways and the plan's language does not say "
-		    "which comes first (write %s)", name, pat), -1;
+		what = "ambiguous date: day and month can be read both ways "
+		    "and the plan's language does not say which comes first";
+		break;
 	case TV_DATE_IMPOSSIBLE:
-		return snprintf(err, errlen, "%s: impossible date: no such day, "
-		    "or before 1900 (write %s)", name, pat), -1;
+		what = "impossible date: no such day, or before 1900";
+		break;
 	case TV_DATE_FUTURE:
-		return snprintf(err, errlen, "%s: date in the future", name), -1;
+		snprintf(err, errlen, "%s: date in the future", name);
+		return -1;
 	default:
-		return snprintf(err, errlen, "%s: not a date (write %s)", name,
-		    pat), -1;
+		what = "not a date";
+		break;
 	}
+	snprintf(err, errlen, "%s: %s (write %s)", name, what,
+	    visit_date_pattern(order));
+	return -1;
 }
 
 /* Refuse here what the pseudonym would refuse at capture (not UTF-8, or

@@ -106,9 +106,14 @@ normalise_date(char *out, size_t cap, const char *in, size_t inlen)
 
 	if (inlen != 10 || cap < 11)
 		return inlen > TV_IDENTITY_MAX ? TV_ERR_TOOBIG : TV_ERR_FORMAT;
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? in[i] != '-' : in[i] < '0' || in[i] > '9')
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (in[i] != '-')
+				return TV_ERR_FORMAT;
+		} else if (in[i] < '0' || in[i] > '9') {
 			return TV_ERR_FORMAT;
+		}
+	}
 	memcpy(out, in, 10);
 	out[10] = '\0';
 	return 0;

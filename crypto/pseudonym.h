@@ -5,8 +5,8 @@
  * normalise: NFKC, Unicode case fold, accents removed (decompose, drop
  * combining marks, recompose), every run of white space (and - ' . _)
  * collapsed to one space (dropped in a code), trimmed; a date is kept as
- * the YYYY-MM-DD its caller parsed it to.  So "Élodie  DUPONT" and "elodie dupont"
- * agree.  Done with libunistring; no hand-written tables.
+ * the YYYY-MM-DD its caller parsed it to.  So "Élodie  DUPONT" and
+ * "elodie dupont" agree.  Done with libunistring; no hand-written tables.
  *
  * pseudonym = BLAKE2b-256(key = pseudonym key,
  *                         "tallyvan/pseudonym/v1" || for each field:

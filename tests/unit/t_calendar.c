@@ -245,7 +245,8 @@ test_typed(void)
 	is_int(0, typed("04/04/1990", TV_DATE_ANY, &day), "no order: same");
 	is_int(0, typed("13/04/1990", TV_DATE_ANY, &day), "no order: 13 first");
 	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is the day");
-	is_int(0, typed("04/13/1990", TV_DATE_ANY, &day), "no order: 13 second");
+	is_int(0, typed("04/13/1990", TV_DATE_ANY, &day),
+	    "no order: 13 second");
 	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is still the day");
 	is_int(TV_DATE_IMPOSSIBLE, typed("31/31/1990", TV_DATE_ANY, &day),
 	    "no order: no reading");
@@ -289,8 +290,7 @@ test_typed_all(void)
 			r = tv_date_parse(s[k], strlen(s[k]), TV_DATE_ANY, d1,
 			    &got, &why);
 			if (k > 0 && d != m && d <= 12)
-				amb += r != TV_DATE_OK && why == TV_DATE_AMBIGUOUS ?
-				    0 : 1;
+				amb += r == 0 || why != TV_DATE_AMBIGUOUS;
 			else
 				bad += r != 0 || got != t;
 		}
