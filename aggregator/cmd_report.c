@@ -13,11 +13,12 @@
 #include "aggregator/commands.h"
 #include "aggregator/report.h"
 #include "common/util.h"
+#include "proto/calendar.h"
 
 #define MAP_MAX_BYTES (4u << 20)
 
 struct report_opts {
-	const char *html, *dhis2, *map;
+	const char *html, *dhis2, *map, *bundle;
 	char *list;
 	unsigned seen;
 };
@@ -27,16 +28,19 @@ usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 	    "usage: aggregator report [--lang fr|en] [--indicators a,b,...]\n"
-	    "           [--html OUT.html] [--dhis2 OUT.json --dhis2-map "
-	    "MAP.json] RELEASE.json\n\n"
+	    "           [--campaign CAMPAIGN.json] [--html OUT.html]\n"
+	    "           [--dhis2 OUT.json --dhis2-map MAP.json] RELEASE.json\n\n"
 	    "Without --html or --dhis2, prints the campaign totals, then "
 	    "tables by\nsite, by month and by site and month.  --html writes "
-	    "one self-contained\npage with charts; --dhis2 a DHIS2 "
-	    "dataValueSets import of the released\nvalues, with the UIDs of "
-	    "MAP.json (docs/evaluator-guide.md).  What is\nnot released shows "
-	    "as 'supp.' (suppressed) or 'withh.' (withheld), never 0.\n"
-	    "--indicators chooses the columns and charts (default: the first "
-	    "5).\n");
+	    "one self-contained\npage with charts; --dhis2 DHIS2 "
+	    "dataValueSets imports of the released\nvalues, one file "
+	    "OUT-KIND.json per data set of MAP.json (week, month,\nquarter; "
+	    "docs/evaluator-guide.md).  What is not released shows as\n"
+	    "'supp.' (suppressed) or 'withh.' (withheld), never 0.  "
+	    "--indicators chooses\nthe columns and charts (default: the "
+	    "first 5).  The plan (title, period,\nlanguage) is read from the "
+	    "campaign.json beside RELEASE.json, or from\nCAMPAIGN.json; "
+	    "--lang defaults to the plan's language.\n");
 	exit(code);
 }
 
@@ -46,6 +50,10 @@ value_str(const struct report *r, char *out, size_t n,
 {
 	struct rpt_value v;
 
+	if (!report_shown(r, ind, c->period)) {
+		snprintf(out, n, "-");
+		return;
+	}
 	report_value(r, c, ind, &v);
 	if (v.released)
 		snprintf(out, n, "%lld", v.value);
@@ -53,6 +61,21 @@ value_str(const struct report *r, char *out, size_t n,
 		snprintf(out, n, "%s", tv_verdict_status(v.v) ==
 		    TV_STATUS_WITHHELD ?
 		    "withh." : "supp.");
+}
+
+/* Why a dash: a count of people per P is not added up over longer
+ * periods. */
+static void
+print_unshown(const struct report *r, const char *kind)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < r->ninds; i++)
+		if (!report_shown(r, i, kind)) {
+			report_unshown_text(r, i, why, sizeof why);
+			printf("  - %s: %s\n", report_ind_label(r, i), why);
+		}
 }
 
 static void
@@ -71,21 +94,24 @@ print_totals(const struct report *r)
 		value_str(r, v, sizeof v, c, i);
 		printf("  %-58s %8s\n", report_ind_label(r, i), v);
 	}
+	print_unshown(r, "campaign");
 }
 
 static void
 print_row(const struct report *r, const struct rpt_cell *c, int all_sites)
 {
-	char v[32], row[96];
+	char v[32], row[160], part[80];
 	size_t j;
 
-	snprintf(row, sizeof row, "%s %s", all_sites ? "" :
-	    report_site_label(r, c->site_ix), c->label);
+	report_partial_text(r, c, part, sizeof part);
+	snprintf(row, sizeof row, "%s %s%s%s%s", all_sites ? "" :
+	    report_site_label(r, c->site_ix), c->label, *part ? " (" : "",
+	    part, *part ? ")" : "");
 	if (c->records >= 0)
 		snprintf(v, sizeof v, "%lld", c->records);
 	else
 		value_str(r, v, sizeof v, c, r->cols[0]);
-	printf("%-40.40s %7s", row, v);
+	printf("%-52s %7s", row, v);
 	for (j = 0; j < r->ncols; j++) {
 		value_str(r, v, sizeof v, c, r->cols[j]);
 		printf(" %12s", v);
@@ -103,7 +129,7 @@ print_table(const struct report *r, const char *title, const char *kind,
 
 	if (a < 0)
 		return;
-	printf("\n%s\n%-40s %7s", title, "", L(r, "records", "enreg."));
+	printf("\n%s\n%-52s %7s", title, "", L(r, "records", "enreg."));
 	for (j = 0; j < r->ncols; j++)
 		printf(" %*s[%zu]", 9 - (j + 1 > 9), "", j + 1);
 	printf("\n");
@@ -119,7 +145,13 @@ report_text(const struct report *r)
 {
 	size_t i;
 
-	printf("%s -- %s %s\n", r->campaign, L(r, "as of", "au"), r->as_of);
+	char d0[11], d1[11];
+
+	tv_day_format(d0, r->start);
+	tv_day_format(d1, r->end);
+	printf("%s\n%s %s (%s .. %s) -- %s %s\n", report_title(r), L(r,
+	    "campaign", "campagne"), r->campaign, d0, d1, L(r, "as of", "au"),
+	    r->as_of);
 	print_totals(r);
 	printf("\n%s\n", L(r, "Columns of the tables below:",
 	    "Colonnes des tableaux ci-dessous :"));
@@ -135,9 +167,9 @@ report_text(const struct report *r)
 
 /* Render into memory, then write the file atomically. */
 static int
-write_out(const struct report *r, const char *path, json_t *map)
+write_out(const struct report *r, const char *path, json_t *map,
+    const char *kind, struct dhis2_counts *n)
 {
-	struct dhis2_counts n = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -145,20 +177,46 @@ write_out(const struct report *r, const char *path, json_t *map)
 
 	if (f == NULL)
 		die("out of memory");
-	rc = map != NULL ? report_dhis2(r, map, f, &n) : report_html(r, f);
+	rc = map != NULL ? report_dhis2(r, map, kind, f, n) :
+	    report_html(r, f);
 	if (fclose(f) != 0)
 		die("out of memory");
 	if (rc == 0 && file_write_atomic(path, buf, len, 0) != 0)
 		rc = error("cannot write '%s'", path);
 	free(buf);
-	if (rc == 0 && map != NULL)
-		note("%s: %zu values for DHIS2; left out: %zu not released, "
-		    "%zu unmapped, %zu without a DHIS2 period, %zu on a period "
-		    "already sent; %zu negative noisy values sent as 0", path,
-		    n.exported, n.not_released, n.unmapped, n.no_period,
-		    n.duplicate, n.clamped);
-	else if (rc == 0)
+	if (rc == 0 && map == NULL)
 		note("%s: HTML report written", path);
+	return rc;
+}
+
+/* OUT.json -> OUT-week.json, ...: one file per data set. */
+static int
+write_dhis2(const struct report *r, const char *out, json_t *map)
+{
+	const char *kinds[3];
+	size_t i, n, base = strlen(out);
+	char *path;
+	int rc = 0;
+
+	if (report_dhis2_kinds(r, map, kinds, &n) != 0)
+		return -1;
+	if (base > 5 && !strcmp(out + base - 5, ".json"))
+		base -= 5;
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct dhis2_counts c = { 0 };
+
+		path = xmalloc(base + strlen(kinds[i]) + sizeof "-.json");
+		sprintf(path, "%.*s-%s.json", (int)base, out, kinds[i]);
+		if ((rc = write_out(r, path, map, kinds[i], &c)) == 0)
+			note("%s: %zu values for DHIS2 (data set %s); left "
+			    "out: %zu not released, %zu of other org units "
+			    "(level, unmapped site), %zu without a DHIS2 "
+			    "period; %zu "
+			    "negative noisy values sent as 0", path,
+			    c.exported, kinds[i], c.not_released, c.unmapped,
+			    c.no_period, c.clamped);
+		free(path);
+	}
 	return rc;
 }
 
@@ -200,6 +258,7 @@ opts_parse(struct report_opts *o, struct report *r, int argc, char **argv)
 		{ "html", required_argument, NULL, 'w' },
 		{ "dhis2", required_argument, NULL, 'd' },
 		{ "dhis2-map", required_argument, NULL, 'm' },
+		{ "campaign", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -218,6 +277,7 @@ opts_parse(struct report_opts *o, struct report *r, int argc, char **argv)
 		case 'w': o->html = optarg; break;
 		case 'd': o->dhis2 = optarg; break;
 		case 'm': o->map = optarg; break;
+		case 'c': o->bundle = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
@@ -230,14 +290,14 @@ int
 cmd_report(int argc, char **argv)
 {
 	struct report_opts o = { 0 };
-	struct report r = { .lang = "en" };
+	struct report r = { 0 };
 	json_t *map = NULL;
 	int rc = 0;
 
 	opts_parse(&o, &r, argc, argv);
 	if (o.map != NULL)
 		map = map_load(o.map);
-	if (report_load(&r, argv[optind]) != 0) {
+	if (report_load(&r, argv[optind], o.bundle) != 0) {
 		json_decref(map);
 		return 2;
 	}
@@ -245,9 +305,10 @@ cmd_report(int argc, char **argv)
 		rc = 2;
 	else if (o.html == NULL && o.dhis2 == NULL)
 		report_text(&r);
-	if (rc == 0 && o.html != NULL && write_out(&r, o.html, NULL) != 0)
+	if (rc == 0 && o.html != NULL && write_out(&r, o.html, NULL, NULL,
+	    NULL) != 0)
 		rc = 2;
-	if (rc == 0 && o.dhis2 != NULL && write_out(&r, o.dhis2, map) != 0)
+	if (rc == 0 && o.dhis2 != NULL && write_dhis2(&r, o.dhis2, map) != 0)
 		rc = 2;
 	json_decref(map);
 	report_release(&r);

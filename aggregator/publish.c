@@ -18,6 +18,7 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/calendar.h"
+#include "release/table.h"
 
 static const char *
 cell_site(const struct tv_campaign *c, const struct tv_cell *cell)
@@ -40,39 +41,28 @@ value_verdict(const struct cell_result *r, uint32_t i)
 	return r->v;
 }
 
+/* release.csv's bytes (release/table.h). */
 static char *
 release_csv(const struct tv_campaign *c, const struct tv_cell *cells,
     const struct cell_result *res, uint32_t n, size_t *len)
 {
-	char *buf = NULL, label[16], first[11], last[11];
-	enum tv_verdict v;
-	FILE *f = open_memstream(&buf, len);
+	enum tv_verdict *cv = xcalloc(n + 1, sizeof *cv);
+	struct tv_table_value *tv = xcalloc((size_t)n * c->k + 1, sizeof *tv);
 	uint32_t i, j;
+	char *buf;
 
-	if (f == NULL)
-		die("out of memory");
-	fprintf(f, "site,period,period_label,first_day,last_day,records,"
-	    "indicator,value,status,reason\n");
 	for (i = 0; i < n; i++) {
-		tv_period_label(label, cells[i].period, cells[i].period_id);
-		tv_day_format(first, cells[i].first_day);
-		tv_day_format(last, cells[i].last_day);
+		cv[i] = res[i].v;
 		for (j = 0; j < c->k; j++) {
-			v = value_verdict(&res[i], j);
-			fprintf(f, "%s,%s,%s,%s,%s,", cell_site(c, &cells[i]),
-			    tv_period_name(cells[i].period), label, first, last);
-			if (released(&res[i]))
-				fprintf(f, "%llu", (unsigned long long)
-				    cells[i].count);
-			fprintf(f, ",%s,", c->plan->indicators[j].id);
-			if (TV_VERDICT_RELEASED(v))
-				fprintf(f, "%lld", (long long)res[i].values[j]);
-			fprintf(f, ",%s,%s\n", tv_status_name(
-			    tv_verdict_status(v)), tv_verdict_reason(v));
+			tv[(size_t)i * c->k + j].v = value_verdict(&res[i], j);
+			tv[(size_t)i * c->k + j].value = res[i].values != NULL ?
+			    res[i].values[j] : 0;
 		}
 	}
-	if (fclose(f) != 0)
+	if (tv_release_table(&buf, len, c->plan, c->k, cells, n, cv, tv) != 0)
 		die("out of memory");
+	free(cv);
+	free(tv);
 	return buf;
 }
 

@@ -3,6 +3,7 @@
  * A release read for the evaluators' renderers: structure checked once,
  * cells indexed by (period kind, site, period), values looked up.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +41,28 @@ labels_load(json_t *arr, struct rpt_label **out, size_t *n, const char *what)
 	return 0;
 }
 
+/* An integer given as a JSON integer or as a decimal string: 0, or -1. */
 static int
-day_ok(const char *s)
+int_of(json_t *v, long long *out)
 {
-	int32_t d;
+	const char *s = json_string_value(v);
+	char *end;
 
-	return s != NULL && tv_day_parse(s, &d) == 0;
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (s == NULL || !*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0' && end[-1] != '-' ? 0 : -1;
+}
+
+static int
+day_get(const char *s, int32_t *d)
+{
+	return s != NULL && tv_day_parse(s, d) == 0;
 }
 
 /* A value inside a released cell: a known verdict, and a number iff
@@ -55,12 +72,13 @@ value_check(json_t *v, const char *cell, const char *ind)
 {
 	json_t *val = json_object_get(v, "value");
 	enum tv_verdict vd;
+	long long n;
 
 	if (!json_is_object(v) || tv_verdict_parse(str_of(v, "status"),
 	    str_of(v, "reason"), &vd) != 0)
 		return error("cell %s: no known status and reason for '%s'",
 		    cell, ind);
-	if (TV_VERDICT_RELEASED(vd) && !json_is_integer(val))
+	if (TV_VERDICT_RELEASED(vd) && int_of(val, &n) != 0)
 		return error("cell %s: '%s' released without a value", cell,
 		    ind);
 	if (!TV_VERDICT_RELEASED(vd) && val != NULL)
@@ -95,7 +113,8 @@ cell_load(struct report *r, json_t *o, struct rpt_cell *c, size_t k)
 	c->last = str_of(o, "last_day");
 	if (c->site == NULL || c->period == NULL || c->label == NULL ||
 	    tv_verdict_parse(str_of(o, "status"), str_of(o, "reason"),
-	    &c->v) != 0 || !day_ok(c->first) || !day_ok(c->last))
+	    &c->v) != 0 || !day_get(c->first, &c->first_day) ||
+	    !day_get(c->last, &c->last_day))
 		return error("cell %zu: missing or malformed field", k + 1);
 	c->status = tv_status_name(tv_verdict_status(c->v));
 	c->reason = tv_verdict_reason(c->v);
@@ -109,10 +128,9 @@ cell_load(struct report *r, json_t *o, struct rpt_cell *c, size_t k)
 		return 0;
 	}
 	c->values = json_object_get(o, "values");
-	if (!json_is_integer(recs) || !json_is_object(c->values))
+	if (int_of(recs, &c->records) != 0 || !json_is_object(c->values))
 		return error("cell %zu: released without records or values",
 		    k + 1);
-	c->records = json_integer_value(recs);
 	for (i = 0; i < r->ninds; i++)
 		if (value_check(json_object_get(c->values, r->inds[i].id),
 		    c->label, r->inds[i].id) != 0)
@@ -253,23 +271,103 @@ report_check(struct report *r)
 	return rc;
 }
 
-int
-report_load(struct report *r, const char *path)
+static json_t *
+json_file(const char *path, size_t cap)
 {
 	json_error_t jerr;
+	json_t *j;
 	uint8_t *buf;
 	size_t len;
 
-	if (file_read(path, REPORT_MAX_BYTES, &buf, &len) != 0)
-		return error("cannot read '%s'", path);
-	r->root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (file_read(path, cap, &buf, &len) != 0) {
+		error("cannot read '%s'", path);
+		return NULL;
+	}
+	j = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
-	if (r->root == NULL)
-		return error("'%s': line %d: %s", path, jerr.line, jerr.text);
+	if (j == NULL)
+		error("'%s': line %d: %s", path, jerr.line, jerr.text);
+	return j;
+}
+
+/* The distinct period of each indicator of the release, from the plan. */
+static int
+distinct_load(struct report *r, json_t *inds)
+{
+	json_t *e = NULL;
+	size_t i, k;
+	int d;
+
+	r->distinct = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->distinct);
+	for (i = 0; i < r->ninds; i++) {
+		json_array_foreach(inds, k, e)
+			if (!strcmp(str_of(e, "id") ? str_of(e, "id") : "",
+			    r->inds[i].id))
+				break;
+		if (k == json_array_size(inds))
+			return error("campaign.json: no indicator '%s' in the "
+			    "plan", r->inds[i].id);
+		d = str_of(e, "distinct") ? tv_period_from_name(str_of(e,
+		    "distinct")) : TV_PERIOD_NONE;
+		if (d < 0)
+			return error("campaign.json: indicator '%s': unknown "
+			    "distinct period", r->inds[i].id);
+		r->distinct[i] = d;
+	}
+	return 0;
+}
+
+/* What the report takes from the plan (docs/formats.md Part I). */
+static int
+plan_take(struct report *r)
+{
+	json_t *plan = json_object_get(r->bundle, "plan");
+	json_t *title = json_object_get(plan, "title");
+	json_t *per = json_object_get(plan, "period");
+	const char *id = str_of(r->bundle, "campaign_id"), *lang;
+
+	if (id == NULL || r->campaign_id == NULL || strcmp(id,
+	    r->campaign_id) != 0)
+		return error("the campaign bundle is not this release's "
+		    "campaign (campaign_id differs)");
+	r->title_fr = str_of(title, "fr");
+	r->title_en = str_of(title, "en");
+	if (!day_get(str_of(per, "start"), &r->start) ||
+	    !day_get(str_of(per, "end"), &r->end))
+		return error("campaign.json: the plan has no period");
+	lang = str_of(plan, "language");
+	if (r->lang == NULL)
+		r->lang = lang != NULL && !strcmp(lang, "fr") ? "fr" : "en";
+	return distinct_load(r, json_object_get(plan, "indicators"));
+}
+
+int
+report_load(struct report *r, const char *path, const char *bundle)
+{
+	const char *slash = strrchr(path, '/');
+	char *own = NULL;
+
+	if ((r->root = json_file(path, REPORT_MAX_BYTES)) == NULL)
+		return -1;
 	if (!json_is_object(r->root) || report_check(r) != 0) {
 		report_release(r);
 		return error("'%s' is not a tallyvan release", path);
 	}
+	if (bundle == NULL) {
+		own = xmalloc(strlen(path) + sizeof "campaign.json");
+		sprintf(own, "%.*scampaign.json", slash != NULL ? (int)(slash -
+		    path + 1) : 0, path);
+		bundle = own;
+	}
+	r->bundle = json_file(bundle, REPORT_MAX_BYTES);
+	if (r->bundle == NULL || plan_take(r) != 0) {
+		error("'%s': no plan for this release (the campaign.json "
+		    "published with it; --campaign FILE)", bundle);
+		free(own);
+		report_release(r);
+		return -1;
+	}
+	free(own);
 	return 0;
 }
 
@@ -290,8 +388,11 @@ report_release(struct report *r)
 	free(r->cells);
 	free(r->inds);
 	free(r->sites);
+	free(r->distinct);
 	json_decref(r->root);
-	r->root = NULL;
+	json_decref(r->bundle);
+	r->root = r->bundle = NULL;
+	r->distinct = NULL;
 	r->grid = NULL;
 	r->axes = NULL;
 	r->cells = NULL;
@@ -349,6 +450,101 @@ report_site_label(const struct report *r, long site_ix)
 	return label_pick(r, &r->sites[site_ix]);
 }
 
+const char *
+report_title(const struct report *r)
+{
+	struct rpt_label l = { r->campaign, r->title_fr, r->title_en };
+
+	return label_pick(r, &l);
+}
+
+/* Period kinds from finest to coarsest; the campaign is the coarsest. */
+static int
+kind_order(const char *kind)
+{
+	int k = tv_period_from_name(kind);
+
+	return k < 0 ? TV_PERIOD_CAMPAIGN : k;
+}
+
+int
+report_shown(const struct report *r, size_t ind, const char *kind)
+{
+	int d = r->distinct != NULL ? r->distinct[ind] : TV_PERIOD_NONE;
+
+	return d == TV_PERIOD_NONE || kind_order(kind) <= d;
+}
+
+int
+report_partial(const struct report *r, const struct rpt_cell *c, int *in,
+    int *of)
+{
+	int32_t s = c->first_day > r->start ? c->first_day : r->start;
+	int32_t e = c->last_day < r->end ? c->last_day : r->end;
+	int32_t len = c->last_day - c->first_day + 1;
+
+	if (r->distinct == NULL || !strcmp(c->period, "campaign") ||
+	    (c->first_day >= r->start && c->last_day <= r->end))
+		return 0;
+	if (e < s) {
+		*in = 0;
+		*of = len % 7 || len == 7 ? len : len / 7;
+		return 1;
+	}
+	if (len % 7 != 0 || len == 7) {
+		*in = e - s + 1;
+		*of = len;
+	} else {
+		*in = (e - c->first_day) / 7 - (s - c->first_day) / 7 + 1;
+		*of = len / 7;
+	}
+	return 1;
+}
+
+void
+report_partial_text(const struct report *r, const struct rpt_cell *c,
+    char *out, size_t n)
+{
+	int in, of, days = c->last_day - c->first_day + 1;
+
+	*out = '\0';
+	if (!report_partial(r, c, &in, &of))
+		return;
+	if (days % 7 != 0 || days == 7)
+		snprintf(out, n, L(r, "partial: %d of %d days", "partielle : "
+		    "%d sur %d jours"), in, of);
+	else
+		snprintf(out, n, L(r, "partial: %d of %d weeks", "partielle : "
+		    "%d sur %d semaines"), in, of);
+}
+
+/* A period kind's name in the report's language. */
+static const char *
+kind_name(const struct report *r, int k)
+{
+	static const char *const t[][2] = { [TV_PERIOD_DAY] = { "day",
+	    "jour" }, [TV_PERIOD_WEEK] = { "week", "semaine" },
+	    [TV_PERIOD_MONTH] = { "month", "mois" }, [TV_PERIOD_QUARTER] = {
+	    "quarter", "trimestre" }, [TV_PERIOD_YEAR] = { "year", "année" },
+	    [TV_PERIOD_CAMPAIGN] = { "campaign", "campagne" } };
+
+	return k > 0 && k <= TV_PERIOD_CAMPAIGN ? L(r, t[k][0], t[k][1]) :
+	    "?";
+}
+
+void
+report_unshown_text(const struct report *r, size_t ind, char *out,
+    size_t n)
+{
+	const char *p = kind_name(r, r->distinct[ind]);
+
+	snprintf(out, n, L(r, "counts each person once per %s: a total over "
+	    "a longer period would count people several times; shown per %s "
+	    "or shorter only", "compte chaque personne une fois par %s : un "
+	    "total sur une période plus longue compterait des personnes "
+	    "plusieurs fois ; affiché par %s ou plus court seulement"), p, p);
+}
+
 long
 report_axis(const struct report *r, const char *kind)
 {
@@ -388,7 +584,7 @@ report_value(const struct report *r, const struct rpt_cell *c, size_t ind,
 	v->status = tv_status_name(tv_verdict_status(v->v));
 	v->reason = tv_verdict_reason(v->v);
 	if ((v->released = TV_VERDICT_RELEASED(v->v)))
-		v->value = json_integer_value(json_object_get(o, "value"));
+		(void)int_of(json_object_get(o, "value"), &v->value);
 }
 
 const char *

@@ -16,6 +16,7 @@
 #define TV_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -40,6 +41,7 @@ struct rpt_label {
 
 struct rpt_cell {
 	const char *site, *period, *label, *first, *last;
+	int32_t first_day, last_day;
 	const char *status, *reason;	/* names of v; reason "" if none */
 	enum tv_verdict v;
 	long long records;		/* -1 when not published */
@@ -57,8 +59,11 @@ struct rpt_value {
 };
 
 struct report {
-	json_t *root;
-	const char *lang;		/* "en" or "fr" */
+	json_t *root, *bundle;		/* release.json, campaign.json */
+	const char *lang;		/* "en" or "fr"; NULL: the plan's */
+	const char *title_fr, *title_en;	/* the plan's title */
+	int32_t start, end;		/* the plan's period, days */
+	int *distinct;			/* per indicator: enum tv_period */
 	const char *campaign, *campaign_id, *as_of, *format;
 	long long threshold;
 	json_t *policy;			/* object, may be empty */
@@ -74,8 +79,10 @@ struct report {
 	size_t ncols;
 };
 
-/* Read and check path; 0, or -1 after printing why (nothing to free). */
-int report_load(struct report *r, const char *path);
+/* Read and check path and the campaign bundle (NULL: campaign.json in
+ * path's directory); 0, or -1 after printing why (nothing to free).
+ * Sets r->lang to the plan's language when it is NULL. */
+int report_load(struct report *r, const char *path, const char *bundle);
 void report_release(struct report *r);
 /* Select the indicators of a comma-separated list (NULL: the first 5);
  * -1 after printing the unknown name. */
@@ -84,6 +91,24 @@ int report_columns(struct report *r, char *list);
 const char *report_ind_label(const struct report *r, size_t ind);
 /* "all" gives the language's "All sites". */
 const char *report_site_label(const struct report *r, long site_ix);
+const char *report_title(const struct report *r);
+/* 1 if indicator ind may be shown at period kind: a count distinct per
+ * P is shown at P or finer only (a sum of monthly counts of people over
+ * a quarter counts people several times). */
+int report_shown(const struct report *r, size_t ind, const char *kind);
+/* 1 when the campaign's start or end cuts the cell's period; then *in
+ * and *of are the weeks (days for a week) of the period inside the
+ * campaign and in all. */
+int report_partial(const struct report *r, const struct rpt_cell *c,
+    int *in, int *of);
+/* "partial: 1 of 4 weeks" in the report's language, "" if the cell's
+ * period is whole. */
+void report_partial_text(const struct report *r, const struct rpt_cell *c,
+    char *out, size_t n);
+/* Why indicator ind is not shown at kind: "counts people once per
+ * month: shown by week and month only". */
+void report_unshown_text(const struct report *r, size_t ind, char *out,
+    size_t n);
 /* The axis of a kind, or -1. */
 long report_axis(const struct report *r, const char *kind);
 /* The cell of (axis, site_ix, position), or NULL. */
@@ -99,14 +124,18 @@ const char *report_reason_text(const struct report *r, enum tv_verdict v);
 /* Renderers: 0, or -1 after printing why. */
 int report_html(const struct report *r, FILE *out);
 /*
- * map: the parsed mapping file (docs/evaluator-guide.md); checked here.
- * Writes the dataValueSet JSON to out and counts what it left out.
+ * DHIS2 (docs/evaluator-guide.md, decision 33).  report_dhis2_kinds()
+ * checks the parsed map against the release and lists the period kinds
+ * of its data sets (at most 3: week, month, quarter); report_dhis2()
+ * writes the dataValueSet of one of them to out and counts what it left
+ * out.
  */
 struct dhis2_counts {
-	size_t exported, not_released, unmapped, no_period, duplicate;
-	size_t clamped;
+	size_t exported, not_released, unmapped, no_period, clamped;
 };
-int report_dhis2(const struct report *r, json_t *map, FILE *out,
-    struct dhis2_counts *n);
+int report_dhis2_kinds(const struct report *r, json_t *map,
+    const char *kinds[3], size_t *n);
+int report_dhis2(const struct report *r, json_t *map, const char *kind,
+    FILE *out, struct dhis2_counts *n);
 
 #endif

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A release as a DHIS2 dataValueSets import (Web API, JSON): one
- * dataValue per released value of a mapped (site, indicator) with a
- * DHIS2 period.  DHIS2 has no "suppressed" value and an empty value
- * deletes a stored one on import, so what is not released is left out,
- * never sent as 0 or blank.  Periods: week "2021W44" (ISO weeks, as
- * DHIS2's Weekly), month "202111", quarter "2021Q4", year "2021", day
- * "20211102".  A tallyvan month (quarter, year) made of whole ISO weeks
- * keeps its DHIS2 period and says in a comment which days it covers; a
- * campaign cell is sent only when it is exactly a calendar year, quarter
- * or month.  DHIS2 count elements are usually "positive or zero
- * integer": a negative noisy value is sent as 0 with its value in the
- * comment (release.csv keeps it).
+ * A release as DHIS2 dataValueSets imports (Web API, JSON), one per data
+ * set of the map, each data set of one period type (decision 33): week
+ * "2021W44" (ISO weeks, as DHIS2's Weekly), month "202111", quarter
+ * "2021Q4".  One dataValue per released value of a mapped (site,
+ * indicator) of that period kind.  DHIS2 has no "suppressed" value and
+ * an empty value deletes a stored one on import, so what is not
+ * released is left out, never sent as 0 or blank.  DHIS2 adds values up
+ * over periods and up the org-unit tree itself, so a data element is in
+ * one data set only, a count of people per month is never sent per
+ * quarter, and a data set sends either the sites' values or the
+ * all-sites ones (level "all", on the map's 'allSites' org unit), never
+ * both.  A tallyvan
+ * month (quarter) made of whole ISO weeks keeps its DHIS2 period and
+ * says in a comment which days it covers.  DHIS2 count elements are
+ * usually "positive or zero integer": a negative noisy value is sent as
+ * 0 with its value in the comment (release.csv keeps it).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -25,10 +29,9 @@
 
 struct dhis2_map {
 	const char *dataset, *coc, *aoc;
+	const char *all;	/* org unit of the all-sites values, or NULL:
+				 * the sites' values are sent */
 	json_t *orgunits, *elements;
-	json_t *sent;		/* "element|period|orgUnit" already sent */
-	int kinds[TV_PERIOD_CAMPAIGN + 1];	/* period kinds to send */
-	int any_kind;				/* unknown kinds too */
 };
 
 static int
@@ -72,8 +75,16 @@ uid_table(const struct report *r, json_t *t, const char *what, int sites)
 	if (!json_is_object(t))
 		return error("dhis2 map: no '%s' object", what);
 	json_object_foreach(t, key, v) {
-		known = sites && !strcmp(key, "all");
-		for (i = 0; !known && i < (sites ? r->nsites : r->ninds); i++)
+		if (sites && !strcmp(key, "all"))
+			return error("dhis2 map: orgUnits: 'all' is refused: "
+			    "DHIS2 adds the sites up into their parent org "
+			    "unit itself, so a data element given both would "
+			    "count twice; give the org unit as 'allSites' and "
+			    "\"level\": \"all\" to the data sets that send "
+			    "all-sites values instead of the sites' "
+			    "(docs/evaluator-guide.md)");
+		for (known = 0, i = 0; !known && i < (sites ? r->nsites :
+		    r->ninds); i++)
 			known = !strcmp(key, sites ? r->sites[i].id :
 			    r->inds[i].id);
 		if (!known)
@@ -92,58 +103,175 @@ uid_table(const struct report *r, json_t *t, const char *what, int sites)
 }
 
 static int
-kinds_get(struct dhis2_map *m, json_t *list)
+keys_known(json_t *j, const char *where, const char *const *keys,
+    size_t n)
 {
-	json_t *e;
+	const char *key;
+	json_t *v;
 	size_t i;
-	int k;
 
-	if (list == NULL) {
-		for (k = TV_PERIOD_DAY; k <= TV_PERIOD_CAMPAIGN; k++)
-			m->kinds[k] = 1;
-		m->any_kind = 1;
-		return 0;
+	json_object_foreach(j, key, v) {
+		for (i = 0; i < n && strcmp(key, keys[i]); i++)
+			;
+		if (i == n && *key != '_')
+			return error("dhis2 map: %s: unknown key '%s'", where,
+			    key);
 	}
-	if (!json_is_array(list))
-		return error("dhis2 map: 'periods' is not a list");
-	json_array_foreach(list, i, e) {
-		k = tv_period_from_name(json_string_value(e) ?
-		    json_string_value(e) : "");
-		if (k <= 0)
-			return error("dhis2 map: periods: unknown kind");
-		m->kinds[k] = 1;
+	return 0;
+}
+
+/* The DHIS2 period type of a release period kind: only those whose
+ * DHIS2 periods are ISO weeks, calendar months and quarters. */
+static int
+kind_get(const char *name, enum tv_period *kind)
+{
+	int k = tv_period_from_name(name);
+
+	if (k != TV_PERIOD_WEEK && k != TV_PERIOD_MONTH &&
+	    k != TV_PERIOD_QUARTER)
+		return error("dhis2 map: dataSets: '%s' is not a period type "
+		    "sent to DHIS2 (week, month or quarter)", name);
+	*kind = (enum tv_period)k;
+	return 0;
+}
+
+/* No indicator distinct per P in a data set of a longer period, and no
+ * data element in two data sets: DHIS2 adds a data element's values up
+ * over periods, so the same element at two period types counts twice. */
+static int
+set_check(const struct report *r, json_t *sets, const char *name,
+    enum tv_period kind, json_t *els)
+{
+	const char *ind, *n2, *i2;
+	json_t *uid, *s2, *u2;
+	size_t i;
+
+	json_object_foreach(els, ind, uid) {
+		for (i = 0; strcmp(r->inds[i].id, ind); i++)
+			;
+		if (r->distinct[i] != TV_PERIOD_NONE &&
+		    (int)kind > r->distinct[i])
+			return error("dhis2 map: dataSets: %s: '%s' counts "
+			    "people once per %s: a %s value would add up "
+			    "several %ss' counts", name, ind,
+			    tv_period_name(r->distinct[i]), name,
+			    tv_period_name(r->distinct[i]));
+		json_object_foreach(sets, n2, s2) {
+			if (!strcmp(n2, name))
+				continue;
+			json_object_foreach(json_object_get(s2,
+			    "dataElements"), i2, u2)
+				if (json_equal(uid, u2))
+					return error("dhis2 map: data element "
+					    "%s is in the %s and the %s data "
+					    "sets: DHIS2 would add both up",
+					    json_string_value(uid), name, n2);
+		}
 	}
 	return 0;
 }
 
 static int
-map_check(const struct report *r, json_t *j, struct dhis2_map *m)
+level_check(json_t *map, json_t *set, const char *name)
 {
-	static const char *const keys[] = { "dataSet", "orgUnits",
-	    "dataElements", "categoryOptionCombo", "attributeOptionCombo",
-	    "periods" };
-	const char *key;
+	json_t *lv = json_object_get(set, "level");
+
+	if (lv == NULL || (json_is_string(lv) && !strcmp(json_string_value(
+	    lv), "site")))
+		return 0;
+	if (!json_is_string(lv) || strcmp(json_string_value(lv), "all"))
+		return error("dhis2 map: %s: 'level' is \"site\" or \"all\"",
+		    name);
+	if (json_object_get(map, "allSites") == NULL)
+		return error("dhis2 map: %s: level \"all\" without an "
+		    "'allSites' org unit", name);
+	return 0;
+}
+
+static int
+sets_check(const struct report *r, json_t *map, json_t *sets)
+{
+	static const char *const keys[] = { "dataSet", "dataElements",
+	    "level" };
+	const char *name, *n2, *ds;
+	json_t *set, *s2;
+	enum tv_period kind = TV_PERIOD_NONE;
+
+	if (!json_is_object(sets) || json_object_size(sets) == 0)
+		return error("dhis2 map: no 'dataSets' object: one data set "
+		    "per period type, e.g. {\"week\": {\"dataSet\": UID, "
+		    "\"dataElements\": {...}}}");
+	json_object_foreach(sets, name, set) {
+		if (kind_get(name, &kind) != 0 || !json_is_object(set) ||
+		    keys_known(set, name, keys, 3) != 0 ||
+		    level_check(map, set, name) != 0 ||
+		    uid_get(set, "dataSet", &ds, 1) != 0 ||
+		    uid_table(r, json_object_get(set, "dataElements"),
+		    "dataElements", 0) != 0 ||
+		    set_check(r, sets, name, kind, json_object_get(set,
+		    "dataElements")) != 0)
+			return error("dhis2 map: data set '%s' refused",
+			    name);
+		json_object_foreach(sets, n2, s2)
+			if (strcmp(name, n2) && json_equal(json_object_get(
+			    set, "dataSet"), json_object_get(s2, "dataSet")))
+				return error("dhis2 map: the %s and %s data "
+				    "sets share a UID: a DHIS2 data set has "
+				    "one period type", name, n2);
+	}
+	return 0;
+}
+
+/* A map of before decision 33 (one dataSet for every period) is refused
+ * with what to write instead. */
+static int
+map_check(const struct report *r, json_t *j)
+{
+	static const char *const keys[] = { "format", "dataSets", "orgUnits",
+	    "allSites", "categoryOptionCombo", "attributeOptionCombo" };
+	json_t *fmt = json_object_get(j, "format");
+	const char *uid, *site;
 	json_t *v;
-	size_t i;
 
 	if (!json_is_object(j))
 		return error("dhis2 map: not a JSON object");
-	json_object_foreach(j, key, v) {
-		for (i = 0; i < sizeof keys / sizeof *keys; i++)
-			if (!strcmp(key, keys[i]))
-				break;
-		if (i == sizeof keys / sizeof *keys && *key != '_')
-			return error("dhis2 map: unknown key '%s'", key);
-	}
-	m->orgunits = json_object_get(j, "orgUnits");
-	m->elements = json_object_get(j, "dataElements");
-	if (uid_get(j, "dataSet", &m->dataset, 1) != 0 ||
-	    uid_get(j, "categoryOptionCombo", &m->coc, 1) != 0 ||
-	    uid_get(j, "attributeOptionCombo", &m->aoc, 0) != 0 ||
-	    uid_table(r, m->orgunits, "orgUnits", 1) != 0 ||
-	    uid_table(r, m->elements, "dataElements", 0) != 0)
+	if (fmt == NULL && json_object_get(j, "dataSet") != NULL)
+		return error("dhis2 map: this is a version 1 map (one "
+		    "'dataSet' for every period); a DHIS2 data set has one "
+		    "period type: write \"format\": \"tallyvan-dhis2-map/2\" "
+		    "and \"dataSets\": {\"week\": {\"dataSet\": UID, "
+		    "\"dataElements\": {...}}, \"month\": ...} "
+		    "(docs/evaluator-guide.md)");
+	if (!json_is_string(fmt) || strcmp(json_string_value(fmt),
+	    "tallyvan-dhis2-map/2"))
+		return error("dhis2 map: 'format' is not "
+		    "\"tallyvan-dhis2-map/2\"");
+	if (keys_known(j, "map", keys, sizeof keys / sizeof *keys) != 0 ||
+	    uid_get(j, "categoryOptionCombo", &uid, 1) != 0 ||
+	    uid_get(j, "attributeOptionCombo", &uid, 0) != 0 ||
+	    uid_get(j, "allSites", &uid, 0) != 0 ||
+	    uid_table(r, json_object_get(j, "orgUnits"), "orgUnits", 1) != 0)
 		return -1;
-	return kinds_get(m, json_object_get(j, "periods"));
+	json_object_foreach(json_object_get(j, "orgUnits"), site, v)
+		if (uid != NULL && !strcmp(uid, json_string_value(v)))
+			return error("dhis2 map: allSites is the org unit of "
+			    "site '%s'", site);
+	return sets_check(r, j, json_object_get(j, "dataSets"));
+}
+
+int
+report_dhis2_kinds(const struct report *r, json_t *map,
+    const char *kinds[3], size_t *n)
+{
+	const char *name;
+	json_t *set;
+
+	if (map_check(r, map) != 0)
+		return -1;
+	*n = 0;
+	json_object_foreach(json_object_get(map, "dataSets"), name, set)
+		kinds[(*n)++] = name;
+	return 0;
 }
 
 /* DHIS2's ISO period of (kind, id) for years 1000-9999; -1 otherwise. */
@@ -216,48 +344,20 @@ label_parse(enum tv_period kind, const char *label, int32_t *id)
 	return strcmp(back, label) ? -1 : 0;
 }
 
-/* A campaign (or unknown kind) cell: a DHIS2 period only if its days are
- * exactly a calendar year, quarter or month. */
+/* DHIS2 period of a cell of the map's kind; *partial when the cell's
+ * days differ from the calendar period's.  -1: no DHIS2 period. */
 static int
-exact_period(char out[16], int32_t first, int32_t last)
-{
-	static const enum tv_period kinds[] = { TV_PERIOD_YEAR,
-	    TV_PERIOD_QUARTER, TV_PERIOD_MONTH };
-	int32_t id, f, l;
-	size_t i;
-
-	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-		id = tv_period_id(kinds[i], first);
-		tv_period_bounds(kinds[i], id, 0, 0, &f, &l);
-		if (f == first && l == last)
-			return iso_period(out, kinds[i], id);
-	}
-	return -1;
-}
-
-/* DHIS2 period of a cell; *partial when the cell's days differ from the
- * calendar period's.  -1: no DHIS2 period. */
-static int
-cell_period(const struct dhis2_map *m, const struct rpt_cell *c,
-    char out[16], int *partial)
+cell_period(const struct rpt_cell *c, char out[16], int *partial)
 {
 	int kind = tv_period_from_name(c->period);
-	int32_t first, last, id, f, l;
+	int32_t id, f, l;
 
 	*partial = 0;
-	if (tv_day_parse(c->first, &first) != 0 ||
-	    tv_day_parse(c->last, &last) != 0)
-		return -1;
-	if (kind <= 0 || kind == TV_PERIOD_CAMPAIGN) {
-		if (kind <= 0 ? !m->any_kind : !m->kinds[kind])
-			return -1;
-		return exact_period(out, first, last);
-	}
-	if (!m->kinds[kind] || label_parse(kind, c->label, &id) != 0 ||
+	if (kind <= 0 || label_parse(kind, c->label, &id) != 0 ||
 	    iso_period(out, kind, id) != 0)
 		return -1;
 	tv_period_bounds(kind, id, 0, 0, &f, &l);
-	*partial = f != first || l != last;
+	*partial = f != c->first_day || l != c->last_day;
 	return 0;
 }
 
@@ -267,7 +367,7 @@ data_value(const struct report *r, const struct dhis2_map *m,
     struct dhis2_counts *n)
 {
 	struct rpt_value v;
-	char val[32], comment[256] = "";
+	char val[32], comment[256] = "", part[80];
 	json_t *o;
 
 	report_value(r, c, ind, &v);
@@ -276,6 +376,11 @@ data_value(const struct report *r, const struct dhis2_map *m,
 		snprintf(comment, sizeof comment, L(r, "tallyvan %s %s: "
 		    "%s to %s", "tallyvan %s %s : du %s au %s"), c->period,
 		    c->label, c->first, c->last);
+	report_partial_text(r, c, part, sizeof part);
+	if (*part)
+		snprintf(comment + strlen(comment), sizeof comment -
+		    strlen(comment), L(r, "%s%s in the campaign",
+		    "%s%s dans la campagne"), *comment ? "; " : "", part);
 	if (v.value < 0) {
 		n->clamped++;
 		snprintf(comment + strlen(comment), sizeof comment -
@@ -285,8 +390,9 @@ data_value(const struct report *r, const struct dhis2_map *m,
 	}
 	o = json_pack("{s:s, s:s, s:s, s:s}", "dataElement",
 	    json_string_value(json_object_get(m->elements, r->inds[ind].id)),
-	    "period", period, "orgUnit", json_string_value(json_object_get(
-	    m->orgunits, c->site)), "categoryOptionCombo", m->coc);
+	    "period", period, "orgUnit", c->site_ix < 0 ? m->all :
+	    json_string_value(json_object_get(m->orgunits, c->site)),
+	    "categoryOptionCombo", m->coc);
 	if (m->aoc != NULL)
 		json_object_set_new(o, "attributeOptionCombo",
 		    json_string(m->aoc));
@@ -297,44 +403,27 @@ data_value(const struct report *r, const struct dhis2_map *m,
 	return o;
 }
 
-/* 1 the first time (element, period, orgUnit) is seen: two cells on one
- * DHIS2 period (a campaign that is a calendar year and a year cell) send
- * one value, the first in the order week, month, quarter, year, campaign. */
-static int
-first_send(struct dhis2_map *m, const struct report *r, size_t ind,
-    const struct rpt_cell *c, const char *period)
-{
-	char key[128];
-
-	snprintf(key, sizeof key, "%s|%s|%s", json_string_value(
-	    json_object_get(m->elements, r->inds[ind].id)), period,
-	    json_string_value(json_object_get(m->orgunits, c->site)));
-	if (json_object_get(m->sent, key) != NULL)
-		return 0;
-	json_object_set_new(m->sent, key, json_true());
-	return 1;
-}
-
 static void
-cell_values(const struct report *r, struct dhis2_map *m,
+cell_values(const struct report *r, const struct dhis2_map *m,
     const struct rpt_cell *c, json_t *out, struct dhis2_counts *n)
 {
 	struct rpt_value v;
 	char period[16];
-	int partial;
+	int partial, mapped;
 	size_t i;
 
+	mapped = m->all != NULL ? c->site_ix < 0 : c->site_ix >= 0 &&
+	    json_object_get(m->orgunits, c->site) != NULL;
 	for (i = 0; i < r->ninds; i++) {
+		if (json_object_get(m->elements, r->inds[i].id) == NULL)
+			continue;
 		report_value(r, c, i, &v);
-		if (cell_period(m, c, period, &partial) != 0)
-			n->no_period++;
-		else if (json_object_get(m->orgunits, c->site) == NULL ||
-		    json_object_get(m->elements, r->inds[i].id) == NULL)
+		if (!mapped)
 			n->unmapped++;
 		else if (!v.released)
 			n->not_released++;
-		else if (!first_send(m, r, i, c, period))
-			n->duplicate++;
+		else if (cell_period(c, period, &partial) != 0)
+			n->no_period++;
 		else
 			json_array_append_new(out, data_value(r, m, c, i,
 			    period, partial, n));
@@ -342,31 +431,40 @@ cell_values(const struct report *r, struct dhis2_map *m,
 }
 
 int
-report_dhis2(const struct report *r, json_t *map, FILE *out,
-    struct dhis2_counts *n)
+report_dhis2(const struct report *r, json_t *map, const char *kind,
+    FILE *out, struct dhis2_counts *n)
 {
-	struct dhis2_map m = { 0 };
+	json_t *set = json_object_get(json_object_get(map, "dataSets"), kind);
+	const char *lv = json_string_value(json_object_get(set, "level"));
+	struct dhis2_map m = {
+		json_string_value(json_object_get(set, "dataSet")),
+		json_string_value(json_object_get(map,
+		    "categoryOptionCombo")),
+		json_string_value(json_object_get(map,
+		    "attributeOptionCombo")),
+		lv != NULL && !strcmp(lv, "all") ? json_string_value(
+		    json_object_get(map, "allSites")) : NULL,
+		json_object_get(map, "orgUnits"),
+		json_object_get(set, "dataElements"),
+	};
 	const struct rpt_cell *c;
+	long a = report_axis(r, kind), s;
 	json_t *doc, *vals;
-	size_t a, p;
-	long s;
+	size_t p;
 	int rc = 0;
 
-	if (map_check(r, map, &m) != 0)
-		return -1;
+	if (m.dataset == NULL || m.coc == NULL)
+		return error("dhis2 map: no data set for %s", kind);
 	vals = json_array();
-	m.sent = json_object();
-	for (a = 0; a < r->naxes; a++)
-		for (s = -1; s < (long)r->nsites; s++)
-			for (p = 0; p < r->axes[a].n; p++)
-				if ((c = report_cell(r, a, s, p)) != NULL)
-					cell_values(r, &m, c, vals, n);
+	for (s = -1; a >= 0 && s < (long)r->nsites; s++)
+		for (p = 0; p < r->axes[a].n; p++)
+			if ((c = report_cell(r, (size_t)a, s, p)) != NULL)
+				cell_values(r, &m, c, vals, n);
 	doc = json_pack("{s:s, s:o}", "dataSet", m.dataset, "dataValues",
 	    vals);
 	if (json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
 	    fputc('\n', out) == EOF)
 		rc = error("cannot format the DHIS2 file");
 	json_decref(doc);
-	json_decref(m.sent);
 	return rc;
 }

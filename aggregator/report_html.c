@@ -17,6 +17,7 @@
 
 #include "aggregator/report.h"
 #include "common/util.h"
+#include "proto/calendar.h"
 
 #define CHART_W 920
 #define MULT_W 290
@@ -295,8 +296,12 @@ point_draw(struct html *h, const struct frame *fr, const struct scale *sc,
     size_t i, const struct rpt_cell *c, size_t ind, long long value,
     size_t k)
 {
-	fprintf(h->f, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
-	    "fill=\"%s\"", fx(fr, i), sy(sc, value), palette[k % NPAL]);
+	int in, of, part = report_partial(h->r, c, &in, &of);
+
+	fprintf(h->f, "<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" "
+	    "r=\"3.5\" fill=\"%s\" stroke=\"%s\"", part ? " partial" : "",
+	    fx(fr, i), sy(sc, value), part ? "#fff" : palette[k % NPAL],
+	    palette[k % NPAL]);
 	data_attrs(h, c, (long)ind);
 	fprintf(h->f, " data-v=\"%lld\"><title>", value);
 	esc(h->f, report_ind_label(h->r, ind));
@@ -347,9 +352,10 @@ series_draw(struct html *h, const struct frame *fr, const struct scale *sc,
 	}
 }
 
-/* 1 if some selected value is not released inside a released cell. */
+/* 1 if some value of inds is not released inside a released cell. */
 static int
-strip_needed(const struct report *r, size_t axis)
+strip_needed(const struct report *r, size_t axis, const size_t *inds,
+    size_t n)
 {
 	const struct rpt_cell *c;
 	struct rpt_value v;
@@ -358,8 +364,8 @@ strip_needed(const struct report *r, size_t axis)
 	for (i = 0; i < r->axes[axis].n; i++)
 		if ((c = report_cell(r, axis, -1, i)) != NULL &&
 		    c->values != NULL)
-			for (j = 0; j < r->ncols; j++) {
-				report_value(r, c, r->cols[j], &v);
+			for (j = 0; j < n; j++) {
+				report_value(r, c, inds[j], &v);
 				if (!v.released)
 					return 1;
 			}
@@ -367,12 +373,13 @@ strip_needed(const struct report *r, size_t axis)
 }
 
 static void
-legend_series(struct html *h)
+legend_series(struct html *h, const size_t *pos, size_t n)
 {
-	size_t k;
+	size_t i, k;
 
 	fputs("<ul class=\"legend\">\n", h->f);
-	for (k = 0; k < h->r->ncols; k++) {
+	for (i = 0; i < n; i++) {
+		k = pos[i];
 		fprintf(h->f, "<li><svg width=\"34\" height=\"10\" "
 		    "aria-hidden=\"true\"><line x1=\"1\" x2=\"33\" y1=\"5\" "
 		    "y2=\"5\" stroke=\"%s\" stroke-width=\"2.5\" "
@@ -398,11 +405,30 @@ td_mark(struct html *h, const struct rpt_cell *c, long ind,
 	fprintf(h->f, "\">%c</abbr></td>", mark_letter(v->v));
 }
 
+/* A value the report does not show: a count of people per month over a
+ * quarter (a sum of monthly counts is no count of people). */
+static void
+td_na(struct html *h, const struct rpt_cell *c, size_t ind)
+{
+	char why[256];
+
+	report_unshown_text(h->r, ind, why, sizeof why);
+	fputs("<td class=\"na\"", h->f);
+	data_attrs(h, c, (long)ind);
+	fputs(" data-na=\"distinct\"><abbr title=\"", h->f);
+	esc(h->f, why);
+	fputs("\">\xe2\x80\x94</abbr></td>", h->f);
+}
+
 static void
 td_value(struct html *h, const struct rpt_cell *c, size_t ind)
 {
 	struct rpt_value v;
 
+	if (!report_shown(h->r, ind, c->period)) {
+		td_na(h, c, ind);
+		return;
+	}
 	report_value(h->r, c, ind, &v);
 	if (!v.released) {
 		td_mark(h, c, (long)ind, &v);
@@ -442,6 +468,111 @@ th(struct html *h, const char *scope, const char *text)
 	fputs("</th>", h->f);
 }
 
+/* The first cell at position pix of an axis: its days are the period's. */
+static const struct rpt_cell *
+axis_cell(const struct report *r, size_t axis, size_t pix)
+{
+	const struct rpt_cell *c;
+	long s;
+
+	for (s = -1; s < (long)r->nsites; s++)
+		if ((c = report_cell(r, axis, s, pix)) != NULL)
+			return c;
+	return NULL;
+}
+
+/* A period's header; a period cut by the campaign's start or end says
+ * so (data-partial), so that its figure is not read as a fall. */
+static void
+th_period(struct html *h, const char *scope, const struct rpt_cell *c)
+{
+	char part[80];
+
+	report_partial_text(h->r, c, part, sizeof part);
+	fprintf(h->f, "<th scope=\"%s\"%s data-period=\"", scope, *part ?
+	    " class=\"partial\"" : "");
+	esc(h->f, c->label);
+	if (*part) {
+		fputs("\" data-partial=\"", h->f);
+		esc(h->f, part);
+	}
+	fputs("\">", h->f);
+	esc(h->f, c->label);
+	if (*part) {
+		fputs("<br><small>", h->f);
+		esc(h->f, part);
+		fputs("</small>", h->f);
+	}
+	fputs("</th>", h->f);
+}
+
+/* The indicators of r->cols shown at an axis's kind (positions in
+ * cols, so that colours stay the same from chart to chart). */
+static size_t
+cols_shown(const struct report *r, size_t axis, size_t *pos)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < r->ncols; j++)
+		if (report_shown(r, r->cols[j], r->axes[axis].kind))
+			pos[n++] = j;
+	return n;
+}
+
+/* Values of indicators inds on an axis for sites [s0, s1): how many, how
+ * many released, and the most frequent verdict of the others. */
+struct tally {
+	size_t n, released, top_n;
+	enum tv_verdict top;
+};
+
+static void
+tally_count(const struct report *r, size_t axis, long s0, long s1,
+    const size_t *inds, size_t ninds, struct tally *t)
+{
+	size_t by[TV_V_COUNT] = { 0 }, p, i;
+	const struct rpt_cell *c;
+	struct rpt_value v;
+	long s;
+
+	memset(t, 0, sizeof *t);
+	for (s = s0; s < s1; s++)
+		for (p = 0; p < r->axes[axis].n; p++)
+			for (i = 0; i < ninds && (c = report_cell(r, axis, s,
+			    p)) != NULL; i++) {
+				report_value(r, c, inds[i], &v);
+				t->n++;
+				if (v.released)
+					t->released++;
+				else if ((unsigned)v.v < TV_V_COUNT &&
+				    ++by[v.v] > t->top_n) {
+					t->top_n = by[v.v];
+					t->top = v.v;
+				}
+			}
+}
+
+/* One sentence instead of charts or tables where nothing is released. */
+static void
+empty_note(struct html *h, const char *id, const char *what,
+    const struct tally *t)
+{
+	fprintf(h->f, "<p class=\"empty\" data-empty=\"%s\">%s", id,
+	    L(h->r, "Nothing could be released ", "Rien n'a pu être publié "));
+	esc(h->f, what);
+	if (t->top_n == t->n)
+		fprintf(h->f, L(h->r, ": all its %zu values are hidden because: ",
+		    " : ses %zu valeurs sont toutes masquées parce que : "),
+		    t->n);
+	else
+		fprintf(h->f, L(h->r, ": none of its %zu values is released "
+		    "(%zu of them because: ", " : aucune de ses %zu valeurs "
+		    "n'est publiée (%zu d'entre elles parce que : "), t->n,
+		    t->top_n);
+	esc(h->f, report_reason_text(h->r, t->top));
+	fputs(t->top_n == t->n ? ".</p>\n" : ").</p>\n", h->f);
+}
+
 /* The figures behind the all-sites line chart, for reading or copying. */
 static void
 table_over_time(struct html *h, size_t axis)
@@ -461,7 +592,7 @@ table_over_time(struct html *h, size_t axis)
 		if ((c = report_cell(h->r, axis, -1, i)) == NULL)
 			continue;
 		fputs("<tr>", h->f);
-		th(h, "row", c->label);
+		th_period(h, "row", c);
 		td_records(h, c);
 		for (j = 0; j < h->r->ncols; j++)
 			td_value(h, c, h->r->cols[j]);
@@ -473,11 +604,12 @@ table_over_time(struct html *h, size_t axis)
 /* Hatched bands over the periods not released, and the keys of the strip
  * rows (a line sample per indicator) when there is a strip. */
 static void
-bands_draw(struct html *h, const struct frame *fr, size_t axis, int strip)
+bands_draw(struct html *h, const struct frame *fr, size_t axis, int strip,
+    const size_t *pos, size_t n)
 {
 	const struct rpt_cell *c;
 	struct rpt_value v;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < fr->n; i++)
 		if ((c = report_cell(h->r, axis, -1, i)) != NULL &&
@@ -487,48 +619,115 @@ bands_draw(struct html *h, const struct frame *fr, size_t axis, int strip)
 			mark_draw(h, fr, i, fr->mt, fr->h - fr->mb, c, -1, &v,
 			    -1);
 		}
-	for (i = 0; strip && i < h->r->ncols; i++)
+	for (i = 0; strip && i < n; i++) {
+		k = pos[i];
 		fprintf(h->f, "<line aria-hidden=\"true\" x1=\"%d\" "
 		    "x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		    "stroke-width=\"2.5\" stroke-dasharray=\"%s\"/>\n",
-		    fr->ml - 34, fr->ml - 6, 10.0 + 14.0 * (double)i,
-		    10.0 + 14.0 * (double)i, palette[i % NPAL], dashes[i % 4]);
+		    fr->ml - 34, fr->ml - 6, 10.0 + 14.0 * (double)k,
+		    10.0 + 14.0 * (double)k, palette[k % NPAL], dashes[k % 4]);
+	}
+}
+
+/* A dotted band behind each period cut by the campaign's start or end,
+ * labelled when there is room: "partial: 1 of 4 weeks". */
+static void
+partial_draw(struct html *h, const struct frame *fr, size_t axis)
+{
+	const struct rpt_cell *c;
+	double w = slot(fr);
+	char part[80];
+	size_t i;
+
+	for (i = 0; i < fr->n; i++) {
+		if ((c = axis_cell(h->r, axis, i)) == NULL)
+			continue;
+		report_partial_text(h->r, c, part, sizeof part);
+		if (!*part)
+			continue;
+		fputs("<g class=\"partial\" data-period=\"", h->f);
+		esc(h->f, c->label);
+		fputs("\" data-partial=\"", h->f);
+		esc(h->f, part);
+		fputs("\"><title>", h->f);
+		esc(h->f, c->label);
+		fputs(": ", h->f);
+		esc(h->f, part);
+		fprintf(h->f, "</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+		    "height=\"%d\" fill=\"url(#tv-partial)\"/>",
+		    fx(fr, i) - w / 2, fr->mt, w, fr->h - fr->mt - fr->mb);
+		if (w >= 150) {
+			fprintf(h->f, "<text class=\"pl\" x=\"%.1f\" y=\"%d\" "
+			    "text-anchor=\"middle\">", fx(fr, i), fr->h -
+			    fr->mb - 6);
+			esc(h->f, part);
+			fputs("</text>", h->f);
+		}
+		fputs("</g>\n", h->f);
+	}
+}
+
+static const char *
+lines_desc(const struct report *r)
+{
+	return L(r, "Line chart: one line per "
+	    "indicator over time, all sites together.  Hatched bands marked "
+	    "s (suppressed) or w (withheld) are periods not released; marks "
+	    "above the plot are single values not released.  Neither is zero.  "
+	    "Dotted bands and hollow points are periods cut by the campaign's "
+	    "start or end: their figures cover only part of the period.",
+	    "Courbes : une ligne par indicateur dans le temps, tous sites "
+	    "réunis.  Les bandes hachurées marquées s (masquée) ou w (retenue) "
+	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
+	    "des valeurs non publiées.  Aucune n'est un zéro.  Les bandes "
+	    "pointillées et les points creux sont des périodes coupées par le "
+	    "début ou la fin de la campagne : leurs valeurs n'en couvrent "
+	    "qu'une partie.");
 }
 
 static void
 chart_lines(struct html *h, size_t axis)
 {
 	const struct report *r = h->r;
-	int strip = strip_needed(r, axis) ? 14 * (int)r->ncols + 6 : 0;
-	struct frame fr = { CHART_W, 300 + strip, 56, 16, 10 + strip, 30,
-	    r->axes[axis].n };
+	size_t pos[REPORT_MAX_COLS], inds[REPORT_MAX_COLS], i, n;
+	int strip;
+	struct frame fr;
 	struct scale sc;
+	struct tally t;
 	long long lo, hi;
 	char title[160];
-	size_t i;
 
-	value_range(r, axis, -1, 0, r->cols, r->ncols, &lo, &hi);
-	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
+	if ((n = cols_shown(r, axis, pos)) == 0)
+		return;		/* only counts of people of shorter periods */
+	for (i = 0; i < n; i++)
+		inds[i] = r->cols[pos[i]];
 	snprintf(title, sizeof title, L(r, "Indicators by %s, all sites",
 	    "Indicateurs par %s, tous sites"), kind_word(r,
 	    r->axes[axis].kind));
 	fputs("<figure>\n<figcaption>", h->f);
 	esc(h->f, title);
 	fputs("</figcaption>\n", h->f);
-	svg_open(h, &fr, title, NULL, L(r, "Line chart: one line per "
-	    "indicator over time, all sites together.  Hatched bands marked "
-	    "s (suppressed) or w (withheld) are periods not released; marks "
-	    "above the plot are single values not released.  Neither is zero.",
-	    "Courbes : une ligne par indicateur dans le temps, tous sites "
-	    "réunis.  Les bandes hachurées marquées s (masquée) ou w (retenue) "
-	    "sont des périodes non publiées ; les marques au-dessus du tracé, "
-	    "des valeurs non publiées.  Aucune n'est un zéro."));
+	tally_count(r, axis, -1, 0, inds, n, &t);
+	if (t.released == 0) {
+		snprintf(title, sizeof title, L(r, "by %s", "par %s"),
+		    kind_word(r, r->axes[axis].kind));
+		empty_note(h, r->axes[axis].kind, title, &t);
+		fputs("</figure>\n", h->f);
+		return;
+	}
+	strip = strip_needed(r, axis, inds, n) ? 14 * (int)r->ncols + 6 : 0;
+	fr = (struct frame){ CHART_W, 300 + strip, 56, 16, 10 + strip, 30,
+	    r->axes[axis].n };
+	value_range(r, axis, -1, 0, inds, n, &lo, &hi);
+	scale_set(&sc, lo, hi, fr.mt, fr.h - fr.mt - fr.mb);
+	svg_open(h, &fr, title, NULL, lines_desc(r));
+	partial_draw(h, &fr, axis);
 	axes_draw(h, &fr, &sc, &r->axes[axis]);
-	bands_draw(h, &fr, axis, strip);
-	for (i = 0; i < r->ncols; i++)
-		series_draw(h, &fr, &sc, axis, r->cols[i], i);
+	bands_draw(h, &fr, axis, strip, pos, n);
+	for (i = 0; i < n; i++)
+		series_draw(h, &fr, &sc, axis, inds[i], pos[i]);
 	fputs("</svg>\n", h->f);
-	legend_series(h);
+	legend_series(h, pos, n);
 	table_over_time(h, axis);
 	fputs("</figure>\n", h->f);
 }
@@ -540,9 +739,11 @@ bar_draw(struct html *h, const struct frame *fr, const struct scale *sc,
 	double w = slot(fr) * 0.84, y0 = sy(sc, value > 0 ? value : 0),
 	    y1 = sy(sc, value < 0 ? value : 0);
 
-	fprintf(h->f, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
-	    "width=\"%.1f\" height=\"%.1f\"", fx(fr, i) - w / 2, y0, w,
-	    y1 - y0);
+	int in, of, part = report_partial(h->r, c, &in, &of);
+
+	fprintf(h->f, "<rect class=\"bar%s\" x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"%.1f\" height=\"%.1f\"", part ? " partial" : "",
+	    fx(fr, i) - w / 2, y0, w, y1 - y0);
 	data_attrs(h, c, (long)ind);
 	fprintf(h->f, " data-v=\"%lld\"><title>", value);
 	esc(h->f, c->label);
@@ -568,6 +769,7 @@ multiple_draw(struct html *h, size_t axis, long site, size_t ind,
 	    "are values not released, not zero.", "Barres, une par période ; "
 	    "les barres hachurées marquées s ou w sont des valeurs non "
 	    "publiées, pas des zéros."));
+	partial_draw(h, &fr, axis);
 	axes_draw(h, &fr, &sc, &h->r->axes[axis]);
 	for (i = 0; i < fr.n; i++) {
 		if ((c = report_cell(h->r, axis, site, i)) == NULL)
@@ -589,19 +791,30 @@ section_multiples(struct html *h)
 	const struct report *r = h->r;
 	long axis = report_axis(r, "week");
 	size_t ind = r->cols[0];
+	struct tally t;
 	long long lo, hi;
+	char what[96];
 	long s;
 
 	if (axis < 0 && r->naxes > 0 && strcmp(r->axes[0].kind, "campaign"))
 		axis = 0;
-	if (axis < 0 || r->nsites == 0)
+	if (axis < 0 || r->nsites == 0 || !report_shown(r, ind,
+	    r->axes[axis].kind))
 		return;
 	fputs("<section id=\"per-site\">\n<h2>", h->f);
 	esc(h->f, report_ind_label(r, ind));
 	fputs(" \xe2\x80\x94 ", h->f);
-	fprintf(h->f, L(r, "by %s and site", "par %s et par site"),
-	    kind_word(r, r->axes[axis].kind));
-	fprintf(h->f, "</h2>\n<p>%s</p>\n<div class=\"mults\">\n", L(r,
+	snprintf(what, sizeof what, L(r, "by %s and site", "par %s et par "
+	    "site"), kind_word(r, r->axes[axis].kind));
+	esc(h->f, what);
+	fputs("</h2>\n", h->f);
+	tally_count(r, (size_t)axis, 0, (long)r->nsites, &ind, 1, &t);
+	if (t.released == 0) {
+		empty_note(h, "per-site", what, &t);
+		fputs("</section>\n", h->f);
+		return;
+	}
+	fprintf(h->f, "<p>%s</p>\n<div class=\"mults\">\n", L(r,
 	    "Every site on the same scale.", "Tous les sites à la même "
 	    "échelle."));
 	value_range(r, (size_t)axis, 0, (long)r->nsites, &ind, 1, &lo, &hi);
@@ -623,6 +836,25 @@ section_over_time(struct html *h)
 		    strcmp(h->r->axes[a].kind, "day"))
 			chart_lines(h, a);
 	fputs("</section>\n", h->f);
+}
+
+/* Under a table: why the indicators shown as a dash are not totalled. */
+static void
+unshown_notes(struct html *h, const char *kind)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < h->r->ninds; i++) {
+		if (report_shown(h->r, i, kind))
+			continue;
+		report_unshown_text(h->r, i, why, sizeof why);
+		fputs("<p class=\"note\">\xe2\x80\x94 <b>", h->f);
+		esc(h->f, report_ind_label(h->r, i));
+		fputs("</b> ", h->f);
+		esc(h->f, why);
+		fputs(".</p>\n", h->f);
+	}
 }
 
 /* Indicators (rows) by all sites and each site (columns), whole campaign. */
@@ -670,6 +902,7 @@ section_totals(struct html *h)
 		}
 		fputs("</tbody></table></div>\n", h->f);
 	}
+	unshown_notes(h, "campaign");
 	fputs("</section>\n", h->f);
 }
 
@@ -679,15 +912,25 @@ table_site_period(struct html *h, size_t axis, size_t ind)
 	const struct report *r = h->r;
 	const struct rpt_axis *a = &r->axes[axis];
 	const struct rpt_cell *c;
+	struct tally t;
+	char what[320];
 	size_t p;
 	long s;
 
+	tally_count(r, axis, -1, (long)r->nsites, &ind, 1, &t);
+	if (t.released == 0) {
+		snprintf(what, sizeof what, L(r, "for \"%s\" by site and %s",
+		    "pour « %s » par site et par %s"), report_ind_label(r, ind),
+		    kind_word(r, a->kind));
+		empty_note(h, "site-period", what, &t);
+		return;
+	}
 	fputs("<div class=\"scroll\"><table class=\"data\"><caption>", h->f);
 	esc(h->f, report_ind_label(r, ind));
 	fputs("</caption>\n<thead><tr>", h->f);
 	th(h, "col", L(r, "Site", "Site"));
 	for (p = 0; p < a->n; p++)
-		th(h, "col", a->labels[p]);
+		th_period(h, "col", axis_cell(r, axis, p));
 	fputs("</tr></thead>\n<tbody>\n", h->f);
 	for (s = -1; s < (long)r->nsites; s++) {
 		fputs("<tr>", h->f);
@@ -799,6 +1042,21 @@ section_reading(struct html *h)
 		fprintf(h->f, "<li>%s</li>\n", L(h->r, "Every value of this "
 		    "release is released.", "Toutes les valeurs de cette "
 		    "publication sont publiées."));
+	fprintf(h->f, "<li><svg width=\"22\" height=\"16\" aria-hidden=\"true\">"
+	    "<rect width=\"22\" height=\"16\" fill=\"url(#tv-partial)\" "
+	    "stroke=\"#555\"/></svg> %s</li>\n<li><span class=\"sw\">"
+	    "\xe2\x80\x94</span> %s</li>\n", L(h->r, "<b>partial</b>: a period "
+	    "cut by the campaign's start or end (\"partial: 1 of 4 weeks\"); "
+	    "its figures cover only the campaign's part of it, so a small "
+	    "figure there is no fall.", "<b>partielle</b> : une période coupée "
+	    "par le début ou la fin de la campagne (« partielle : 1 sur 4 "
+	    "semaines ») ; ses valeurs n'en couvrent que la part de la campagne : "
+	    "une petite valeur n'y est pas une baisse."), L(h->r, "a count of "
+	    "people per week or month is not added up over longer periods: "
+	    "a person who came in two months would be counted twice.",
+	    "un compte de personnes par semaine ou par mois n'est pas additionné "
+	    "sur des périodes plus longues : une personne venue deux mois "
+	    "serait comptée deux fois."));
 	fputs("</ul>\n</section>\n", h->f);
 }
 
@@ -825,6 +1083,15 @@ static const char css[] =
 	"table.data tbody th{text-align:left;font-weight:normal;"
 	"background:#f5f5f5}\n"
 	"td.v{text-align:right}.noisy{font-style:italic}\n"
+	"td.na{text-align:center;color:#555}\n"
+	"th.partial{background:#eef3f8}th small{font-weight:normal;"
+	"color:#333}\n"
+	"p.empty{padding:.5em .8em;border-left:4px solid #6a6a6a;"
+	"background:#f4f4f4}\n"
+	"p.note{font-size:.92em;margin:.2em 0}\n"
+	"svg .pl{font-size:11px;font-style:italic;fill:#24405e}\n"
+	"svg .bar.partial{fill:#8fb3da;stroke:#0b5cad}\n"
+	"svg .pt.partial{stroke-width:1.8}\n"
 	".revised{font-weight:bold}\n"
 	"td.mark{text-align:center;font-weight:700;background:"
 	"repeating-linear-gradient(45deg,#fff 0 3px,#bdbdbd 3px 5px)}\n"
@@ -859,6 +1126,10 @@ static const char defs[] =
 	"<rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><line x1=\"0\" "
 	"y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#6a6a6a\" stroke-width=\"2.4\"/>"
 	"</pattern>\n"
+	"<pattern id=\"tv-partial\" width=\"8\" height=\"8\" "
+	"patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" "
+	"fill=\"#eef3f8\"/><circle cx=\"4\" cy=\"4\" r=\"1\" "
+	"fill=\"#7d9cbf\"/></pattern>\n"
 	"<pattern id=\"tv-hatch-w\" width=\"6\" height=\"6\" "
 	"patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" "
 	"fill=\"#fbf1e0\"/><path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#a0660a\" "
@@ -896,24 +1167,29 @@ static void
 head(struct html *h)
 {
 	const struct report *r = h->r;
-	char t[24];
+	char t[40], d0[11], d1[11];
 
 	fprintf(h->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"generator\" content=\"tallyvan aggregator report\">\n"
 	    "<title>", r->lang);
-	esc(h->f, r->campaign);
+	esc(h->f, report_title(r));
 	fprintf(h->f, " \xe2\x80\x94 %s ", L(r, "evaluation report",
 	    "rapport d'évaluation"));
 	esc(h->f, r->as_of);
 	fprintf(h->f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n%s"
 	    "<header>\n<h1>", css, defs);
-	esc(h->f, r->campaign);
+	esc(h->f, report_title(r));
 	fprintf(h->f, "</h1>\n<p>%s</p>\n<dl class=\"facts\">\n", L(r,
 	    "Evaluation report: released indicators, by site and period.",
 	    "Rapport d'évaluation : indicateurs publiés, par site et par "
 	    "période."));
+	fact(h, L(r, "Campaign", "Campagne"), r->campaign);
+	tv_day_format(d0, r->start);
+	tv_day_format(d1, r->end);
+	snprintf(t, sizeof t, "%s \xe2\x80\x93 %s", d0, d1);
+	fact(h, L(r, "Campaign period", "Période de la campagne"), t);
 	fact(h, L(r, "As of", "Au"), r->as_of);
 	if (r->campaign_id != NULL)
 		fact(h, L(r, "Campaign id", "Identifiant de campagne"),

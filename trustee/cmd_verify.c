@@ -16,6 +16,7 @@
 
 #include "common/noise_load.h"
 #include "release/recount.h"
+#include "release/table.h"
 #include "release/verdict.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -269,43 +270,57 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 			return;
 }
 
-/* release.csv must say what release.json says (evaluators read it). */
+/* The verdict a release.json member states; a placeholder if it states
+ * none (check_cell and check_value have failed the release then). */
+static enum tv_verdict
+stated(json_t *o)
+{
+	enum tv_verdict vd;
+
+	return tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+	    "reason"), &vd) == 0 ? vd : TV_V_COUNT;
+}
+
+/* release.csv must say what release.json says (evaluators read it):
+ * rebuilt from release.json and the recount by the function that wrote
+ * it (release/table.h), and compared byte for byte. */
 static void
 check_csv(struct verify *v, const char *dir)
 {
-	char path[4096], line[512], want[64];
-	json_t *cells = json_object_get(v->rel, "cells"), *val;
-	size_t row = 0, i, s;
-	char *f[10], *p;
-	FILE *fp;
+	const uint32_t n = v->req->ncells, k = v->c->k;
+	json_t *cells = json_object_get(v->rel, "cells"), *cell, *val;
+	enum tv_verdict *cv = xcalloc(n + 1, sizeof *cv);
+	struct tv_table_value *tv = xcalloc((size_t)n * k + 1, sizeof *tv);
+	uint8_t *file = NULL;
+	size_t want_len, len = 0;
+	char path[4096], *want = NULL;
+	uint32_t i, j;
 
+	for (i = 0; i < n; i++) {
+		cell = json_array_get(cells, i);
+		cv[i] = stated(cell);
+		for (j = 0; j < k; j++) {
+			val = json_object_get(json_object_get(cell, "values"),
+			    v->c->plan->indicators[j].id);
+			tv[(size_t)i * k + j].v = val != NULL ? stated(val) :
+			    cv[i];
+			tv[(size_t)i * k + j].value = json_integer_value(
+			    json_object_get(val, "value"));
+		}
+	}
+	if (tv_release_table(&want, &want_len, v->c->plan, k, v->rb.cells, n,
+	    cv, tv) != 0)
+		die("out of memory");
 	snprintf(path, sizeof path, "%s/release.csv", dir);
-	if ((fp = fopen(path, "re")) == NULL) {
-		vfail(v, "-", "release.csv missing");
-		return;
-	}
-	while (fgets(line, sizeof line, fp) != NULL) {
-		line[strcspn(line, "\n")] = 0;
-		if (row++ == 0)
-			continue;
-		for (i = 0, p = line; i < 10; i++)
-			f[i] = strsep(&p, ",");
-		i = (row - 2) / v->c->k;
-		s = (row - 2) % v->c->k;
-		val = json_object_get(json_object_get(json_array_get(cells, i),
-		    "values"), v->c->plan->indicators[s].id);
-		if (json_object_get(val, "value") != NULL)
-			snprintf(want, sizeof want, "%lld", (long long)
-			    json_integer_value(json_object_get(val, "value")));
-		else
-			want[0] = 0;
-		if (f[9] == NULL || strcmp(f[6], v->c->plan->indicators[s].id)
-		    || strcmp(f[7], want))
-			vfail(v, "-", "release.csv differs from release.json");
-	}
-	if (row != 1 + (size_t)v->req->ncells * v->c->k)
-		vfail(v, "-", "release.csv has missing or extra rows");
-	fclose(fp);
+	if (file_read(path, want_len + 1, &file, &len) != 0)
+		vfail(v, "-", "release.csv missing, unreadable or too long");
+	else if (len != want_len || memcmp(file, want, len) != 0)
+		vfail(v, "-", "release.csv differs from release.json and the "
+		    "recount");
+	free(file);
+	free(want);
+	free(cv);
+	free(tv);
 }
 
 /* The noise the trustees added, as published beside the release. */

@@ -36,17 +36,60 @@ id_cmp(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
-/* 1 if the remembered set s was derived from the relation whose total is
- * cell c. */
-static int
-derived_from(const struct set *s, const struct derived_in *d, uint32_t c)
-{
+struct named {
 	char name[48];
+	uint32_t rel;
+};
 
-	if (s->name[0] != '~')
-		return 0;
-	tv_cell_name(name, &d->req->cells[c]);
-	return strcmp(s->name + 1, name) == 0;
+static int
+named_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name,
+	    ((const struct named *)b)->name);
+}
+
+int
+derived_index(struct derived_in *d)
+{
+	struct named *by = calloc(d->nrel + 1, sizeof *by), key, *hit;
+	uint32_t i;
+	size_t k;
+	int rc = 0;
+
+	d->first = malloc((d->nrel + 1) * sizeof *d->first);
+	d->next = malloc((d->nbefore + 1) * sizeof *d->next);
+	if (by == NULL || d->first == NULL || d->next == NULL) {
+		rc = TV_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < d->nrel; i++) {
+		tv_cell_name(by[i].name, &d->req->cells[d->r[i].parent]);
+		by[i].rel = i;
+		d->first[i] = SIZE_MAX;
+	}
+	qsort(by, d->nrel, sizeof *by, named_cmp);
+	for (k = d->nbefore; k-- > 0;) {	/* lists in ledger order */
+		d->next[k] = SIZE_MAX;
+		if (d->before[k].name[0] != '~')
+			continue;
+		snprintf(key.name, sizeof key.name, "%s", d->before[k].name + 1);
+		if ((hit = bsearch(&key, by, d->nrel, sizeof *by,
+		    named_cmp)) == NULL)
+			continue;	/* the total is not in this request */
+		d->next[k] = d->first[hit->rel];
+		d->first[hit->rel] = k;
+	}
+out:
+	free(by);
+	return rc;
+}
+
+void
+derived_index_free(struct derived_in *d)
+{
+	free(d->first);
+	free(d->next);
+	d->first = d->next = NULL;
 }
 
 /* The union of the group's parts into g->ids/g->n (*own: the allocation,
@@ -142,9 +185,8 @@ relation_groups(const struct derived_in *d, const struct tv_relation *r,
 		any = 0;
 	if (rc == 0 && any)
 		rc = group_emit(d, &g, fn, ctx);
-	for (i = 0; rc == 0 && i < d->nbefore; i++) {
-		if (!derived_from(&d->before[i], d, r->parent))
-			continue;
+	for (i = d->first[r - d->r]; rc == 0 && i != SIZE_MAX;
+	    i = d->next[i]) {
 		for (j = 0; j < r->n; j++)
 			in[j] = sets_common(d->rb->ids[r->kids[j]],
 			    count_of(d, r->kids[j]), d->before[i].ids,
@@ -173,50 +215,58 @@ groups_walk(const struct derived_in *d, const enum tv_verdict *v,
 	return rc;
 }
 
+/* The parts of h whose records meet D, into eq (kids allocated): 1 if
+ * they hold exactly D's records, else 0 (eq->kids freed); TV_ERR_NOMEM. */
+static int
+equation_of(const struct derived_in *d, const struct tv_relation *h,
+    const struct set *D, struct tv_relation *eq)
+{
+	uint64_t common = 0, parts = 0, c;
+	uint32_t j;
+
+	eq->parent = TV_REL_KNOWN;
+	eq->n = 0;
+	if ((eq->kids = calloc(h->n + 1, sizeof *eq->kids)) == NULL)
+		return TV_ERR_NOMEM;
+	for (j = 0; j < h->n; j++) {
+		c = sets_common(d->rb->ids[h->kids[j]], count_of(d, h->kids[j]),
+		    D->ids, D->n);
+		if (c > 0) {
+			eq->kids[eq->n++] = h->kids[j];
+			common += c;
+			parts += count_of(d, h->kids[j]);
+		}
+	}
+	if (eq->n > 0 && common == D->n && parts == common)
+		return 1;
+	free(eq->kids);
+	return 0;
+}
+
 int
 derived_equations(const struct derived_in *d, struct tv_relation **r,
     uint32_t *n)
 {
-	const struct tv_relation *h;
-	struct tv_relation *eq, *grown;
-	uint64_t common, parts;
-	uint32_t i, j;
+	struct tv_relation eq, *grown;
+	uint32_t i;
 	size_t k;
+	int rc;
 
-	for (k = 0; k < d->nbefore; k++)
-		for (i = 0; i < d->nrel; i++) {
-			h = &(*r)[i];
-			if (!derived_from(&d->before[k], d, h->parent))
+	for (i = 0; i < d->nrel; i++)
+		for (k = d->first[i]; k != SIZE_MAX; k = d->next[k]) {
+			if ((rc = equation_of(d, &(*r)[i], &d->before[k],
+			    &eq)) <= 0) {
+				if (rc < 0)
+					return rc;
 				continue;
-			if ((grown = realloc(*r, (*n + 1) * sizeof **r)) ==
-			    NULL)
-				return TV_ERR_NOMEM;
-			*r = grown;
-			h = &grown[i];
-			eq = &grown[*n];
-			eq->parent = TV_REL_KNOWN;
-			eq->n = 0;
-			if ((eq->kids = calloc(h->n + 1, sizeof *eq->kids)) ==
-			    NULL)
-				return TV_ERR_NOMEM;
-			common = parts = 0;
-			for (j = 0; j < h->n; j++) {
-				uint64_t c = sets_common(d->rb->ids[h->kids[j]],
-				    count_of(d, h->kids[j]), d->before[k].ids,
-				    d->before[k].n);
-
-				if (c > 0) {
-					eq->kids[eq->n++] = h->kids[j];
-					common += c;
-					parts += count_of(d, h->kids[j]);
-				}
 			}
-			/* Kept only if the parts hold exactly its records. */
-			if (eq->n > 0 && common == d->before[k].n &&
-			    parts == common)
-				(*n)++;
-			else
-				free(eq->kids);
+			if ((grown = realloc(*r, (*n + 1) * sizeof **r)) ==
+			    NULL) {
+				free(eq.kids);
+				return TV_ERR_NOMEM;
+			}
+			*r = grown;
+			grown[(*n)++] = eq;
 		}
 	return 0;
 }

@@ -35,12 +35,22 @@ struct derived_in {
 	const struct tv_relation *r;	/* the hierarchy's relations */
 	uint32_t nrel;
 	uint32_t min_cohort;
+	/* derived_index: the remembered groups of relation i are before[k]
+	 * for k = first[i], next[k], next[next[k]] ... until SIZE_MAX */
+	size_t *first, *next;
 };
+
+/* Index the remembered groups by relation (d->r and d->nrel set); 0 or
+ * TV_ERR_NOMEM.  derived_index_free releases it (accepts an unindexed
+ * d). */
+int derived_index(struct derived_in *d);
+void derived_index_free(struct derived_in *d);
 
 /*
  * The equations this request inherits: each remembered group whose parts
  * now hold exactly its records, as a relation with parent TV_REL_KNOWN,
- * appended to *r (reallocated; *n grows).  0 or TV_ERR_NOMEM.
+ * appended to *r (reallocated; *n grows; *r's first d->nrel relations are
+ * the hierarchy's, as indexed).  0 or TV_ERR_NOMEM.
  */
 int derived_equations(const struct derived_in *d, struct tv_relation **r,
     uint32_t *n);

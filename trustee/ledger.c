@@ -640,7 +640,7 @@ suppress(struct ledger *l, enum tv_verdict *v, const uint64_t *unknown,
     const struct tv_plan *p)
 {
 	struct derived_in d = { l->sets, l->nbefore, req, rb, NULL, 0,
-	    p->policy.min_cohort };
+	    p->policy.min_cohort, NULL, NULL };
 	struct tv_relation *r;
 	struct set *found = NULL;
 	uint32_t n, stuck = 0;
@@ -649,8 +649,9 @@ suppress(struct ledger *l, enum tv_verdict *v, const uint64_t *unknown,
 
 	if (tv_relations_build(req, p->nsites, &r, &n) != 0)
 		die("out of memory");
+	d.r = r;
 	d.nrel = n;
-	if (derived_equations(&d, &r, &n) != 0)
+	if (derived_index(&d) != 0 || derived_equations(&d, &r, &n) != 0)
 		die("out of memory");
 	d.r = r;	/* moved by the equations appended */
 	do
@@ -665,6 +666,7 @@ suppress(struct ledger *l, enum tv_verdict *v, const uint64_t *unknown,
 		set_push(l, found[i].name, found[i].ids, found[i].n,
 		    found[i].own);
 	free(found);
+	derived_index_free(&d);
 	tv_relations_free(r, n);
 }
 

@@ -45,6 +45,12 @@
  * ones?), and while a cell hidden for privacy is computable, the released
  * cell with something new and the smallest unknown part in a relation with
  * it (or next to one) is suppressed too, and the rules run again.
+ * Last, the unions of cells that the figures imply (a known total minus
+ * its known parts; known parts added up) are compared with everything the
+ * ledger remembers, like released cells, and remembered as derived sets
+ * (trustee/derived.h); more cells are held back while one would
+ * difference, and a remembered union that is still exactly its parts'
+ * records is an equation the rules above take in.
  */
 #ifndef TV_LEDGER_H
 #define TV_LEDGER_H

@@ -7,7 +7,14 @@
 # value drawn, equal to release.csv's; every suppressed or withheld value
 # shown is a hatched mark with its status and reason and no number.  In
 # French and English, on a real release and on one with a withheld cell,
-# a negative noisy value and labels that try to inject markup.  A
+# a negative noisy value and labels that try to inject markup.  With the
+# plan (campaign.json): the plan's title heads the page in its language,
+# and the plan's language is the default; a count of people per month
+# is never shown over a quarter or the campaign (a dash and a sentence);
+# the periods cut by the campaign's start or end are marked partial in
+# tables and charts; the empty "by week and site" section is one
+# sentence.  Negative cases: a campaign.json of another campaign or none
+# is refused, and the checker refuses pages that lack each rule.  A
 # screenshot is taken.  Fails (does not skip) without Chromium.
 . tests/cli/lib.sh
 command -v chromium >/dev/null 2>&1 ||
@@ -20,7 +27,7 @@ chrome() {
 		--disable-component-update --disable-sync \
 		--user-data-dir="$T/chrome" "$@" 2>>"$T/chrome.log"
 }
-dom_check() {	# HTML CSV [checker options]
+dom_check() {	# HTML CSV CAMPAIGN [checker options]
 	h_=$1
 	c_=$2
 	shift 2
@@ -29,12 +36,90 @@ dom_check() {	# HTML CSV [checker options]
 	python3 tests/tools/report_dom_check.py "$h_.dom" "$c_" "$@" ||
 		fail "DOM check of $h_"
 }
+# plan_lang OUT LANG: the release's campaign.json with the plan's
+# language set (or removed: "none"); the report does not verify the
+# bundle, trustee verify does.
+plan_lang() {
+	python3 - "$REL/campaign.json" "$1" "$2" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["plan"].pop("language", None)
+if sys.argv[3] != "none":
+    b["plan"]["language"] = sys.argv[3]
+json.dump(b, open(sys.argv[2], "w"))
+PY
+}
 
 for lang in en fr; do
 	"$BIN/aggregator" report --lang "$lang" --html "$T/r-$lang.html" \
 		"$REL/release.json" 2>/dev/null
-	dom_check "$T/r-$lang.html" "$REL/release.csv"
+	dom_check "$T/r-$lang.html" "$REL/release.csv" "$REL/campaign.json" \
+		--lang "$lang"
 	grep -q "<html lang=\"$lang\">" "$T/r-$lang.html" || fail "lang $lang"
+done
+grep -q 'data-empty="per-site"' "$T/r-en.html.dom" ||
+	fail "the empty 'by week and site' section has no sentence"
+grep -q 'data-partial="partial: 1 of 4 weeks"' "$T/r-en.html.dom" ||
+	fail "the first month is not marked partial"
+grep -q 'data-partial="partielle : 1 sur 13 semaines"' "$T/r-fr.html.dom" ||
+	fail "the last quarter is not marked partial (French)"
+
+# The plan's language is the default: a French plan gives a French page.
+plan_lang "$T/c-fr.json" fr
+plan_lang "$T/c-none.json" none
+"$BIN/aggregator" report --campaign "$T/c-fr.json" --html "$T/d-fr.html" \
+	"$REL/release.json" 2>/dev/null
+dom_check "$T/d-fr.html" "$REL/release.csv" "$T/c-fr.json" --lang fr
+"$BIN/aggregator" report --campaign "$T/c-none.json" --html "$T/d-en.html" \
+	"$REL/release.json" 2>/dev/null
+dom_check "$T/d-en.html" "$REL/release.csv" "$T/c-none.json" --lang en
+"$BIN/aggregator" report --campaign "$T/c-fr.json" "$REL/release.json" >"$T/fr.txt"
+head -1 "$T/fr.txt" | grep -q "^Bus de l'emploi" || fail "text report: no French title"
+grep -q 'partielle : 1 sur 4 semaines' "$T/fr.txt" || fail "text report: no partial month"
+"$BIN/aggregator" report --lang en "$REL/release.json" >"$T/en.txt"
+grep -Eq '^  People received in the month +-$' "$T/en.txt" ||
+	fail "text report: a campaign total of a monthly count of people"
+grep -Eq '^  People received +126$' "$T/en.txt" || fail "text report: people received"
+
+# Only a monthly count of people: no quarterly chart at all.
+"$BIN/aggregator" report --lang en --indicators people_received_month \
+	--html "$T/pm.html" "$REL/release.json" 2>/dev/null
+dom_check "$T/pm.html" "$REL/release.csv" "$REL/campaign.json" \
+	--indicators people_received_month
+grep -q 'by quarter' "$T/pm.html.dom" && fail "a quarterly chart of a monthly count of people"
+
+# The checker refuses a page that breaks each rule.
+doctor() {	# NAME SED-SCRIPT: the English DOM changed, must be refused
+	sed "$2" "$T/r-en.html.dom" >"$T/bad-$1.dom"
+	! cmp -s "$T/r-en.html.dom" "$T/bad-$1.dom" || fail "doctor $1: no change"
+	python3 tests/tools/report_dom_check.py "$T/bad-$1.dom" "$REL/release.csv" \
+		"$REL/campaign.json" >"$T/bad-$1.out" && fail "checker accepted $1"
+	true
+}
+doctor partial 's/ data-partial="[^"]*"//g'
+doctor total 's/data-ind="people_received_month" data-na="distinct"/data-ind="people_received_month" data-v="180"/'
+doctor empty 's/<p class="empty" data-empty="per-site">/<p>/'
+doctor title 's/<h1>[^<]*</<h1>bus-emploi-qpv-2021</'
+grep -q 'not marked partial' "$T/bad-partial.out" || fail "checker: partial"
+grep -q 'a sum of counts of people' "$T/bad-total.out" || fail "checker: total"
+
+# A release without its plan, or with another campaign's, is refused.
+mkdir "$T/alone"
+cp "$REL/release.json" "$T/alone/"
+must_fail 2 "$BIN/aggregator" report --html "$T/alone.html" \
+	"$T/alone/release.json" 2>"$T/alone.err"
+grep -q 'no plan for this release' "$T/alone.err" || fail "no plan: no reason given"
+python3 - "$REL/campaign.json" "$T/other.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["campaign_id"] = "0" * 64
+json.dump(b, open(sys.argv[2], "w"))
+PY
+must_fail 2 "$BIN/aggregator" report --campaign "$T/other.json" \
+	--html "$T/other.html" "$REL/release.json" 2>"$T/other.err"
+grep -q "not this release's campaign" "$T/other.err" || fail "other campaign: no reason"
+for f in alone other; do
+	[ ! -e "$T/$f.html" ] || fail "a report written without its plan ($f)"
 done
 grep -q 'People received' "$T/r-en.html" || fail "English labels"
 grep -q 'Personnes reçues' "$T/r-fr.html" || fail "French labels"
@@ -45,7 +130,7 @@ grep -Eiq '(src|href)=|https?:|@import' "$T/r-en.html" && fail "the page refers 
 sel=visits,people_received,referrals
 "$BIN/aggregator" report --indicators "$sel" --html "$T/m.html" \
 	"$MUT/release.json" 2>/dev/null
-dom_check "$T/m.html" "$MUT/release.csv" --indicators "$sel" \
+dom_check "$T/m.html" "$MUT/release.csv" "$MUT/campaign.json" --indicators "$sel" \
 	--expect-text 'Bellevue <script>alert("x")</script> & '"'co'" \
 	--expect-text 'Visits <img src=x onerror=alert(1)>'
 grep -q 'data-v="-3"' "$T/m.html.dom" || fail "a negative noisy value is not shown as is"
@@ -74,4 +159,4 @@ must_fail 2 "$BIN/aggregator" report --html "$T/bad.html" "$T/bad.json" 2>/dev/n
 must_fail 2 "$BIN/aggregator" report --lang de "$REL/release.json" 2>/dev/null
 must_fail 2 "$BIN/aggregator" report --indicators nope "$REL/release.json" 2>/dev/null
 "$BIN/aggregator" report "$REL/release.json" | grep -q 'supp\.' || fail "text report"
-echo "HTML report renders in Chromium; charts, values and marks match release.csv"
+echo "HTML report renders in Chromium; charts, values and marks match release.csv; title, counts of people, partial periods and empty sections follow the plan"

@@ -123,6 +123,21 @@ t=$(tamper csv)
 awk -F, 'BEGIN { OFS = "," } $9 == "released" && !done { $8 = $8 + 1; done = 1 } { print }' \
 	"$rel/release.csv" >"$t/release.csv"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+# release.csv is what evaluators read: every column must say what the
+# proven release says (label, days, record count, status), no row more.
+for col in 3 4 6 9; do
+	t=$(tamper "csv$col")
+	awk -F, -v c="$col" 'BEGIN { OFS = "," }
+		NR > 1 && $9 == "released" && !done {
+			if (c == 3) $3 = "2021-W01"; else if (c == 4) $4 = "2021-01-01"
+			else if (c == 6) $6 = $6 + 1; else $9 = "withheld"
+			done = 1 } { print }' "$rel/release.csv" >"$t/release.csv"
+	cmp -s "$rel/release.csv" "$t/release.csv" && fail "csv column $col: nothing changed"
+	must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+done
+t=$(tamper csvextra)
+tail -n 1 "$rel/release.csv" >>"$t/release.csv"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
 t=$(tamper dropped)
 cp "$T/k3/sub.tvr" "$t/request.tvr"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
@@ -136,7 +151,7 @@ awk '/"trustee": 1,/ { t1 = NR } /"trustee": 3,/ && !s3 { s3 = NR } { l[NR] = $0
 	"$rel/release.json" >"$t/release.json"
 cmp -s "$rel/release.json" "$t/release.json" && fail "the swap did nothing"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
-echo "verify: genuine accepted; changed value (json, csv), dropped record, added record, swapped partials rejected"
+echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, dropped record, added record, swapped partials rejected"
 
 # Records the aggregator forged into a request (one envelope's signature
 # no longer verifies): every trustee refuses the whole request.

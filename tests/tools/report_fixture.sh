@@ -26,3 +26,4 @@ for s in released, suppressed,min_cohort suppressed,min_cell; do
 	grep -q ",$s\$" "$REL/release.csv" || fail "fixture: no '$s' value"
 done
 python3 tests/tools/report_mutate.py "$REL/release.json" "$MUT"
+cp "$REL/campaign.json" "$MUT/campaign.json"

@@ -5,7 +5,8 @@ hold but the fixture lacks, for the report tests: a withheld cell
 (not_closed), a negative noisy value, quarter cells (if
 it has none), a month whose days are whole ISO weeks (not the
 calendar month), campaign cells that are exactly a calendar year, and
-labels that try to inject HTML, two released site-weeks.  The result
+labels that try to inject HTML, two released site-weeks, values and
+record counts as strings (release.json has had both).  The result
 does not verify (trustee verify): it only exercises the renderers.
 
 usage: report_mutate.py IN/release.json OUT_DIR
@@ -62,6 +63,16 @@ def main():
         c.pop("reason", None)
         c.update(status="released", records=src["records"],
                  values=copy.deepcopy(src["values"]))
+
+    # 8. Values and record counts as decimal strings in the released
+    # month cells (release.json has written numbers and strings).
+    for c in cells:
+        if c["period"] == "month" and \
+                c["status"] == "released":
+            c["records"] = str(c["records"])
+            for v in c["values"].values():
+                if "value" in v:
+                    v["value"] = str(v["value"])
 
     # 7. Labels that try to inject markup.
     rel["labels"]["sites"][0]["label"] = {"en": HOSTILE_SITE,

@@ -3,7 +3,8 @@
  * tv_pinned_find (release/pinned.h) on small systems whose answer is known by
  * hand: a part alone under a published total is pinned; two are not; a
  * chain of relations pins; a 2x2 table with its margins hides a cycle of
- * four cells but not three.
+ * four cells but not three; a sum known from an earlier release (a
+ * relation whose total is TV_REL_KNOWN) pins a part like a total does.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ main(void)
 	uint32_t ab[] = { 1, 2 }, cd[] = { 3, 4 };
 	uint32_t row1[] = { 0, 1 }, row2[] = { 2, 3 }, col1[] = { 0, 2 },
 	    col2[] = { 1, 3 }, rows[] = { 4, 5 };
-	struct tv_relation one[1], chain[2], table[5];
+	struct tv_relation one[1], chain[2], table[5], known[2];
 	uint32_t cell = 99, n, c;
 	struct tv_relation *many;
 	uint8_t *all;
@@ -72,6 +73,19 @@ main(void)
 	    "2x2: three are not");
 	is_int(0, check(table, 5, 9, "111000000", "000000000", &cell),
 	    "nothing asked for: nothing found");
+	/* 0 = 1 + 2 with 0 hidden, and 1 + 2 known from before: b published
+	 * gives a; without the earlier sum, it does not */
+	known[0] = rel(0, 2, ab);
+	known[1] = rel(TV_REL_KNOWN, 2, ab);
+	is_int(1, check(known, 2, 3, "110", "010", &cell),
+	    "an earlier sum pins a");
+	is_int(1, (int)cell, "... a");
+	is_int(0, check(known, 1, 3, "110", "010", &cell),
+	    "without it: not");
+	is_int(0, check(known, 2, 3, "111", "011", &cell),
+	    "with both parts hidden: not");
+	is_int(1, check(known, 2, 3, "111", "100", &cell),
+	    "... but their total is the earlier sum");
 	/* too big to check */
 	n = TV_PINNED_MAX_OPEN + 1;
 	all = malloc(n);
