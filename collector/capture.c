@@ -109,15 +109,10 @@ int
 capture_txn(struct tv_txn *t, const struct device *d, const struct visit *v,
     char *receipt)
 {
-	const struct tv_plan *p = d->c->plan;
-	const char *ids[TV_PLAN_MAX_IDENTITY];
 	uint8_t pseudo[TV_PSEUDONYM_BYTES], bits[TV_INDICATORS_MAX];
-	uint32_t i;
 	int rc;
 
-	for (i = 0; i < p->nidentity; i++)
-		ids[i] = v->identity[i];
-	rc = tv_pseudonym(pseudo, DEVICE_PSEUDO_KEY(d), ids, p->nidentity);
+	rc = visit_pseudonym(d, v, pseudo);
 	if (rc == 0)
 		rc = indicators_eval(t, d, v, pseudo, bits);
 	if (rc == 0 && receipt != NULL)

@@ -196,17 +196,12 @@ identity_read(const struct tv_plan *p, struct visit *v)
 static uint8_t *
 pseudonym_of(const struct device *d, const struct visit *v)
 {
-	const struct tv_plan *p = d->c->plan;
-	const char *ids[TV_PLAN_MAX_IDENTITY];
 	uint8_t *ps = sodium_malloc(TV_PSEUDONYM_BYTES);
-	uint32_t i;
 	int rc;
 
 	if (ps == NULL)
 		die("out of secure memory");
-	for (i = 0; i < p->nidentity; i++)
-		ids[i] = v->identity[i];
-	if ((rc = tv_pseudonym(ps, DEVICE_PSEUDO_KEY(d), ids, p->nidentity)))
+	if ((rc = visit_pseudonym(d, v, ps)) != 0)
 		die("cannot compute the pseudonym: %s", tv_strerror(rc));
 	return ps;
 }

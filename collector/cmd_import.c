@@ -28,9 +28,12 @@ usage(int code)
 	    "usage: collector import --dir DIR [--passphrase-file FILE] "
 	    "VISITS.csv\n\n"
 	    "Records every visit of the file, or none if any line is wrong\n"
-	    "(each wrong line is reported with its number and field).  Header\n"
+	    "(each error is reported with its line number and field).  Header\n"
 	    "row: date, site, the plan's identity fields and form fields, in\n"
-	    "any order; sets are written a|b|c, bools yes/no.\n");
+	    "any order, separated by ',' or ';' (the header line says which);\n"
+	    "a UTF-8 byte-order mark and CRLF line ends are fine.  Sets are\n"
+	    "written a|b|c, bools yes/no, dates as the plan's language reads\n"
+	    "them (French: DD/MM/YYYY) or YYYY-MM-DD.\n");
 	exit(code);
 }
 
@@ -90,9 +93,12 @@ cmd_import(struct setup *su, int argc, char **argv)
 	if ((rc = csv_import_parse(&im, text, len)) == TV_ERR_RANGE)
 		die("%s", im.fatal);
 	if (rc != 0) {
-		error("nothing recorded: %u line(s) of '%s' are wrong (all or "
-		    "none, so the corrected file can be imported again)",
-		    im.bad, argv[0]);
+		error("nothing recorded: %u line%s wrong (%u error%s%s) in "
+		    "'%s' (all or none, so the corrected file can be imported "
+		    "again)", im.bad_lines, im.bad_lines == 1 ? " is" :
+		    "s are", im.bad, im.bad == 1 ? "" : "s",
+		    im.bad > CSV_MAX_ERRORS ? ", the first "
+		    CSV_MAX_ERRORS_STR " listed" : "", argv[0]);
 		goto out;
 	}
 	x = (struct import_ctx){ &im, text, len };

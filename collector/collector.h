@@ -105,9 +105,34 @@ void visit_free(struct visit *v);
  * 0, or -1 with a message in err (naming the field, never its value). */
 int visit_set(const struct tv_plan *p, struct visit *v, const char *name,
     const char *value, char *err, size_t errlen);
-/* Everything required is there.  0 or -1 with err. */
+/* The same, dates (the visit's and identity dates) read in this day/month
+ * order instead of the plan language's: the form passes its page's. */
+int visit_set_in(const struct tv_plan *p, struct visit *v, const char *name,
+    const char *value, enum tv_date_order order, char *err, size_t errlen);
+/*
+ * Identity field i of kind "date": value read with tv_date_parse() in this
+ * day/month order (visit_set uses the plan's language, the form its
+ * page's), kept as YYYY-MM-DD.  A date after tomorrow (UTC) is refused.
+ * TV_DATE_OK, or why not (nothing kept).
+ */
+enum tv_date_why visit_set_date(struct visit *v, uint32_t i,
+    const char *value, enum tv_date_order order);
+/* The visit's own date, read the same way; a future day is not refused
+ * here (visit_check checks the campaign period). */
+enum tv_date_why visit_set_day(struct visit *v, const char *value,
+    enum tv_date_order order);
+/* The pattern to write a date in, for messages: "DD/MM/YYYY or
+ * YYYY-MM-DD" (day first) or "YYYY-MM-DD". */
+const char *visit_date_pattern(enum tv_date_order order);
+/* Everything required is there.  0 or -1 with err (the first problem). */
 int visit_check(const struct tv_plan *p, const struct visit *v, char *err,
     size_t errlen);
+/* Every problem visit_check would find, each passed to fn as the field's
+ * name and what is wrong ("missing"); returns how many. */
+typedef void (*visit_problem_fn)(void *ctx, const char *name,
+    const char *msg);
+unsigned visit_check_each(const struct tv_plan *p, const struct visit *v,
+    visit_problem_fn fn, void *ctx);
 
 /* What NAME=VALUE input may set. */
 enum visit_input {
@@ -127,6 +152,10 @@ enum visit_input {
  */
 void visit_read_input(const struct tv_plan *p, struct visit *v,
     enum visit_input mode);
+
+/* The pseudonym of v's identity fields, each normalised as its kind. */
+int visit_pseudonym(const struct device *d, const struct visit *v,
+    uint8_t out[TV_PSEUDONYM_BYTES]);
 
 /*
  * Inside a write transaction: pseudonymise, evaluate the indicators

@@ -4,10 +4,13 @@
  * import` and for its fuzzer (tests/fuzz/fuzz_csv.c).
  *
  * Header row: date, site, the plan's identity fields and form fields, in
- * any order.  csv_import_parse() runs one pass over the text: it checks
- * every row (bad lines are reported through report(), with their number
- * and field, never their content) and, when im->t is set, captures every
- * visit into that write transaction as long as no line was bad.
+ * any order, separated by ',' or ';' (the header line says which); a
+ * leading UTF-8 byte-order mark is dropped; CR, LF or CRLF end lines
+ * (docs/formats.md Part I §1.14).  csv_import_parse() runs one pass over
+ * the text: it checks every row (bad lines are reported through report(),
+ * with their number and field, never their content) and, when im->t is
+ * set, captures every visit into that write transaction as long as no
+ * line was bad.
  */
 #ifndef TV_CSVIMPORT_H
 #define TV_CSVIMPORT_H
@@ -18,6 +21,7 @@
 
 #define CSV_MAX_COLS 128
 #define CSV_MAX_ERRORS 50
+#define CSV_MAX_ERRORS_STR "50"
 
 /* Called for the first CSV_MAX_ERRORS bad lines. */
 typedef void (*csv_report_fn)(void *ctx, unsigned line, const char *msg);
@@ -30,8 +34,15 @@ struct csv_import {
 	void *report_ctx;
 	char *cols[CSV_MAX_COLS];	/* header names */
 	size_t ncols, col;
-	unsigned line, bad, rows;
+	unsigned line, bad, rows;	/* bad: errors, maybe several a line */
+	unsigned bad_lines;		/* lines with at least one error */
 	unsigned row_bad;		/* bad when the current row began */
+	int row_values;			/* the row has a non-empty cell */
+	int row_extra;			/* non-empty cells past the header */
+	int last_term;			/* what ended the last row */
+	int header_done;		/* the header row was read */
+	unsigned char delim;		/* ',' or ';', from the header line */
+	unsigned char col_bad[CSV_MAX_COLS];	/* reported on this row */
 	int rc;				/* first capture error */
 	char fatal[256];		/* a header error: nothing else counts */
 	struct visit *v;
@@ -42,9 +53,11 @@ void csv_import_init(struct csv_import *im, const struct tv_plan *plan,
     const struct device *d, csv_report_fn report, void *report_ctx);
 /*
  * One pass over text.  Returns 0, TV_ERR_FORMAT if any line is bad
- * (im->bad of them), TV_ERR_RANGE if the header row is unusable (message
- * in im->fatal: more than CSV_MAX_COLS columns, or a column that is not a
- * field of the plan), or the first capture error.  im->rows counts the
+ * (im->bad_lines of them, with im->bad errors in all; every error of a
+ * line is reported, the first CSV_MAX_ERRORS of the file), TV_ERR_RANGE
+ * if the header row is unusable (message in im->fatal: more than
+ * CSV_MAX_COLS columns, or a column that is not a field of the plan), or
+ * the first capture error.  im->rows counts the
  * data rows.
  */
 int csv_import_parse(struct csv_import *im, const char *text, size_t len);

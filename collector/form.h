@@ -144,16 +144,26 @@ enum form_err {
 	FE_NONE = 0,
 	FE_MISSING,		/* required and not given */
 	FE_CHOICE,		/* not one of the choices */
-	FE_DATE,		/* not a date */
+	FE_DATE,		/* not a date (FE_DATE_*: other reasons) */
 	FE_PERIOD,		/* outside the campaign period */
 	FE_TOOLONG,
 	FE_TEXT,		/* not UTF-8 text, or control characters */
+	/* Why a date was refused (the visit's, or an identity field of kind
+	 * date); the message gives the pattern of the page's language. */
+	FE_DATE_YEAR,		/* year of fewer than 4 digits */
+	FE_DATE_AMBIG,		/* day and month read both ways (English) */
+	FE_DATE_NODAY,		/* no such day, or before 1900 */
+	FE_DATE_FUTURE,
 };
 
 
-/* Fill v from a posted body; per-field errors in e.  Returns e->n. */
+/* Fill v from a posted body; per-field errors in e.  Returns e->n.  Dates
+ * of identity fields are read in the order of lang (form_date_order). */
 unsigned form_visit_parse(const struct tv_plan *p, const struct form_body *b,
-    struct visit *v, struct form_errors *e);
+    enum form_lang lang, struct visit *v, struct form_errors *e);
+/* French: day first (jj/mm/aaaa); English fixes no order, so the page asks
+ * for yyyy-mm-dd and takes day/month only when it reads one way. */
+enum tv_date_order form_date_order(enum form_lang lang);
 /* Record the visit exactly as "collector record" does.  0 or TV_ERR_*. */
 int form_visit_capture(struct form_server *s, const struct visit *v,
     char receipt[TV_RECEIPT_LEN + 2]);
@@ -226,7 +236,8 @@ enum form_text {
 	TX_RECEIPT_HELP, TX_DUP, TX_NOT_SAVED, TX_TO_FIX_1, TX_TO_FIX_N,
 	TX_STORE_FAILED, TX_YES, TX_NO, TX_OPTIONAL, TX_SETS_HELP,
 	TX_E_MISSING, TX_E_CHOOSE, TX_E_CHOICE, TX_E_DATE, TX_E_PERIOD,
-	TX_E_TOOLONG, TX_E_TEXT,
+	TX_E_TOOLONG, TX_E_TEXT, TX_E_DATE_YEAR, TX_E_DATE_AMBIG,
+	TX_E_DATE_NODAY, TX_E_DATE_FUTURE, TX_DATE_PATTERN,
 	TX_ST_TITLE, TX_ST_TODAY, TX_ST_PENDING, TX_ST_PENDING_HELP,
 	TX_ST_LAST, TX_ST_NEVER, TX_ST_TOTAL, TX_ST_CAMPAIGN,
 	TX_BACK,

@@ -450,7 +450,7 @@ visit_post(struct form_server *s, struct MHD_Connection *c, struct req *r,
 		return redirect(c, r, "/");
 	}
 	v = visit_new();
-	if (form_visit_parse(s->d->c->plan, r->body, v, &e) > 0) {
+	if (form_visit_parse(s->d->c->plan, r->body, ss->lang, v, &e) > 0) {
 		visit_free(v);
 		return form_again(c, r, ss, &e);
 	}

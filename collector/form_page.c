@@ -307,6 +307,10 @@ err_text(enum form_lang lang, uint8_t e, int group)
 	case FE_DATE: return tx(lang, TX_E_DATE);
 	case FE_TOOLONG: return tx(lang, TX_E_TOOLONG);
 	case FE_TEXT: return tx(lang, TX_E_TEXT);
+	case FE_DATE_YEAR: return tx(lang, TX_E_DATE_YEAR);
+	case FE_DATE_AMBIG: return tx(lang, TX_E_DATE_AMBIG);
+	case FE_DATE_NODAY: return tx(lang, TX_E_DATE_NODAY);
+	case FE_DATE_FUTURE: return tx(lang, TX_E_DATE_FUTURE);
 	default: return "";
 	}
 }
@@ -453,30 +457,33 @@ site_row(struct html *h, const struct tv_plan *p, const struct form_view *fv)
 	html_raw(h, "</select></div>\n");
 }
 
+/* The visit's date: text in the page's pattern (today's date written in
+ * it), not a date picker, whose order follows the tablet's locale. */
 static void
 date_row(struct html *h, const struct tv_plan *p, const struct form_view *fv)
 {
 	const char *typed = form_body_get(fv->body, "date", NULL);
 	uint8_t e = fv->errors != NULL ? fv->errors->date : FE_NONE;
-	char day[11], lo[11], hi[11];
+	char day[11];
 
-	tv_day_format(day, fv->date);
-	tv_day_format(lo, p->start_day);
-	tv_day_format(hi, p->end_day);
-	html_fmt(h, "<div class=\"row%s\"><label for=\"f-date\">%s</label>",
-	    e ? " bad" : "", tx(fv->lang, TX_DATE));
+	tx_day(fv->lang, day, fv->date);
+	html_fmt(h, "<div class=\"row%s\"><label for=\"f-date\">%s <span "
+	    "class=\"hint\">(%s)</span></label>", e ? " bad" : "",
+	    tx(fv->lang, TX_DATE), tx(fv->lang, TX_DATE_PATTERN));
 	err_para(h, p, fv->lang, "date", e, 0);
-	html_fmt(h, "<input type=\"date\" id=\"f-date\" name=\"date\" "
-	    "min=\"%s\" max=\"%s\" value=\"", lo, hi);
+	html_fmt(h, "<input type=\"text\" id=\"f-date\" name=\"date\" "
+	    "autocomplete=\"off\" spellcheck=\"false\" maxlength=\"32\" "
+	    "placeholder=\"%s\" value=\"", tx(fv->lang, TX_DATE_PATTERN));
 	html_esc(h, fv->body != NULL ? (typed != NULL ? typed : "") : day);
 	html_fmt(h, "\"%s", e && !fv->errors->site ? " autofocus" : "");
 	invalid_attrs(h, "date", e);
 	html_raw(h, "></div>\n");
 }
 
-/* Identity fields: text, or a date picker when the id says it is a date
- * (one format for everybody, so the same person gets the same pseudonym
- * whoever types it). */
+/* Identity fields: text.  A date (kind "date") is text too, never a
+ * browser date picker, whose order follows the tablet's locale: the
+ * pattern of the page's language is in the label and the placeholder,
+ * and the server reads it in that order (form_date_order). */
 static void
 identity_row(struct html *h, const struct tv_plan *p,
     const struct form_view *fv, uint32_t i, int focus)
@@ -484,18 +491,24 @@ identity_row(struct html *h, const struct tv_plan *p,
 	const struct tv_idfield *f = &p->identity[i];
 	uint8_t e = fv->errors != NULL ? fv->errors->identity[i] : FE_NONE;
 	const char *typed = form_body_get(fv->body, f->id, NULL);
-	size_t n = strlen(f->id);
-	int date = n >= 4 && !strcmp(f->id + n - 4, "date");
+	int date = f->kind == TV_IDKIND_DATE;
 
 	html_fmt(h, "<div class=\"row%s\"><label for=\"f-%s\">", e ? " bad" :
 	    "", f->id);
 	html_esc(h, tx_label(fv->lang, &f->label));
+	if (date)
+		html_fmt(h, " <span class=\"hint\">(%s)</span>",
+		    tx(fv->lang, TX_DATE_PATTERN));
 	html_raw(h, "</label>");
 	err_para(h, p, fv->lang, f->id, e, 0);
-	html_fmt(h, "<input type=\"%s\" id=\"f-%s\" name=\"%s\" "
+	html_fmt(h, "<input type=\"text\" id=\"f-%s\" name=\"%s\" "
 	    "autocomplete=\"off\" autocapitalize=\"%s\" spellcheck=\"false\" "
-	    "maxlength=\"%d\"%s value=\"", date ? "date" : "text", f->id, f->id,
-	    date ? "off" : "words", TV_IDENTITY_MAX, focus ? " autofocus" : "");
+	    "maxlength=\"%d\"%s", f->id, f->id, date ? "off" : "words",
+	    date ? 32 : TV_IDENTITY_MAX, focus ? " autofocus" : "");
+	if (date)
+		html_fmt(h, " placeholder=\"%s\"", tx(fv->lang,
+		    TX_DATE_PATTERN));
+	html_raw(h, " value=\"");
 	html_esc(h, typed != NULL ? typed : "");
 	html_raw(h, "\"");
 	invalid_attrs(h, f->id, e);

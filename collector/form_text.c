@@ -65,12 +65,34 @@ static const char *const text[TX_COUNT][2] = {
 	[TX_E_MISSING] = { "À remplir.", "Required." },
 	[TX_E_CHOOSE] = { "Choisissez une réponse.", "Choose an answer." },
 	[TX_E_CHOICE] = { "Réponse non reconnue.", "Answer not recognised." },
-	[TX_E_DATE] = { "Date non valide.", "Not a valid date." },
 	[TX_E_PERIOD] = { "Date hors de la campagne (du %s au %s).",
 		"Date outside the campaign (%s to %s)." },
 	[TX_E_TOOLONG] = { "Trop long.", "Too long." },
 	[TX_E_TEXT] = { "Caractères non acceptés.",
 		"Characters not accepted." },
+	[TX_E_DATE] = {
+		"Date non reconnue : écrivez jj/mm/aaaa, par exemple "
+		"02/04/1990.",
+		"Date not recognised: write yyyy-mm-dd, for example "
+		"1990-04-02." },
+	[TX_E_DATE_YEAR] = {
+		"L'année doit avoir 4 chiffres : écrivez jj/mm/aaaa, par "
+		"exemple 02/04/1990.",
+		"The year needs 4 digits: write yyyy-mm-dd, for example "
+		"1990-04-02." },
+	[TX_E_DATE_AMBIG] = {
+		"Le jour et le mois peuvent se lire dans les deux sens : "
+		"écrivez jj/mm/aaaa, par exemple 02/04/1990.",
+		"Day and month can be read both ways: write yyyy-mm-dd, for "
+		"example 1990-04-02." },
+	[TX_E_DATE_NODAY] = {
+		"Cette date n'existe pas : écrivez jj/mm/aaaa, par exemple "
+		"02/04/1990.",
+		"This date does not exist: write yyyy-mm-dd, for example "
+		"1990-04-02." },
+	[TX_E_DATE_FUTURE] = { "Cette date est dans le futur.",
+		"This date is in the future." },
+	[TX_DATE_PATTERN] = { "jj/mm/aaaa", "yyyy-mm-dd" },
 	[TX_ST_TITLE] = { "État de la collecte", "Collection status" },
 	[TX_ST_TODAY] = { "Visites enregistrées aujourd'hui",
 		"Visits recorded today" },

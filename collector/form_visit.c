@@ -71,20 +71,32 @@ check_text(const char *s)
 	return blank ? FE_MISSING : FE_NONE;
 }
 
+/* Why a typed date was refused, as the page words it. */
+static const uint8_t date_err[] = {
+	[TV_DATE_OK] = FE_NONE,
+	[TV_DATE_UNREADABLE] = FE_DATE,
+	[TV_DATE_SHORT_YEAR] = FE_DATE_YEAR,
+	[TV_DATE_AMBIGUOUS] = FE_DATE_AMBIG,
+	[TV_DATE_IMPOSSIBLE] = FE_DATE_NODAY,
+	[TV_DATE_FUTURE] = FE_DATE_FUTURE,
+};
+
 static uint8_t
 parse_site_date(const struct tv_plan *p, const struct form_body *b,
-    struct visit *v, uint8_t *date_err)
+    enum form_lang lang, struct visit *v, uint8_t *derr)
 {
 	const char *site, *date;
 	unsigned n;
 
 	date = form_body_get(b, "date", &n);
 	if (date == NULL || date[0] == 0)
-		*date_err = FE_MISSING;
-	else if (n > 1 || set(p, v, "date", date) != 0)
-		*date_err = FE_DATE;
-	else if (v->day < p->start_day || v->day > p->end_day)
-		*date_err = FE_PERIOD;
+		*derr = FE_MISSING;
+	else if (n > 1)
+		*derr = FE_DATE;
+	else
+		*derr = date_err[visit_set_day(v, date, form_date_order(lang))];
+	if (*derr == FE_NONE && (v->day < p->start_day || v->day > p->end_day))
+		*derr = FE_PERIOD;
 	site = form_body_get(b, "site", &n);
 	if (site == NULL || site[0] == 0)
 		return FE_MISSING;
@@ -141,22 +153,40 @@ parse_field(const struct tv_plan *p, const struct form_body *b,
 	return FE_NONE;
 }
 
+enum tv_date_order
+form_date_order(enum form_lang lang)
+{
+	return lang == LANG_FR ? TV_DATE_DMY : TV_DATE_ANY;
+}
+
+/* Identity field i: text, or a date read in the page's order. */
+static uint8_t
+parse_identity(const struct tv_plan *p, const struct form_body *b,
+    enum form_lang lang, struct visit *v, uint32_t i)
+{
+	const char *c = form_body_get(b, p->identity[i].id, NULL);
+	uint8_t e;
+
+	if ((e = check_text(c)) != FE_NONE)
+		return e;
+	if (p->identity[i].kind == TV_IDKIND_DATE)
+		return date_err[visit_set_date(v, i, c,
+		    form_date_order(lang))];
+	return set(p, v, p->identity[i].id, c) != 0 ? FE_TOOLONG : FE_NONE;
+}
+
 unsigned
 form_visit_parse(const struct tv_plan *p, const struct form_body *b,
-    struct visit *v, struct form_errors *e)
+    enum form_lang lang, struct visit *v, struct form_errors *e)
 {
 	char err[256];
-	const char *c;
 	uint32_t i;
 
 	memset(e, 0, sizeof *e);
-	e->site = parse_site_date(p, b, v, &e->date);
+	e->site = parse_site_date(p, b, lang, v, &e->date);
 	e->n += (e->site != FE_NONE) + (e->date != FE_NONE);
 	for (i = 0; i < p->nidentity; i++) {
-		c = form_body_get(b, p->identity[i].id, NULL);
-		if ((e->identity[i] = check_text(c)) == FE_NONE &&
-		    set(p, v, p->identity[i].id, c) != 0)
-			e->identity[i] = FE_TOOLONG;
+		e->identity[i] = parse_identity(p, b, lang, v, i);
 		e->n += e->identity[i] != FE_NONE;
 	}
 	for (i = 0; i < p->nfields; i++) {

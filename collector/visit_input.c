@@ -73,6 +73,17 @@ tty_answer(char *line, size_t cap)
 	return 0;
 }
 
+/* The question for identity field f: its labels, and a date's pattern. */
+static void
+prompt(const struct tv_plan *p, const struct tv_idfield *f)
+{
+	fprintf(stderr, "%s / %s", f->label.fr, f->label.en);
+	if (f->kind == TV_IDKIND_DATE)
+		fprintf(stderr, " (%s)",
+		    visit_date_pattern(tv_lang_date_order(p->language)));
+	fputs(": ", stderr);
+}
+
 /* Each identity field not yet given is asked, in the plan's order. */
 static void
 input_from_tty(const struct tv_plan *p, struct visit *v)
@@ -86,8 +97,7 @@ input_from_tty(const struct tv_plan *p, struct visit *v)
 	for (i = 0; rc == 0 && i < p->nidentity; i++) {
 		if (v->identity[i][0] != 0)
 			continue;
-		fprintf(stderr, "%s / %s: ", p->identity[i].label.fr,
-		    p->identity[i].label.en);
+		prompt(p, &p->identity[i]);
 		if (tty_answer(line, TV_IDENTITY_MAX + 1) != 0) {
 			snprintf(err, sizeof err, "%s: too long",
 			    p->identity[i].id);

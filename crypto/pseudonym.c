@@ -68,10 +68,11 @@ is_dropped(ucs4_t uc)
 	    uc_is_property_default_ignorable_code_point(uc);
 }
 
-/* Drop marks, turn each run of separators into one space, trim both ends.
- * Works in place: the output is never longer than the input. */
+/* Drop marks, turn each run of separators into one space (a name) or
+ * into nothing (a code), trim both ends.  Works in place: the output is
+ * never longer than the input. */
 static size_t
-squeeze(uint8_t *s, size_t n)
+squeeze(uint8_t *s, size_t n, int keep_spaces)
 {
 	size_t r = 0, w = 0;
 	int k, space = 0;
@@ -80,7 +81,7 @@ squeeze(uint8_t *s, size_t n)
 	while (r < n) {
 		k = u8_mbtouc(&uc, s + r, n - r);
 		if (is_dropped(uc) || is_separator(uc)) {
-			space |= is_separator(uc) && w > 0;
+			space |= keep_spaces && is_separator(uc) && w > 0;
 			r += (size_t)k;
 			continue;
 		}
@@ -95,8 +96,38 @@ squeeze(uint8_t *s, size_t n)
 	return w;
 }
 
+/* A date field arrives already written YYYY-MM-DD by tv_date_parse()
+ * (proto/calendar.h); here it is only checked for that shape, and kept
+ * byte for byte. */
+static int
+normalise_date(char *out, size_t cap, const char *in, size_t inlen)
+{
+	size_t i;
+
+	if (inlen != 10 || cap < 11)
+		return inlen > TV_IDENTITY_MAX ? TV_ERR_TOOBIG : TV_ERR_FORMAT;
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (in[i] != '-')
+				return TV_ERR_FORMAT;
+		} else if (in[i] < '0' || in[i] > '9') {
+			return TV_ERR_FORMAT;
+		}
+	}
+	memcpy(out, in, 10);
+	out[10] = '\0';
+	return 0;
+}
+
 int
 tv_identity_normalise(char *out, size_t cap, const char *in, size_t inlen)
+{
+	return tv_identity_normalise_kind(out, cap, in, inlen, TV_IDKIND_NAME);
+}
+
+int
+tv_identity_normalise_kind(char *out, size_t cap, const char *in,
+    size_t inlen, enum tv_idkind kind)
 {
 	uint8_t fold[FOLD_CAP], *f = NULL, *r = NULL;
 	size_t flen = sizeof fold, rlen = 0;
@@ -104,6 +135,10 @@ tv_identity_normalise(char *out, size_t cap, const char *in, size_t inlen)
 
 	if (cap == 0 || inlen > TV_IDENTITY_MAX)
 		goto out;
+	if (kind == TV_IDKIND_DATE) {
+		rc = normalise_date(out, cap, in, inlen);
+		goto out;
+	}
 	rc = TV_ERR_FORMAT;
 	/* A NUL would make the NUL-terminated output ambiguous. */
 	if (u8_check((const uint8_t *)in, inlen) != NULL ||
@@ -113,7 +148,7 @@ tv_identity_normalise(char *out, size_t cap, const char *in, size_t inlen)
 	if ((f = u8_casefold((const uint8_t *)in, inlen, NULL, UNINORM_NFKD,
 	    fold, &flen)) == NULL)
 		goto out;
-	flen = squeeze(f, flen);
+	flen = squeeze(f, flen, kind != TV_IDKIND_CODE);
 	rlen = cap - 1;
 	if ((r = u8_normalize(UNINORM_NFC, f, flen, (uint8_t *)out,
 	    &rlen)) == NULL)
@@ -136,7 +171,7 @@ out:
  * between fields ("ab","c" and "a","bc" differ). */
 static int
 absorb_field(crypto_generichash_state *st, const char *field,
-    char norm[TV_IDENTITY_MAX + 1])
+    enum tv_idkind kind, char norm[TV_IDENTITY_MAX + 1])
 {
 	uint8_t le[4];
 	size_t len;
@@ -145,8 +180,8 @@ absorb_field(crypto_generichash_state *st, const char *field,
 	if (field == NULL)
 		return TV_ERR_FORMAT;
 	len = strnlen(field, TV_IDENTITY_MAX + 1);
-	if ((rc = tv_identity_normalise(norm, TV_IDENTITY_MAX + 1, field,
-	    len)) != 0)
+	if ((rc = tv_identity_normalise_kind(norm, TV_IDENTITY_MAX + 1, field,
+	    len, kind)) != 0)
 		return rc;
 	len = strlen(norm);
 	store_le32(le, (uint32_t)len);
@@ -161,6 +196,14 @@ tv_pseudonym(uint8_t out[TV_PSEUDONYM_BYTES],
     const uint8_t key[TV_PSEUDONYM_KEYBYTES], const char *const *fields,
     size_t n)
 {
+	return tv_pseudonym_kinds(out, key, fields, NULL, n);
+}
+
+int
+tv_pseudonym_kinds(uint8_t out[TV_PSEUDONYM_BYTES],
+    const uint8_t key[TV_PSEUDONYM_KEYBYTES], const char *const *fields,
+    const enum tv_idkind *kinds, size_t n)
+{
 	crypto_generichash_state st;
 	char norm[TV_IDENTITY_MAX + 1];
 	size_t i;
@@ -172,7 +215,8 @@ tv_pseudonym(uint8_t out[TV_PSEUDONYM_BYTES],
 	    sizeof pseudonym_domain - 1) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if ((rc = absorb_field(&st, fields[i], norm)) != 0)
+		if ((rc = absorb_field(&st, fields[i], kinds != NULL ?
+		    kinds[i] : TV_IDKIND_NAME, norm)) != 0)
 			goto out;
 	rc = TV_ERR_CRYPTO;
 	if (crypto_generichash_final(&st, out, TV_PSEUDONYM_BYTES) != 0)

@@ -30,6 +30,39 @@ enum tv_period {
 /* "YYYY-MM-DD" (exactly) -> day.  TV_ERR_FORMAT on anything else,
  * including impossible dates (2021-02-30). */
 int tv_day_parse(const char *s, int32_t *day);
+/*
+ * A date as people type it (the date of an identity field): ISO
+ * "1990-04-02" (also 1990-4-2, 1990/04/02), or day and month then a
+ * 4-digit year, "02/04/1990", "2/4/1990", "02.04.1990", "02-04-1990"; one
+ * separator, "-", "/" or ".", the same twice; blanks around are ignored,
+ * full-width forms are folded (NFKC).  The day/month order never comes
+ * from the locale but from the caller: TV_DATE_DMY (French) reads the
+ * day first; TV_DATE_ANY (no language fixes it) accepts only a date that
+ * can be read one way (13/04/1990, 04/13/1990, 04/04/1990).
+ *
+ * 0 and *day, or TV_ERR_FORMAT and *why: a year of 1 to 3 digits, an
+ * ambiguous day/month, a day that does not exist or a year before 1900,
+ * a day after max_day (pass today for a birth date), or anything else
+ * (TV_DATE_UNREADABLE).  TV_ERR_NOMEM may happen.  The input is never
+ * kept; every copy is wiped.
+ */
+enum tv_date_order {
+	TV_DATE_ANY = 0,
+	TV_DATE_DMY = 1,
+};
+
+enum tv_date_why {
+	TV_DATE_OK = 0,
+	TV_DATE_UNREADABLE = 1,
+	TV_DATE_SHORT_YEAR = 2,
+	TV_DATE_AMBIGUOUS = 3,
+	TV_DATE_IMPOSSIBLE = 4,
+	TV_DATE_FUTURE = 5,
+};
+
+int tv_date_parse(const char *s, size_t n, enum tv_date_order order,
+    int32_t max_day, int32_t *day, enum tv_date_why *why);
+
 /* day -> "YYYY-MM-DD" (out holds at least 11 bytes). */
 void tv_day_format(char out[11], int32_t day);
 /* Civil conversions. */

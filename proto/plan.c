@@ -35,10 +35,13 @@
 
 static const char *const top_keys[] = { "format", "campaign", "title",
 	"period", "sites", "identity", "fields", "indicators", "groups",
-	"proofs", "policy", NULL };
+	"proofs", "policy", "language", NULL };
 static const char *const period_keys[] = { "start", "end", NULL };
 static const char *const site_keys[] = { "id", "town", "label", NULL };
-static const char *const idfield_keys[] = { "id", "label", NULL };
+static const char *const idfield_keys[] = { "id", "label", "kind",
+	NULL };
+/* Indexed by enum tv_idkind. */
+static const char *const idkind_names[] = { "name", "code", "date", NULL };
 static const char *const indicator_keys[] = { "id", "label", "when",
 	"distinct", "scope", NULL };
 
@@ -131,6 +134,51 @@ parse_sites(struct ctx *c, json_t *root)
 	return 0;
 }
 
+/* Absent: a name, so that plans written before kinds keep their
+ * pseudonyms; an id that looks like a date is not guessed. */
+static int
+parse_idkind(struct ctx *c, json_t *o, struct tv_idfield *f)
+{
+	char q[QUOTE_CAP];
+	json_t *v;
+	int k, rc;
+
+	f->kind = TV_IDKIND_NAME;
+	if ((rc = plan_member(c, o, "kind", K_STRING, 0, &v)) != 0 ||
+	    v == NULL)
+		return rc;
+	for (k = 0; idkind_names[k] != NULL; k++)
+		if (strcmp(json_string_value(v), idkind_names[k]) == 0) {
+			f->kind = (enum tv_idkind)k;
+			return 0;
+		}
+	return plan_fail_at(c, "kind", "unknown kind '%s' (expected name, "
+	    "code or date)", plan_quote(q, sizeof q, json_string_value(v)));
+}
+
+static int
+parse_language(struct ctx *c, json_t *root)
+{
+	char q[QUOTE_CAP];
+	const char *s;
+	json_t *v;
+	int rc;
+
+	c->p->language = TV_LANG_NONE;
+	if ((rc = plan_member(c, root, "language", K_STRING, 0, &v)) != 0 ||
+	    v == NULL)
+		return rc;
+	s = json_string_value(v);
+	if (strcmp(s, "fr") == 0)
+		c->p->language = TV_LANG_FR;
+	else if (strcmp(s, "en") == 0)
+		c->p->language = TV_LANG_EN;
+	else
+		return plan_fail_at(c, "language", "unknown language '%s' "
+		    "(expected fr or en)", plan_quote(q, sizeof q, s));
+	return 0;
+}
+
 static int
 parse_idfield(struct ctx *c, json_t *o, size_t i)
 {
@@ -145,7 +193,8 @@ parse_idfield(struct ctx *c, json_t *o, size_t i)
 	    (size_t)dup < i)
 		return plan_fail_at(c, "id", "duplicate id '%s' (also "
 		    "$.identity[%d])", f->id, dup);
-	if ((rc = plan_get_label(c, o, "label", &f->label)) != 0)
+	if ((rc = plan_get_label(c, o, "label", &f->label)) != 0 ||
+	    (rc = parse_idkind(c, o, f)) != 0)
 		return rc;
 	plan_path_pop(c, save);
 	return 0;
@@ -276,6 +325,7 @@ parse_root(struct ctx *c, json_t *root)
 	    (rc = parse_format(c, root)) != 0 ||
 	    (rc = plan_get_id(c, root, "campaign", &c->p->campaign)) != 0 ||
 	    (rc = plan_get_label(c, root, "title", &c->p->title)) != 0 ||
+	    (rc = parse_language(c, root)) != 0 ||
 	    (rc = parse_period(c, root)) != 0 ||
 	    (rc = parse_sites(c, root)) != 0 ||
 	    (rc = parse_identity(c, root)) != 0 ||
@@ -538,6 +588,12 @@ tv_plan_field_index(const struct tv_plan *p, const char *id)
 		if (p->fields[i].id != NULL && strcmp(p->fields[i].id, id) == 0)
 			return (int)i;
 	return -1;
+}
+
+enum tv_date_order
+tv_lang_date_order(enum tv_lang l)
+{
+	return l == TV_LANG_FR ? TV_DATE_DMY : TV_DATE_ANY;
 }
 
 int

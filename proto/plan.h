@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "crypto/pseudonym.h"
 
 #define TV_PLAN_MAX_BYTES (1u << 20)
 #define TV_PLAN_MAX_SITES 1024
@@ -58,6 +59,15 @@ struct tv_field {
 struct tv_idfield {
 	char *id;
 	struct tv_label label;
+	enum tv_idkind kind;	/* "kind": name (default), code or date */
+};
+
+/* The plan's "language": who the campaign's people are, which decides
+ * how a date typed with the year last is read (day first in French). */
+enum tv_lang {
+	TV_LANG_NONE = 0,	/* absent: no day/month order is assumed */
+	TV_LANG_FR = 1,
+	TV_LANG_EN = 2,		/* English fixes no order either */
 };
 
 struct tv_site {
@@ -144,6 +154,7 @@ struct tv_plan {
 	uint32_t ngroups;
 	struct tv_group *groups;
 	int proofs;		/* records carry 0/1 and group-sum proofs */
+	enum tv_lang language;
 	struct tv_policy policy;
 	char *canonical;	/* compact JSON, sorted keys: what is hashed */
 	size_t canonical_len;
@@ -158,6 +169,10 @@ int tv_plan_load(struct tv_plan **out, const char *path, char *err,
     size_t errlen);
 /* Accepts NULL. */
 void tv_plan_free(struct tv_plan *p);
+
+/* How dates typed with the year last are read in language l (French: day
+ * first; English and none: only dates that read one way). */
+enum tv_date_order tv_lang_date_order(enum tv_lang l);
 
 /* Index of an id, or -1. */
 int tv_plan_site_index(const struct tv_plan *p, const char *id);

@@ -113,9 +113,9 @@ async function goForm(page) {
 }
 
 async function fillWithPointer(page, v, skip = {}) {
-	const who = P[v.p];
+	const who = await shown(page, P[v.p]);
 	await page.selectOption('#f-site', v.site);
-	await page.fill('#f-date', skip.date ?? v.date ?? D1);
+	await page.fill('#f-date', await asPage(page, skip.date ?? v.date ?? D1));
 	const ids = plan.identity.map((f) => f.id);
 	for (let i = 0; i < ids.length; i++)
 		await page.fill('#f-' + ids[i], skip[ids[i]] === undefined ? who[i] : skip[ids[i]]);
@@ -139,13 +139,12 @@ async function fillWithKeyboard(page, v) {
 	const kb = page.keyboard;
 	assert.equal(await page.evaluate(() => document.activeElement.id), 'f-' + plan.identity[0].id,
 	    'the first identity field has the focus when the form opens');
+	// A date is typed as the page asks (jj/mm/aaaa in French), whatever
+	// the browser's own locale (Debian's Chromium: en-US): the server
+	// reads it in the page's order, so the person is the same one.
+	const typed = who.map((w, i) => plan.identity[i].kind === 'date' ? frDay(w) : w);
 	for (let i = 0; i < plan.identity.length; i++) {
-		if (/date$/.test(plan.identity[i].id)) {
-			const [y, m, d] = who[i].split('-');
-			await kb.type(dateOrder === 'dmy' ? d + m + y : m + d + y);
-		} else {
-			await kb.type(who[i]);
-		}
+		await kb.type(typed[i]);
 		await tabOut(page, 'f-' + plan.identity[i].id);
 	}
 	const want = { gender: [v.g], age_band: [v.a], topics: v.t, outcomes: v.o, first_contact: [v.fc] };
@@ -170,7 +169,7 @@ async function fillWithKeyboard(page, v) {
 	}
 	// What the keyboard did is what was meant.
 	for (const [i, f] of plan.identity.entries())
-		assert.equal(await page.inputValue('#f-' + f.id), who[i], `keyboard: ${f.id}`);
+		assert.equal(await page.inputValue('#f-' + f.id), typed[i], `keyboard: ${f.id}`);
 	for (const [fid, ids] of Object.entries(want))
 		for (const id of ids)
 			assert.ok(await page.isChecked(`#c-${fid}-${id}`), `keyboard: ${fid} ${id}`);
@@ -178,20 +177,25 @@ async function fillWithKeyboard(page, v) {
 	    Object.values(want).flat().length, 'keyboard: nothing else ticked');
 }
 
-// The order of a date input's parts follows the browser's language
-// (jj/mm/aaaa on a French tablet; Debian's Chromium has only en-US).
-let dateOrder = 'dmy';
-async function probeDateOrder(ctx) {
-	const p = await ctx.newPage();
-	await p.setContent('<input type="date" id="d">');
-	await p.focus('#d');
-	await p.keyboard.type('02011999');
-	dateOrder = await p.inputValue('#d') === '1999-01-02' ? 'dmy' : 'mdy';
-	await p.close();
+// 1990-04-02 as a French page asks for it: 02/04/1990.
+function frDay(iso) {
+	const [y, m, d] = iso.split('-');
+	return `${d}/${m}/${y}`;
 }
 
-// Tab until the focus leaves the element (a date input has a stop per
-// part: day, month, year); with id null, Tab once.
+// A date as the page asks for it: jj/mm/aaaa in French, yyyy-mm-dd in
+// English; and a person's identity with the date written so.
+async function asPage(page, iso) {
+	return await page.evaluate(() => document.documentElement.lang) === 'en' ? iso : frDay(iso);
+}
+async function shown(page, who) {
+	const out = [];
+	for (const [i, w] of who.entries())
+		out.push(plan.identity[i].kind === 'date' ? await asPage(page, w) : w);
+	return out;
+}
+
+// Tab until the focus leaves the element; with id null, Tab once.
 async function tabOut(page, id) {
 	for (let i = 0; i < 5; i++) {
 		await page.keyboard.press('Tab');
@@ -225,7 +229,7 @@ async function checkRefused(page, v, resp, bad) {
 	}
 	assert.equal(await page.locator('.err').count(), want.fields.length, `${bad}: only the wrong fields are marked`);
 	// The other answers are shown again, from the request.
-	const who = P[v.p];
+	const who = await shown(page, P[v.p]);
 	if (!want.skip.first_name)
 		assert.equal(await page.inputValue('#f-first_name'), who[0], `${bad}: first name kept`);
 	assert.equal(await page.inputValue('#f-birth_date'), who[2], `${bad}: birth date kept`);
@@ -244,7 +248,7 @@ async function fixRefused(page, v, bad) {
 	if (s.gender)
 		await page.check(`#c-gender-${v.g}`);
 	if (s.date)
-		await page.fill('#f-date', v.date ?? D1);
+		await page.fill('#f-date', await asPage(page, v.date ?? D1));
 	if (s.first_contact)
 		await page.check(`#c-first_contact-${v.fc}`);
 	if (s.last_name !== undefined)
@@ -406,7 +410,11 @@ async function signIn(page) {
 
 async function checkBlankForm(page) {
 	assert.equal(await page.inputValue('#f-site'), 'a-gare', '--site preselects the site');
-	assert.equal(await page.inputValue('#f-date'), D1, '--date gives the date');
+	assert.equal(await page.inputValue('#f-date'), frDay(D1), '--date gives the date, written jj/mm/aaaa');
+	for (const id of ['date', ...plan.identity.filter((f) => f.kind === 'date').map((f) => f.id)]) {
+		assert.equal(await page.getAttribute('#f-' + id, 'type'), 'text', `${id}: text, not the locale's date picker`);
+		assert.equal(await page.getAttribute('#f-' + id, 'placeholder'), 'jj/mm/aaaa', `${id}: the page's pattern`);
+	}
 	assert.equal(await page.evaluate(() => document.activeElement.id), 'f-first_name', 'focus on the first name');
 	// Every input has its label, every group its legend.
 	const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select')]
@@ -529,7 +537,6 @@ async function main() {
 	const page = ctx.pages()[0] ?? await ctx.newPage();
 	page.setDefaultTimeout(10000);
 	try {
-		await probeDateOrder(ctx);
 		await signIn(page);
 		await checkBlankForm(page);
 		const receipts = {};

@@ -117,7 +117,7 @@ expect 422 / -b "$J2"
 grep -q 'id="e-last_name">Required.<' "$T/b" || fail "no English message next to the field"
 expect 303 /visit -b "$J" --data "csrf=$CSRF&once=$ONCE&$(echo "$VISIT" | sed 's/2021-11-02/2024-02-30/')"
 expect 422 / -b "$J"
-grep -q 'id="e-date">Date non valide.<' "$T/b" || fail "impossible date"
+grep -q 'id="e-date">Cette date n&#39;existe pas : écrivez jj/mm/aaaa, par exemple 02/04/1990.<' "$T/b" || fail "impossible date: $(grep -o 'id="e-date">[^<]*' "$T/b")"
 [ "$(captured "$T/A")" = 0 ] || fail "a refused form recorded a visit"
 
 # The real thing, twice with the same form (a double tap): one record.

@@ -3,6 +3,7 @@
  * t_calendar.c - days, ISO weeks, months, quarters, years, labels.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto/err.h"
@@ -196,10 +197,114 @@ test_round_trip(void)
 	is_int(0, bad_next, "periods end where the next begins");
 }
 
+/* One typed date: 0 and the day, or the reason it is refused. */
+static int
+typed(const char *s, enum tv_date_order o, int32_t *day)
+{
+	enum tv_date_why why;
+
+	if (tv_date_parse(s, strlen(s), o, tv_day_from_ymd(2026, 1, 1), day,
+	    &why) != 0)
+		return (int)why;
+	return 0;
+}
+
+static void
+test_typed(void)
+{
+	static const char *const same[] = { "1990-04-02", "02/04/1990",
+		"2/4/1990", "02.04.1990", "02-04-1990", " 02/04/1990\t",
+		"1990-4-2", "1990/04/02",
+		"\xef\xbc\x90\xef\xbc\x92\xef\xbc\x8f" "04/1990" };
+	int32_t want = tv_day_from_ymd(1990, 4, 2), day;
+	size_t i;
+
+	for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+		day = 0;
+		is_int(0, typed(same[i], TV_DATE_DMY, &day), same[i]);
+		is_int(want, day, "the same day");
+	}
+	is_int(TV_DATE_SHORT_YEAR, typed("02/04/90", TV_DATE_DMY, &day),
+	    "two-digit year");
+	is_int(TV_DATE_SHORT_YEAR, typed("2/4/990", TV_DATE_DMY, &day),
+	    "three-digit year");
+	is_int(TV_DATE_IMPOSSIBLE, typed("31/02/1990", TV_DATE_DMY, &day),
+	    "31 February");
+	is_int(TV_DATE_IMPOSSIBLE, typed("29/02/1991", TV_DATE_DMY, &day),
+	    "29 February, not a leap year");
+	is_int(0, typed("29/02/1992", TV_DATE_DMY, &day), "leap year");
+	is_int(TV_DATE_IMPOSSIBLE, typed("04/13/1990", TV_DATE_DMY, &day),
+	    "day first: no month 13");
+	is_int(TV_DATE_IMPOSSIBLE, typed("1899-12-31", TV_DATE_DMY, &day),
+	    "before 1900");
+	is_int(TV_DATE_FUTURE, typed("02/01/2026", TV_DATE_DMY, &day),
+	    "after max_day");
+	is_int(0, typed("01/01/2026", TV_DATE_DMY, &day), "max_day itself");
+	is_int(TV_DATE_AMBIGUOUS, typed("02/04/1990", TV_DATE_ANY, &day),
+	    "no order: both 12 or less");
+	is_int(0, typed("04/04/1990", TV_DATE_ANY, &day), "no order: same");
+	is_int(0, typed("13/04/1990", TV_DATE_ANY, &day), "no order: 13 first");
+	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is the day");
+	is_int(0, typed("04/13/1990", TV_DATE_ANY, &day),
+	    "no order: 13 second");
+	is_int(tv_day_from_ymd(1990, 4, 13), day, "13 is still the day");
+	is_int(TV_DATE_IMPOSSIBLE, typed("31/31/1990", TV_DATE_ANY, &day),
+	    "no order: no reading");
+	is_int(0, typed("1990-04-02", TV_DATE_ANY, &day), "no order: ISO");
+	is_int(TV_DATE_UNREADABLE, typed("02/04-1990", TV_DATE_DMY, &day),
+	    "two separators");
+	is_int(TV_DATE_UNREADABLE, typed("02041990", TV_DATE_DMY, &day),
+	    "no separator");
+	is_int(TV_DATE_UNREADABLE, typed("2 avril 1990", TV_DATE_DMY, &day),
+	    "month in words");
+	is_int(TV_DATE_UNREADABLE, typed("02//1990", TV_DATE_DMY, &day),
+	    "empty part");
+	is_int(TV_DATE_UNREADABLE, typed("", TV_DATE_DMY, &day), "empty");
+	is_int(TV_DATE_UNREADABLE, typed("\xff/04/1990", TV_DATE_DMY, &day),
+	    "not UTF-8");
+}
+
+/* Every day from 1900 to 2025, written four ways, is read back as itself
+ * day first; with no order, exactly when day and month differ and are both
+ * 12 or less is it ambiguous. */
+static void
+test_typed_all(void)
+{
+	int32_t d0 = tv_day_from_ymd(1900, 1, 1), d1 = tv_day_from_ymd(2025,
+	    12, 31), t, got;
+	int y, m, d, bad = 0, amb = 0, k, r;
+	char s[4][32];
+	enum tv_date_why why;
+
+	for (t = d0; t <= d1; t++) {
+		tv_day_to_ymd(t, &y, &m, &d);
+		snprintf(s[0], sizeof s[0], "%04d-%02d-%02d", y, m, d);
+		snprintf(s[1], sizeof s[1], "%d/%d/%04d", d, m, y);
+		snprintf(s[2], sizeof s[2], "%02d.%02d.%04d", d, m, y);
+		snprintf(s[3], sizeof s[3], "%02d-%02d-%04d", d, m, y);
+		for (k = 0; k < 4; k++) {
+			got = 0;
+			r = tv_date_parse(s[k], strlen(s[k]), TV_DATE_DMY, d1,
+			    &got, &why);
+			bad += r != 0 || got != t;
+			r = tv_date_parse(s[k], strlen(s[k]), TV_DATE_ANY, d1,
+			    &got, &why);
+			if (k > 0 && d != m && d <= 12)
+				amb += r == 0 || why != TV_DATE_AMBIGUOUS;
+			else
+				bad += r != 0 || got != t;
+		}
+	}
+	is_int(0, bad, "every day 1900-2025, four spellings, read back");
+	is_int(0, amb, "and ambiguous exactly when it should be");
+}
+
 int
 main(void)
 {
 	test_parse();
+	test_typed();
+	test_typed_all();
 	test_weeks();
 	test_months_quarters();
 	test_names();

@@ -133,6 +133,42 @@ test_pseudonym(void)
 	is_int(TV_ERR_TOOBIG, tv_pseudonym(q, key, fb, 1), "over-long field");
 }
 
+/* Kinds (docs/formats.md Part I §3.1): a code drops its separators, a
+ * date is taken as the YYYY-MM-DD it was parsed to, and the known answer
+ * of §3.5 for (name, name, date). */
+static void
+test_kinds(void)
+{
+	const char *f[3] = { "\xc3\x89lodie", "  DUPONT ", "1990-04-02" };
+	const char *g[3] = { "elodie", "dupont", "02/04/1990" };
+	const enum tv_idkind k[3] = { TV_IDKIND_NAME, TV_IDKIND_NAME,
+		TV_IDKIND_DATE };
+	const char *code = " AB-12 34.\xc3\xa9";
+	uint8_t p[32], q[32], want[32];
+	char out[TV_IDENTITY_MAX + 1], rc[12];
+
+	is_int(0, tv_identity_normalise_kind(out, sizeof out, code,
+	    strlen(code), TV_IDKIND_CODE), "code ok");
+	is_str("ab1234e", out, "a code drops its separators");
+	is_int(0, tv_identity_normalise_kind(out, sizeof out, "1990-04-02", 10,
+	    TV_IDKIND_DATE), "date ok");
+	is_str("1990-04-02", out, "a date is kept");
+	is_int(TV_ERR_FORMAT, tv_identity_normalise_kind(out, sizeof out,
+	    "02/04/1990", 10, TV_IDKIND_DATE), "a date not yet parsed");
+	is_int(TV_ERR_FORMAT, tv_identity_normalise_kind(out, sizeof out,
+	    "1990-04-2", 9, TV_IDKIND_DATE), "a date not YYYY-MM-DD");
+	tap_hex(want, sizeof want, "9ad640f5429cf32a76561c0b9bcffa2d"
+	    "e24895b6b4ed7f17fe70dc6466d6668a");
+	is_int(0, tv_pseudonym_kinds(p, key, f, k, 3), "with kinds ok");
+	is_mem(want, p, 32, "pseudonym with a date: known answer");
+	tv_receipt_code(rc, p);
+	is_str("XYXD3-5TMPZ", rc, "its receipt");
+	is_int(TV_ERR_FORMAT, tv_pseudonym_kinds(q, key, g, k, 3),
+	    "an unparsed date refused");
+	is_int(0, tv_pseudonym_kinds(q, key, f, NULL, 3), "all names ok");
+	ok(memcmp(p, q, 32) != 0, "the kind is part of the bytes hashed");
+}
+
 static int
 crockford_ok(const char *s)
 {
@@ -215,6 +251,7 @@ main(void)
 	}
 	test_normalise();
 	test_pseudonym();
+	test_kinds();
 	test_receipt();
 	test_index_tag();
 	return tap_done();
