@@ -210,16 +210,20 @@ struct form_view {
 
 void page_form(struct html *h, const struct tv_plan *p,
     const struct form_view *fv);
+/* The sign-in page's notice: none, a wrong code, or a form that came
+ * after the session ended (sent back here, so that no page made by that
+ * POST stays in the browser's history with what was typed). */
+enum signin_notice { SIGNIN_PLAIN, SIGNIN_WRONG, SIGNIN_ENDED };
+
 void page_signin(struct html *h, enum form_lang lang, const char *token,
-    int wrong);
+    enum signin_notice notice);
 void page_status(struct html *h, const struct tv_plan *p, enum form_lang lang,
     const char *csrf, const struct form_status *st);
 /* A short page with a title, a sentence and a link. */
 void page_message(struct html *h, enum form_lang lang, int what);
 
 enum form_msg {
-	MSG_SIGNED_OUT = 0,	/* not signed in, or session ended */
-	MSG_FORBIDDEN,		/* token or origin refused */
+	MSG_FORBIDDEN = 0,	/* token or origin refused */
 	MSG_NOT_FOUND,
 	MSG_TOO_BIG,
 	MSG_BAD_REQUEST,
@@ -241,7 +245,7 @@ enum form_text {
 	TX_ST_TITLE, TX_ST_TODAY, TX_ST_PENDING, TX_ST_PENDING_HELP,
 	TX_ST_LAST, TX_ST_NEVER, TX_ST_TOTAL, TX_ST_CAMPAIGN,
 	TX_BACK,
-	TX_M_SIGNED_OUT, TX_M_SIGNED_OUT_TEXT, TX_M_FORBIDDEN,
+	TX_M_SIGNED_OUT_TEXT, TX_M_FORBIDDEN,
 	TX_M_FORBIDDEN_TEXT, TX_M_NOT_FOUND, TX_M_TOO_BIG, TX_M_BAD_REQUEST,
 	TX_M_METHOD, TX_M_BAD_TYPE, TX_M_GENERIC_TEXT,
 	TX_COUNT

@@ -169,6 +169,16 @@ redirect(struct MHD_Connection *c, struct req *r, const char *to)
 	return reply(c, r, MHD_HTTP_SEE_OTHER, NULL, to, NULL, NULL);
 }
 
+/* A form posted without a session: nothing is recorded, and the answer is
+ * a redirect (303) to the sign-in page that says so, not a page of its
+ * own -- a page made by a POST stays in the browser's history with the
+ * POST's body, which a browser may save to its session file. */
+static enum MHD_Result
+session_ended(struct MHD_Connection *c, struct req *r)
+{
+	return redirect(c, r, "/signin?ended=1");
+}
+
 static enum MHD_Result
 message(struct MHD_Connection *c, struct req *r, unsigned status,
     enum form_lang lang, int what)
@@ -272,7 +282,7 @@ session_of(struct form_server *s, struct MHD_Connection *c)
 
 static enum MHD_Result
 signin_page(struct MHD_Connection *c, struct req *r, enum form_lang lang,
-    int wrong)
+    enum signin_notice notice)
 {
 	char tok[FORM_HEX(FORM_TOKEN_BYTES)], cookie[128];
 	struct html h;
@@ -280,8 +290,9 @@ signin_page(struct MHD_Connection *c, struct req *r, enum form_lang lang,
 	form_random_hex(tok, FORM_TOKEN_BYTES);
 	snprintf(cookie, sizeof cookie, "tv_pre=%s" PRE_ATTRS, tok);
 	html_init(&h);
-	page_signin(&h, lang, tok, wrong);
-	return reply(c, r, wrong ? MHD_HTTP_FORBIDDEN : MHD_HTTP_OK, &h, NULL,
+	page_signin(&h, lang, tok, notice);
+	return reply(c, r, notice == SIGNIN_WRONG ? MHD_HTTP_FORBIDDEN :
+	    MHD_HTTP_OK, &h, NULL,
 	    cookie, NULL);
 }
 
@@ -394,7 +405,9 @@ get(struct form_server *s, struct MHD_Connection *c, struct req *r,
 	ss = session_of(s, c);
 	if (r->route == R_SIGNIN)
 		return ss != NULL ? redirect(c, r, "/") :
-		    signin_page(c, r, lang, 0);
+		    signin_page(c, r, lang, MHD_lookup_connection_value(c,
+		    MHD_GET_ARGUMENT_KIND, "ended") != NULL ? SIGNIN_ENDED :
+		    SIGNIN_PLAIN);
 	if (ss == NULL)
 		return redirect(c, r, lang == LANG_EN ? "/signin?lang=en" :
 		    "/signin");
@@ -425,7 +438,7 @@ signin_post(struct form_server *s, struct MHD_Connection *c, struct req *r)
 	if (form_code_check(s, form_body_get(r->body, "code", NULL)) != 0) {
 		note("wrong sign-in code (%u of %u before a new code)",
 		    s->code_fails, FORM_CODE_TRIES);
-		return signin_page(c, r, lang, 1);
+		return signin_page(c, r, lang, SIGNIN_WRONG);
 	}
 	ss = form_session_new(s, lang);
 	form_session_hex(ss, sid);
@@ -487,8 +500,7 @@ post_finish(struct form_server *s, struct MHD_Connection *c, struct req *r)
 	if (r->route == R_SIGNIN)
 		return signin_post(s, c, r);
 	if ((ss = session_of(s, c)) == NULL)
-		return message(c, r, MHD_HTTP_FORBIDDEN, LANG_FR,
-		    MSG_SIGNED_OUT);
+		return session_ended(c, r);
 	if (form_csrf_check(ss, form_body_get(r->body, "csrf", NULL)) != 0)
 		return message(c, r, MHD_HTTP_FORBIDDEN, ss->lang,
 		    MSG_FORBIDDEN);
@@ -540,8 +552,7 @@ post_start(struct form_server *s, struct MHD_Connection *c, struct req *r)
 		return message(c, r, MHD_HTTP_CONTENT_TOO_LARGE, LANG_FR,
 		    MSG_TOO_BIG);
 	if (r->route != R_SIGNIN && session_of(s, c) == NULL)
-		return message(c, r, MHD_HTTP_FORBIDDEN, LANG_FR,
-		    MSG_SIGNED_OUT);
+		return session_ended(c, r);
 	if ((r->body = form_body_new()) == NULL)
 		return MHD_NO;
 	r->pp = MHD_create_post_processor(c, 1024, post_iter, r->body);

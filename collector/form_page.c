@@ -195,14 +195,18 @@ page_end(struct html *h)
 }
 
 void
-page_signin(struct html *h, enum form_lang lang, const char *token, int wrong)
+page_signin(struct html *h, enum form_lang lang, const char *token,
+    enum signin_notice notice)
 {
+	int wrong = notice == SIGNIN_WRONG;
+
 	page_head(h, lang, tx(lang, TX_SIGN_IN));
 	page_bar(h, lang, "/signin", NULL);
 	html_fmt(h, "<h1>%s</h1>\n", tx(lang, TX_SIGN_IN));
-	if (wrong)
+	if (notice != SIGNIN_PLAIN)
 		html_fmt(h, "<div class=\"notice errsum\" role=\"alert\">"
-		    "<p>%s</p></div>\n", tx(lang, TX_CODE_WRONG));
+		    "<p>%s</p></div>\n", tx(lang, wrong ? TX_CODE_WRONG :
+		    TX_M_SIGNED_OUT_TEXT));
 	html_fmt(h, "<form method=\"post\" action=\"/signin\" "
 	    "autocomplete=\"off\" class=\"signin\">\n<p>%s</p>\n",
 	    tx(lang, TX_SIGNIN_HELP));
@@ -223,7 +227,6 @@ void
 page_message(struct html *h, enum form_lang lang, int what)
 {
 	static const enum form_text title[] = {
-		[MSG_SIGNED_OUT] = TX_M_SIGNED_OUT,
 		[MSG_FORBIDDEN] = TX_M_FORBIDDEN,
 		[MSG_NOT_FOUND] = TX_M_NOT_FOUND,
 		[MSG_TOO_BIG] = TX_M_TOO_BIG,
@@ -231,15 +234,14 @@ page_message(struct html *h, enum form_lang lang, int what)
 		[MSG_METHOD] = TX_M_METHOD,
 		[MSG_BAD_TYPE] = TX_M_BAD_TYPE,
 	};
-	enum form_text text = what == MSG_SIGNED_OUT ? TX_M_SIGNED_OUT_TEXT :
-	    what == MSG_FORBIDDEN ? TX_M_FORBIDDEN_TEXT : TX_M_GENERIC_TEXT;
+	enum form_text text = what == MSG_FORBIDDEN ? TX_M_FORBIDDEN_TEXT :
+	    TX_M_GENERIC_TEXT;
 
 	page_head(h, lang, tx(lang, title[what]));
 	page_bar(h, lang, "/", NULL);
 	html_fmt(h, "<h1>%s</h1>\n<p>%s</p>\n<p><a class=\"button\" "
 	    "href=\"%s\">%s</a></p>\n", tx(lang, title[what]),
-	    tx(lang, text), what == MSG_SIGNED_OUT ? "/signin" : "/",
-	    tx(lang, what == MSG_SIGNED_OUT ? TX_SIGN_IN : TX_BACK));
+	    tx(lang, text), "/", tx(lang, TX_BACK));
 	page_end(h);
 }
 

@@ -108,7 +108,6 @@ static const char *const text[TX_COUNT][2] = {
 		"Visits recorded on this device" },
 	[TX_ST_CAMPAIGN] = { "Campagne", "Campaign" },
 	[TX_BACK] = { "Retour au formulaire", "Back to the form" },
-	[TX_M_SIGNED_OUT] = { "Connexion nécessaire", "Please sign in" },
 	[TX_M_SIGNED_OUT_TEXT] = {
 		"Vous n'êtes pas connecté, ou la session a pris fin. Rien "
 		"n'a été enregistré.",
