@@ -19,7 +19,9 @@ CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
 PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
-	   -lcsv -lpthread -lm
+	   -lcsv -ldecaf -lpthread -lm
+# libdecaf-dev ships no .pc file; its headers include <decaf/common.h>.
+DECAF_CFLAGS ?= -I/usr/include/decaf
 Q        = $(if $(filter 1,$(V)),,@)
 
 ifeq ($(SAN),1)
@@ -93,6 +95,9 @@ $(B)/%.o: %.c | $(PB_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+# Only crypto/gpoint.c includes libdecaf (crypto/gpoint.h is opaque).
+$(B)/crypto/gpoint.o: CFLAGS += $(DECAF_CFLAGS)
 
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"
