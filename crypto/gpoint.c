@@ -55,6 +55,12 @@ tv_gpoint_identity(struct tv_gpoint *p)
 }
 
 void
+tv_gpoint_generator(struct tv_gpoint *p)
+{
+	decaf_255_point_copy(DP(p), decaf_255_point_base);
+}
+
+void
 tv_gpoint_add(struct tv_gpoint *r, const struct tv_gpoint *a,
     const struct tv_gpoint *b)
 {

@@ -45,6 +45,8 @@ int tv_gpoint_decode(struct tv_gpoint *p, const uint8_t s[TV_POINT_BYTES]);
 void tv_gpoint_encode(uint8_t s[TV_POINT_BYTES], const struct tv_gpoint *p);
 /* p = identity. */
 void tv_gpoint_identity(struct tv_gpoint *p);
+/* p = G (tv_generator, RFC 9496's base point). */
+void tv_gpoint_generator(struct tv_gpoint *p);
 /* r = a + b, r = a - b. */
 void tv_gpoint_add(struct tv_gpoint *r, const struct tv_gpoint *a,
     const struct tv_gpoint *b);

@@ -144,23 +144,36 @@ out:
  * (libsodium): their simulated branch's placement is secret.
  */
 static int
+recommit_g(uint8_t A[32], uint8_t B[32], const uint8_t z[32],
+    const uint8_t c[32], const struct tv_gpoint *P,
+    const struct tv_gpoint *Y, const struct tv_gpoint *Q)
+{
+	struct tv_gpoint r;
+	uint8_t nc[32];
+
+	if (tv_scalar_neg(nc, c) != 0 ||
+	    tv_gpoint_double_mul_vt(&r, z, nc, P) != 0)
+		return TV_ERR_CRYPTO;
+	tv_gpoint_encode(A, &r);
+	if (tv_gpoint_double_mul(&r, z, Y, nc, Q) != 0)
+		return TV_ERR_CRYPTO;
+	tv_gpoint_encode(B, &r);
+	return 0;
+}
+
+/* recommit_g() on encoded points (decoded here: TV_ERR_CRYPTO if one is
+ * not tv_point_ok). */
+static int
 recommit_vt(uint8_t A[32], uint8_t B[32], const uint8_t z[32],
     const uint8_t c[32], const uint8_t P[32], const uint8_t Y[32],
     const uint8_t Q[32])
 {
-	struct tv_gpoint gP, gY, gQ, r;
-	uint8_t nc[32];
+	struct tv_gpoint gP, gY, gQ;
 
 	if (tv_gpoint_decode(&gP, P) != 0 || tv_gpoint_decode(&gY, Y) != 0 ||
-	    tv_gpoint_decode(&gQ, Q) != 0 || tv_scalar_neg(nc, c) != 0)
+	    tv_gpoint_decode(&gQ, Q) != 0)
 		return TV_ERR_CRYPTO;
-	if (tv_gpoint_double_mul_vt(&r, z, nc, &gP) != 0)
-		return TV_ERR_CRYPTO;
-	tv_gpoint_encode(A, &r);
-	if (tv_gpoint_double_mul(&r, z, &gY, nc, &gQ) != 0)
-		return TV_ERR_CRYPTO;
-	tv_gpoint_encode(B, &r);
-	return 0;
+	return recommit_g(A, B, z, c, &gP, &gY, &gQ);
 }
 
 typedef int recommit_fn(uint8_t[32], uint8_t[32], const uint8_t[32],
@@ -263,12 +276,44 @@ out:
 	return rc;
 }
 
+/*
+ * The checks of proof01_verify(), with X, R and C decoded once (the
+ * decoding is stmt01_ok's validity check: the same rules, and X, R not
+ * the identity, whose canonical encoding is the 32 zero bytes) and both
+ * commitments recomputed on the decoded points.  This is the per-indicator
+ * cost of every verification pass.
+ */
 int
 tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
     const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 {
-	return proof01_verify(recommit_vt, proof, ctx, device, slot, X, R, C);
+	struct tv_transcript t;
+	struct tv_gpoint gX, gR, gC, gD1, gG;
+	uint8_t A0[32], B0[32], A1[32], B1[32], c[32], csum[32];
+	const uint8_t *c0 = proof, *c1 = proof + 32;
+	const uint8_t *z0 = proof + 64, *z1 = proof + 96;
+
+	if (!tv_scalar_ok(c0) || !tv_scalar_ok(c1) || !tv_scalar_ok(z0) ||
+	    !tv_scalar_ok(z1))
+		return TV_ERR_CRYPTO;
+	if (tv_gpoint_decode(&gX, X) != 0 || tv_gpoint_decode(&gR, R) != 0 ||
+	    tv_gpoint_decode(&gC, C) != 0 || sodium_is_zero(X, 32) ||
+	    sodium_is_zero(R, 32))
+		return TV_ERR_CRYPTO;
+	tv_gpoint_generator(&gG);
+	tv_gpoint_sub(&gD1, &gC, &gG);
+	if (recommit_g(A0, B0, z0, c0, &gR, &gX, &gC) != 0 ||
+	    recommit_g(A1, B1, z1, c1, &gR, &gX, &gD1) != 0)
+		return TV_ERR_CRYPTO;
+	stmt01(&t, ctx, device, slot, X, R, C);
+	tv_transcript_put(&t, A0, 32);
+	tv_transcript_put(&t, B0, 32);
+	tv_transcript_put(&t, A1, 32);
+	tv_transcript_put(&t, B1, 32);
+	tv_transcript_challenge(&t, c);
+	crypto_core_ristretto255_scalar_add(csum, c0, c1);
+	return challenge_eq(csum, c);
 }
 
 int

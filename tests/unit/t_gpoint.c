@@ -93,6 +93,9 @@ test_multiples(void)
 
 	tv_gpoint_identity(&acc);
 	is_int(0, tv_gpoint_decode(&g, tv_generator), "G decodes");
+	tv_gpoint_generator(&p);
+	ok(tv_gpoint_eq(&p, &g), "tv_gpoint_generator is libdecaf's base = "
+	    "RFC 9496's G");
 	memcpy(sod, tv_identity, 32);
 	for (i = 0; i < 16; i++) {
 		hex32(want, multiples[i]);
