@@ -98,6 +98,7 @@ $(B)/%.o: %.c | $(PB_H)
 
 # Only crypto/gpoint.c includes libdecaf (crypto/gpoint.h is opaque).
 $(B)/crypto/gpoint.o: CFLAGS += $(DECAF_CFLAGS)
+$(B)/tests/unit/t_gpoint.o: CFLAGS += $(DECAF_CFLAGS)	# the raw decoder
 
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"

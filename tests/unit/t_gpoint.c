@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <decaf/point_255.h>
 #include <sodium.h>
 
 #include "crypto/elgamal.h"
@@ -174,6 +175,46 @@ test_bit255(void)
 		ok(1, "# skip: not libsodium 1.0.18");
 	is_int(0, ours, "tv_point_ok refuses every bit-255 encoding");
 	is_int(0, decaf, "tv_gpoint_decode refuses every bit-255 encoding");
+}
+
+/* libdecaf's own decoder, without our bit-255 test: what decision 40
+ * says it does, so a changed libdecaf shows here. */
+static void
+test_raw_decaf(void)
+{
+	decaf_255_point_t p;
+	uint8_t s[32];
+	size_t i;
+	int bit = 0, bad_ok = 0, nc = 0;
+
+	for (i = 0; i < 16 + NRAND; i++) {
+		if (i < 16)
+			hex32(s, multiples[i]);
+		else
+			rnd_point(s);
+		s[31] |= 0x80;
+		bit += decaf_255_point_decode(p, s, DECAF_TRUE) ==
+		    DECAF_SUCCESS;
+	}
+	is_int(0, bit, "raw libdecaf decode refuses bit 255 set (A.1 and "
+	    "200 random points)");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hex32(s, bad[i]);
+		bad_ok += decaf_255_point_decode(p, s, DECAF_TRUE) ==
+		    DECAF_SUCCESS;
+	}
+	is_int(0, bad_ok, "raw libdecaf decode refuses every A.2 vector");
+	for (i = 0; i < 19; i++) {
+		memset(s, 0xff, 32);
+		s[31] = 0x7f;
+		s[0] = (uint8_t)(0xed + i);
+		nc += decaf_255_point_decode(p, s, DECAF_TRUE) == DECAF_SUCCESS;
+	}
+	is_int(0, nc, "raw libdecaf decode refuses p + j, j = 0..18");
+	memset(s, 0, 32);
+	ok(decaf_255_point_decode(p, s, DECAF_TRUE) == DECAF_SUCCESS &&
+	    decaf_255_point_decode(p, s, DECAF_FALSE) == DECAF_FAILURE,
+	    "raw libdecaf: zero encoding valid iff allow_identity");
 }
 
 /* s = p + j (j = 0..18), the only non-canonical encodings with bit 255
@@ -414,6 +455,7 @@ main(void)
 	test_bad();
 	test_bit255();
 	test_noncanonical();
+	test_raw_decaf();
 	test_random_strings();
 	test_sums();
 	test_mul();
