@@ -440,7 +440,7 @@ commitment.  Thread CPU time, same rounds as above.
 Proof checking per indicator: **$(kv "$R/micro.out" proof01_ratio)x** faster
 than the previous verifier, side by side in this run (target >= 1.5x).
 
-| K | floor, replayed: (K+1) x (decode + decoded add) + (K+1) encodings, µs/record | limit (c) replayed / floor | floor with proofs, µs/record |
+| K | floor, replayed: (K+1) x (decode + decoded add) per record, (K+1) encodings per 200 records, µs/record | limit (c) replayed / floor | floor with proofs (+ K x current 0/1 check), µs/record |
 |---|---|---|---|
 | 8 | $(floor_us 8) | $(calc "$(cat "$R/limit-8.us") / $(floor_us 8)" 2)x | $(floorp_us 8) |
 | 32 | $(floor_us 32) | $(calc "$(cat "$R/limit-32.us") / $(floor_us 32)" 2)x | $(floorp_us 32) |
