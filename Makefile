@@ -23,7 +23,9 @@ CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wno-missing-field-initializers $(WERROR) -MMD -MP -I. -I$(B)
 PKGS     = libsodium libzstd libprotobuf-c jansson pwquality
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lunistring \
-	   -lcsv -lpthread -lm
+	   -lcsv -ldecaf -lpthread -lm
+# libdecaf-dev ships no .pc file; its headers include <decaf/common.h>.
+DECAF_CFLAGS ?= -I/usr/include/decaf
 Q        = $(if $(filter 1,$(V)),,@)
 # The one place the version is written (common/util.c's tv_version, man
 # pages).
@@ -103,6 +105,9 @@ $(B)/%.o: %.c | $(PB_H)
 
 $(B)/common/util.o: CFLAGS += -DTV_VERSION='"$(VERSION)"'
 $(B)/common/util.o: VERSION
+# Only crypto/gpoint.c includes libdecaf (crypto/gpoint.h is opaque).
+$(B)/crypto/gpoint.o: CFLAGS += $(DECAF_CFLAGS)
+$(B)/tests/unit/t_gpoint.o: CFLAGS += $(DECAF_CFLAGS)	# the raw decoder
 
 $(B)/proto/tallyvan.pb-c.o: $(PB_C)
 	@echo "  CC      $<"

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "gpoint.h"
 #include "group.h"
 #include "proof.h"
 #include "proof_internal.h"
@@ -135,6 +136,50 @@ out:
 	return rc;
 }
 
+/*
+ * The verifiers' recommit: the same A and B, each as one double
+ * multiplication on decoded points (crypto/gpoint.h, decision 41):
+ * A = z*G + (-c)*P in variable time (every input is public: the proof
+ * and the statement), B = z*Y + (-c)*Q.  The provers keep recommit()
+ * (libsodium): their simulated branch's placement is secret.
+ */
+static int
+recommit_g(uint8_t A[32], uint8_t B[32], const uint8_t z[32],
+    const uint8_t c[32], const struct tv_gpoint *P,
+    const struct tv_gpoint *Y, const struct tv_gpoint *Q)
+{
+	struct tv_gpoint r;
+	uint8_t nc[32];
+
+	if (tv_scalar_neg(nc, c) != 0 ||
+	    tv_gpoint_double_mul_vt(&r, z, nc, P) != 0)
+		return TV_ERR_CRYPTO;
+	tv_gpoint_encode(A, &r);
+	if (tv_gpoint_double_mul(&r, z, Y, nc, Q) != 0)
+		return TV_ERR_CRYPTO;
+	tv_gpoint_encode(B, &r);
+	return 0;
+}
+
+/* recommit_g() on encoded points (decoded here: TV_ERR_CRYPTO if one is
+ * not tv_point_ok). */
+static int
+recommit_vt(uint8_t A[32], uint8_t B[32], const uint8_t z[32],
+    const uint8_t c[32], const uint8_t P[32], const uint8_t Y[32],
+    const uint8_t Q[32])
+{
+	struct tv_gpoint gP, gY, gQ;
+
+	if (tv_gpoint_decode(&gP, P) != 0 || tv_gpoint_decode(&gY, Y) != 0 ||
+	    tv_gpoint_decode(&gQ, Q) != 0)
+		return TV_ERR_CRYPTO;
+	return recommit_g(A, B, z, c, &gP, &gY, &gQ);
+}
+
+typedef int recommit_fn(uint8_t[32], uint8_t[32], const uint8_t[32],
+    const uint8_t[32], const uint8_t[32], const uint8_t[32],
+    const uint8_t[32]);
+
 /* 0 iff c == want, in constant time; the one comparison of a challenge. */
 static int
 challenge_eq(const uint8_t c[32], const uint8_t want[32])
@@ -201,8 +246,8 @@ stmt01_ok(const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 	return tv_point_ok_nonid(X) && tv_point_ok_nonid(R) && tv_point_ok(C);
 }
 
-int
-tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
+static int
+proof01_verify(recommit_fn *rf, const uint8_t proof[TV_PROOF01_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
     const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 {
@@ -216,8 +261,8 @@ tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
 	    !tv_scalar_ok(z1) || !stmt01_ok(X, R, C))
 		goto out;
 	if (tv_point_sub(D1, C, tv_generator) != 0 ||
-	    recommit(A0, B0, z0, c0, R, X, C) != 0 ||
-	    recommit(A1, B1, z1, c1, R, X, D1) != 0)
+	    rf(A0, B0, z0, c0, R, X, C) != 0 ||
+	    rf(A1, B1, z1, c1, R, X, D1) != 0)
 		goto out;
 	stmt01(&t, ctx, device, slot, X, R, C);
 	tv_transcript_put(&t, A0, 32);
@@ -229,6 +274,54 @@ tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
 	rc = challenge_eq(csum, c);
 out:
 	return rc;
+}
+
+/*
+ * The checks of proof01_verify(), with X, R and C decoded once (the
+ * decoding is stmt01_ok's validity check: the same rules, and X, R not
+ * the identity, whose canonical encoding is the 32 zero bytes) and both
+ * commitments recomputed on the decoded points.  This is the per-indicator
+ * cost of every verification pass.
+ */
+int
+tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
+    const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
+    const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
+{
+	struct tv_transcript t;
+	struct tv_gpoint gX, gR, gC, gD1, gG;
+	uint8_t A0[32], B0[32], A1[32], B1[32], c[32], csum[32];
+	const uint8_t *c0 = proof, *c1 = proof + 32;
+	const uint8_t *z0 = proof + 64, *z1 = proof + 96;
+
+	if (!tv_scalar_ok(c0) || !tv_scalar_ok(c1) || !tv_scalar_ok(z0) ||
+	    !tv_scalar_ok(z1))
+		return TV_ERR_CRYPTO;
+	if (tv_gpoint_decode(&gX, X) != 0 || tv_gpoint_decode(&gR, R) != 0 ||
+	    tv_gpoint_decode(&gC, C) != 0 || sodium_is_zero(X, 32) ||
+	    sodium_is_zero(R, 32))
+		return TV_ERR_CRYPTO;
+	tv_gpoint_generator(&gG);
+	tv_gpoint_sub(&gD1, &gC, &gG);
+	if (recommit_g(A0, B0, z0, c0, &gR, &gX, &gC) != 0 ||
+	    recommit_g(A1, B1, z1, c1, &gR, &gX, &gD1) != 0)
+		return TV_ERR_CRYPTO;
+	stmt01(&t, ctx, device, slot, X, R, C);
+	tv_transcript_put(&t, A0, 32);
+	tv_transcript_put(&t, B0, 32);
+	tv_transcript_put(&t, A1, 32);
+	tv_transcript_put(&t, B1, 32);
+	tv_transcript_challenge(&t, c);
+	crypto_core_ristretto255_scalar_add(csum, c0, c1);
+	return challenge_eq(csum, c);
+}
+
+int
+tv_proof01_verify_sodium(const uint8_t proof[TV_PROOF01_BYTES],
+    const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
+    const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
+{
+	return proof01_verify(recommit, proof, ctx, device, slot, X, R, C);
 }
 
 /*
@@ -373,8 +466,8 @@ stmtsum_point(uint8_t D[32], uint32_t sum, const uint8_t XS[32],
 	return tv_point_sub(D, CS, sG);
 }
 
-int
-tv_proofsum_verify(const uint8_t proof[TV_PROOFSUM_BYTES],
+static int
+proofsum_verify(recommit_fn *rf, const uint8_t proof[TV_PROOFSUM_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t group,
     uint32_t sum, const uint8_t XS[32], const uint8_t R[32],
     const uint8_t CS[32])
@@ -387,7 +480,7 @@ tv_proofsum_verify(const uint8_t proof[TV_PROOFSUM_BYTES],
 	if (!tv_scalar_ok(pc) || !tv_scalar_ok(pz))
 		goto out;
 	if (stmtsum_point(D, sum, XS, R, CS) != 0 ||
-	    recommit(A, B, pz, pc, R, XS, D) != 0)
+	    rf(A, B, pz, pc, R, XS, D) != 0)
 		goto out;
 	stmtsum(&t, ctx, device, group, sum, XS, R, CS);
 	tv_transcript_put(&t, A, 32);
@@ -396,6 +489,26 @@ tv_proofsum_verify(const uint8_t proof[TV_PROOFSUM_BYTES],
 	rc = challenge_eq(pc, c);
 out:
 	return rc;
+}
+
+int
+tv_proofsum_verify(const uint8_t proof[TV_PROOFSUM_BYTES],
+    const uint8_t ctx[32], const uint8_t device[32], uint32_t group,
+    uint32_t sum, const uint8_t XS[32], const uint8_t R[32],
+    const uint8_t CS[32])
+{
+	return proofsum_verify(recommit_vt, proof, ctx, device, group, sum,
+	    XS, R, CS);
+}
+
+int
+tv_proofsum_verify_sodium(const uint8_t proof[TV_PROOFSUM_BYTES],
+    const uint8_t ctx[32], const uint8_t device[32], uint32_t group,
+    uint32_t sum, const uint8_t XS[32], const uint8_t R[32],
+    const uint8_t CS[32])
+{
+	return proofsum_verify(recommit, proof, ctx, device, group, sum, XS,
+	    R, CS);
 }
 
 /*
@@ -495,10 +608,11 @@ stmtpdec_ok(const uint8_t S[32], const uint8_t R[32], const uint8_t D[32])
 	    tv_point_ok_nonid(D);
 }
 
-int
-tv_dleq_verify(const uint8_t proof[TV_DLEQ_BYTES], const uint8_t ctx[32],
-    const uint8_t agg[32], uint32_t trustee, uint32_t slot,
-    const uint8_t S[32], const uint8_t R[32], const uint8_t D[32])
+static int
+dleq_verify(recommit_fn *rf, const uint8_t proof[TV_DLEQ_BYTES],
+    const uint8_t ctx[32], const uint8_t agg[32], uint32_t trustee,
+    uint32_t slot, const uint8_t S[32], const uint8_t R[32],
+    const uint8_t D[32])
 {
 	struct tv_transcript t;
 	uint8_t A[32], B[32], c[32];
@@ -507,7 +621,7 @@ tv_dleq_verify(const uint8_t proof[TV_DLEQ_BYTES], const uint8_t ctx[32],
 
 	if (!tv_scalar_ok(pc) || !tv_scalar_ok(pz) || !stmtpdec_ok(S, R, D))
 		goto out;
-	if (recommit(A, B, pz, pc, S, R, D) != 0)
+	if (rf(A, B, pz, pc, S, R, D) != 0)
 		goto out;
 	stmtpdec(&t, ctx, agg, trustee, slot, S, R, D);
 	tv_transcript_put(&t, A, 32);
@@ -516,6 +630,24 @@ tv_dleq_verify(const uint8_t proof[TV_DLEQ_BYTES], const uint8_t ctx[32],
 	rc = challenge_eq(pc, c);
 out:
 	return rc;
+}
+
+int
+tv_dleq_verify(const uint8_t proof[TV_DLEQ_BYTES], const uint8_t ctx[32],
+    const uint8_t agg[32], uint32_t trustee, uint32_t slot,
+    const uint8_t S[32], const uint8_t R[32], const uint8_t D[32])
+{
+	return dleq_verify(recommit_vt, proof, ctx, agg, trustee, slot, S, R,
+	    D);
+}
+
+int
+tv_dleq_verify_sodium(const uint8_t proof[TV_DLEQ_BYTES],
+    const uint8_t ctx[32], const uint8_t agg[32], uint32_t trustee,
+    uint32_t slot, const uint8_t S[32], const uint8_t R[32],
+    const uint8_t D[32])
+{
+	return dleq_verify(recommit, proof, ctx, agg, trustee, slot, S, R, D);
 }
 
 int

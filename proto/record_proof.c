@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "crypto/err.h"
+#include "crypto/gpoint.h"
 #include "crypto/group.h"
 #include "crypto/proof.h"
 #include "proto/record_proof.h"
@@ -19,22 +20,29 @@ tv_record_proofs_len(const struct tv_campaign *c)
 	    (size_t)c->plan->ngroups * TV_PROOFSUM_BYTES;
 }
 
-/* X_S and C_S of group g. */
+/* X_S and C_S of group g: public sums, added decoded (crypto/gpoint.h)
+ * and encoded once each. */
 static int
 group_sums(const struct tv_campaign *c, const uint8_t *ct, uint32_t g,
     uint8_t XS[32], uint8_t CS[32])
 {
 	const struct tv_group *grp = &c->plan->groups[g];
+	struct tv_gpoint xs, cs, p;
 	uint32_t j, i;
 
-	memset(XS, 0, 32);
-	memset(CS, 0, 32);
+	tv_gpoint_identity(&xs);
+	tv_gpoint_identity(&cs);
 	for (j = 0; j < grp->n; j++) {
 		i = grp->members[j];
-		if (tv_point_add(XS, XS, c->keys + 32 * i) != 0 ||
-		    tv_point_add(CS, CS, ct + 32 * (i + 1)) != 0)
+		if (tv_gpoint_decode(&p, c->keys + 32 * i) != 0)
 			return TV_ERR_CRYPTO;
+		tv_gpoint_add(&xs, &xs, &p);
+		if (tv_gpoint_decode(&p, ct + 32 * (i + 1)) != 0)
+			return TV_ERR_CRYPTO;
+		tv_gpoint_add(&cs, &cs, &p);
 	}
+	tv_gpoint_encode(XS, &xs);
+	tv_gpoint_encode(CS, &cs);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * write any key into it (THREATS.md).
  */
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "crypto/gpoint.h"
 #include "proto/admit.h"
 #include "proto/batch.h"
 #include "proto/cert.h"
@@ -112,12 +114,22 @@ id_cmp(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
-/* One (site, day) of the campaign: its count, sum and record ids. */
+/* One (site, day) of the campaign: its count, sum and record ids.  The
+ * sum is kept decoded (crypto/gpoint.h): each record's points are decoded
+ * once and added there; sums are encoded only per requested cell. */
 struct base {
 	uint64_t count, cap;
-	uint8_t *ct;
+	struct tv_gpoint *sum;	/* k + 1 points, or NULL (no record) */
 	uint8_t *ids;
 };
+
+/* k + 1 decoded points, aligned for libdecaf; NULL if out of memory. */
+static struct tv_gpoint *
+gct_alloc(size_t n, uint32_t k)
+{
+	return aligned_alloc(alignof(struct tv_gpoint), n * ((size_t)k + 1) *
+	    sizeof(struct tv_gpoint));
+}
 
 /*
  * The recount runs on several threads (crypto-notes §8: verification
@@ -209,12 +221,16 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 		b->ids = ids;
 		b->cap = b->cap ? 2 * b->cap : 16;
 	}
-	if (b->ct == NULL) {	/* the first record is the sum */
-		if ((b->ct = malloc(TV_CT_BYTES(rb->c->k))) == NULL)
+	if (b->sum == NULL) {	/* the first record is the sum */
+		if ((b->sum = gct_alloc(1, rb->c->k)) == NULL)
 			return TV_ERR_NOMEM;
-		memcpy(b->ct, r->ct, TV_CT_BYTES(rb->c->k));
-	} else if (tv_ct_add(b->ct, r->ct, rb->c->k) != 0) {
-		return TV_ERR_CRYPTO;	/* decode checked every point */
+		if (tv_gct_decode(b->sum, r->ct, rb->c->k) != 0) {
+			free(b->sum);
+			b->sum = NULL;
+			return TV_ERR_CRYPTO;	/* parse checked every point */
+		}
+	} else if (tv_gct_add_bytes(b->sum, r->ct, rb->c->k) != 0) {
+		return TV_ERR_CRYPTO;
 	}
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 	return 0;
@@ -439,15 +455,14 @@ worker_merge(struct rebuild *rb, struct worker *w)
 	for (i = 0; i < n; i++) {
 		from = &w->base[i];
 		to = &rb->base[i];
-		if (from->ct == NULL)
+		if (from->sum == NULL)
 			continue;
-		if (to->ct == NULL) {
+		if (to->sum == NULL) {
 			*to = *from;
 			memset(from, 0, sizeof *from);
 			continue;
 		}
-		if (tv_ct_add(to->ct, from->ct, rb->c->k) != 0)
-			return TV_ERR_CRYPTO;	/* sums of checked points */
+		tv_gct_add(to->sum, from->sum, rb->c->k);
 		if (to->count + from->count > to->cap) {
 			if ((ids = realloc(to->ids, (to->count + from->count) *
 			    16)) == NULL)
@@ -594,19 +609,6 @@ cell_ids(struct rebuild *rb, uint32_t i)
 	return 0;
 }
 
-/* r = a - b, point by point: 0 or TV_ERR_CRYPTO (sums of checked
- * points never fail). */
-static int
-ct_sub(uint8_t *r, const uint8_t *a, const uint8_t *b, uint32_t k)
-{
-	uint32_t j;
-
-	for (j = 0; j <= k; j++)
-		if (tv_point_sub(r + 32 * j, a + 32 * j, b + 32 * j) != 0)
-			return TV_ERR_CRYPTO;
-	return 0;
-}
-
 /*
  * Sums of days [first, last] from prefix sums: P[d] is the sum of the
  * days before d (P[0] = nothing), so the cell is P[last + 1] - P[first]:
@@ -619,32 +621,38 @@ ct_sub(uint8_t *r, const uint8_t *a, const uint8_t *b, uint32_t k)
 struct prefix {
 	uint32_t k;
 	int32_t ndays;
-	uint8_t *ct;		/* (ndays + 1) ciphertexts */
+	struct tv_gpoint *sum;	/* (ndays + 1) decoded ciphertexts */
 	uint64_t *count;	/* (ndays + 1) */
 };
 
-/* Site s's prefix sums: 0 or TV_ERR_CRYPTO. */
+/* The decoded ciphertext of day d of a prefix. */
+static struct tv_gpoint *
+prefix_sum(const struct prefix *px, int32_t d)
+{
+	return px->sum + ((size_t)px->k + 1) * (size_t)d;
+}
+
+/* Site s's prefix sums: 0 (sums of decoded points cannot fail). */
 static int
 prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
 {
-	size_t ctb = TV_CT_BYTES(px->k);
+	size_t ctg = ((size_t)px->k + 1) * sizeof(struct tv_gpoint);
 	struct base *b;
 	int32_t d;
 
-	tv_ct_zero(px->ct, px->k);
+	tv_gct_zero(prefix_sum(px, 0), px->k);
 	px->count[0] = 0;
 	for (d = 0; d < px->ndays; d++) {
 		b = &rb->base[(size_t)s * (size_t)rb->ndays + (size_t)d];
-		memcpy(px->ct + ctb * (size_t)(d + 1), px->ct + ctb * (size_t)d,
-		    ctb);
 		px->count[d + 1] = px->count[d] + b->count;
-		if (b->ct == NULL)
-			continue;
-		if (px->count[d] == 0)	/* nothing before: no addition */
-			memcpy(px->ct + ctb * (size_t)(d + 1), b->ct, ctb);
-		else if (tv_ct_add(px->ct + ctb * (size_t)(d + 1), b->ct,
-		    px->k) != 0)
-			return TV_ERR_CRYPTO;	/* sums of checked points */
+		if (b->sum == NULL)
+			memcpy(prefix_sum(px, d + 1), prefix_sum(px, d), ctg);
+		else if (px->count[d] == 0)	/* nothing before */
+			memcpy(prefix_sum(px, d + 1), b->sum, ctg);
+		else {
+			memcpy(prefix_sum(px, d + 1), prefix_sum(px, d), ctg);
+			tv_gct_add(prefix_sum(px, d + 1), b->sum, px->k);
+		}
 	}
 	return 0;
 }
@@ -653,10 +661,11 @@ prefix_site(struct rebuild *rb, struct prefix *px, uint32_t s)
  * code. */
 static int
 prefix_cell(struct rebuild *rb, const struct prefix *px, uint32_t i,
-    const uint8_t *(*at)(const struct prefix *, int32_t, uint64_t *))
+    const struct tv_gpoint *(*at)(const struct prefix *, int32_t, uint64_t *))
 {
 	struct tv_cell *got = &rb->out->cells[i];
-	const uint8_t *hi, *lo;
+	const struct tv_gpoint *hi, *lo;
+	struct tv_gpoint *diff;
 	uint64_t nhi, nlo;
 	int32_t first, last, start = rb->c->plan->start_day;
 
@@ -671,17 +680,24 @@ prefix_cell(struct rebuild *rb, const struct prefix *px, uint32_t i,
 	hi = at(px, last + 1 - start, &nhi);
 	lo = at(px, first - start, &nlo);
 	got->count = nhi - nlo;
-	if (nlo != 0)
-		return ct_sub(got->ct, hi, lo, px->k);
-	memcpy(got->ct, hi, TV_CT_BYTES(px->k));
+	if (nlo == 0) {	/* the one encoding of this cell's sum */
+		tv_gct_encode(got->ct, hi, px->k);
+		return 0;
+	}
+	if ((diff = gct_alloc(1, px->k)) == NULL)
+		return TV_ERR_NOMEM;
+	memcpy(diff, hi, ((size_t)px->k + 1) * sizeof *diff);
+	tv_gct_sub(diff, lo, px->k);
+	tv_gct_encode(got->ct, diff, px->k);
+	free(diff);
 	return 0;
 }
 
-static const uint8_t *
+static const struct tv_gpoint *
 prefix_at(const struct prefix *px, int32_t d, uint64_t *n)
 {
 	*n = px->count[d];
-	return px->ct + TV_CT_BYTES(px->k) * (size_t)d;
+	return prefix_sum(px, d);
 }
 
 /* The all-sites prefix is kept only at the days all-sites cells need:
@@ -694,18 +710,17 @@ struct allsites {
 static int
 allsites_add(struct allsites *all, const struct prefix *px)
 {
-	size_t ctb = TV_CT_BYTES(px->k);
+	size_t ctg = ((size_t)px->k + 1) * sizeof(struct tv_gpoint);
 	int32_t d;
 
 	for (d = 0; d <= px->ndays; d++) {
 		if (!all->need[d] || px->count[d] == 0)
 			continue;
 		if (all->px.count[d] == 0)
-			memcpy(all->px.ct + ctb * (size_t)d, px->ct + ctb *
-			    (size_t)d, ctb);
-		else if (tv_ct_add(all->px.ct + ctb * (size_t)d, px->ct + ctb *
-		    (size_t)d, px->k) != 0)
-			return TV_ERR_CRYPTO;	/* sums of checked points */
+			memcpy(prefix_sum(&all->px, d), prefix_sum(px, d), ctg);
+		else
+			tv_gct_add(prefix_sum(&all->px, d), prefix_sum(px, d),
+			    px->k);
 		all->px.count[d] += px->count[d];
 	}
 	return 0;
@@ -716,15 +731,15 @@ prefix_alloc(struct prefix *px, uint32_t k, int32_t ndays)
 {
 	px->k = k;
 	px->ndays = ndays;
-	px->ct = calloc((size_t)ndays + 1, TV_CT_BYTES(k));
+	px->sum = gct_alloc((size_t)ndays + 1, k);
 	px->count = calloc((size_t)ndays + 1, sizeof *px->count);
-	return px->ct == NULL || px->count == NULL ? TV_ERR_NOMEM : 0;
+	return px->sum == NULL || px->count == NULL ? TV_ERR_NOMEM : 0;
 }
 
 static void
 prefix_free(struct prefix *px)
 {
-	free(px->ct);
+	free(px->sum);
 	free(px->count);
 }
 
@@ -801,7 +816,7 @@ base_free(struct base *b, size_t n)
 	size_t i;
 
 	for (i = 0; b != NULL && i < n; i++) {
-		free(b[i].ct);
+		free(b[i].sum);
 		free(b[i].ids);
 	}
 	free(b);

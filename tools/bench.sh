@@ -199,6 +199,9 @@ limit_best() {
 	a_=$(kv "$R/limit-$1-a.out" limit_us_per_record)
 	b_=$(kv "$R/limit-$1-b.out" limit_us_per_record)
 	calc "$a_ < $b_ ? $a_ : $b_" 2 >"$R/limit-$1.us"
+	a_=$(kv "$R/limit-$1-a.out" floor_us_per_record)
+	b_=$(kv "$R/limit-$1-b.out" floor_us_per_record)
+	calc "$a_ < $b_ ? $a_ : $b_" 2 >"$R/floor-$1.us"
 }
 
 micro_runs() {
@@ -329,6 +332,11 @@ us() { kv "$R/micro.out" "$1_us"; }
 limit_us() { calc "($1 + 1) * ($(us decode) + $(us add))" 1; }
 # with proofs: per indicator 2 base + 6 variable mults + 5 subtractions
 # (CDS 0/1 proof), and the one group of 3: 6 additions, 2 base, 3 var, 3 sub
+# floor_us K: the decoded floor (issue 17), replayed in this run;
+# floorp_us K: plus one 0/1 proof check (the current verifier) per
+# indicator (the group's sum proof left out).
+floor_us() { cat "$R/floor-$1.us"; }
+floorp_us() { calc "$(floor_us "$1") + $1 * $(us proof01_new)" 1; }
 limitp_us() {
 	calc "$(limit_us "$1") + $1 * (2 * $(us mulbase) + 6 * $(us mul) + 5 * $(us sub)) + 6 * $(us add) + 2 * $(us mulbase) + 3 * $(us mul) + 3 * $(us sub)" 1
 }
@@ -412,6 +420,30 @@ runs).
 |---|---|---|---|
 | 8 | $(limit_us 8) | $(cat "$R/limit-8.us") | $(limitp_us 8) |
 | 32 | $(limit_us 32) | $(cat "$R/limit-32.us") | $(limitp_us 32) |
+
+### The floor: points decoded once (issue 17, decisions 40 and 41)
+
+The same operations through \`crypto/gpoint.h\` (libdecaf's decaf_255,
+which is ristretto255): a point decoded once, added decoded, a sum
+encoded once; proofs checked with one double multiplication per
+commitment.  Thread CPU time, same rounds as above.
+
+| operation | µs per call |
+|---|---|
+| \`tv_gpoint_decode\` (libdecaf decode + our bit-255 rule) | $(us gdecode) |
+| \`tv_gpoint_add\` (decoded) | $(us gadd) |
+| \`tv_gpoint_encode\` | $(us gencode) |
+| \`tv_gpoint_double_mul_vt\` (a·G + b·P, variable time) | $(us dmul_vt) |
+| 0/1 proof check, one indicator, previous verifier (libsodium, separate multiplications) | $(us proof01_old) |
+| 0/1 proof check, one indicator, current verifier (decoded, double multiplications) | $(us proof01_new) |
+
+Proof checking per indicator: **$(kv "$R/micro.out" proof01_ratio)x** faster
+than the previous verifier, side by side in this run (target >= 1.5x).
+
+| K | floor, replayed: (K+1) x (decode + decoded add) per record, (K+1) encodings per 200 records, µs/record | limit (c) replayed / floor | floor with proofs (+ K x current 0/1 check), µs/record |
+|---|---|---|---|
+| 8 | $(floor_us 8) | $(calc "$(cat "$R/limit-8.us") / $(floor_us 8)" 2)x | $(floorp_us 8) |
+| 32 | $(floor_us 32) | $(calc "$(cat "$R/limit-32.us") / $(floor_us 32)" 2)x | $(floorp_us 32) |
 EOT
 }
 
@@ -443,12 +475,13 @@ with proofs, by the proofs (about $(calc "$(kv "$R/cap-64-1.out" p50_ms) / 64" 2
 EOT
 }
 
-ingest_row() {	# NAME K PROOFS N GENOUT LIMIT_US
+ingest_row() {	# NAME K PROOFS N GENOUT LIMIT_US FLOOR_US
 	r1_=$(rps "$1-j1" "$4")
 	r2_=$(rps "$1-j2" "$4")
 	c1_=$(rpscpu "$1-j1" "$4")
 	lim_=$(calc "1e6 / $6" 0)
-	echo "| $2 | $3 | $(kv "$5" per_batch) | $4 | $r1_ | $c1_ | $r2_ | $(calc "$r2_ / $r1_" 2)x | $(calc "$(cpu "$1-j2") / $(wall "$1-j2")" 2) | $lim_ | $(calc "100 * $r1_ / $lim_" 0)% | $(calc "100 * $c1_ / $lim_" 0)% | $(rss "$1-j1") / $(rss "$1-j2") |"
+	flo_=$(calc "1e6 / $7" 0)
+	echo "| $2 | $3 | $(kv "$5" per_batch) | $4 | $r1_ | $c1_ | $r2_ | $(calc "$r2_ / $r1_" 2)x | $(calc "$(cpu "$1-j2") / $(wall "$1-j2")" 2) | $lim_ | $(calc "100 * $r1_ / $lim_" 0)% | $(calc "100 * $c1_ / $lim_" 0)% | $flo_ | $(calc "100 * $r1_ / $flo_" 0)% | $(rss "$1-j1") / $(rss "$1-j2") |"
 }
 
 report_ingest() {
@@ -461,14 +494,14 @@ store; records/s = records / wall time of the whole process (CPU: /
 user+system time).  Target (issue 8): 1 thread without proofs at >= 70% of
 the limit (c), and >= 1.7x on 2 threads.
 
-| K | proofs | records/batch | records | 1 thread rec/s | 1 thread rec/CPU-s | 2 threads rec/s | 2 vs 1 | cores used by the 2 threads | limit (c) rec/s | 1 thread / (c) | CPU / (c) | peak MiB 1 / 2 |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| K | proofs | records/batch | records | 1 thread rec/s | 1 thread rec/CPU-s | 2 threads rec/s | 2 vs 1 | cores used by the 2 threads | limit (c) rec/s | 1 thread / (c) | CPU / (c) | floor rec/s | 1 thread / floor | peak MiB 1 / 2 |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOT
-	ingest_row ing-8 8 no "$N1" "$R/gen-8-1.out" "$(limit_us 8)"
-	ingest_row ing-32 32 no "$N1" "$R/gen-32-1.out" "$(limit_us 32)"
-	ingest_row ings 8 no 2000 "$R/gen-small.out" "$(limit_us 8)"
-	ingest_row ingp-8 8 yes "$NP8" "$R/genp-8.out" "$(limitp_us 8)"
-	ingest_row ingp-32 32 yes "$NP32" "$R/genp-32.out" "$(limitp_us 32)"
+	ingest_row ing-8 8 no "$N1" "$R/gen-8-1.out" "$(limit_us 8)" "$(floor_us 8)"
+	ingest_row ing-32 32 no "$N1" "$R/gen-32-1.out" "$(limit_us 32)" "$(floor_us 32)"
+	ingest_row ings 8 no 2000 "$R/gen-small.out" "$(limit_us 8)" "$(floor_us 8)"
+	ingest_row ingp-8 8 yes "$NP8" "$R/genp-8.out" "$(limitp_us 8)" "$(floorp_us 8)"
+	ingest_row ingp-32 32 yes "$NP32" "$R/genp-32.out" "$(limitp_us 32)" "$(floorp_us 32)"
 	k8_=$(calc "100 * $N1 / $(wall ing-8-j1) / (1e6 / $(limit_us 8))" 0)
 	k32_=$(calc "100 * $N1 / $(wall ing-32-j1) / (1e6 / $(limit_us 32))" 0)
 	s8_=$(calc "$(wall ing-8-j1) / $(wall ing-8-j2)" 2)

@@ -33,6 +33,9 @@ int bench_bsgs(int argc, char **argv);
 
 /* Monotonic time in seconds. */
 double bench_now(void);
+/* This thread's CPU time, seconds (replayed loops: waiting for a core on
+ * a shared machine does not count). */
+double bench_cpu_now(void);
 /* Peak resident set of this process (VmHWM), kB. */
 long bench_vmhwm(void);
 /* xorshift64* over a caller-held state (never 0): synthetic data only. */

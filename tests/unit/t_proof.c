@@ -15,6 +15,7 @@
 #include "crypto/err.h"
 #include "crypto/group.h"
 #include "crypto/proof.h"
+#include "crypto/proof_internal.h"
 #include "tests/unit/tap.h"
 
 #define K 3
@@ -477,6 +478,105 @@ test_dleq(void)
 	    "flipped c byte rejected");
 }
 
+/*
+ * The verifiers (one double multiplication per commitment, decision 41)
+ * against the libsodium ones they replace (proof_internal.h): the same
+ * answer on valid proofs, on every single-byte change of them, and on
+ * proofs whose simulated challenge or response is 0 (c1 = 0 hit a libdecaf
+ * 1.0.2 bug: its variable-time a*G + b*P returns the identity for b = 0).
+ */
+static void
+test_old_new(void)
+{
+	static const uint8_t zero[32];
+	uint8_t p[TV_PROOF01_BYTES], q[TV_PROOF01_BYTES], w[32], zf[32];
+	uint8_t ps[TV_PROOFSUM_BYTES], XS[32], CS[32];
+	uint8_t s[32], S[32], D[32], agg[32], pd[TV_DLEQ_BYTES];
+	struct rec rc;
+	uint8_t m[K] = { 0, 1, 0 };
+	unsigned i, j, v, n = 0, same = 0, ok_new = 0, ok_old = 0;
+
+	for (v = 0; v < 4; v++) {
+		m[0] = (uint8_t)(v & 1);
+		make_rec(&rc, m);
+		for (i = 0; i < K; i++) {
+			if (tv_proof01_prove(p, ctx, dev, i, X + 32 * i,
+			    Rof(&rc), Cof(&rc, i), rc.r, rc.m[i]) != 0)
+				continue;
+			for (j = 0; j <= TV_PROOF01_BYTES; j++) {
+				memcpy(q, p, sizeof q);
+				if (j < TV_PROOF01_BYTES)
+					q[j] ^= (uint8_t)(1u << (j % 8));
+				n++;
+				same += tv_proof01_verify(q, ctx, dev, i,
+				    X + 32 * i, Rof(&rc), Cof(&rc, i)) ==
+				    tv_proof01_verify_sodium(q, ctx, dev, i,
+				    X + 32 * i, Rof(&rc), Cof(&rc, i));
+			}
+		}
+	}
+	is_int(n, same, "0/1 proofs and every 1-bit change of them: new and "
+	    "libsodium verifiers agree");
+	for (v = 0; v < 4; v++) {
+		m[1] = (uint8_t)(v & 1);
+		make_rec(&rc, m);
+		randombytes_buf(w, sizeof w);
+		randombytes_buf(zf, sizeof zf);
+		/* simulated branch's challenge 0; v >= 2: its response too */
+		if (tv_proof01_prove_nonces(p, ctx, dev, 1, X + 32, Rof(&rc),
+		    Cof(&rc, 1), rc.r, rc.m[1], w, zero, v >= 2 ? zero : zf)
+		    != 0)
+			continue;
+		ok_new += tv_proof01_verify(p, ctx, dev, 1, X + 32, Rof(&rc),
+		    Cof(&rc, 1)) == 0;
+		ok_old += tv_proof01_verify_sodium(p, ctx, dev, 1, X + 32,
+		    Rof(&rc), Cof(&rc, 1)) == 0;
+	}
+	is_int(4, ok_old, "proofs with a zero simulated challenge: libsodium "
+	    "verifier accepts");
+	is_int(4, ok_new, "... and so does the new one");
+
+	m[0] = 0;
+	m[1] = 1;	/* one-hot: the group sums to 1 */
+	make_rec(&rc, m);
+	group_sums(XS, CS, &rc);
+	n = same = 0;
+	if (tv_proofsum_prove(ps, ctx, dev, 7, 1, XS, Rof(&rc), CS, rc.r) == 0)
+		for (j = 0; j <= TV_PROOFSUM_BYTES; j++) {
+			uint8_t t[TV_PROOFSUM_BYTES];
+
+			memcpy(t, ps, sizeof t);
+			if (j < TV_PROOFSUM_BYTES)
+				t[j] ^= 0x10;
+			for (v = 0; v < 3; v++, n++)
+				same += tv_proofsum_verify(t, ctx, dev, 7, v,
+				    XS, Rof(&rc), CS) ==
+				    tv_proofsum_verify_sodium(t, ctx, dev, 7,
+				    v, XS, Rof(&rc), CS);
+		}
+	ok(n > 0 && n == same, "sum proofs, changed bytes and wrong sums: "
+	    "new and libsodium verifiers agree");
+
+	tv_elgamal_keygen(s, S);
+	tv_point_mul(D, s, Rof(&rc));
+	randombytes_buf(agg, sizeof agg);
+	n = same = 0;
+	if (tv_dleq_prove(pd, ctx, agg, 1, 4, S, Rof(&rc), D, s) == 0)
+		for (j = 0; j <= TV_DLEQ_BYTES; j++) {
+			uint8_t t[TV_DLEQ_BYTES];
+
+			memcpy(t, pd, sizeof t);
+			if (j < TV_DLEQ_BYTES)
+				t[j] ^= 0x02;
+			n++;
+			same += tv_dleq_verify(t, ctx, agg, 1, 4, S, Rof(&rc),
+			    D) == tv_dleq_verify_sodium(t, ctx, agg, 1, 4, S,
+			    Rof(&rc), D);
+		}
+	ok(n > 0 && n == same, "DLEQ proofs and changed bytes: new and "
+	    "libsodium verifiers agree");
+}
+
 static double
 usec_since(const struct timespec *t0, int n)
 {
@@ -552,6 +652,7 @@ main(void)
 	test_mauling();
 	test_proofsum();
 	test_dleq();
+	test_old_new();
 	bench();
 	return tap_done();
 }
