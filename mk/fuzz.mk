@@ -69,6 +69,9 @@ $(FZ)/obj/%.o: %.c | $(PB_H) $(PBC_SRC)
 	@echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
+# Only crypto/gpoint.c includes libdecaf (Makefile: DECAF_CFLAGS).
+$(FZ)/obj/crypto/gpoint.o: FUZZ_CFLAGS += $(DECAF_CFLAGS)
+
 $(FZ)/obj/proto/tallyvan.pb-c.o: $(PB_C) | $(PBC_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
