@@ -246,13 +246,34 @@ stmt01_ok(const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 	return tv_point_ok_nonid(X) && tv_point_ok_nonid(R) && tv_point_ok(C);
 }
 
+/* Both verifiers' last step: c0 + c1 must be the challenge of the
+ * statement and the recomputed commitments.  0 or TV_ERR_CRYPTO. */
+static int
+proof01_challenge_ok(const uint8_t proof[TV_PROOF01_BYTES],
+    const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
+    const uint8_t X[32], const uint8_t R[32], const uint8_t C[32],
+    const uint8_t A0[32], const uint8_t B0[32], const uint8_t A1[32],
+    const uint8_t B1[32])
+{
+	struct tv_transcript t;
+	uint8_t c[32], csum[32];
+
+	stmt01(&t, ctx, device, slot, X, R, C);
+	tv_transcript_put(&t, A0, 32);
+	tv_transcript_put(&t, B0, 32);
+	tv_transcript_put(&t, A1, 32);
+	tv_transcript_put(&t, B1, 32);
+	tv_transcript_challenge(&t, c);
+	crypto_core_ristretto255_scalar_add(csum, proof, proof + 32);
+	return challenge_eq(csum, c);
+}
+
 static int
 proof01_verify(recommit_fn *rf, const uint8_t proof[TV_PROOF01_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
     const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 {
-	struct tv_transcript t;
-	uint8_t D1[32], A0[32], B0[32], A1[32], B1[32], c[32], csum[32];
+	uint8_t D1[32], A0[32], B0[32], A1[32], B1[32];
 	const uint8_t *c0 = proof, *c1 = proof + 32;
 	const uint8_t *z0 = proof + 64, *z1 = proof + 96;
 	int rc = TV_ERR_CRYPTO;
@@ -264,14 +285,8 @@ proof01_verify(recommit_fn *rf, const uint8_t proof[TV_PROOF01_BYTES],
 	    rf(A0, B0, z0, c0, R, X, C) != 0 ||
 	    rf(A1, B1, z1, c1, R, X, D1) != 0)
 		goto out;
-	stmt01(&t, ctx, device, slot, X, R, C);
-	tv_transcript_put(&t, A0, 32);
-	tv_transcript_put(&t, B0, 32);
-	tv_transcript_put(&t, A1, 32);
-	tv_transcript_put(&t, B1, 32);
-	tv_transcript_challenge(&t, c);
-	crypto_core_ristretto255_scalar_add(csum, c0, c1);
-	rc = challenge_eq(csum, c);
+	rc = proof01_challenge_ok(proof, ctx, device, slot, X, R, C, A0, B0,
+	    A1, B1);
 out:
 	return rc;
 }
@@ -288,9 +303,8 @@ tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
     const uint8_t ctx[32], const uint8_t device[32], uint32_t slot,
     const uint8_t X[32], const uint8_t R[32], const uint8_t C[32])
 {
-	struct tv_transcript t;
 	struct tv_gpoint gX, gR, gC, gD1, gG;
-	uint8_t A0[32], B0[32], A1[32], B1[32], c[32], csum[32];
+	uint8_t A0[32], B0[32], A1[32], B1[32];
 	const uint8_t *c0 = proof, *c1 = proof + 32;
 	const uint8_t *z0 = proof + 64, *z1 = proof + 96;
 
@@ -306,14 +320,8 @@ tv_proof01_verify(const uint8_t proof[TV_PROOF01_BYTES],
 	if (recommit_g(A0, B0, z0, c0, &gR, &gX, &gC) != 0 ||
 	    recommit_g(A1, B1, z1, c1, &gR, &gX, &gD1) != 0)
 		return TV_ERR_CRYPTO;
-	stmt01(&t, ctx, device, slot, X, R, C);
-	tv_transcript_put(&t, A0, 32);
-	tv_transcript_put(&t, B0, 32);
-	tv_transcript_put(&t, A1, 32);
-	tv_transcript_put(&t, B1, 32);
-	tv_transcript_challenge(&t, c);
-	crypto_core_ristretto255_scalar_add(csum, c0, c1);
-	return challenge_eq(csum, c);
+	return proof01_challenge_ok(proof, ctx, device, slot, X, R, C, A0, B0,
+	    A1, B1);
 }
 
 int
