@@ -249,3 +249,17 @@ small_release() {
 	"$BIN/aggregator" ingest --dir "$T/S" "$T"/out/*.tvb >/dev/null
 	release "$T/S" "$T/k" "$T/rel" >/dev/null 2>&1
 }
+
+# spread_visits DIR N: N distinct visitors recorded on device DIR at
+# a-gare, over 2021-11-01 .. 2021-11-09.
+spread_visits() {
+	k_=0
+	while [ "$k_" -lt "$2" ]; do
+		k_=$((k_ + 1))
+		printf 'first_name=Visitor %s\nlast_name=Test\nbirth_date=1980-05-06\n' "$k_" |
+			"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
+			--site a-gare --date "2021-11-0$(( k_ % 9 + 1 ))" gender=f \
+			age_band=26-44 first_contact=yes topics=employment \
+			outcomes=immediate_advice >/dev/null
+	done
+}

@@ -12,18 +12,10 @@
 SHIM=$TOP/$B/fault/plshim.so
 # Under SAN=1 the shim is preloaded before libasan: let ASan accept it.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-visit() {	# DIR N
-	printf 'first_name=Pub %s\nlast_name=Test\nbirth_date=1980-05-06\n' "$2" |
-		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
-		--site a-gare --date "2021-11-0$(( $2 % 9 + 1 ))" gender=f \
-		age_band=26-44 first_contact=yes topics=employment \
-		outcomes=immediate_advice >/dev/null
-}
 campaign "$T/k"
 device "$T/A" "$T/k/campaign.json"
 server "$T/srv0" "$T/k/campaign.json" "$T/A"
-i=0
-while [ $i -lt 30 ]; do i=$((i + 1)); visit "$T/A" $i; done
+spread_visits "$T/A" 30
 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" --out "$T/out" >/dev/null
 "$BIN/aggregator" ingest --dir "$T/srv0" "$T"/out/*.tvb >/dev/null
 "$BIN/aggregator" release-request --dir "$T/srv0" --out "$T/req.tvr" --as-of 2022-01-10 >/dev/null

@@ -7,18 +7,10 @@
 # restores, and the restored store answers.
 . tests/cli/lib.sh
 
-visit() {	# DIR N
-	printf 'first_name=Trunc %s\nlast_name=Test\nbirth_date=1980-05-06\n' "$2" |
-		"$BIN/collector" record --dir "$1" --passphrase-file "$1.pass" \
-		--site a-gare --date "2021-11-0$(( $2 % 9 + 1 ))" gender=f \
-		age_band=26-44 first_contact=yes topics=employment \
-		outcomes=immediate_advice >/dev/null
-}
 campaign "$T/k"
 device "$T/A" "$T/k/campaign.json"
 server "$T/srv" "$T/k/campaign.json" "$T/A"
-i=0
-while [ $i -lt 40 ]; do i=$((i + 1)); visit "$T/A" $i; done
+spread_visits "$T/A" 40
 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" --out "$T/out" >/dev/null
 "$BIN/aggregator" ingest --dir "$T/srv" "$T"/out/*.tvb >/dev/null
 "$BIN/aggregator" status --dir "$T/srv" >"$T/status.good"
@@ -66,7 +58,7 @@ damaged "aggregator status (zeroed data.mdb)" "$BIN/aggregator" status --dir "$T
 
 cut "$T/A/store" 12288
 damaged "collector status" "$BIN/collector" status --dir "$T/A"
-damaged "collector record" visit "$T/A" 99
+damaged "collector record" spread_visits "$T/A" 1
 
 # The restore: the backup in place of the damaged file.
 rm -rf "$T/srv/store"
