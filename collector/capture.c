@@ -3,7 +3,8 @@
  * From a typed visit to one encrypted record: the only place where the
  * plaintext form meets the keys.  What is stored: the record (ciphertext,
  * site, day, random id) and, for distinct-person indicators, index tags
- * keyed with the index key -- never the identity, the pseudonym or a bit.
+ * keyed with the index key, and for history conditions the person's
+ * sealed visit history -- never the identity, the pseudonym or a bit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,17 +51,62 @@ first_in_period(struct tv_txn *t, const struct device *d,
 	    0);
 }
 
+/* The person's earlier visits in each scope the plan's history conditions
+ * look at: h[TV_SCOPE_COLLECTOR] on this collector, h[TV_SCOPE_SITE] at
+ * this visit's site.  Empty for a scope no condition looks at. */
+struct histories {
+	struct tv_history h[2];
+	uint8_t tag[2][32];
+};
+
+static int
+histories_load(struct tv_txn *t, const struct device *d,
+    const struct visit *v, const uint8_t *pseudo, struct histories *hs)
+{
+	const struct tv_plan *p = d->c->plan;
+	unsigned s;
+	int rc = 0;
+
+	memset(hs, 0, sizeof *hs);
+	for (s = 0; s < 2 && rc == 0; s++)
+		if (p->history_scopes & 1u << s) {
+			tv_history_tag(hs->tag[s], DEVICE_INDEX_KEY(d), pseudo,
+			    s == TV_SCOPE_SITE ? v->site : UINT32_MAX);
+			rc = history_load(t, d, hs->tag[s], &hs->h[s]);
+		}
+	return rc;
+}
+
+/* After the indicators: this visit joins the person's histories. */
+static int
+histories_add(struct tv_txn *t, const struct device *d,
+    const struct visit *v, struct histories *hs)
+{
+	const struct tv_plan *p = d->c->plan;
+	uint16_t match = tv_history_match(p, v->values);
+	unsigned s;
+	int rc = 0;
+
+	for (s = 0; s < 2 && rc == 0; s++)
+		if (p->history_scopes & 1u << s) {
+			tv_history_add(&hs->h[s], p, v->day, match);
+			rc = history_save(t, d, hs->tag[s], &hs->h[s]);
+		}
+	return rc;
+}
+
 static int
 indicators_eval(struct tv_txn *t, const struct device *d,
-    const struct visit *v, const uint8_t *pseudo, uint8_t *bits)
+    const struct visit *v, const uint8_t *pseudo,
+    const struct histories *hs, uint8_t *bits)
 {
 	const struct tv_plan *p = d->c->plan;
 	uint32_t i;
 	int rc, first;
 
 	for (i = 0; i < p->nindicators; i++) {
-		bits[i] = (uint8_t)tv_pred_eval(&p->indicators[i].when,
-		    v->values);
+		bits[i] = (uint8_t)tv_pred_eval_at(&p->indicators[i].when,
+		    v->values, &hs->h[p->indicators[i].scope], v->day);
 		if (!bits[i] || p->indicators[i].distinct == TV_PERIOD_NONE)
 			continue;
 		if ((rc = first_in_period(t, d, v, i, pseudo, &first)) != 0)
@@ -110,16 +156,23 @@ capture_txn(struct tv_txn *t, const struct device *d, const struct visit *v,
     char *receipt)
 {
 	uint8_t pseudo[TV_PSEUDONYM_BYTES], bits[TV_INDICATORS_MAX];
+	struct histories hs;
 	int rc;
 
+	memset(&hs, 0, sizeof hs);
 	rc = visit_pseudonym(d, v, pseudo);
 	if (rc == 0)
-		rc = indicators_eval(t, d, v, pseudo, bits);
+		rc = histories_load(t, d, v, pseudo, &hs);
+	if (rc == 0)
+		rc = indicators_eval(t, d, v, pseudo, &hs, bits);
+	if (rc == 0)
+		rc = histories_add(t, d, v, &hs);
 	if (rc == 0 && receipt != NULL)
 		tv_receipt_code(receipt, pseudo);
 	if (rc == 0)
 		rc = record_store(t, d, v, bits);
 	sodium_memzero(pseudo, sizeof pseudo);
 	sodium_memzero(bits, sizeof bits);
+	sodium_memzero(&hs, sizeof hs);
 	return rc;
 }

@@ -4,8 +4,9 @@
  * that recorded them.  From the identity typed again, the pseudonym is
  * recomputed, then every pseudonym-index tag this person could have (each
  * distinct-person indicator x each period of its kind in the campaign x
- * each site, or the collector scope) is looked up and deleted.  A later
- * visit of the same person then counts as a new person.
+ * each site, or the collector scope) is looked up and deleted, and so is
+ * their visit history (history conditions).  A later visit of the same
+ * person then counts as a new person, a first visit.
  *
  * Records already captured cannot be found: they carry no identifier
  * (GDPR Art. 11(2)).  The receipt code printed lets the person check that
@@ -40,10 +41,11 @@ usage(int code)
 	    "usage: collector erase --dir DIR [--passphrase-file FILE]\n"
 	    "         [--receipt CODE] [--list]\n\n"
 	    "Erases what this device holds about one person: the\n"
-	    "pseudonym-index entries that make their later visits count as a\n"
-	    "person already seen.  The identity fields are read from standard\n"
-	    "input as NAME=VALUE lines (as for 'collector record'), or asked\n"
-	    "on the terminal; never from the command line.  Prints the\n"
+	    "pseudonym-index entries and the visit history that make their\n"
+	    "later visits count as a person already seen.  The identity\n"
+	    "fields are read from standard input as NAME=VALUE lines (as for\n"
+	    "'collector record'), or asked on the terminal; never from the\n"
+	    "command line.  Prints the\n"
 	    "person's receipt code and how many entries were removed.\n"
 	    "--receipt CODE: erase only if the identity gives this receipt\n"
 	    "(exit 1 if not).\n"
@@ -142,6 +144,37 @@ indicator_walk(struct tv_txn *t, struct erase *e, uint32_t i)
 	return rc;
 }
 
+/* The person's visit history in one scope (site, or UINT32_MAX for the
+ * collector): shown (an access request) or deleted. */
+static int
+history_walk(struct tv_txn *t, struct erase *e, uint32_t site)
+{
+	const struct tv_plan *p = e->d->c->plan;
+	struct tv_history h;
+	uint8_t tag[32];
+	char first[11];
+	int rc;
+
+	tv_history_tag(tag, DEVICE_INDEX_KEY(e->d), e->pseudo, site);
+	if ((rc = history_load(t, e->d, tag, &h)) != 0 ||
+	    h.n + h.dropped == 0)
+		goto out;
+	e->found++;
+	if (!e->list) {
+		rc = tv_txn_del(t, DB_HISTORY, tag, sizeof tag);
+		goto out;
+	}
+	tv_day_format(first, h.first_day);
+	printf("held: visit history %s%s: %u visits remembered, %u let go, "
+	    "first contact %s\n", site == UINT32_MAX ? "on this collector" :
+	    "at site ", site == UINT32_MAX ? "" : p->sites[site].id,
+	    (unsigned)h.n, (unsigned)h.dropped, first);
+out:
+	sodium_memzero(&h, sizeof h);
+	sodium_memzero(tag, sizeof tag);
+	return rc;
+}
+
 static int
 erase_fn(struct tv_txn *t, void *ctx)
 {
@@ -157,6 +190,13 @@ erase_fn(struct tv_txn *t, void *ctx)
 		if ((rc = indicator_walk(t, e, i)) != 0)
 			return rc;
 	}
+	if ((p->history_scopes & 1u << TV_SCOPE_COLLECTOR) &&
+	    (rc = history_walk(t, e, UINT32_MAX)) != 0)
+		return rc;
+	for (i = 0; (p->history_scopes & 1u << TV_SCOPE_SITE) &&
+	    i < p->nsites; i++)
+		if ((rc = history_walk(t, e, i)) != 0)
+			return rc;
 	return t->err;
 }
 

@@ -3,6 +3,7 @@
  * collector purge: retention on the device.
  *  - pseudonym-index tags whose expiry day (period end + retention_days)
  *    has passed: they can no longer change a count, only link visits;
+ *  - visit histories past their expiry day (proto/history.h), likewise;
  *  - delivered batches whose records are all older than retention_days:
  *    acknowledged by the aggregator (state 2), or -- with --exported, when
  *    the operator has checked that the aggregator holds them -- exported to
@@ -28,7 +29,10 @@ struct cpurge {
 	const struct device *d;
 	int32_t today, cutoff;
 	int exported, dry;
-	/* tags */
+	/* tags: of db (pindex or history), values of vlen bytes that start
+	 * with the u32 BE expiry day */
+	unsigned db;
+	size_t vlen;
 	uint8_t (*tags)[32];
 	size_t ntags;
 	uint64_t tags_removed, tags_kept;
@@ -45,7 +49,8 @@ usage(int code)
 	    "usage: collector purge --dir DIR [--today YYYY-MM-DD]\n"
 	    "         [--exported] [--dry-run]\n\n"
 	    "Applies the plan's retention on this device: deletes the\n"
-	    "pseudonym-index tags whose expiry day has passed, and the\n"
+	    "pseudonym-index tags and visit histories whose expiry day has\n"
+	    "passed, and the\n"
 	    "batches the aggregator acknowledged whose records are all older\n"
 	    "than retention_days.  Batches exported to files are deleted too\n"
 	    "only with --exported, once you have checked that the aggregator\n"
@@ -62,7 +67,7 @@ tag_cb(void *ctx, const void *key, size_t klen, const void *val,
 {
 	struct cpurge *cp = ctx;
 
-	if (klen != 32 || vlen != 4)
+	if (klen != 32 || vlen != cp->vlen)
 		return TV_ERR_FORMAT;
 	/* Kept through its expiry day, gone the day after. */
 	if ((int32_t)tv_be32_get(val) >= cp->today) {
@@ -86,19 +91,22 @@ tags_fn(struct tv_txn *t, void *ctx)
 
 	cp->ntags = 0;
 	cp->tags_kept = 0;
-	rc = tv_txn_foreach(t, DB_PINDEX, NULL, 0, tag_cb, cp);
+	rc = tv_txn_foreach(t, cp->db, NULL, 0, tag_cb, cp);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < cp->ntags && !cp->dry; i++)
-		tv_txn_del(t, DB_PINDEX, cp->tags[i], 32);
+		tv_txn_del(t, cp->db, cp->tags[i], 32);
 	return t->err;
 }
 
 static void
-tags_purge(struct cpurge *cp)
+tags_purge(struct cpurge *cp, unsigned db, size_t vlen)
 {
 	int rc;
 
+	cp->db = db;
+	cp->vlen = vlen;
+	cp->tags_removed = 0;
 	cp->tags = xcalloc(TAGS_PER_TXN, 32);
 	do {
 		rc = tv_store_write(cp->d->st, tags_fn, cp);
@@ -256,13 +264,17 @@ cmd_purge(struct setup *su, int argc, char **argv)
 		usage(2);
 	cp.d = d;
 	cp.cutoff = cp.today - (int32_t)d->c->plan->policy.retention_days;
-	tags_purge(&cp);
-	batches_purge(&cp);
 	verb = cp.dry ? "would remove" : "removed";
-	tv_day_format(day, cp.cutoff);
+	tags_purge(&cp, DB_PINDEX, 4);
 	printf("index tags: %s %llu expired, kept %llu\n", verb,
 	    (unsigned long long)cp.tags_removed,
 	    (unsigned long long)cp.tags_kept);
+	tags_purge(&cp, DB_HISTORY, TV_HISTORY_VALUE_BYTES);
+	printf("visit histories: %s %llu expired, kept %llu\n", verb,
+	    (unsigned long long)cp.tags_removed,
+	    (unsigned long long)cp.tags_kept);
+	batches_purge(&cp);
+	tv_day_format(day, cp.cutoff);
 	printf("batches: %s %llu acknowledged and %llu exported with every "
 	    "record before %s\n", verb,
 	    (unsigned long long)cp.removed[BATCH_ACKED],

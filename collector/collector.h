@@ -8,7 +8,7 @@
  *   keystore       sealed (Argon2id + secretbox, kind "device"):
  *                  Ed25519 sk (64) | pseudonym key (32) | index key (32)
  *                  | nonce key (32)
- *   store/         LMDB: meta, outbox, batches, bstate, pindex
+ *   store/         LMDB: meta, outbox, batches, bstate, pindex, history
  */
 #ifndef TV_COLLECTOR_H
 #define TV_COLLECTOR_H
@@ -18,6 +18,7 @@
 
 #include "crypto/pseudonym.h"
 #include "proto/campaign.h"
+#include "proto/history.h"
 #include "proto/plan.h"
 #include "proto/store.h"
 
@@ -27,6 +28,7 @@ enum collector_db {
 	DB_BATCHES,	/* be64 batch seq -> sealed envelope bytes */
 	DB_BSTATE,	/* be64 batch seq -> u8 batch_state */
 	DB_PINDEX,	/* index tag (32) -> be32 expiry day */
+	DB_HISTORY,	/* history tag (32) -> be32 expiry | sealed state */
 	DB_COUNT
 };
 
@@ -165,6 +167,17 @@ int visit_pseudonym(const struct device *d, const struct visit *v,
  */
 int capture_txn(struct tv_txn *t, const struct device *d,
     const struct visit *v, char *receipt);
+
+/*
+ * A person's visit history at tag (tv_history_tag), in a transaction
+ * (history.c).  history_load: an empty history when there is none;
+ * TV_ERR_BADSIG when the stored bytes do not open under this device's key.
+ * history_save: sealed with a fresh nonce and the expiry the plan gives.
+ */
+int history_load(struct tv_txn *t, const struct device *d,
+    const uint8_t *tag, struct tv_history *h);
+int history_save(struct tv_txn *t, const struct device *d,
+    const uint8_t *tag, const struct tv_history *h);
 
 
 #endif

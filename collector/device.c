@@ -15,6 +15,7 @@ const char *const collector_db_names[DB_COUNT] = {
 	[DB_BATCHES] = "batches",
 	[DB_BSTATE] = "bstate",
 	[DB_PINDEX] = "pindex",
+	[DB_HISTORY] = "history",
 };
 
 /* Allocate the next number of a counter kept in the meta db (1, 2, ...). */

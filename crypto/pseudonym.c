@@ -26,6 +26,8 @@
 static const char pseudonym_domain[] = "tallyvan/pseudonym/v1";
 static const char receipt_domain[] = "tallyvan/receipt/v1";
 static const char index_domain[] = "tallyvan/index/v1";
+static const char history_domain[] = "tallyvan/history/v1";
+static const char history_key_domain[] = "tallyvan/history-key/v1";
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 static void
@@ -278,4 +280,28 @@ tv_index_tag(uint8_t tag[32], const uint8_t index_key[32],
 	crypto_generichash_update(&st, tail, sizeof tail);
 	crypto_generichash_final(&st, tag, 32);
 	sodium_memzero(&st, sizeof st);
+}
+
+void
+tv_history_tag(uint8_t tag[32], const uint8_t index_key[32],
+    const uint8_t pseudonym[TV_PSEUDONYM_BYTES], uint32_t site)
+{
+	crypto_generichash_state st;
+	uint8_t tail[4];
+
+	store_le32(tail, site);
+	crypto_generichash_init(&st, index_key, 32, 32);
+	crypto_generichash_update(&st, (const uint8_t *)history_domain,
+	    sizeof history_domain - 1);
+	crypto_generichash_update(&st, pseudonym, TV_PSEUDONYM_BYTES);
+	crypto_generichash_update(&st, tail, sizeof tail);
+	crypto_generichash_final(&st, tag, 32);
+	sodium_memzero(&st, sizeof st);
+}
+
+void
+tv_history_key(uint8_t key[32], const uint8_t index_key[32])
+{
+	crypto_generichash(key, 32, (const uint8_t *)history_key_domain,
+	    sizeof history_key_domain - 1, index_key, 32);
 }

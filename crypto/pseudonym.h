@@ -64,4 +64,12 @@ void tv_index_tag(uint8_t tag[32], const uint8_t index_key[32],
     const uint8_t pseudonym[TV_PSEUDONYM_BYTES], uint32_t indicator,
     uint32_t period_kind, int32_t period_id, uint32_t site);
 
+/* Tag under which the collector keeps this person's visit history (for
+ * the plan's history conditions) in one scope: site index, or UINT32_MAX
+ * for the whole collector.  Same key, another domain than tv_index_tag. */
+void tv_history_tag(uint8_t tag[32], const uint8_t index_key[32],
+    const uint8_t pseudonym[TV_PSEUDONYM_BYTES], uint32_t site);
+/* The key that seals history states, derived from the index key. */
+void tv_history_key(uint8_t key[32], const uint8_t index_key[32]);
+
 #endif

@@ -15,7 +15,8 @@
 BENCH_SRC  = $(wildcard tests/bench/*.c)
 BENCH_PROG = $(B)/bench/tvbench
 # The collector code that captures a visit (for `tvbench capture`).
-BENCH_COL  = collector/capture.c collector/device.c collector/visit.c
+BENCH_COL  = collector/capture.c collector/history.c collector/device.c \
+	     collector/visit.c
 
 .PHONY: bench bench-national bench-build
 

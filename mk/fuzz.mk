@@ -26,7 +26,8 @@ FUZZ_DATA_DEF = -DFUZZ_DATA_DIR='"$(CURDIR)/tests/fuzz/data"'
 FUZZ_EXTRA_ingest = aggregator/ingest.c aggregator/server.c aggregator/audit.c \
 		    common/util.c
 FUZZ_EXTRA_csv    = collector/csvimport.c collector/visit.c \
-		    collector/capture.c collector/device.c common/util.c
+		    collector/capture.c collector/history.c collector/device.c \
+		    common/util.c
 
 REPLAYS = $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 EXTRA  += $(REPLAYS)

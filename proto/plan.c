@@ -283,12 +283,16 @@ parse_indicator(struct ctx *c, json_t *o, size_t i)
 	if ((when = json_object_get(o, "when")) == NULL)
 		return plan_fail_at(c, "when", "required key is missing");
 	wsave = plan_path_key(c, "when");
+	c->history = 0;
 	if ((rc = plan_parse_pred(c, when, 1, &ind->when)) != 0)
 		return rc;
 	plan_path_pop(c, wsave);
 	if ((rc = parse_distinct(c, o, ind)) != 0 ||
 	    (rc = parse_scope(c, o, ind)) != 0)
 		return rc;
+	/* Only the scopes some condition looks at keep a history. */
+	if (c->history)
+		c->p->history_scopes |= 1u << ind->scope;
 	plan_path_pop(c, save);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #define TV_PLAN_MAX_INDICATORS 256
 #define TV_PLAN_MAX_DEPTH 8
 #define TV_PLAN_MAX_NODES 4096	/* predicate nodes in the whole plan */
+#define TV_HORIZON_ALL UINT32_MAX
 #define TV_ID_MAX 64		/* identifier length: [a-z0-9_-], 1..64 */
 
 struct tv_label {
@@ -82,14 +83,30 @@ enum tv_pred_op {
 	TV_PRED_ALL = 3,
 	TV_PRED_ANY = 4,
 	TV_PRED_NOT = 5,
+	/* History conditions (docs/formats.md §1.9b, proto/history.h). */
+	TV_PRED_SEEN = 6,	/* an earlier visit within `within` */
+	TV_PRED_EARLIER = 7,	/* an earlier visit met kids[0] within ... */
+	TV_PRED_ORDINAL = 8,	/* this visit is the lo-th ... hi-th */
+	TV_PRED_SINCE_FIRST = 9,	/* lo ... hi days after first contact */
+};
+
+/* How far back a history condition looks: `days` days before the visit
+ * (kind NONE), the visit's period of that kind (the release hierarchy's,
+ * as for distinct), or the whole history (CAMPAIGN). */
+struct tv_window {
+	enum tv_period kind;
+	uint32_t days;
 };
 
 struct tv_pred {
 	enum tv_pred_op op;
 	uint32_t field;		/* MEETS */
 	uint64_t mask;		/* MEETS */
-	uint32_t nkids;		/* ALL, ANY: >= 1; NOT: 1 */
+	uint32_t nkids;		/* ALL, ANY: >= 1; NOT, EARLIER: 1 */
 	struct tv_pred *kids;
+	struct tv_window within;	/* SEEN, EARLIER */
+	uint32_t track;		/* EARLIER: its bit in the history's masks */
+	uint32_t lo, hi;	/* ORDINAL, SINCE_FIRST: inclusive bounds */
 };
 
 enum tv_scope {
@@ -155,6 +172,15 @@ struct tv_plan {
 	struct tv_group *groups;
 	int proofs;		/* records carry 0/1 and group-sum proofs */
 	enum tv_lang language;
+	/* History conditions: the "earlier" conditions' `when`s (pointers
+	 * into the indicators' trees), which scopes keep a history (bit
+	 * 1 << enum tv_scope), and how many days back a kept visit can
+	 * still matter (TV_HORIZON_ALL: the whole campaign). */
+	uint32_t ntracked;
+	const struct tv_pred *tracked[16];
+	unsigned history_scopes;
+	uint32_t history_horizon;
+	int history_whole;	/* ordinal or first contact asked for */
 	struct tv_policy policy;
 	char *canonical;	/* compact JSON, sorted keys: what is hashed */
 	size_t canonical_len;
@@ -189,7 +215,13 @@ int tv_field_choice_index(const struct tv_field *f, const char *id);
 int tv_field_parse(const struct tv_field *f, const char *text, uint64_t *mask,
     char *err, size_t errlen);
 
-/* Evaluate a predicate on values[0..nfields-1] (masks; 0 = not given). */
+/* Evaluate a predicate on values[0..nfields-1] (masks; 0 = not given),
+ * history conditions as for a first visit. */
 int tv_pred_eval(const struct tv_pred *p, const uint64_t *values);
+/* The same for a visit on `day` of a person whose earlier visits (in the
+ * indicator's scope) are h (struct tv_history, proto/history.h; NULL: none). */
+struct tv_history;
+int tv_pred_eval_at(const struct tv_pred *p, const uint64_t *values,
+    const struct tv_history *h, int32_t day);
 
 #endif

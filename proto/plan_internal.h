@@ -9,6 +9,7 @@
  *   plan_json.c       paths, error messages and typed members (below)
  *   plan_fields.c     $.fields, and typed values (tv_field_parse)
  *   plan_predicate.c  an indicator's "when" (and tv_pred_eval)
+ *   plan_history.c    its history conditions (seen_before, earlier, ...)
  *   plan_groups.c     $.proofs and $.groups
  *   plan_policy.c     $.policy, its noise fractions
  *
@@ -36,6 +37,8 @@ struct ctx {
 	char *err;
 	size_t errlen;
 	uint32_t nodes;		/* predicate nodes so far */
+	int history;		/* this indicator has a history condition */
+	int in_earlier;		/* parsing an "earlier" condition's when */
 	size_t pathlen;
 	char path[PATH_CAP];
 };
@@ -105,6 +108,10 @@ int plan_open_entry(struct ctx *c, json_t *o, size_t i,
 int plan_parse_fields(struct ctx *c, json_t *root);		/* fields.c */
 /* Recursion is bounded by TV_PLAN_MAX_DEPTH (predicate.c). */
 int plan_parse_pred(struct ctx *c, json_t *j, unsigned depth,
+    struct tv_pred *out);
+/* Does object j hold a history condition's key; parse it (history.c). */
+int plan_is_history(json_t *j);
+int plan_parse_history(struct ctx *c, json_t *j, unsigned depth,
     struct tv_pred *out);
 int plan_parse_groups(struct ctx *c, json_t *root);		/* groups.c */
 int plan_parse_policy(struct ctx *c, json_t *root);		/* policy.c */

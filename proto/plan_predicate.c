@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "crypto/err.h"
+#include "proto/history.h"
 #include "proto/plan.h"
 #include "proto/plan_internal.h"
 
@@ -213,14 +214,30 @@ plan_parse_pred(struct ctx *c, json_t *j, unsigned depth, struct tv_pred *out)
 		out->op = TV_PRED_NOT;
 		return parse_group(c, j, "not", depth, out);
 	}
+	if (plan_is_history(j))
+		return plan_parse_history(c, j, depth, out);
 	if (json_object_get(j, "field") != NULL)
 		return parse_leaf(c, j, out);
 	return plan_fail(c, "expected a condition: true, or an object with "
-	    "all, any, not or field");
+	    "all, any, not, field, seen_before, earlier, visit_number or "
+	    "days_since_first");
 }
 
 int
 tv_pred_eval(const struct tv_pred *p, const uint64_t *values)
+{
+	return tv_pred_eval_at(p, values, NULL, 0);
+}
+
+static int
+in_bounds(uint32_t x, const struct tv_pred *p)
+{
+	return x >= p->lo && x <= p->hi;
+}
+
+int
+tv_pred_eval_at(const struct tv_pred *p, const uint64_t *values,
+    const struct tv_history *h, int32_t day)
 {
 	uint32_t i;
 
@@ -231,16 +248,24 @@ tv_pred_eval(const struct tv_pred *p, const uint64_t *values)
 		return (values[p->field] & p->mask) != 0;
 	case TV_PRED_ALL:
 		for (i = 0; i < p->nkids; i++)
-			if (!tv_pred_eval(&p->kids[i], values))
+			if (!tv_pred_eval_at(&p->kids[i], values, h, day))
 				return 0;
 		return 1;
 	case TV_PRED_ANY:
 		for (i = 0; i < p->nkids; i++)
-			if (tv_pred_eval(&p->kids[i], values))
+			if (tv_pred_eval_at(&p->kids[i], values, h, day))
 				return 1;
 		return 0;
 	case TV_PRED_NOT:
-		return !tv_pred_eval(&p->kids[0], values);
+		return !tv_pred_eval_at(&p->kids[0], values, h, day);
+	case TV_PRED_SEEN:
+		return tv_history_seen(h, &p->within, -1, day);
+	case TV_PRED_EARLIER:
+		return tv_history_seen(h, &p->within, (int)p->track, day);
+	case TV_PRED_ORDINAL:
+		return in_bounds(tv_history_ordinal(h, day), p);
+	case TV_PRED_SINCE_FIRST:
+		return in_bounds(tv_history_since_first(h, day), p);
 	}
 	return 0;
 }

@@ -29,7 +29,7 @@ done
 for van in A B; do head -c 24 /dev/urandom | base64 | sed 's/./&-/g; s/-$//' >"$OUT/van-$van.pass"; done
 
 step "Synthetic field data for the demo plan (seeded; stands for what counsellors type)"
-"$BIN/scenario" --demo --out "$OUT/field"
+"$BIN/scenario" --demo --out "$OUT/field" | tee "$OUT/field/scenario.out"
 
 step "Key ceremony: three trustees (DPO, university, operator), any 2 of 3 can release"
 pubs=""
@@ -109,7 +109,7 @@ step "Anyone: verify the published release against the signed batches"
 "$BIN/trustee" verify "$OUT/release"
 
 step "Report for the evaluators ($OUT/release/release.csv, release.json)"
-"$BIN/aggregator" report --indicators visits,people_received,people_received_month,people_immediate_advice,people_second_meeting \
+"$BIN/aggregator" report --indicators visits,people_received,people_received_month,people_immediate_advice,people_second_meeting,people_came_back_30,people_seen_twice,return_visits_30 \
 	"$OUT/release/release.json"
 
 step "Report for the evaluators as a web page (charts; suppressed cells marked)"
@@ -131,5 +131,24 @@ if [ "$people" = 126 ] && [ "$advice" = 60 ] && [ "$second" = 18 ] && [ "$supp" 
 	echo "OK: the decrypted sums give the article's 126 / 60 / 18."
 else
 	echo "MISMATCH with the article's figures" >&2
+	exit 1
+fi
+
+step "What happened next: follow-up from each person's history, computed on the vans"
+# The generator's ground truth (people, not pseudonyms): its second line.
+truth() { sed -n "s/.*[:,] \([0-9]*\) $1.*/\1/p" "$OUT/field/scenario.out"; }
+back=$(total people_came_back_30)
+twice=$(total people_seen_twice)
+returns=$(total return_visits_30)
+never=$((people - twice))
+echo "of the $second invited to a second meeting, $back came back within 30 days (ground truth $(truth 'came back'))"
+echo "$twice people seen twice or more (ground truth $(truth 'seen twice'))," \
+	"so $never first-time visitors never seen again in the campaign ($people - $twice; ground truth $(truth 'never seen'))"
+echo "$returns return visits within 30 days of the first contact (ground truth $(truth 'return visits'))"
+if [ "$back" = "$(truth 'came back')" ] && [ "$twice" = "$(truth 'seen twice')" ] &&
+	[ "$never" = "$(truth 'never seen')" ] && [ "$returns" = "$(truth 'return visits')" ]; then
+	echo "OK: the follow-up figures equal the generator's ground truth."
+else
+	echo "MISMATCH between the follow-up figures and the ground truth" >&2
 	exit 1
 fi

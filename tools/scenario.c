@@ -25,7 +25,7 @@
 
 #define NSITES 7
 #define NWEEKS 9
-#define NIND 13
+#define NIND 16
 #define MAXPEOPLE 2000
 #define MAXVISITS 4
 
@@ -42,7 +42,8 @@ static const char *const indicator_ids[NIND] = { "visits",
 	"people_received", "people_received_month", "people_immediate_advice",
 	"people_second_meeting", "visits_employment", "visits_training",
 	"visits_housing_or_health", "young_women_employment", "referrals",
-	"visits_women", "visits_men", "visits_gender_other" };
+	"visits_women", "visits_men", "visits_gender_other",
+	"people_came_back_30", "people_seen_twice", "return_visits_30" };
 static const char *const week_mondays[NWEEKS] = { "2021-10-25",
 	"2021-11-01", "2021-11-08", "2021-11-15", "2021-11-22", "2021-11-29",
 	"2021-12-06", "2021-12-13", "2022-01-03" };
@@ -175,17 +176,25 @@ device_of(unsigned site)
 static unsigned
 visits_make(const struct person *pp, unsigned n, struct visit_gen *vv)
 {
-	unsigned i, j, w, nv = 0, weeks, key_advice, key_second, s;
+	unsigned i, j, w, nv = 0, weeks, key_advice, key_second, s, nvis;
 	int32_t monday;
 
 	for (i = 0; i < n; i++) {
 		const struct person *p = &pp[i];
 
+		/* Returns: most people invited to a second meeting come back,
+		 * and the invitation is then usually made at the first visit
+		 * (whether they come back within 30 days depends on the
+		 * weeks drawn). */
+		nvis = p->nvisits;
+		if (p->second && nvis == 1 && chance(60))
+			nvis = 2;
 		/* Distinct weeks: a person comes at most once a week. */
-		for (weeks = 0; __builtin_popcount(weeks) < (int)p->nvisits;)
+		for (weeks = 0; __builtin_popcount(weeks) < (int)nvis;)
 			weeks |= 1u << below(NWEEKS);
-		key_advice = below(p->nvisits);
-		key_second = below(p->nvisits);
+		key_advice = below(nvis);
+		key_second = p->second && nvis > 1 && chance(75) ? 0 :
+		    below(nvis);
 		for (w = 0, j = 0; w < NWEEKS; w++) {
 			if (!(weeks & (1u << w)))
 				continue;
@@ -346,11 +355,40 @@ thursday(int32_t day)
 	return day - (day + 3) % 7 + 3;
 }
 
+/* What the truth remembers of a person's earlier visits (all on one
+ * collector, captured in date order): first day, number, and the days of
+ * those with an invitation to a second meeting. */
+struct past {
+	int32_t first;
+	unsigned n, ninvited;
+	int32_t invited[MAXVISITS];
+};
+
+/* The history indicators, from the person's past, then the visit joins it. */
+static void
+history_bits(const struct visit_gen *v, struct past *h, uint8_t *seen,
+    unsigned b[NIND])
+{
+	unsigned i, back = 0;
+
+	for (i = 0; i < h->ninvited; i++)
+		back |= v->day - h->invited[i] <= 30;
+	if (back)
+		b[13] = !(seen[4]++);
+	if (h->n >= 1)
+		b[14] = !(seen[5]++);
+	b[15] = h->n >= 1 && v->day - h->first <= 30;
+	if (h->n++ == 0)
+		h->first = v->day;
+	if (v->outcomes & (1u << O_SECOND))
+		h->invited[h->ninvited++] = v->day;
+}
+
 /* The demo plan's indicators, written out by hand from their definition
  * (people are people here, not pseudonyms). */
 static void
 visit_bits(const struct visit_gen *v, const struct person *p,
-    uint8_t *seen, unsigned *months, unsigned b[NIND])
+    uint8_t *seen, unsigned *months, struct past *h, unsigned b[NIND])
 {
 	unsigned month = (unsigned)tv_period_id(TV_PERIOD_MONTH,
 	    thursday(v->day)) % 32;
@@ -371,6 +409,7 @@ visit_bits(const struct visit_gen *v, const struct person *p,
 		b[8] = !(seen[3]++);
 	b[9] = !!(v->outcomes & (1u << O_REFERRAL));
 	b[10 + p->gender] = 1;
+	history_bits(v, h, seen, b);
 }
 
 static void
@@ -379,7 +418,8 @@ truth_compute(struct truth *t, const struct person *pp, unsigned n,
 {
 	static const enum tv_period kinds[] = { TV_PERIOD_WEEK,
 	    TV_PERIOD_MONTH, TV_PERIOD_QUARTER, TV_PERIOD_CAMPAIGN };
-	uint8_t (*seen)[4] = xcalloc(n, 4);
+	uint8_t (*seen)[6] = xcalloc(n, 6);
+	struct past *past = xcalloc(n, sizeof *past);
 	unsigned *months = xcalloc(n, sizeof *months), b[NIND], i, k, s, j;
 	struct tcell *c;
 
@@ -387,7 +427,7 @@ truth_compute(struct truth *t, const struct person *pp, unsigned n,
 		const struct visit_gen *v = &vv[i];
 
 		visit_bits(v, &pp[v->person], seen[v->person],
-		    &months[v->person], b);
+		    &months[v->person], &past[v->person], b);
 		for (j = 0; j < NIND; j++)
 			t->totals[j] += b[j];
 		for (k = 0; k < 4; k++)
@@ -403,6 +443,7 @@ truth_compute(struct truth *t, const struct person *pp, unsigned n,
 			}
 	}
 	free(seen);
+	free(past);
 	free(months);
 }
 
@@ -491,6 +532,10 @@ main(int argc, char **argv)
 	printf("seed %lu: %u visits, %u people received, %u got immediate "
 	    "advice, %u invited to a second meeting\n", seed, t.totals[0],
 	    t.totals[1], t.totals[3], t.totals[4]);
+	printf("follow-up: %u came back within 30 days of the invitation, "
+	    "%u seen twice or more, %u never seen again, %u return visits "
+	    "within 30 days of the first\n", t.totals[13], t.totals[14],
+	    t.totals[1] - t.totals[14], t.totals[15]);
 	free(t.cells);
 	return 0;
 }

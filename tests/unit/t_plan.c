@@ -88,7 +88,7 @@ test_demo(void)
 	is_int(7, p->nsites, "7 sites");
 	is_int(3, p->nidentity, "3 identity fields");
 	is_int(5, p->nfields, "5 fields");
-	is_int(13, p->nindicators, "13 indicators");
+	is_int(16, p->nindicators, "16 indicators");
 	is_int(1, p->ngroups, "one group");
 	is_int(3, p->ngroups ? p->groups[0].n : 0, "three members in it");
 	is_int(1, p->ngroups ? p->groups[0].sum : 0, "one-hot: sum 1");
