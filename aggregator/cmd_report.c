@@ -156,7 +156,10 @@ report_text(const struct report *r)
 	printf("\n%s\n", L(r, "Columns of the tables below:",
 	    "Colonnes des tableaux ci-dessous :"));
 	for (i = 0; i < r->ncols; i++)
-		printf("  [%zu] %s\n", i + 1, report_ind_label(r, r->cols[i]));
+		printf("  [%zu] %s%s\n", i + 1, report_ind_label(r, r->cols[i]),
+		    r->history[r->cols[i]] ? " (*)" : "");
+	if (report_history_cols(r))
+		printf("  (*) %s\n", report_history_text(r));
 	print_table(r, L(r, "By site, whole campaign",
 	    "Par site, toute la campagne"), "campaign", 0);
 	print_table(r, L(r, "By month, all sites", "Par mois, tous sites"),

@@ -11,6 +11,7 @@
 #include "aggregator/report.h"
 #include "common/util.h"
 #include "proto/calendar.h"
+#include "proto/plan.h"
 
 #define REPORT_MAX_BYTES (256u << 20)
 #define NONE ((size_t)-1)
@@ -290,31 +291,44 @@ json_file(const char *path, size_t cap)
 	return j;
 }
 
-/* The distinct period of each indicator of the release, from the plan. */
+/* What each indicator of the release is, from the plan as the library
+ * parses it (one reading of the plan for every program): its distinct
+ * period, and whether it looks at the person's earlier visits. */
 static int
-distinct_load(struct report *r, json_t *inds)
+indicators_take(struct report *r, json_t *plan_json)
 {
-	json_t *e = NULL;
-	size_t i, k;
-	int d;
+	struct tv_plan *p = NULL;
+	char err[256], *text;
+	size_t i;
+	uint32_t k;
+	int rc = -1;
 
-	r->distinct = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->distinct);
-	for (i = 0; i < r->ninds; i++) {
-		json_array_foreach(inds, k, e)
-			if (!strcmp(str_of(e, "id") ? str_of(e, "id") : "",
-			    r->inds[i].id))
-				break;
-		if (k == json_array_size(inds))
-			return error("campaign.json: no indicator '%s' in the "
-			    "plan", r->inds[i].id);
-		d = str_of(e, "distinct") ? tv_period_from_name(str_of(e,
-		    "distinct")) : TV_PERIOD_NONE;
-		if (d < 0)
-			return error("campaign.json: indicator '%s': unknown "
-			    "distinct period", r->inds[i].id);
-		r->distinct[i] = d;
+	text = json_dumps(plan_json, JSON_COMPACT);
+	if (text == NULL || tv_plan_parse(&p, text, strlen(text), err,
+	    sizeof err) != 0) {
+		error("campaign.json: the plan does not parse: %s", text ?
+		    err : "none");
+		goto out;
 	}
-	return 0;
+	r->distinct = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->distinct);
+	r->history = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->history);
+	for (i = 0; i < r->ninds; i++) {
+		for (k = 0; k < p->nindicators; k++)
+			if (!strcmp(p->indicators[k].id, r->inds[i].id))
+				break;
+		if (k == p->nindicators) {
+			error("campaign.json: no indicator '%s' in the plan",
+			    r->inds[i].id);
+			goto out;
+		}
+		r->distinct[i] = (int)p->indicators[k].distinct;
+		r->history[i] = tv_pred_has_history(&p->indicators[k].when);
+	}
+	rc = 0;
+out:
+	tv_plan_free(p);
+	free(text);
+	return rc;
 }
 
 /* What the report takes from the plan (docs/formats.md Part I). */
@@ -338,7 +352,7 @@ plan_take(struct report *r)
 	lang = str_of(plan, "language");
 	if (r->lang == NULL)
 		r->lang = lang != NULL && !strcmp(lang, "fr") ? "fr" : "en";
-	return distinct_load(r, json_object_get(plan, "indicators"));
+	return indicators_take(r, plan);
 }
 
 int
@@ -389,10 +403,12 @@ report_release(struct report *r)
 	free(r->inds);
 	free(r->sites);
 	free(r->distinct);
+	free(r->history);
 	json_decref(r->root);
 	json_decref(r->bundle);
 	r->root = r->bundle = NULL;
 	r->distinct = NULL;
+	r->history = NULL;
 	r->grid = NULL;
 	r->axes = NULL;
 	r->cells = NULL;
@@ -617,4 +633,33 @@ report_reason_text(const struct report *r, enum tv_verdict v)
 	};
 
 	return (unsigned)v < TV_V_COUNT ? L(r, t[v][0], t[v][1]) : "?";
+}
+
+int
+report_history_cols(const struct report *r)
+{
+	size_t j;
+
+	for (j = 0; r->history != NULL && j < r->ncols; j++)
+		if (r->history[r->cols[j]])
+			return 1;
+	return 0;
+}
+
+const char *
+report_history_text(const struct report *r)
+{
+	return L(r, "counted from each person's earlier visits to the same "
+	    "van (a history kept sealed on the tablet, never sent): a return "
+	    "is counted at the return visit, in its period; a visit typed "
+	    "after later ones of the same person sees only the visits dated "
+	    "before it.  A count of people who never came back is a "
+	    "difference: people received minus people seen twice or more.",
+	    "comptés d'après les venues précédentes de chaque personne au "
+	    "même bus (un historique gardé scellé sur la tablette, jamais "
+	    "envoyé) : un retour est compté à la venue de retour, dans sa "
+	    "période ; une venue saisie après des venues plus récentes de la "
+	    "même personne ne voit que les venues datées avant elle.  Le "
+	    "nombre de personnes jamais revenues est une différence : "
+	    "personnes reçues moins personnes venues deux fois ou plus.");
 }

@@ -64,6 +64,7 @@ struct report {
 	const char *title_fr, *title_en;	/* the plan's title */
 	int32_t start, end;		/* the plan's period, days */
 	int *distinct;			/* per indicator: enum tv_period */
+	int *history;			/* per indicator: 1 = history condition */
 	const char *campaign, *campaign_id, *as_of, *format;
 	long long threshold;
 	json_t *policy;			/* object, may be empty */
@@ -109,6 +110,10 @@ void report_partial_text(const struct report *r, const struct rpt_cell *c,
  * month: shown by week and month only". */
 void report_unshown_text(const struct report *r, size_t ind, char *out,
     size_t n);
+/* 1 if a selected indicator has a history condition (formats.md
+ * §1.9b); the sentence that says how such indicators count. */
+int report_history_cols(const struct report *r);
+const char *report_history_text(const struct report *r);
 /* The axis of a kind, or -1. */
 long report_axis(const struct report *r, const char *kind);
 /* The cell of (axis, site_ix, position), or NULL. */

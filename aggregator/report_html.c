@@ -1019,6 +1019,28 @@ legend_item(struct html *h, const struct seen *s)
 	    " \xe2\x80\x94 %zu valeurs.</li>\n"), s->n);
 }
 
+/* The follow-up indicators, named, and how they count. */
+static void
+history_item(struct html *h)
+{
+	const struct report *r = h->r;
+	size_t j, n = 0;
+
+	if (!report_history_cols(r))
+		return;
+	fprintf(h->f, "<li data-history=\"1\"><span class=\"sw\">"
+	    "\xe2\x86\xbb</span> <b>%s</b> (", L(r, "follow-up",
+	    "suivi"));
+	for (j = 0; j < r->ncols; j++)
+		if (r->history[r->cols[j]]) {
+			fputs(n++ ? ", " : "", h->f);
+			esc(h->f, report_ind_label(r, r->cols[j]));
+		}
+	fputs("): ", h->f);
+	esc(h->f, report_history_text(r));
+	fputs("</li>\n", h->f);
+}
+
 static void
 section_reading(struct html *h)
 {
@@ -1057,6 +1079,7 @@ section_reading(struct html *h)
 	    "un compte de personnes par semaine ou par mois n'est pas additionné "
 	    "sur des périodes plus longues : une personne venue deux mois "
 	    "serait comptée deux fois."));
+	history_item(h);
 	fputs("</ul>\n</section>\n", h->f);
 }
 

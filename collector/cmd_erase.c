@@ -31,7 +31,7 @@ struct erase {
 	int list;
 	int32_t *pids;		/* periods of the kind being walked */
 	size_t npids;
-	uint64_t found;
+	uint64_t found, histories;
 };
 
 static void NORETURN
@@ -159,7 +159,7 @@ history_walk(struct tv_txn *t, struct erase *e, uint32_t site)
 	if ((rc = history_load(t, e->d, tag, &h)) != 0 ||
 	    h.n + h.dropped == 0)
 		goto out;
-	e->found++;
+	e->histories++;
 	if (!e->list) {
 		rc = tv_txn_del(t, DB_HISTORY, tag, sizeof tag);
 		goto out;
@@ -183,7 +183,7 @@ erase_fn(struct tv_txn *t, void *ctx)
 	uint32_t i;
 	int rc;
 
-	e->found = 0;
+	e->found = e->histories = 0;
 	for (i = 0; i < p->nindicators; i++) {
 		if (p->indicators[i].distinct == TV_PERIOD_NONE)
 			continue;
@@ -265,11 +265,14 @@ erase_run(struct erase *e, const char *want_receipt)
 		die("cannot %s the pseudonym index: %s", e->list ? "read" :
 		    "erase from", tv_strerror(rc));
 	if (e->list)
-		printf("%llu index entries held for this person\n",
-		    (unsigned long long)e->found);
+		printf("%llu index entries held for this person\n"
+		    "%llu visit histories held for this person\n",
+		    (unsigned long long)e->found,
+		    (unsigned long long)e->histories);
 	else
-		printf("removed %llu index entries\n",
-		    (unsigned long long)e->found);
+		printf("removed %llu index entries\nremoved %llu visit "
+		    "histories\n", (unsigned long long)e->found,
+		    (unsigned long long)e->histories);
 	return 0;
 }
 

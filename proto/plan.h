@@ -221,6 +221,8 @@ int tv_pred_eval(const struct tv_pred *p, const uint64_t *values);
 /* The same for a visit on `day` of a person whose earlier visits (in the
  * indicator's scope) are h (struct tv_history, proto/history.h; NULL: none). */
 struct tv_history;
+/* 1 iff p holds a history condition (§1.9b) anywhere. */
+int tv_pred_has_history(const struct tv_pred *p);
 int tv_pred_eval_at(const struct tv_pred *p, const uint64_t *values,
     const struct tv_history *h, int32_t day);
 

@@ -229,6 +229,19 @@ tv_pred_eval(const struct tv_pred *p, const uint64_t *values)
 	return tv_pred_eval_at(p, values, NULL, 0);
 }
 
+int
+tv_pred_has_history(const struct tv_pred *p)
+{
+	uint32_t i;
+
+	if (p->op >= TV_PRED_SEEN)
+		return 1;
+	for (i = 0; i < p->nkids; i++)
+		if (tv_pred_has_history(&p->kids[i]))
+			return 1;
+	return 0;
+}
+
 static int
 in_bounds(uint32_t x, const struct tv_pred *p)
 {

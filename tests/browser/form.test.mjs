@@ -319,19 +319,39 @@ async function captureVisit(page, v, n, receipts) {
 
 // --- expected totals: the plan's own indicators over what was typed ---
 
-function meets(pred, rec) {
+// ctx: the visit's day and the person's earlier visits, typed before it
+// and dated on or before it ({ day, rec }), for the history conditions
+// (docs/formats.md Part I §1.9b; the demo plan uses day windows only).
+function meets(pred, rec, ctx) {
 	if (pred === true)
 		return true;
 	if (pred.all)
-		return pred.all.every((p) => meets(p, rec));
+		return pred.all.every((p) => meets(p, rec, ctx));
 	if (pred.any)
-		return pred.any.some((p) => meets(p, rec));
+		return pred.any.some((p) => meets(p, rec, ctx));
 	if (pred.not)
-		return !meets(pred.not, rec);
+		return !meets(pred.not, rec, ctx);
+	const within = (w, e) => w === undefined || w === true ||
+	    ctx.day - e.day <= w.days;
+	if (pred.seen_before !== undefined)
+		return ctx.hist.some((e) => within(pred.seen_before, e));
+	if (pred.earlier)
+		return ctx.hist.some((e) => within(pred.earlier.within, e) &&
+		    meets(pred.earlier.when, e.rec, { day: e.day, hist: [] }));
+	const band = (b, k) => (b.min ?? -Infinity) <= k && k <= (b.max ?? Infinity);
+	if (pred.visit_number)
+		return band(pred.visit_number, 1 + ctx.hist.length);
+	if (pred.days_since_first)
+		return band(pred.days_since_first, ctx.hist.length ?
+		    ctx.day - Math.min(...ctx.hist.map((e) => e.day)) : 0);
 	const have = rec[pred.field] ?? [];
 	const want = 'eq' in pred ? [pred.eq] : 'in' in pred ? pred.in :
 	    'contains' in pred ? [pred.contains] : [pred.is ? 'yes' : 'no'];
 	return want.some((w) => have.includes(w));
+}
+
+function dayNo(iso) {
+	return Math.floor(new Date(iso + 'T00:00:00Z').getTime() / 86400000);
 }
 
 function periodId(kind, iso) {
@@ -353,9 +373,13 @@ function expected() {
 	for (const ind of plan.indicators) {
 		const seen = new Set();
 		const sum = Object.fromEntries(sites.map((s) => [s, 0]));
+		const past = {};
 		for (const v of V) {
 			const rec = { gender: [v.g], age_band: [v.a], topics: v.t, outcomes: v.o, first_contact: [v.fc] };
-			if (!meets(ind.when, rec))
+			const day = dayNo(v.date ?? D1);
+			const hist = (past[v.p] ??= []).filter((e) => e.day <= day);
+			past[v.p].push({ day, rec });
+			if (!meets(ind.when, rec, { day, hist }))
 				continue;
 			if (ind.distinct && ind.distinct !== 'none') {
 				const key = [v.p, periodId(ind.distinct, v.date ?? D1),

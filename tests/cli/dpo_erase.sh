@@ -36,19 +36,27 @@ while [ $i -lt 10 ]; do
 	visit "Other$i" Person 2021-11-03 >/dev/null
 done
 # 12 people x 3 distinct-person indicators (people_received,
-# people_received_month, people_immediate_advice).
-[ "$(tags)" = 36 ] || fail "set-up: $(tags) tags"
+# people_received_month, people_immediate_advice), and people_seen_twice
+# for the two who came twice; a visit history for each person.
+[ "$(tags)" = 38 ] || fail "set-up: $(tags) tags"
+hist() { mdb_stat -s history "$T/A/store" | awk '$1 == "Entries:" { print $2 }'; }
+[ "$(hist)" = 12 ] || fail "set-up: $(hist) visit histories"
 
 # Access: the entries held, nothing removed.  Spelling does not matter.
 erase "  ELODIE " "dupont" --list >"$T/out"
 cat "$T/out"
 grep -q "^receipt $receipt$" "$T/out" || fail "receipt differs for the same person"
-[ "$(grep -c '^held: ' "$T/out")" = 3 ] || fail "listed entries"
+[ "$(grep -c '^held: ' "$T/out")" = 5 ] || fail "listed entries"
+grep -q '^held: people_seen_twice (People seen twice or more): counted once in the whole campaign, on this collector$' \
+	"$T/out" || fail "seen twice entry"
+grep -q '^held: visit history on this collector: 2 visits remembered, 0 let go, first contact 2021-11-02$' \
+	"$T/out" || fail "history entry"
+grep -q '^1 visit histories held for this person$' "$T/out" || fail "history count"
 grep -q '^held: people_received_month (People received in the month): counted once in month 2021-11, on this collector$' \
 	"$T/out" || fail "month entry"
 grep -q '^held: people_received (People received): counted once in the whole campaign, on this collector$' \
 	"$T/out" || fail "campaign entry"
-[ "$(tags)" = 36 ] || fail "--list removed something"
+[ "$(tags)" = 38 ] || fail "--list removed something"
 
 # Identity only on standard input, only identity fields.
 must_fail 2 "$BIN/collector" erase --dir "$T/A" --passphrase-file "$T/A.pass" \
@@ -63,19 +71,22 @@ printf 'first_name=Elodie\nlast_name=Dupont\n' |
 # A receipt that does not match: nothing erased.
 must_fail 1 erase Elodie Dupond --receipt "$receipt" >"$T/out"
 grep -q 'does not give receipt' "$T/out" || fail "wrong identity not reported"
-[ "$(tags)" = 36 ] || fail "a mismatching receipt erased something"
+[ "$(tags)" = 38 ] || fail "a mismatching receipt erased something"
 
-# Erase: exactly this person's 3 entries.
+# Erase: exactly this person's 4 entries and her visit history.
 erase elodie DUPONT --receipt "$(echo "$receipt" | tr 'A-Z' 'a-z')" >"$T/out"
 cat "$T/out"
-grep -q '^removed 3 index entries$' "$T/out" || fail "erase"
-[ "$(tags)" = 33 ] || fail "tags after the erasure: $(tags)"
+grep -q '^removed 4 index entries$' "$T/out" || fail "erase"
+grep -q '^removed 1 visit histories$' "$T/out" || fail "erase history"
+[ "$(tags)" = 34 ] || fail "tags after the erasure: $(tags)"
+[ "$(hist)" = 11 ] || fail "histories after the erasure: $(hist)"
 erase Élodie Dupont | grep -q '^removed 0 index entries$' || fail "erased twice"
-erase Zoé Martin --list | grep -q '^3 index entries held' || fail "another person's entries touched"
+erase Zoé Martin --list | grep -q '^4 index entries held' || fail "another person's entries touched"
 
-# A new visit counts her as a new person again.
+# A new visit counts her as a new person again, and as a first visit.
 visit Élodie Dupont 2021-11-16 >/dev/null
-[ "$(tags)" = 36 ] || fail "the new visit did not count as a new person"
+[ "$(tags)" = 37 ] || fail "the new visit did not count as a new person: $(tags)"
+[ "$(hist)" = 12 ] || fail "no new history"
 
 # And in the release: 15 visits, 13 people (12 + Élodie once more).
 "$BIN/collector" export --dir "$T/A" --passphrase-file "$T/A.pass" --out "$T/usb" >/dev/null
@@ -85,4 +96,7 @@ release "$T/srv" "$T/k" "$T/rel" >/dev/null 2>&1
 [ "$(value "$T/rel/release.csv" all campaign campaign visits)" = 15 ] || fail "visits released"
 [ "$(value "$T/rel/release.csv" all campaign campaign people_received)" = 13 ] ||
 	fail "people received: $(value "$T/rel/release.csv" all campaign campaign people_received)"
-echo "erase: the person's 3 entries listed then removed, others kept; counted anew afterwards (13 people)"
+# Zoé came twice; Élodie's third visit came after her erasure: a first.
+[ "$(value "$T/rel/release.csv" all campaign campaign people_seen_twice)" = 2 ] ||
+	fail "people seen twice: $(value "$T/rel/release.csv" all campaign campaign people_seen_twice)"
+echo "erase: the person's 4 entries and visit history listed then removed, others kept; counted anew afterwards (13 people, 2 seen twice)"

@@ -29,7 +29,7 @@ while read -r what dev k j; do
 		"$BIN/collector" erase --dir "$T/$dev" --passphrase-file "$T/$dev.pass" \
 			<"$T/g/erase-$dev-$k-$j.txt" >"$T/erase.out" 2>&1 ||
 			fail "erase $dev $k $j: $(cat "$T/erase.out")"
-		grep -q '^removed [1-9][0-9]* index entries$' "$T/erase.out" ||
+		grep -q "^removed [1-9][0-9]* visit histories$" "$T/erase.out" ||
 			fail "erase $dev $k $j removed nothing: $(cat "$T/erase.out")"
 		;;
 	esac
@@ -59,7 +59,7 @@ grep -q '^held: visit history on this collector: [1-9][0-9]* visits remembered, 
 grep -q '^held: visit history at site s[123]: ' "$T/list" || fail "no site history listed"
 echo "$who" | "$BIN/collector" erase --dir "$T/A" --passphrase-file "$T/A.pass" >/dev/null
 echo "$who" | "$BIN/collector" erase --dir "$T/A" --passphrase-file "$T/A.pass" --list >"$T/list2"
-grep -q '^0 index entries held for this person$' "$T/list2" || fail "history left after erase: $(cat "$T/list2")"
+grep -q '^0 visit histories held for this person$' "$T/list2" || fail "history left after erase: $(cat "$T/list2")"
 
 # Retention: histories expire at the campaign's end + retention_days (365).
 "$BIN/collector" purge --dir "$T/B" --today 2023-01-09 >"$T/p1"

@@ -237,6 +237,29 @@ test_index_tag(void)
 	ok(memcmp(t, u, 32) != 0, "pseudonym changes the tag");
 }
 
+/* Known answers computed separately (Python's hashlib.blake2b), as in
+ * docs/formats.md Part I §3.5. */
+static void
+test_history_tag(void)
+{
+	const char *f[2] = { "elodie", "dupont" };
+	uint8_t p[32], t[32], u[32], want[32];
+
+	tv_pseudonym(p, key, f, 2);
+	tv_history_tag(t, ikey, p, 7);
+	tap_hex(want, sizeof want, "045c55703dfc754c47c2f4eadf8ac36d"
+	    "687521d5889b61a9288be7f18c422999");
+	is_mem(want, t, 32, "history tag (site 7) known answer");
+	tv_history_tag(u, ikey, p, UINT32_MAX);
+	tap_hex(want, sizeof want, "fbd363f48c58c3a9cb4b0d4db3b41df0"
+	    "103cb39ebc965a6ccb3d0ab82d5c8176");
+	is_mem(want, u, 32, "history tag (collector) known answer");
+	tv_history_key(u, ikey);
+	tap_hex(want, sizeof want, "b1488f563a73a1669e6329943c025383"
+	    "e87589a64049b6302c64f2523450a581");
+	is_mem(want, u, 32, "history key known answer");
+}
+
 int
 main(void)
 {
@@ -254,5 +277,6 @@ main(void)
 	test_kinds();
 	test_receipt();
 	test_index_tag();
+	test_history_tag();
 	return tap_done();
 }
