@@ -113,7 +113,8 @@ step "Report for the evaluators ($OUT/release/release.csv, release.json)"
 	"$OUT/release/release.json"
 
 step "Report for the evaluators as a web page (charts; suppressed cells marked)"
-"$BIN/aggregator" report --html "$OUT/report.html" "$OUT/release/release.json"
+"$BIN/aggregator" report --indicators visits,people_received,people_immediate_advice,people_second_meeting,people_came_back_30,people_seen_twice,return_visits_30 \
+	--html "$OUT/report.html" "$OUT/release/release.json"
 echo "HTML report: $OUT/report.html (open it in a browser; no network needed)"
 
 step "Check against the seed article"
