@@ -15,7 +15,8 @@
 # with tests/fuzz/replay.c, which tests/cli/fuzz_replay.sh runs over the
 # committed corpora with the project's compiler (and sanitizers with SAN=1).
 
-FUZZ_TARGETS  = envelope batch zstd ingest plan csv keyfile cert request statement
+FUZZ_TARGETS  = envelope batch zstd ingest plan csv keyfile cert request statement \
+		history
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_CC      ?= clang

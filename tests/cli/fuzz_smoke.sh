@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The CI fuzzing smoke: builds the ten libFuzzer targets (clang, ASan +
+# The CI fuzzing smoke: builds the eleven libFuzzer targets (clang, ASan +
 # UBSan, protobuf-c built from Debian's source package) and runs each for
 # FUZZ_SECONDS (default 60), two at a time, from the committed seeds and
 # dictionary: no crash, leak, OOM (512 MB), timeout (5 s) or oracle
@@ -18,7 +18,7 @@ make -s --no-print-directory B="$B" fuzz-build >"$T/build.log" 2>&1 ||
 FZ=$TOP/$B/libfuzzer
 rm -rf "$FZ/corpus"
 FZ=$FZ FUZZ_SECONDS=${FUZZ_SECONDS:-60} FUZZ_JOBS=${FUZZ_JOBS:-2} \
-	sh tests/fuzz/run.sh envelope batch zstd ingest plan csv keyfile cert request statement |
+	sh tests/fuzz/run.sh envelope batch zstd ingest plan csv keyfile cert request statement history |
 	tee "$T/figures" || true
 mkdir -p "$TOP/$B/figures"
 cp "$T/figures" "$TOP/$B/figures/fuzz_smoke.txt"
