@@ -155,6 +155,32 @@ row_reset(struct csv_import *im)
 	sodium_memzero(im->v, sizeof *im->v);
 }
 
+static void
+day_mark(struct csv_import *im, int32_t day)
+{
+	uint32_t k = (uint32_t)(day - im->plan->start_day);
+
+	im->days[k / 8] |= (uint8_t)(1u << k % 8);
+}
+
+int
+csv_import_next_day(const struct csv_import *im, int32_t after,
+    int32_t *day)
+{
+	const struct tv_plan *p = im->plan;
+	int32_t d = after < p->start_day ? p->start_day : after + 1;
+	uint32_t k;
+
+	for (; d <= p->end_day; d++) {
+		k = (uint32_t)(d - p->start_day);
+		if (im->days[k / 8] >> k % 8 & 1) {
+			*day = d;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* End of a row: report every problem of the visit not yet reported, with
  * the row's own line number; capture it if the file is right so far. */
 static void
@@ -183,7 +209,10 @@ on_row(int c, void *ctx)
 		return;
 	}
 	visit_check_each(im->plan, im->v, on_problem, im);
-	if (im->t != NULL && im->rc == 0 && im->bad == 0)
+	if (im->bad == im->row_bad)
+		day_mark(im, im->v->day);
+	if (im->t != NULL && im->rc == 0 && im->bad == 0 &&
+	    (im->only_day == INT32_MIN || im->v->day == im->only_day))
 		im->rc = capture_txn(im->t, im->d, im->v, NULL);
 	im->rows++;
 	row_reset(im);
@@ -199,6 +228,10 @@ csv_import_init(struct csv_import *im, const struct tv_plan *plan,
 	im->report = report;
 	im->report_ctx = report_ctx;
 	im->v = visit_new();
+	im->only_day = INT32_MIN;
+	/* A good row's day is in the campaign (visit_check_each). */
+	im->days = xcalloc((size_t)(plan->end_day - plan->start_day) / 8 + 1,
+	    1);
 }
 
 static void
@@ -274,4 +307,6 @@ csv_import_release(struct csv_import *im)
 	cols_free(im);
 	visit_free(im->v);
 	im->v = NULL;
+	free(im->days);
+	im->days = NULL;
 }

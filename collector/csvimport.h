@@ -9,8 +9,11 @@
  * (docs/formats.md Part I §1.14).  csv_import_parse() runs one pass over
  * the text: it checks every row (bad lines are reported through report(),
  * with their number and field, never their content) and, when im->t is
- * set, captures every visit into that write transaction as long as no
- * line was bad.
+ * set, captures every visit (of day only_day, unless it is INT32_MIN)
+ * into that write transaction as long as no line was bad.  The days of
+ * the good rows are remembered, so that a caller can capture day by day:
+ * in date order, whatever the file's order, as history conditions and
+ * distinct counts need (docs/formats.md Part I §1.9b).
  */
 #ifndef TV_CSVIMPORT_H
 #define TV_CSVIMPORT_H
@@ -43,6 +46,8 @@ struct csv_import {
 	int header_done;		/* the header row was read */
 	unsigned char delim;		/* ',' or ';', from the header line */
 	unsigned char col_bad[CSV_MAX_COLS];	/* reported on this row */
+	int32_t only_day;		/* capture this day's rows only */
+	uint8_t *days;			/* bit: a good row of campaign day */
 	int rc;				/* first capture error */
 	char fatal[256];		/* a header error: nothing else counts */
 	struct visit *v;
@@ -61,6 +66,10 @@ void csv_import_init(struct csv_import *im, const struct tv_plan *plan,
  * data rows.
  */
 int csv_import_parse(struct csv_import *im, const char *text, size_t len);
+/* The first day after `after` that a good row of the last pass had:
+ * 1 and *day, or 0 when there is none. */
+int csv_import_next_day(const struct csv_import *im, int32_t after,
+    int32_t *day);
 /* Frees the header names and wipes the visit; accepts a zeroed im. */
 void csv_import_release(struct csv_import *im);
 

@@ -4,8 +4,9 @@
 # (seen_before over days, a period and the whole history; earlier with
 # each window; visit_number; days_since_first; site scope; with not/all
 # and distinct), two collectors, each importing its visits in three parts
-# with about one visit in six entered late (after later-dated ones), and
-# three people erased after each of the first two parts.  Every released
+# with about one visit in six entered late (after later-dated ones: in a
+# later file, or later in the same file, which import captures in date
+# order), and three people erased after each of the first two parts.  Every released
 # value of every indicator, at every cell, must equal the ground truth
 # that tests/tools/history_truth.py computes from the specification.
 # Then: the erasure lists and deletes a history, and purge lets histories
@@ -49,6 +50,11 @@ if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/naive.csv" "$T/rel/re
 	fail "the naive truth matches too: late entries and erasures changed nothing"
 fi
 echo "naive truth (date order, no erasure): $(tail -1 "$T/naive")"
+# And one where each import captures in file order: import must not.
+if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/fileorder.csv" "$T/rel/release.csv" >"$T/fo"; then
+	fail "the file-order truth matches too: the files were in date order"
+fi
+echo "file-order truth: $(tail -1 "$T/fo")"
 
 # Access and erasure: a person of the last import, listed then erased.
 line=$(sed -n 2p "$T/g/A-3.csv")

@@ -36,7 +36,9 @@ for b in 02/04/1990 2/4/1990 02.04.1990 02-04-1990 ' 02/04/1990 ' 1990-4-2 \
 	r=$(rec "$b" --receipt | awk '$1 == "receipt" { print $2 }')
 	[ "$r" = "$r0" ] || fail "record: '$b' gives receipt $r, not $r0"
 done
-[ "$(tags)" = 3 ] || fail "record: $(tags) index entries, want 3 (one person)"
+# One person: people_received, _month, _immediate_advice, and
+# people_seen_twice (her second visit).
+[ "$(tags)" = 4 ] || fail "record: $(tags) index entries, want 4 (one person)"
 
 # Refused: two-digit year, impossible, future, not a date.  Nothing
 # recorded, the value not echoed.
@@ -65,7 +67,7 @@ date,site,first_name,last_name,birth_date,gender,age_band,topics,outcomes,first_
 CSV
 "$BIN/collector" import --dir "$T/A" --passphrase-file "$T/A.pass" "$T/v.csv" |
 	grep -q "recorded 4 visits" || fail "import"
-[ "$(tags)" = 6 ] || fail "import: $(tags) index entries, want 6 (two people)"
+[ "$(tags)" = 7 ] || fail "import: $(tags) index entries, want 7 (two people)"
 # An impossible and an ambiguous-looking one in a CSV: refused by line.
 printf '%s\n' 'date,site,first_name,last_name,birth_date,gender,age_band,topics,outcomes,first_contact' \
 	'2021-11-03,a-gare,Ana,Petit,30/02/1990,f,26-44,housing,,yes' \
@@ -103,13 +105,16 @@ grep -q 'id="e-birth_date">[^<]*yyyy-mm-dd' "$T/b" || fail "form en: ambiguous d
 post 1990-04-02
 grep -q "class=\"receipt\">$r0<" "$T/b" || fail "form en: ISO gives another receipt"
 serve_stop
-[ "$(tags)" = 6 ] || fail "form: $(tags) index entries, want 6"
+[ "$(tags)" = 7 ] || fail "form: $(tags) index entries, want 7"
 
 # erase: any spelling finds her.
 for b in 1990-04-02 02/04/1990 2.4.1990; do
 	erase_list "$b" >"$T/out"
 	grep -q "^receipt $r0$" "$T/out" || fail "erase: '$b' gives another receipt"
-	grep -q '^3 index entries held' "$T/out" || fail "erase: '$b' finds $(cat "$T/out")"
+	grep -q '^4 index entries held' "$T/out" || fail "erase: '$b' finds $(cat "$T/out")"
+	# Her 8 + 3 + 2 visits, whatever the spelling: one history.
+	grep -q '^held: visit history on this collector: 13 visits remembered' "$T/out" ||
+		fail "erase: '$b': not one history of 13 visits: $(cat "$T/out")"
 done
 printf 'first_name=Élodie\nlast_name=Dupont\nbirth_date=31/02/1990\n' |
 	must_fail 2 "$BIN/collector" erase --dir "$T/A" --passphrase-file "$T/A.pass" --list 2>"$T/err"

@@ -7,14 +7,16 @@ before, on the same collector.
 
   history_truth.py gen --seed S --out DIR
       DIR/plan.json            a plan with every kind of history condition
-      DIR/A-1.csv ... B-3.csv  each collector's visits in three imports, in
-                               capture order (some entered late: dated
-                               before visits already captured)
+      DIR/A-1.csv ... B-3.csv  each collector's visits in three imports
+                               (some entered late: dated before visits
+                               already captured; a file is not in date
+                               order, which import must put right)
       DIR/erase-A-1-K.txt ...  identities to erase after import 1 or 2
       DIR/steps                the order: "import A 1", "erase A 1 K", ...
       DIR/records.csv          site,day,bit0,bit1,... of every visit
       DIR/naive.csv            the same if every visit were typed in date
                                order and nobody erased (a negative case)
+      DIR/fileorder.csv        the same if import captured in file order
 
   history_truth.py check DIR/records.csv release.csv
       every released value equals the sum of the bits of the records in its
@@ -170,11 +172,13 @@ def gen(seed, out):
                            "day": dayno(START) + d,
                            "invited": rnd.random() < 0.3,
                            "topic": rnd.choice("abc")})
-    steps, records, naive = [], [], []
+    steps, records, naive, fileorder = [], [], [], []
     for dev in "AB":
         vs = sorted((v for v in visits if v["dev"] == dev), key=lambda v: v["day"])
         # What a naive reading would give: every visit in date order,
-        # nobody erased (the negative case: it must differ).
+        # nobody erased (the negative case: it must differ).  And what
+        # file-order capture would give (the negative case of import's
+        # date order).
         nstate, nseen = {}, set()
         for v in vs:
             naive.append((v["site"], v["day"], bits(v, nstate, nseen)))
@@ -189,6 +193,7 @@ def gen(seed, out):
                   order[2 * len(order) // 3:]]
         state = {}  # (person, scope) -> [(day, visit)]; scope None or site
         seen = set()  # distinct: (person, indicator, period, site)
+        fstate, fseen = {}, set()  # the same, captured in file order
         for k, chunk in enumerate(thirds, 1):
             with open(os.path.join(out, "%s-%d.csv" % (dev, k)), "w") as f:
                 f.write("date,site,first_name,last_name,birth_date,invited,topic\n")
@@ -198,7 +203,12 @@ def gen(seed, out):
                     f.write("%s,%s,%s,%s,%s,%s,%s\n" % (
                         day.isoformat(), v["site"], per["first"], per["last"],
                         per["birth"], "yes" if v["invited"] else "no", v["topic"]))
-                    records.append((v["site"], v["day"], bits(v, state, seen)))
+            # One import captures its file day by day, in file order within
+            # a day (collector import); a visit is late only across imports.
+            for v in sorted(chunk, key=lambda v: v["day"]):
+                records.append((v["site"], v["day"], bits(v, state, seen)))
+            for v in chunk:
+                fileorder.append((v["site"], v["day"], bits(v, fstate, fseen)))
             steps.append("import %s %d" % (dev, k))
             if k == 3:
                 continue
@@ -210,15 +220,17 @@ def gen(seed, out):
                     f.write("first_name=%s\nlast_name=%s\nbirth_date=%s\n" % (
                         per["first"], per["last"], per["birth"]))
                 steps.append("erase %s %d %d" % (dev, k, j))
-                for key in [key for key in state if key[0] == p]:
-                    del state[key]
-                for key in [key for key in seen if key[0] == p]:
-                    seen.discard(key)
+                for st, se in ((state, seen), (fstate, fseen)):
+                    for key in [key for key in st if key[0] == p]:
+                        del st[key]
+                    for key in [key for key in se if key[0] == p]:
+                        se.discard(key)
     with open(os.path.join(out, "plan.json"), "w") as f:
         json.dump(plan(), f, indent=1)
     with open(os.path.join(out, "steps"), "w") as f:
         f.write("\n".join(steps) + "\n")
-    for name, rs in (("records.csv", records), ("naive.csv", naive)):
+    for name, rs in (("records.csv", records), ("naive.csv", naive),
+                     ("fileorder.csv", fileorder)):
         with open(os.path.join(out, name), "w") as f:
             for site, day, b in rs:
                 f.write("%s,%d,%s\n" % (site, day, ",".join(map(str, b))))
