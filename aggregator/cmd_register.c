@@ -301,10 +301,13 @@ section_purposes(const struct doc *d)
 	for (i = 0; i < p->nindicators; i++) {
 		item_begin(d);
 		esc(d, label(d, &p->indicators[i].label));
-		fprintf(d->f, " (%s%s)", distinct_text(d, &p->indicators[i]),
-		    p->indicators[i].distinct != TV_PERIOD_NONE &&
-		    p->indicators[i].scope == TV_SCOPE_SITE ? tr(d,
-		    ", per site", ", par site") : "");
+		fprintf(d->f, " (%s%s%s)", distinct_text(d,
+		    &p->indicators[i]), p->indicators[i].distinct !=
+		    TV_PERIOD_NONE && p->indicators[i].scope == TV_SCOPE_SITE ?
+		    tr(d, ", per site", ", par site") : "",
+		    tv_pred_has_history(&p->indicators[i].when) ? tr(d,
+		    ", from the person's earlier visits", ", d'après les "
+		    "venues précédentes de la personne") : "");
 		item_end(d);
 	}
 	list_end(d);
@@ -416,6 +419,20 @@ section_kept(const struct doc *d)
 	    "indicateur sur cette période », chacune avec une date "
 	    "d'expiration. Sans la clé de l'appareil, une marque ne peut être "
 	    "reliée à personne.");
+	if (d->p->history_scopes != 0)
+		item(d, "On the collector only, for the indicators computed "
+		    "from a person's earlier visits: per person (and per site "
+		    "where the plan says so), a sealed history of the date of "
+		    "first contact and of at most 32 recent visits, each with "
+		    "whether it met the conditions the plan follows (no other "
+		    "answer). It never leaves the device.", "Sur le collecteur "
+		    "seulement, pour les indicateurs calculés d'après les venues "
+		    "précédentes d'une personne : par personne (et par site si "
+		    "le plan le demande), un historique scellé de la date de "
+		    "première venue et d'au plus 32 venues récentes, chacune "
+		    "avec le fait qu'elle remplissait ou non les conditions que "
+		    "le plan suit (aucune autre réponse). Il ne quitte jamais "
+		    "l'appareil.");
 	item(d, "Given to the person on request: a receipt code derived from "
 	    "the pseudonym, for access and erasure requests (Art. 11(2)).",
 	    "Remis à la personne si elle le souhaite : un code de reçu dérivé "
@@ -515,12 +532,24 @@ section_retention(const struct doc *d)
 	    "chiffrées par site et par jour et les agrégats publiés sont "
 	    "conservés.", NUMS(r));
 	item_end(d);
+	if (d->p->history_scopes != 0) {
+		item_begin(d);
+		textn(d, "Collector: each visit history expires %u days after "
+		    "the end of the campaign, or sooner when the plan's "
+		    "conditions look back only a few days (`collector purge`; "
+		    "docs/formats.md Part I §1.9b).", "Collecteur : chaque "
+		    "historique de venues expire %u jours après la fin de la "
+		    "campagne, ou plus tôt quand les conditions du plan ne "
+		    "regardent que quelques jours en arrière (`collector "
+		    "purge`).", NUMS(r));
+		item_end(d);
+	}
 	item(d, "On request of a person (with their identity, on the "
-	    "collector that recorded them): their distinct-person tags are "
-	    "erased (`collector erase`).", "À la demande d'une "
-	    "personne (avec son identité, sur le collecteur qui l'a "
-	    "enregistrée) : ses marques de personne distincte sont effacées "
-	    "(`collector erase`).");
+	    "collector that recorded them): their distinct-person tags and "
+	    "visit history are erased (`collector erase`).", "À la demande "
+	    "d'une personne (avec son identité, sur le collecteur qui l'a "
+	    "enregistrée) : ses marques de personne distincte et son "
+	    "historique de venues sont effacés (`collector erase`).");
 	item(d, "The audit log holds no personal data and is kept for "
 	    "accountability.", "Le journal d'audit ne contient aucune donnée "
 	    "personnelle et est conservé pour la traçabilité.");

@@ -48,7 +48,9 @@ grep -q '^## 7. Retention (Art. 30(1)(f))$' "$T/reg-en.md" || fail "retention he
 for w in 'Art. 30(1)(a)' 'Art. 30(1)(b)' 'Art. 30(1)(c)' 'Art. 30(1)(d)' 'Art. 30(1)(e)' \
     'Art. 30(1)(g)' 'never stored nor transmitted' 'minimum cohort of 11 visits' \
     'Argon2id' 'ElGamal' 'Ed25519' 'Zero-knowledge proofs' 'audit log' \
-    'collector purge' 'aggregator purge' 'collector erase' 'Art. 11(2)' 'Art. 9'; do
+    'collector purge' 'aggregator purge' 'collector erase' 'Art. 11(2)' 'Art. 9' \
+    "a sealed history of the date of first contact" 'each visit history expires 365 days' \
+    "People seen twice or more (distinct people over the campaign, from the person's earlier visits)"; do
 	grep -qF "$w" "$T/reg-en.md" || fail "register lacks '$w'"
 done
 [ "$(grep -c 'to complete' "$T/reg-en.md")" = 4 ] || fail "placeholders"
