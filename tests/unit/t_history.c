@@ -130,6 +130,36 @@ test_whole(void)
 	tv_plan_free(p);
 }
 
+static const char ordinal_only[] = PLAN_HEAD
+	IND("third", "{\"visit_number\":{\"min\":3}}")
+	"]}";
+
+/* A plan with an ordinal and no window keeps every visit's day: a visit
+ * typed late counts only the visits dated before it. */
+static void
+test_ordinal_late(void)
+{
+	struct tv_plan *p = plan(ordinal_only);
+	struct tv_history h;
+	const int32_t d = tv_day_from_ymd(2021, 6, 7);
+
+	if (p == NULL) {
+		ok(0, "ordinal plan parses");
+		return;
+	}
+	is_int(0, p->history_horizon, "no window: horizon 0");
+	memset(&h, 0, sizeof h);
+	tv_history_add(&h, p, d + 10, 0);
+	tv_history_add(&h, p, d + 5, 0);
+	tv_history_add(&h, p, d + 20, 0);
+	is_int(3, h.n, "every visit kept");
+	is_int(0, h.dropped, "none let go");
+	is_int(1, tv_history_ordinal(&h, d), "typed late, dated first: 1");
+	is_int(2, tv_history_ordinal(&h, d + 7), "dated between: 2");
+	is_int(4, tv_history_ordinal(&h, d + 30), "after all three: 4");
+	tv_plan_free(p);
+}
+
 static void
 test_seal(void)
 {
@@ -193,6 +223,7 @@ main(void)
 		return 1;
 	test_windows();
 	test_whole();
+	test_ordinal_late();
 	test_seal();
 	return tap_done();
 }
