@@ -89,7 +89,7 @@ histories_add(struct tv_txn *t, const struct device *d,
 
 	for (s = 0; s < 2 && rc == 0; s++)
 		if (p->history_scopes & 1u << s) {
-			tv_history_add(&hs->h[s], p, v->day, match);
+			tv_history_add(&hs->h[s], v->day, match);
 			rc = history_save(t, d, hs->tag[s], &hs->h[s]);
 		}
 	return rc;

@@ -89,8 +89,7 @@ drop_oldest(struct tv_history *h)
 }
 
 void
-tv_history_add(struct tv_history *h, const struct tv_plan *p, int32_t day,
-    uint16_t match)
+tv_history_add(struct tv_history *h, int32_t day, uint16_t match)
 {
 	uint8_t i;
 
@@ -105,13 +104,6 @@ tv_history_add(struct tv_history *h, const struct tv_plan *p, int32_t day,
 	h->v[i].day = day;
 	h->v[i].match = match;
 	h->n++;
-	/* An ordinal needs the day of every kept visit (a visit typed late
-	 * counts only those dated before it): no horizon then. */
-	if (p->history_horizon == TV_HORIZON_ALL || p->history_whole)
-		return;
-	while (h->n > 1 && (int64_t)h->v[h->n - 1].day - h->v[0].day >
-	    (int64_t)p->history_horizon)
-		drop_oldest(h);
 }
 
 int32_t

@@ -8,9 +8,10 @@
  * under tv_history_tag().  It holds only what the conditions need: the day
  * of first contact, how many visits were let go, and the person's most
  * recent visits (day, and which of the plan's tracked conditions each
- * matched), at most TV_HISTORY_MAX_VISITS, and in a plan without
- * ordinals or first-contact bands none older than the plan's horizon
- * before the newest.  It never holds a form answer, only those
+ * matched), at most TV_HISTORY_MAX_VISITS; the whole state expires the
+ * plan's horizon after its newest visit (plus the retention).  Visits
+ * older than the horizon are kept until then: a visit typed late still
+ * sees them.  It never holds a form answer, only those
  * match bits.
  *
  * A visit's history is the visits captured before it that are dated on or
@@ -50,11 +51,9 @@ struct tv_history {
 uint16_t tv_history_match(const struct tv_plan *p, const uint64_t *values);
 
 /* Remember a visit: inserted after the visits of the same or an earlier
- * day; the oldest beyond TV_HISTORY_MAX_VISITS and, when the plan has no
- * visit_number or days_since_first, those older than its horizon before
- * the newest, are let go (counted in dropped). */
-void tv_history_add(struct tv_history *h, const struct tv_plan *p,
-    int32_t day, uint16_t match);
+ * day; the oldest beyond TV_HISTORY_MAX_VISITS is let go (counted in
+ * dropped). */
+void tv_history_add(struct tv_history *h, int32_t day, uint16_t match);
 
 /* The conditions, for a visit on `day` (h may be NULL: no history).
  *   seen: an earlier visit within w (track < 0) or one that met tracked

@@ -3,7 +3,8 @@
 # random scenario (seed printed): a plan with every kind of condition
 # (seen_before over days, a period and the whole history; earlier with
 # each window; visit_number; days_since_first; site scope; with not/all
-# and distinct), two collectors, each importing its visits in three parts
+# and distinct; on half the seeds only the windowed ones, whose states
+# expire by the plan's horizon), two collectors, each importing its visits in three parts
 # with about one visit in six entered late (after later-dated ones: in a
 # later file, or later in the same file, which import captures in date
 # order), and three people erased after each of the first two parts.  Every released
@@ -40,18 +41,18 @@ server "$T/S" "$T/k/campaign.json" "$T/A" "$T/B"
 "$BIN/aggregator" ingest --dir "$T/S" "$T"/usb/*.tvb >>"$T/log" 2>&1
 release "$T/S" "$T/k" "$T/rel" 2022-01-10 >>"$T/log" 2>&1 || fail "release: $(tail -3 "$T/log")"
 "$BIN/trustee" verify "$T/rel" >/dev/null || fail "verify"
-python3 "$TOP/tests/tools/history_truth.py" check "$T/g/records.csv" "$T/rel/release.csv" ||
+python3 "$TOP/tests/tools/history_truth.py" check "$T/g/records.csv" "$T/rel/release.csv" "$T/g/plan.json" ||
 	fail "history indicators differ from the ground truth"
 
 # The negative case: a truth that ignores the late entries and the
 # erasures (every visit in date order, nobody erased) must differ, or the
 # comparison above could not fail.
-if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/naive.csv" "$T/rel/release.csv" >"$T/naive"; then
+if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/naive.csv" "$T/rel/release.csv" "$T/g/plan.json" >"$T/naive"; then
 	fail "the naive truth matches too: late entries and erasures changed nothing"
 fi
 echo "naive truth (date order, no erasure): $(tail -1 "$T/naive")"
 # And one where each import captures in file order: import must not.
-if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/fileorder.csv" "$T/rel/release.csv" >"$T/fo"; then
+if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/fileorder.csv" "$T/rel/release.csv" "$T/g/plan.json" >"$T/fo"; then
 	fail "the file-order truth matches too: the files were in date order"
 fi
 echo "file-order truth: $(tail -1 "$T/fo")"

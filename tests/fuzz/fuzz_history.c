@@ -42,7 +42,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t key[32] = { 1 }, tag[32] = { 2 };
 	uint8_t plain[TV_HISTORY_PLAIN_BYTES] = { 0 }, ad[36];
 	uint8_t box[TV_HISTORY_VALUE_BYTES], again[TV_HISTORY_VALUE_BYTES];
-	const struct tv_plan *p = fuzz_campaign()->plan;
 	struct tv_history h, h2;
 	int32_t expiry;
 	int rc;
@@ -66,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(h2.n == h.n && h2.dropped == h.dropped &&
 	    h2.first_day == h.first_day &&
 	    memcmp(h2.v, h.v, h.n * sizeof h.v[0]) == 0);
-	tv_history_add(&h, p, size > 8 ? (int32_t)data[8] << 8 : 0,
+	tv_history_add(&h, size > 8 ? (int32_t)data[8] << 8 : 0,
 	    (uint16_t)size);
 	check_state(&h);
 	return 0;

@@ -18,7 +18,7 @@ before, on the same collector.
                                order and nobody erased (a negative case)
       DIR/fileorder.csv        the same if import captured in file order
 
-  history_truth.py check DIR/records.csv release.csv
+  history_truth.py check DIR/records.csv release.csv DIR/plan.json
       every released value equals the sum of the bits of the records in its
       cell (site, first_day..last_day); prints how many were compared.
 """
@@ -60,9 +60,23 @@ INDICATORS = [
 ]
 
 
-def plan():
+def whole(when):
+    """Does a condition look over the whole history (no horizon then)?"""
+    if isinstance(when, dict):
+        if when.get("seen_before") is True or "visit_number" in when or \
+                "days_since_first" in when:
+            return True
+        if "earlier" in when and when["earlier"].get("within", True) in (
+                True, {"period": "campaign"}):
+            return True
+        return any(whole(w) for k, v in when.items()
+                   for w in (v if isinstance(v, list) else [v]))
+    return False
+
+
+def plan(indicators):
     inds = []
-    for iid, when, distinct, scope in INDICATORS:
+    for iid, when, distinct, scope in indicators:
         o = {"id": iid, "label": {"fr": iid, "en": iid}, "when": when}
         if distinct:
             o["distinct"] = distinct
@@ -155,6 +169,9 @@ def holds(when, visit, past):
 
 def gen(seed, out):
     rnd = random.Random(seed)
+    # Half the seeds: only windowed conditions (a plan with a horizon).
+    indicators = INDICATORS if rnd.random() < 0.5 else \
+        [i for i in INDICATORS if not whole(i[1])]
     ndays = (END - START).days + 1
     people = []
     for i in range(rnd.randint(40, 70)):
@@ -181,7 +198,7 @@ def gen(seed, out):
         # date order).
         nstate, nseen = {}, set()
         for v in vs:
-            naive.append((v["site"], v["day"], bits(v, nstate, nseen)))
+            naive.append((v["site"], v["day"], bits(v, nstate, nseen, indicators)))
         # Entered late: about one visit in six is typed after later ones.
         order = list(vs)
         for v in vs:
@@ -206,9 +223,9 @@ def gen(seed, out):
             # One import captures its file day by day, in file order within
             # a day (collector import); a visit is late only across imports.
             for v in sorted(chunk, key=lambda v: v["day"]):
-                records.append((v["site"], v["day"], bits(v, state, seen)))
+                records.append((v["site"], v["day"], bits(v, state, seen, indicators)))
             for v in chunk:
-                fileorder.append((v["site"], v["day"], bits(v, fstate, fseen)))
+                fileorder.append((v["site"], v["day"], bits(v, fstate, fseen, indicators)))
             steps.append("import %s %d" % (dev, k))
             if k == 3:
                 continue
@@ -226,7 +243,7 @@ def gen(seed, out):
                     for key in [key for key in se if key[0] == p]:
                         se.discard(key)
     with open(os.path.join(out, "plan.json"), "w") as f:
-        json.dump(plan(), f, indent=1)
+        json.dump(plan(indicators), f, indent=1)
     with open(os.path.join(out, "steps"), "w") as f:
         f.write("\n".join(steps) + "\n")
     for name, rs in (("records.csv", records), ("naive.csv", naive),
@@ -234,13 +251,15 @@ def gen(seed, out):
         with open(os.path.join(out, name), "w") as f:
             for site, day, b in rs:
                 f.write("%s,%d,%s\n" % (site, day, ",".join(map(str, b))))
-    print("%d people, %d visits, %d steps" % (len(people), len(records), len(steps)))
+    print("%d people, %d visits, %d steps, %d indicators (%s)" % (
+        len(people), len(records), len(steps), len(indicators),
+        "all" if indicators is INDICATORS else "windows only"))
 
 
-def bits(v, state, seen):
+def bits(v, state, seen, indicators):
     out = []
     p = v["person"]
-    for iid, when, distinct, scope in INDICATORS:
+    for iid, when, distinct, scope in indicators:
         past = state.get((p, v["site"] if scope else None), [])
         b = holds(when, v, past)
         if b and distinct:
@@ -253,12 +272,13 @@ def bits(v, state, seen):
     return out
 
 
-def check(records_path, release_path):
+def check(records_path, release_path, plan_path):
     recs = []
     with open(records_path) as f:
         for row in csv.reader(f):
             recs.append((row[0], int(row[1]), list(map(int, row[2:]))))
-    ids = [i[0] for i in INDICATORS]
+    with open(plan_path) as f:
+        ids = [i["id"] for i in json.load(f)["indicators"]]
     compared = bad = 0
     with open(release_path) as f:
         for row in csv.DictReader(f):
@@ -282,4 +302,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(int(sys.argv[3]), sys.argv[5])
     else:
-        sys.exit(check(sys.argv[2], sys.argv[3]))
+        sys.exit(check(sys.argv[2], sys.argv[3], sys.argv[4]))

@@ -65,7 +65,7 @@ test_windows(void)
 	memset(&h, 0, sizeof h);
 	is_int(0, tv_pred_eval_at(&p->indicators[0].when, no, &h, mon),
 	    "no history: not back");
-	tv_history_add(&h, p, mon, tv_history_match(p, yes));
+	tv_history_add(&h, mon, tv_history_match(p, yes));
 	is_int(1, h.v[0].match, "the invitation is remembered as bit 0");
 	is_int(1, tv_pred_eval_at(&p->indicators[0].when, no, &h, mon + 14),
 	    "14 days after: within");
@@ -79,12 +79,15 @@ test_windows(void)
 	    "next Monday: another week");
 	is_int(1, tv_pred_eval_at(&p->indicators[1].when, no, &h, mon),
 	    "same day, captured before: seen");
-	/* The horizon lets the invitation go once a visit 15 days later is
-	 * remembered; the count of visits let go is kept. */
-	tv_history_add(&h, p, mon + 15, tv_history_match(p, no));
-	is_int(1, h.n, "visit older than the horizon let go");
-	is_int(1, h.dropped, "and counted");
-	is_int(mon, h.first_day, "first contact kept");
+	/* A visit 15 days later does not make the invitation go: a visit
+	 * typed late, dated 3 days after it, still sees it.  The state
+	 * expires the horizon (14 days) after its newest visit. */
+	tv_history_add(&h, mon + 15, tv_history_match(p, no));
+	is_int(2, h.n, "older than the horizon, still kept");
+	is_int(1, tv_pred_eval_at(&p->indicators[0].when, no, &h, mon + 3),
+	    "a late visit sees it");
+	is_int(mon + 15 + 14 + 365, tv_history_expiry(&h, p),
+	    "expiry: newest + horizon + retention");
 	tv_plan_free(p);
 }
 
@@ -107,11 +110,11 @@ test_whole(void)
 	is_int(1, tv_history_ordinal(&h, d), "first visit: 1");
 	is_int(1, tv_pred_eval_at(&p->indicators[0].when, v, NULL, d) == 0,
 	    "NULL history: a first visit");
-	tv_history_add(&h, p, d + 10, 0);
+	tv_history_add(&h, d + 10, 0);
 	/* Entered late: a visit dated before the one already captured. */
 	is_int(1, tv_history_ordinal(&h, d), "late visit: first by date");
 	is_int(0, tv_history_since_first(&h, d), "late visit: 0 days");
-	tv_history_add(&h, p, d, 0);
+	tv_history_add(&h, d, 0);
 	is_int(d, h.first_day, "first contact moves back");
 	is_int(d, h.v[0].day, "kept in date order");
 	is_int(3, tv_history_ordinal(&h, d + 10), "a third visit on d+10: 3");
@@ -122,7 +125,7 @@ test_whole(void)
 	is_int(0, tv_pred_eval_at(&p->indicators[1].when, v, &h, d + 8),
 	    "8 days: out of the band");
 	for (i = 0; i < 40; i++)
-		tv_history_add(&h, p, d + 20 + i, 0);
+		tv_history_add(&h, d + 20 + i, 0);
 	is_int(TV_HISTORY_MAX_VISITS, h.n, "at most 32 visits kept");
 	is_int(42 - TV_HISTORY_MAX_VISITS, h.dropped, "the rest counted");
 	is_int(43, tv_history_ordinal(&h, d + 100), "ordinal counts them");
@@ -149,9 +152,9 @@ test_ordinal_late(void)
 	}
 	is_int(0, p->history_horizon, "no window: horizon 0");
 	memset(&h, 0, sizeof h);
-	tv_history_add(&h, p, d + 10, 0);
-	tv_history_add(&h, p, d + 5, 0);
-	tv_history_add(&h, p, d + 20, 0);
+	tv_history_add(&h, d + 10, 0);
+	tv_history_add(&h, d + 5, 0);
+	tv_history_add(&h, d + 20, 0);
 	is_int(3, h.n, "every visit kept");
 	is_int(0, h.dropped, "none let go");
 	is_int(1, tv_history_ordinal(&h, d), "typed late, dated first: 1");
@@ -180,8 +183,8 @@ test_seal(void)
 	memcpy(other, tag, sizeof tag);
 	other[0] ^= 1;
 	memset(&h, 0, sizeof h);
-	tv_history_add(&h, p, d, 3);
-	tv_history_add(&h, p, d + 9, 0);
+	tv_history_add(&h, d, 3);
+	tv_history_add(&h, d + 9, 0);
 	is_int(tv_day_from_ymd(2021, 12, 31) + 365, tv_history_expiry(&h, p),
 	    "expiry: campaign end + retention (ordinals need it all)");
 	tv_history_seal(b, &h, 12345, key, tag);
