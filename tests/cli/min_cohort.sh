@@ -40,7 +40,7 @@ grep -q '^a-gare,campaign,campaign,.*,referrals,,suppressed,differencing$' "$csv
 	fail "a-gare total not suppressed for differencing"
 [ "$(value "$csv" c-rives campaign campaign visits)" = suppressed ] || fail "c-rives not suppressed"
 [ "$(value "$csv" c-rives month 2021-11 people_received)" = suppressed ] || fail "c-rives month"
-grep '^c-rives,' "$csv" | grep -v ',,[a-z_]*,,suppressed,min_cohort$' && fail "a suppressed row carries a value"
+grep '^c-rives,' "$csv" | grep -v ',,[a-z0-9_]*,,suppressed,min_cohort$' && fail "a suppressed row carries a value"
 grep -q ',released,' "$T/rel/release.csv" || fail "nothing released"
 # In the JSON, suppressed cells have neither values nor decryption shares.
 awk '/"site": "c-rives"/ { c = 1 } c && /"d"|"value"|"partials"/ { bad = 1 } /^  }/ { c = 0 } END { exit bad }' \

@@ -8,8 +8,8 @@
 . tests/cli/lib.sh
 
 field
-# variance 100 per trustee; a release costs rho = 8 x 13 / (2 x 100) = 13/25
-sed 's|"policy": { "min_cohort": 11,|"policy": { "noise": { "mechanism": "gaussian", "variance": "100/1", "budget": "11/10" }, "min_cohort": 11,|' \
+# variance 100 per trustee; a release costs rho = 8 x 16 / (2 x 100) = 16/25
+sed 's|"policy": { "min_cohort": 11,|"policy": { "noise": { "mechanism": "gaussian", "variance": "100/1", "budget": "13/10" }, "min_cohort": 11,|' \
 	"$PLAN" >"$T/plan.json"
 grep -q '"variance"' "$T/plan.json" || fail "could not make the noisy plan"
 campaign "$T/k" "$T/plan.json" 2 3
@@ -59,15 +59,15 @@ grep -q '"eta"\|"noise_value"' "$T"/r1.n*.json && fail "a noise value was writte
 noisy_release 2 >/dev/null 2>&1 || fail "second release refused"
 "$BIN/trustee" budget --ledger "$T/k/ledger-t1" >"$T/budget"
 cat "$T/budget"
-grep -q '"charged":"13/25","cumulative":"13/25"' "$T/budget" || fail "first charge"
-grep -q '"charged":"13/25","cumulative":"26/25"' "$T/budget" || fail "second charge"
-grep -q "^2 release(s) charged, total 26/25 (rho under zCDP if the plan's noise is Gaussian" \
+grep -q '"charged":"16/25","cumulative":"16/25"' "$T/budget" || fail "first charge"
+grep -q '"charged":"16/25","cumulative":"32/25"' "$T/budget" || fail "second charge"
+grep -q "^2 release(s) charged, total 32/25 (rho under zCDP if the plan's noise is Gaussian" \
 	"$T/budget" || fail "ledger total without its unit"
 # With the campaign, the figures are named: rho (zCDP), of the plan's budget.
 "$BIN/trustee" budget --ledger "$T/k/ledger-t1" --campaign "$T/k/campaign.json" |
-	grep -q '^2 release(s) charged, total 26/25 rho under zCDP (Gaussian noise), of a budget of 11/10$' ||
+	grep -q '^2 release(s) charged, total 32/25 rho under zCDP (Gaussian noise), of a budget of 13/10$' ||
 	fail "ledger total: $("$BIN/trustee" budget --ledger "$T/k/ledger-t1" --campaign "$T/k/campaign.json" | tail -1)"
 if noisy_release 3 2>"$T/err"; then fail "a release past the budget was made"; fi
 grep -q 'privacy budget' "$T/err" || fail "budget refusal not explained"
 "$BIN/trustee" budget --ledger "$T/k/ledger-t1" | grep -q '^2 release(s)' || fail "the refused release was charged"
-echo "budget: 2 releases charged 13/25 each (26/25 of 11/10), the third refused"
+echo "budget: 2 releases charged 16/25 each (32/25 of 13/10), the third refused"

@@ -3,7 +3,7 @@
 """Make a release.json (and its release.csv) with what a real release may
 hold but the fixture lacks, for the report tests: a withheld cell
 (not_closed), a negative noisy value, quarter cells (if
-it has none), a month whose days are whole ISO weeks (not the
+it has none) and a site's released quarter, a month whose days are whole ISO weeks (not the
 calendar month), campaign cells that are exactly a calendar year, and
 labels that try to inject HTML, two released site-weeks, values and
 record counts as strings (release.json has had both).  The result
@@ -46,6 +46,19 @@ def main():
         q.update(period="quarter", period_label="2021-Q4",
                  first_day="2021-10-01", last_day="2021-12-31")
         cells.append(q)
+
+    # 3b. One site's 2021-Q4 released, with the all-sites quarter's
+    # values (the demo's sites' quarters are all held back for
+    # differencing: their one-week 2022-Q1 is under the cohort).
+    src = next((c for c in cells if c["site"] == "all" and
+                c["period"] == "quarter" and c["status"] == "released"), None)
+    for c in [c for c in cells if c["site"] != "all" and
+              c["period"] == "quarter" and
+              c["period_label"] == "2021-Q4"][:1]:
+        if src is not None and c["status"] != "released":
+            c.pop("reason", None)
+            c.update(status="released", records=src["records"],
+                     values=copy.deepcopy(src["values"]))
 
     # 4. Month 2021-11 as whole ISO weeks; 5. campaign = year 2021.
     for c in cells:
