@@ -19,12 +19,8 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
+#include "proto/record_proof.h"
 
-/* Records per batch: small enough for one HTTP request to stay short, and
- * far under the envelope cap whatever K is (ciphertext does not compress:
- * about 43 + 32 (K + 1) bytes per record). */
-#define BATCH_TARGET_BYTES (1u << 20)
-#define BATCH_MAX_RECORDS 2000
 
 struct pending {
 	const struct device *d;
@@ -119,9 +115,9 @@ outbox_seal(const struct device *d, uint32_t max, uint64_t *batches,
 	struct pending p = { .d = d };
 	int rc;
 
-	p.max = BATCH_TARGET_BYTES / (43 + TV_CT_BYTES(d->c->k));
-	if (p.max > BATCH_MAX_RECORDS)
-		p.max = BATCH_MAX_RECORDS;
+	/* Small enough for one HTTP request to stay short, and far under
+	 * the envelope cap, proofs counted. */
+	p.max = tv_record_batch_size(d->c);
 	if (max != 0 && max < p.max)
 		p.max = max;
 	p.recs = xcalloc(p.max, sizeof *p.recs);

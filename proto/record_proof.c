@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "crypto/gpoint.h"
 #include "crypto/group.h"
@@ -18,6 +19,16 @@ tv_record_proofs_len(const struct tv_campaign *c)
 		return 0;
 	return (size_t)c->k * TV_PROOF01_BYTES +
 	    (size_t)c->plan->ngroups * TV_PROOFSUM_BYTES;
+}
+
+uint32_t
+tv_record_batch_size(const struct tv_campaign *c)
+{
+	/* 43: the record's id, site, day and protobuf framing. */
+	size_t per = 43 + TV_CT_BYTES(c->k) + tv_record_proofs_len(c);
+	size_t n = ((size_t)1 << 20) / per;
+
+	return n > 2000 ? 2000 : n < 1 ? 1 : (uint32_t)n;
 }
 
 /* X_S and C_S of group g: public sums, added decoded (crypto/gpoint.h)

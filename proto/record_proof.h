@@ -23,6 +23,12 @@
 /* Bytes of proofs per record for this campaign (0: the plan asks none). */
 size_t tv_record_proofs_len(const struct tv_campaign *c);
 
+/* Records a device puts in one batch: about 1 MiB of records, proofs
+ * counted (so that a batch stays far under TV_ENVELOPE_MAX whatever K and
+ * the groups are), at most 2000, at least 1 (docs/formats.md Part III
+ * §III.3).  The collector's outbox and the benchmark generator use it. */
+uint32_t tv_record_batch_size(const struct tv_campaign *c);
+
 /* Prove a record encrypted with randomness r (secret) and bits (k bytes,
  * 0/1).  Sets rec->proofs (malloc'd) and rec->proofs_len.  TV_ERR_RANGE if
  * the bits break a group's sum (a plan whose groups are not what it says). */

@@ -357,12 +357,9 @@ bench_gen(int argc, char **argv)
 	if (tv_campaign_load(&c, cpath, err, sizeof err) != 0)
 		die("%s", err);
 	g.c = c;
-	/* The collector's own batch size (collector/outbox.c) by default. */
-	if (g.per == 0) {
-		g.per = (uint32_t)((1u << 20) / (43 + TV_CT_BYTES(c->k) +
-		    tv_record_proofs_len(c)));
-		g.per = g.per > 2000 ? 2000 : g.per < 1 ? 1 : g.per;
-	}
+	/* The collector's own batch size by default. */
+	if (g.per == 0)
+		g.per = tv_record_batch_size(c);
 	mkdir_or_die(g.dir);
 	snprintf(path, sizeof path, "%s/dev", g.dir);
 	mkdir_or_die(path);

@@ -18,6 +18,8 @@
 #include "crypto/err.h"
 #include "crypto/group.h"
 #include "proto/batch.h"
+#include "proto/campaign.h"
+#include "proto/record_proof.h"
 #include "proto/tallyvan.pb-c.h"
 #include "tests/unit/tap.h"
 
@@ -703,6 +705,36 @@ t_frame(void)
 	fclose(f);
 }
 
+/* Every K and number of groups, with and without proofs: a full batch
+ * of the collector's size holds about 1 MiB of records, never more, and
+ * stays far under the envelope cap.  (With the ciphertext alone in the
+ * divisor, K = 8 and 64 groups made 2000 x 5456 = 10.9 MB batches, over
+ * the 8 MiB cap: refused by every aggregator.) */
+static void
+t_batch_size(void)
+{
+	struct tv_plan p = { 0 };
+	struct tv_campaign c = { .plan = &p };
+	size_t bytes, worst = 0, bad = 0;
+	uint32_t k, g, n;
+	int pr;
+
+	for (pr = 0; pr < 2; pr++)
+		for (k = 1; k <= TV_INDICATORS_MAX; k++)
+			for (g = 0; g <= TV_PLAN_MAX_GROUPS; g++) {
+				p.proofs = pr;
+				p.ngroups = g;
+				c.k = k;
+				n = tv_record_batch_size(&c);
+				bytes = (size_t)n * (43 + TV_CT_BYTES(k) +
+				    tv_record_proofs_len(&c));
+				bad += n < 1 || n > 2000 || bytes > (1u << 20);
+				worst = bytes > worst ? bytes : worst;
+			}
+	is_int(0, bad, "batch size: 1..2000 records, at most 1 MiB");
+	ok(worst < TV_ENVELOPE_MAX / 4, "batch size: far under the cap");
+}
+
 int
 main(void)
 {
@@ -711,6 +743,7 @@ main(void)
 	crypto_sign_keypair(dev_pk, dev_sk);
 	crypto_sign_keypair(other_pk, other_sk);
 	randombytes_buf(campaign, sizeof campaign);
+	t_batch_size();
 	t_roundtrip();
 	t_full_batch();
 	t_tamper();
