@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "aggregator/report.h"
 #include "common/util.h"
 #include "proto/calendar.h"
+#include "proto/campaign.h"
 #include "proto/plan.h"
 
 #define REPORT_MAX_BYTES (256u << 20)
@@ -291,68 +294,56 @@ json_file(const char *path, size_t cap)
 	return j;
 }
 
-/* What each indicator of the release is, from the plan as the library
- * parses it (one reading of the plan for every program): its distinct
+/* What each indicator of the release is, from the plan: its distinct
  * period, and whether it looks at the person's earlier visits. */
 static int
-indicators_take(struct report *r, json_t *plan_json)
+indicators_take(struct report *r, const struct tv_plan *p)
 {
-	struct tv_plan *p = NULL;
-	char err[256], *text;
 	size_t i;
 	uint32_t k;
-	int rc = -1;
 
-	text = json_dumps(plan_json, JSON_COMPACT);
-	if (text == NULL || tv_plan_parse(&p, text, strlen(text), err,
-	    sizeof err) != 0) {
-		error("campaign.json: the plan does not parse: %s", text ?
-		    err : "none");
-		goto out;
-	}
 	r->distinct = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->distinct);
 	r->history = xcalloc(r->ninds ? r->ninds : 1, sizeof *r->history);
 	for (i = 0; i < r->ninds; i++) {
 		for (k = 0; k < p->nindicators; k++)
 			if (!strcmp(p->indicators[k].id, r->inds[i].id))
 				break;
-		if (k == p->nindicators) {
-			error("campaign.json: no indicator '%s' in the plan",
-			    r->inds[i].id);
-			goto out;
-		}
+		if (k == p->nindicators)
+			return error("campaign.json: no indicator '%s' in the "
+			    "plan", r->inds[i].id);
 		r->distinct[i] = (int)p->indicators[k].distinct;
 		r->history[i] = tv_pred_has_history(&p->indicators[k].when);
 	}
-	rc = 0;
-out:
-	tv_plan_free(p);
-	free(text);
-	return rc;
+	return 0;
 }
 
-/* What the report takes from the plan (docs/formats.md Part I). */
+/* What the report takes from the campaign bundle, loaded as every
+ * program loads it (tv_campaign_load: the plan parsed, the keys checked,
+ * the id recomputed, each signature verified), signed by every trustee,
+ * and this release's campaign: a bundle that says otherwise cannot put
+ * its titles, periods or indicators under this release's figures. */
 static int
-plan_take(struct report *r)
+campaign_take(struct report *r, const char *path)
 {
-	json_t *plan = json_object_get(r->bundle, "plan");
-	json_t *title = json_object_get(plan, "title");
-	json_t *per = json_object_get(plan, "period");
-	const char *id = str_of(r->bundle, "campaign_id"), *lang;
+	const struct tv_plan *p;
+	char err[512], hex[65];
 
-	if (id == NULL || r->campaign_id == NULL || strcmp(id,
-	    r->campaign_id) != 0)
+	if (tv_campaign_load(&r->camp, path, err, sizeof err) != 0)
+		return error("%s", err);
+	if (!tv_campaign_complete(r->camp))
+		return error("'%s': not signed by every trustee", path);
+	sodium_bin2hex(hex, sizeof hex, r->camp->id, sizeof r->camp->id);
+	if (r->campaign_id == NULL || strcmp(hex, r->campaign_id) != 0)
 		return error("the campaign bundle is not this release's "
 		    "campaign (campaign_id differs)");
-	r->title_fr = str_of(title, "fr");
-	r->title_en = str_of(title, "en");
-	if (!day_get(str_of(per, "start"), &r->start) ||
-	    !day_get(str_of(per, "end"), &r->end))
-		return error("campaign.json: the plan has no period");
-	lang = str_of(plan, "language");
+	p = r->camp->plan;
+	r->title_fr = p->title.fr;
+	r->title_en = p->title.en;
+	r->start = p->start_day;
+	r->end = p->end_day;
 	if (r->lang == NULL)
-		r->lang = lang != NULL && !strcmp(lang, "fr") ? "fr" : "en";
-	return indicators_take(r, plan);
+		r->lang = p->language == TV_LANG_FR ? "fr" : "en";
+	return indicators_take(r, p);
 }
 
 int
@@ -373,8 +364,7 @@ report_load(struct report *r, const char *path, const char *bundle)
 		    path + 1) : 0, path);
 		bundle = own;
 	}
-	r->bundle = json_file(bundle, REPORT_MAX_BYTES);
-	if (r->bundle == NULL || plan_take(r) != 0) {
+	if (campaign_take(r, bundle) != 0) {
 		error("'%s': no plan for this release (the campaign.json "
 		    "published with it; --campaign FILE)", bundle);
 		free(own);
@@ -405,8 +395,9 @@ report_release(struct report *r)
 	free(r->distinct);
 	free(r->history);
 	json_decref(r->root);
-	json_decref(r->bundle);
-	r->root = r->bundle = NULL;
+	tv_campaign_free(r->camp);
+	r->camp = NULL;
+	r->root = NULL;
 	r->distinct = NULL;
 	r->history = NULL;
 	r->grid = NULL;

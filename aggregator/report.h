@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "proto/campaign.h"
 #include "release/verdict.h"
 
 #define REPORT_MAX_COLS 16
@@ -59,9 +60,10 @@ struct rpt_value {
 };
 
 struct report {
-	json_t *root, *bundle;		/* release.json, campaign.json */
+	json_t *root;			/* release.json */
+	struct tv_campaign *camp;	/* campaign.json, checked */
 	const char *lang;		/* "en" or "fr"; NULL: the plan's */
-	const char *title_fr, *title_en;	/* the plan's title */
+	const char *title_fr, *title_en;	/* the plan's title (camp's) */
 	int32_t start, end;		/* the plan's period, days */
 	int *distinct;			/* per indicator: enum tv_period */
 	int *history;			/* per indicator: 1 = history condition */

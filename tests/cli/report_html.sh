@@ -13,8 +13,9 @@
 # is never shown over a quarter or the campaign (a dash and a sentence);
 # the periods cut by the campaign's start or end are marked partial in
 # tables and charts; the empty "by week and site" section is one
-# sentence.  Negative cases: a campaign.json of another campaign or none
-# is refused, and the checker refuses pages that lack each rule.  A
+# sentence.  Negative cases: a campaign.json of another campaign, an
+# edited one, or none is refused, and the checker refuses pages that lack
+# each rule.  A
 # screenshot is taken.  Fails (does not skip) without Chromium.
 . tests/cli/lib.sh
 command -v chromium >/dev/null 2>&1 ||
@@ -36,18 +37,23 @@ dom_check() {	# HTML CSV CAMPAIGN [checker options]
 	python3 tests/tools/report_dom_check.py "$h_.dom" "$c_" "$@" ||
 		fail "DOM check of $h_"
 }
-# plan_lang OUT LANG: the release's campaign.json with the plan's
-# language set (or removed: "none"); the report does not verify the
-# bundle, trustee verify does.
-plan_lang() {
-	python3 - "$REL/campaign.json" "$1" "$2" <<'PY'
-import json, sys
-b = json.load(open(sys.argv[1]))
-b["plan"].pop("language", None)
-if sys.argv[3] != "none":
-    b["plan"]["language"] = sys.argv[3]
-json.dump(b, open(sys.argv[2], "w"))
-PY
+# nolang_release DIR: a real release (one trustee, 12 visits) of the demo
+# plan without its "language": the report checks the bundle as every
+# program does, so a plan cannot be edited under a release.
+nolang_release() {
+	grep -v '^  "language":' "$PLAN" >"$T/plan-nolang.json"
+	! grep -q '"language"' "$T/plan-nolang.json" || fail "cannot drop the language"
+	campaign "$1/k" "$T/plan-nolang.json"
+	device "$1/A" "$1/k/campaign.json"
+	n_=0
+	while [ "$n_" -lt 12 ]; do
+		visit "$1/A" a-gare 2021-11-02
+		n_=$((n_ + 1))
+	done
+	export_to "$1/A" "$1/out"
+	server "$1/S" "$1/k/campaign.json" "$1/A"
+	"$BIN/aggregator" ingest --dir "$1/S" "$1"/out/*.tvb >/dev/null
+	release "$1/S" "$1/k" "$1/rel" >/dev/null 2>&1
 }
 
 for lang in en fr; do
@@ -64,16 +70,15 @@ grep -q 'data-partial="partial: 1 of 4 weeks"' "$T/r-en.html.dom" ||
 grep -q 'data-partial="partielle : 1 sur 13 semaines"' "$T/r-fr.html.dom" ||
 	fail "the last quarter is not marked partial (French)"
 
-# The plan's language is the default: a French plan gives a French page.
-plan_lang "$T/c-fr.json" fr
-plan_lang "$T/c-none.json" none
-"$BIN/aggregator" report --campaign "$T/c-fr.json" --html "$T/d-fr.html" \
-	"$REL/release.json" 2>/dev/null
-dom_check "$T/d-fr.html" "$REL/release.csv" "$T/c-fr.json" --lang fr
-"$BIN/aggregator" report --campaign "$T/c-none.json" --html "$T/d-en.html" \
-	"$REL/release.json" 2>/dev/null
-dom_check "$T/d-en.html" "$REL/release.csv" "$T/c-none.json" --lang en
-"$BIN/aggregator" report --campaign "$T/c-fr.json" "$REL/release.json" >"$T/fr.txt"
+# The plan's language is the default: a French plan (the demo's) gives a
+# French page, a plan without one an English page.
+"$BIN/aggregator" report --html "$T/d-fr.html" "$REL/release.json" 2>/dev/null
+dom_check "$T/d-fr.html" "$REL/release.csv" "$REL/campaign.json" --lang fr
+mkdir "$T/nl"
+nolang_release "$T/nl"
+"$BIN/aggregator" report --html "$T/d-en.html" "$T/nl/rel/release.json" 2>/dev/null
+dom_check "$T/d-en.html" "$T/nl/rel/release.csv" "$T/nl/rel/campaign.json" --lang en
+"$BIN/aggregator" report "$REL/release.json" >"$T/fr.txt"
 head -1 "$T/fr.txt" | grep -q "^Bus de l'emploi" || fail "text report: no French title"
 grep -q 'partielle : 1 sur 4 semaines' "$T/fr.txt" || fail "text report: no partial month"
 "$BIN/aggregator" report --lang en "$REL/release.json" >"$T/en.txt"
@@ -109,16 +114,27 @@ cp "$REL/release.json" "$T/alone/"
 must_fail 2 "$BIN/aggregator" report --html "$T/alone.html" \
 	"$T/alone/release.json" 2>"$T/alone.err"
 grep -q 'no plan for this release' "$T/alone.err" || fail "no plan: no reason given"
-python3 - "$REL/campaign.json" "$T/other.json" <<'PY'
-import json, sys
-b = json.load(open(sys.argv[1]))
-b["campaign_id"] = "0" * 64
-json.dump(b, open(sys.argv[2], "w"))
-PY
-must_fail 2 "$BIN/aggregator" report --campaign "$T/other.json" \
+must_fail 2 "$BIN/aggregator" report --campaign "$T/nl/rel/campaign.json" \
 	--html "$T/other.html" "$REL/release.json" 2>"$T/other.err"
 grep -q "not this release's campaign" "$T/other.err" || fail "other campaign: no reason"
-for f in alone other; do
+# An edited bundle (its plan's language, or its id) is refused: the id is
+# recomputed from the plan, keys and trustees.
+python3 - "$REL/campaign.json" "$T" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["plan"]["language"] = "en"
+json.dump(b, open(sys.argv[2] + "/edited.json", "w"))
+b = json.load(open(sys.argv[1]))
+b["campaign_id"] = "0" * 64
+json.dump(b, open(sys.argv[2] + "/forged.json", "w"))
+PY
+for f in edited forged; do
+	must_fail 2 "$BIN/aggregator" report --campaign "$T/$f.json" \
+		--html "$T/$f.html" "$REL/release.json" 2>"$T/$f.err"
+	grep -q 'does not match the plan, trustees and keys' "$T/$f.err" ||
+		fail "$f bundle: no reason: $(cat "$T/$f.err")"
+done
+for f in alone other edited forged; do
 	[ ! -e "$T/$f.html" ] || fail "a report written without its plan ($f)"
 done
 grep -q 'People received' "$T/r-en.html" || fail "English labels"
