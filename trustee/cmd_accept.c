@@ -37,25 +37,29 @@ usage(int code)
 	exit(code);
 }
 
+/* The share box opened with this trustee key: the payload in guarded
+ * memory, or NULL with why (the box is not for this key). */
 static uint8_t *
-share_open(const struct accept_opts *o, const uint8_t *sk, size_t *len)
+share_open(const struct accept_opts *o, const uint8_t *sk, size_t *len,
+    char *why, size_t whylen)
 {
-	uint8_t xsk[32], xpk[32], *box, *payload;
+	uint8_t xsk[32], xpk[32], *box, *payload = NULL;
 	size_t blen;
 	int rc;
 
 	if ((rc = file_read(o->box, 1u << 20, &box, &blen)) != 0)
 		die("cannot read '%s': %s", o->box, tv_strerror(rc));
+	*len = blen >= crypto_box_SEALBYTES ? blen - crypto_box_SEALBYTES : 0;
 	if (blen < crypto_box_SEALBYTES)
-		die_refused("'%s' is not a sealed share", o->box);
-	*len = blen - crypto_box_SEALBYTES;
-	if ((payload = sodium_malloc(*len ? *len : 1)) == NULL)
+		snprintf(why, whylen, "'%s' is not a sealed share", o->box);
+	else if ((payload = sodium_malloc(*len ? *len : 1)) == NULL)
 		die("out of secure memory");
-	if (crypto_sign_ed25519_sk_to_curve25519(xsk, sk) != 0 ||
+	else if (crypto_sign_ed25519_sk_to_curve25519(xsk, sk) != 0 ||
 	    crypto_sign_ed25519_pk_to_curve25519(xpk, sk + 32) != 0 ||
 	    crypto_box_seal_open(payload, box, blen, xpk, xsk) != 0) {
-		sodium_memzero(xsk, sizeof xsk);
-		die_refused("'%s' was not sealed to this trustee key",
+		sodium_free(payload);
+		payload = NULL;
+		snprintf(why, whylen, "'%s' was not sealed to this trustee key",
 		    o->box);
 	}
 	sodium_memzero(xsk, sizeof xsk);
@@ -63,28 +67,33 @@ share_open(const struct accept_opts *o, const uint8_t *sk, size_t *len)
 	return payload;
 }
 
-static void
+/* 0 if the share is this campaign's, this trustee's, and matches the
+ * dealer's commitments; else -1 with why. */
+static int
 share_check(const struct tv_campaign *c, const uint8_t *payload, size_t len,
-    uint32_t index)
+    uint32_t index, char *why, size_t whylen)
 {
 	uint32_t i, j = 0, k = 0;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4 && len >= 40; i++) {
 		j |= (uint32_t)payload[32 + i] << (8 * i);
 		k |= (uint32_t)payload[36 + i] << (8 * i);
 	}
 	if (len != SHARE_BYTES(c->k) || k != c->k ||
 	    sodium_memcmp(payload, c->id, 32) != 0)
-		die("the share is for another campaign");
+		return snprintf(why, whylen, "the share is for another "
+		    "campaign"), -1;
 	if (j != index)
-		die("the share is for trustee %u, this key is trustee %u", j,
-		    index);
+		return snprintf(why, whylen, "the share is for trustee %u, "
+		    "this key is trustee %u", j, index), -1;
 	for (i = 0; i < c->k; i++)
 		if (tv_shamir_check(payload + 40 + 32 * i, index,
 		    TV_COMMIT(c, i, 0), c->t) != 0)
-			die("the share of indicator '%s' does not match the "
-			    "dealer's commitments: do not accept this campaign",
-			    c->plan->indicators[i].id);
+			return snprintf(why, whylen, "the share of indicator "
+			    "'%s' does not match the dealer's commitments: do "
+			    "not accept this campaign",
+			    c->plan->indicators[i].id), -1;
+	return 0;
 }
 
 static void
@@ -145,9 +154,9 @@ cmd_accept(int argc, char **argv)
 	struct accept_opts o;
 	const struct tv_trustee *me;
 	struct tv_campaign *c;
-	uint8_t *sk, *payload;
-	char *pass;
-	size_t len;
+	uint8_t *sk, *payload = NULL;
+	char *pass, why[256];
+	size_t len = 0;
 	int rc;
 
 	parse_opts(&o, argc, argv);
@@ -157,13 +166,20 @@ cmd_accept(int argc, char **argv)
 	/* The share is sealed with the trustee key's passphrase: keep it. */
 	sk = keyfile_unlock(o.key, "trustee", o.passfile,
 	    crypto_sign_SECRETKEYBYTES, "trustee key", &pass);
-	if ((me = tv_campaign_trustee(c, sk + 32)) == NULL) {
+	why[0] = 0;
+	if ((me = tv_campaign_trustee(c, sk + 32)) == NULL)
+		snprintf(why, sizeof why, "this key is not one of the "
+		    "campaign's trustees");
+	else if ((payload = share_open(&o, sk, &len, why, sizeof why)) !=
+	    NULL)
+		share_check(c, payload, len, me->index, why, sizeof why);
+	if (why[0] != 0) {
+		/* Every secret wiped before the refusal. */
+		sodium_free(payload);
 		sodium_free(pass);
 		sodium_free(sk);
-		die("this key is not one of the campaign's trustees");
+		die_refused("%s", why);
 	}
-	payload = share_open(&o, sk, &len);
-	share_check(c, payload, len, me->index);
 	rc = tv_keyfile_write(o.out, "share", payload, len, pass, strlen(pass),
 	    o.kdf);
 	sodium_free(pass);

@@ -66,11 +66,13 @@ device_pub_load(uint8_t pk[32], const char *path)
 }
 
 const struct tv_trustee *
-trustee_me(const struct tv_campaign *c, const uint8_t *sk)
+trustee_me(const struct tv_campaign *c, uint8_t *sk)
 {
 	const struct tv_trustee *me = tv_campaign_trustee(c, sk + 32);
 
-	if (me == NULL)
+	if (me == NULL) {
+		sodium_free(sk);	/* wiped before the exit */
 		die("this key is not one of the campaign's trustees");
+	}
 	return me;
 }

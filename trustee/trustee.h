@@ -51,9 +51,10 @@ uint8_t *share_load(const char *path, const char *passfile,
 /* A device public key file (a collector's device.pub: 64 hex digits) or
  * die. */
 void device_pub_load(uint8_t pk[32], const char *path);
-/* The campaign's trustee holding secret key sk, or die. */
+/* The campaign's trustee holding secret key sk (trustee_key_load's), or
+ * free (wipe) sk and die. */
 const struct tv_trustee *trustee_me(const struct tv_campaign *c,
-    const uint8_t *sk);
+    uint8_t *sk);
 
 
 /* A paper the trustees sign in turn (trustee/paper.c): what to do with
