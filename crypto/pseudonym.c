@@ -261,42 +261,47 @@ tv_receipt_code(char out[TV_RECEIPT_LEN + 2],
 	sodium_memzero(&st, sizeof st);
 }
 
+/* BLAKE2b-256 keyed with key over domain || pseudonym || tail: the tags of
+ * the collector's index and histories (formats.md Part I §3.4, §3.4b). */
+static void
+keyed_tag(uint8_t tag[32], const uint8_t key[32], const char *domain,
+    size_t dlen, const uint8_t pseudonym[TV_PSEUDONYM_BYTES],
+    const uint8_t *tail, size_t tlen)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, key, 32, 32);
+	crypto_generichash_update(&st, (const uint8_t *)domain, dlen);
+	crypto_generichash_update(&st, pseudonym, TV_PSEUDONYM_BYTES);
+	crypto_generichash_update(&st, tail, tlen);
+	crypto_generichash_final(&st, tag, 32);
+	sodium_memzero(&st, sizeof st);
+}
+
 void
 tv_index_tag(uint8_t tag[32], const uint8_t index_key[32],
     const uint8_t pseudonym[TV_PSEUDONYM_BYTES], uint32_t indicator,
     uint32_t period_kind, int32_t period_id, uint32_t site)
 {
-	crypto_generichash_state st;
 	uint8_t tail[16];
 
 	store_le32(tail, indicator);
 	store_le32(tail + 4, period_kind);
 	store_le32(tail + 8, (uint32_t)period_id);
 	store_le32(tail + 12, site);
-	crypto_generichash_init(&st, index_key, 32, 32);
-	crypto_generichash_update(&st, (const uint8_t *)index_domain,
-	    sizeof index_domain - 1);
-	crypto_generichash_update(&st, pseudonym, TV_PSEUDONYM_BYTES);
-	crypto_generichash_update(&st, tail, sizeof tail);
-	crypto_generichash_final(&st, tag, 32);
-	sodium_memzero(&st, sizeof st);
+	keyed_tag(tag, index_key, index_domain, sizeof index_domain - 1,
+	    pseudonym, tail, sizeof tail);
 }
 
 void
 tv_history_tag(uint8_t tag[32], const uint8_t index_key[32],
     const uint8_t pseudonym[TV_PSEUDONYM_BYTES], uint32_t site)
 {
-	crypto_generichash_state st;
 	uint8_t tail[4];
 
 	store_le32(tail, site);
-	crypto_generichash_init(&st, index_key, 32, 32);
-	crypto_generichash_update(&st, (const uint8_t *)history_domain,
-	    sizeof history_domain - 1);
-	crypto_generichash_update(&st, pseudonym, TV_PSEUDONYM_BYTES);
-	crypto_generichash_update(&st, tail, sizeof tail);
-	crypto_generichash_final(&st, tag, 32);
-	sodium_memzero(&st, sizeof st);
+	keyed_tag(tag, index_key, history_domain, sizeof history_domain - 1,
+	    pseudonym, tail, sizeof tail);
 }
 
 void

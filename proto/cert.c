@@ -11,6 +11,7 @@
 #include "crypto/err.h"
 #include "proto/calendar.h"
 #include "proto/cert.h"
+#include "proto/store.h"
 #include "proto/json_hex.h"
 #include "proto/tallyvan.pb-c.h"
 
@@ -18,22 +19,6 @@ static const char CERT_LABEL[] = "tallyvan/device-cert/v1";
 static const char REV_LABEL[] = "tallyvan/device-revocation/v1";
 static const char CERT_FORMAT[] = "tallyvan-device-cert/1";
 static const char REV_FORMAT[] = "tallyvan-device-revocation/1";
-
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t
-get32(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
-}
 
 /* 1..64 bytes, valid UTF-8 (as far as jansson and a terminal care: no
  * control characters, no DEL); json_stringn checks the UTF-8 itself. */
@@ -79,15 +64,15 @@ tv_cert_body(const struct tv_cert *c, uint8_t *body, size_t *len)
 	memcpy(body + n, c->campaign_id, 32);
 	memcpy(body + n + 32, c->device, 32);
 	n += 64;
-	put32(body + n, (uint32_t)nlen);
+	tv_le32_put(body + n, (uint32_t)nlen);
 	memcpy(body + n + 4, c->name, nlen);
 	n += 4 + nlen;
-	put32(body + n, c->nsites);
+	tv_le32_put(body + n, c->nsites);
 	n += 4;
 	for (i = 0; i < c->nsites; i++, n += 4)
-		put32(body + n, c->sites[i]);
-	put32(body + n, (uint32_t)c->valid_from);
-	put32(body + n + 4, (uint32_t)c->valid_until);
+		tv_le32_put(body + n, c->sites[i]);
+	tv_le32_put(body + n, (uint32_t)c->valid_from);
+	tv_le32_put(body + n + 4, (uint32_t)c->valid_until);
 	*len = n + 8;
 	return 0;
 }
@@ -105,22 +90,22 @@ tv_cert_parse_body(struct tv_cert *c, const uint8_t *body, size_t len)
 	memcpy(c->campaign_id, body + n, 32);
 	memcpy(c->device, body + n + 32, 32);
 	n += 64;
-	nlen = get32(body + n);
+	nlen = tv_le32_get(body + n);
 	n += 4;
 	if (nlen > TV_CERT_NAME_MAX || len - n < nlen + 4)
 		return TV_ERR_FORMAT;
 	memset(c->name, 0, sizeof c->name);
 	memcpy(c->name, body + n, nlen);
 	n += nlen;
-	ns = get32(body + n);
+	ns = tv_le32_get(body + n);
 	n += 4;
 	if (ns > TV_CERT_SITES_MAX || len - n != (size_t)ns * 4 + 8)
 		return TV_ERR_FORMAT;
 	c->nsites = ns;
 	for (i = 0; i < ns; i++, n += 4)
-		c->sites[i] = get32(body + n);
-	c->valid_from = (int32_t)get32(body + n);
-	c->valid_until = (int32_t)get32(body + n + 4);
+		c->sites[i] = tv_le32_get(body + n);
+	c->valid_from = (int32_t)tv_le32_get(body + n);
+	c->valid_until = (int32_t)tv_le32_get(body + n + 4);
 	/* A NUL inside the name would make it shorter than it was signed. */
 	if (strnlen(c->name, sizeof c->name) != nlen || !cert_fields_ok(c))
 		return TV_ERR_FORMAT;

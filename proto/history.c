@@ -118,22 +118,6 @@ tv_history_expiry(const struct tv_history *h, const struct tv_plan *p)
 	return (int32_t)(until + p->policy.retention_days);
 }
 
-static void
-le32_put(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t
-le32_get(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
-}
-
 /* version | i32 first_day | u16 dropped | u8 n | n x (i32 day | u16
  * match), little-endian, zero-padded to TV_HISTORY_PLAIN_BYTES so that
  * the length says nothing of the number of visits. */
@@ -144,12 +128,12 @@ plain_write(uint8_t *b, const struct tv_history *h)
 
 	memset(b, 0, TV_HISTORY_PLAIN_BYTES);
 	b[0] = HISTORY_VERSION;
-	le32_put(b + 1, (uint32_t)h->first_day);
+	tv_le32_put(b + 1, (uint32_t)h->first_day);
 	b[5] = (uint8_t)h->dropped;
 	b[6] = (uint8_t)(h->dropped >> 8);
 	b[7] = h->n;
 	for (i = 0; i < h->n; i++) {
-		le32_put(b + 8 + 6 * i, (uint32_t)h->v[i].day);
+		tv_le32_put(b + 8 + 6 * i, (uint32_t)h->v[i].day);
 		b[12 + 6 * i] = (uint8_t)h->v[i].match;
 		b[13 + 6 * i] = (uint8_t)(h->v[i].match >> 8);
 	}
@@ -163,11 +147,11 @@ plain_read(struct tv_history *h, const uint8_t *b)
 	if (b[0] != HISTORY_VERSION || b[7] > TV_HISTORY_MAX_VISITS)
 		return TV_ERR_FORMAT;
 	memset(h, 0, sizeof *h);
-	h->first_day = (int32_t)le32_get(b + 1);
+	h->first_day = (int32_t)tv_le32_get(b + 1);
 	h->dropped = (uint16_t)(b[5] | b[6] << 8);
 	h->n = b[7];
 	for (i = 0; i < h->n; i++) {
-		h->v[i].day = (int32_t)le32_get(b + 8 + 6 * i);
+		h->v[i].day = (int32_t)tv_le32_get(b + 8 + 6 * i);
 		h->v[i].match = (uint16_t)(b[12 + 6 * i] | b[13 + 6 * i] << 8);
 		if (i > 0 && h->v[i].day < h->v[i - 1].day)
 			return TV_ERR_FORMAT;

@@ -768,6 +768,22 @@ tv_be64_put(uint8_t *p, uint64_t v)
 	tv_be32_put(p + 4, (uint32_t)v);
 }
 
+void
+tv_le32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+uint32_t
+tv_le32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
 uint32_t
 tv_be32_get(const uint8_t *p)
 {

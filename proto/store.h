@@ -117,5 +117,9 @@ void tv_be32_put(uint8_t *p, uint32_t v);
 void tv_be64_put(uint8_t *p, uint64_t v);
 uint32_t tv_be32_get(const uint8_t *p);
 uint64_t tv_be64_get(const uint8_t *p);
+/* Little-endian, for the byte formats that use it (certificates, sealed
+ * history states). */
+void tv_le32_put(uint8_t *p, uint32_t v);
+uint32_t tv_le32_get(const uint8_t *p);
 
 #endif

@@ -233,21 +233,23 @@ truth_compare() {
 	}' "$1" "$2"
 }
 
-# small_release: campaign $T/k (1 of 1), device $T/A with 12 visits at
-# a-gare on 2021-11-02 (over min_cohort: released cells), exported to
-# $T/out, ingested by server $T/S and released into $T/rel.
+# small_release [DIR [PLAN]]: campaign DIR/k (1 of 1) for PLAN (default
+# the demo plan), device DIR/A with 12 visits at a-gare on 2021-11-02
+# (over min_cohort: released cells), exported to DIR/out, ingested by
+# server DIR/S and released into DIR/rel.  DIR defaults to $T.
 small_release() {
-	campaign "$T/k"
-	device "$T/A" "$T/k/campaign.json"
+	sd_=${1:-$T}
+	campaign "$sd_/k" "${2:-$PLAN}"
+	device "$sd_/A" "$sd_/k/campaign.json"
 	n_=0
 	while [ "$n_" -lt 12 ]; do
-		visit "$T/A" a-gare 2021-11-02
+		visit "$sd_/A" a-gare 2021-11-02
 		n_=$((n_ + 1))
 	done
-	export_to "$T/A" "$T/out"
-	server "$T/S" "$T/k/campaign.json" "$T/A"
-	"$BIN/aggregator" ingest --dir "$T/S" "$T"/out/*.tvb >/dev/null
-	release "$T/S" "$T/k" "$T/rel" >/dev/null 2>&1
+	export_to "$sd_/A" "$sd_/out"
+	server "$sd_/S" "$sd_/k/campaign.json" "$sd_/A"
+	"$BIN/aggregator" ingest --dir "$sd_/S" "$sd_"/out/*.tvb >/dev/null
+	release "$sd_/S" "$sd_/k" "$sd_/rel" >/dev/null 2>&1
 }
 
 # spread_visits DIR N: N distinct visitors recorded on device DIR at

@@ -37,25 +37,6 @@ dom_check() {	# HTML CSV CAMPAIGN [checker options]
 	python3 tests/tools/report_dom_check.py "$h_.dom" "$c_" "$@" ||
 		fail "DOM check of $h_"
 }
-# nolang_release DIR: a real release (one trustee, 12 visits) of the demo
-# plan without its "language": the report checks the bundle as every
-# program does, so a plan cannot be edited under a release.
-nolang_release() {
-	grep -v '^  "language":' "$PLAN" >"$T/plan-nolang.json"
-	! grep -q '"language"' "$T/plan-nolang.json" || fail "cannot drop the language"
-	campaign "$1/k" "$T/plan-nolang.json"
-	device "$1/A" "$1/k/campaign.json"
-	n_=0
-	while [ "$n_" -lt 12 ]; do
-		visit "$1/A" a-gare 2021-11-02
-		n_=$((n_ + 1))
-	done
-	export_to "$1/A" "$1/out"
-	server "$1/S" "$1/k/campaign.json" "$1/A"
-	"$BIN/aggregator" ingest --dir "$1/S" "$1"/out/*.tvb >/dev/null
-	release "$1/S" "$1/k" "$1/rel" >/dev/null 2>&1
-}
-
 for lang in en fr; do
 	"$BIN/aggregator" report --lang "$lang" --html "$T/r-$lang.html" \
 		"$REL/release.json" 2>/dev/null
@@ -74,8 +55,12 @@ grep -q 'data-partial="partielle : 1 sur 13 semaines"' "$T/r-fr.html.dom" ||
 # French page, a plan without one an English page.
 "$BIN/aggregator" report --html "$T/d-fr.html" "$REL/release.json" 2>/dev/null
 dom_check "$T/d-fr.html" "$REL/release.csv" "$REL/campaign.json" --lang fr
+# (a real release: the report checks the bundle as every program does,
+# so a plan cannot be edited under a release)
+grep -v '^  "language":' "$PLAN" >"$T/plan-nolang.json"
+! grep -q '"language"' "$T/plan-nolang.json" || fail "cannot drop the language"
 mkdir "$T/nl"
-nolang_release "$T/nl"
+small_release "$T/nl" "$T/plan-nolang.json"
 "$BIN/aggregator" report --html "$T/d-en.html" "$T/nl/rel/release.json" 2>/dev/null
 dom_check "$T/d-en.html" "$T/nl/rel/release.csv" "$T/nl/rel/campaign.json" --lang en
 "$BIN/aggregator" report "$REL/release.json" >"$T/fr.txt"
