@@ -101,6 +101,9 @@ cmd_import(struct setup *su, int argc, char **argv)
 
 	argv = options_none(argc, argv, 1, usage);
 	text = read_csv(argv[0], &len);
+	if (csv_text_utf8(&text, &len))
+		fprintf(stderr, "%s: '%s' is not UTF-8: read as Windows-1252 "
+		    "(Excel's \"CSV\" on Windows)\n", progname, argv[0]);
 	csv_import_init(&im, d->c->plan, d, report_line, NULL);
 	if ((rc = csv_import_parse(&im, text, len)) == TV_ERR_RANGE)
 		die("%s", im.fatal);

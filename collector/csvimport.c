@@ -8,13 +8,18 @@
  * with CRLF, and rows of empty cells trail behind a table.  The mark is
  * dropped, the separator is read from the header line (ids hold neither
  * ',' nor ';', so the header says which it is), libcsv takes CR, LF and
- * CRLF alike, and a row of empty cells is skipped.
+ * CRLF alike, and a row of empty cells is skipped.  Excel's plain "CSV"
+ * on Windows is Windows-1252, not UTF-8: such a file is converted
+ * (glibc's iconv, into guarded memory) before it is read.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
 #include <sodium.h>
+#include <unistr.h>
 
 #include "collector/csvimport.h"
 #include "common/util.h"
@@ -299,6 +304,36 @@ csv_import_parse(struct csv_import *im, const char *text, size_t len)
 	if (im->fatal[0] != 0)
 		return TV_ERR_RANGE;
 	return im->bad == 0 ? im->rc : TV_ERR_FORMAT;
+}
+
+int
+csv_text_utf8(char **text, size_t *len)
+{
+	char *out, *in = *text, *o;
+	size_t inleft = *len, cap = 3 * *len + 1, outleft = cap;
+	iconv_t cd;
+	int rc = 0;
+
+	if (u8_check((const uint8_t *)*text, *len) == NULL)
+		return 0;
+	if ((cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
+		return 0;
+	/* At most 3 bytes of UTF-8 per byte (the euro sign: E2 82 AC). */
+	if ((out = sodium_malloc(cap)) == NULL)
+		die("out of secure memory");
+	o = out;
+	if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+		sodium_free(out);	/* not Windows-1252 either */
+		goto done;
+	}
+	*o = 0;
+	sodium_free(*text);
+	*text = out;
+	*len = (size_t)(o - out);
+	rc = 1;
+done:
+	iconv_close(cd);
+	return rc;
 }
 
 void

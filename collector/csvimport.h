@@ -70,6 +70,14 @@ int csv_import_parse(struct csv_import *im, const char *text, size_t len);
  * 1 and *day, or 0 when there is none. */
 int csv_import_next_day(const struct csv_import *im, int32_t after,
     int32_t *day);
+/*
+ * A file that is not UTF-8 but reads as Windows-1252 (Excel's "CSV" on
+ * Windows) is converted: *text (sodium_malloc'd, NUL-terminated) is
+ * replaced by its UTF-8 in a new guarded buffer, the old one wiped and
+ * freed.  1 if converted; 0 if left as it is (UTF-8 already, or neither:
+ * then each wrong value is reported by line).
+ */
+int csv_text_utf8(char **text, size_t *len);
 /* Frees the header names and wipes the visit; accepts a zeroed im. */
 void csv_import_release(struct csv_import *im);
 

@@ -33,6 +33,25 @@ printf '\357\273\277%s\r\n%s\r\n' "$H" "$(echo "$row2" | sed 's/Ben/Léa/')" >"$
 import "$T/crlf.csv" | grep -q "recorded 1 visits" || fail "CRLF"
 [ "$(captured)" = 5 ] || fail "captured $(captured), want 5"
 
+# Excel's plain "CSV" on Windows: Windows-1252, ';', CRLF.  Read as such
+# (said on stderr), and the same person as typed in UTF-8: Zoé Martin of
+# semi.csv again (her receipt, and one person: 3 index tags, not 6).
+tags() { mdb_stat -s pindex "$T/A/store" | awk '$1 == "Entries:" { print $2 }'; }
+t0=$(tags)
+printf '%s
+%s
+' "$(to_semi "$H")" \
+	"$(to_semi "$row1" | sed 's/Ana/Zo\xe9/; s/2021-11-02/2021-11-09/')" >"$T/cp1252.tmp"
+printf "$(cat "$T/cp1252.tmp")" >"$T/cp1252.csv"
+! iconv -f UTF-8 -t UTF-8 "$T/cp1252.csv" >/dev/null 2>&1 || fail "the Windows-1252 file is UTF-8"
+import "$T/cp1252.csv" >"$T/out" 2>"$T/err" || fail "Windows-1252 file refused: $(cat "$T/err")"
+grep -q "is not UTF-8: read as Windows-1252" "$T/err" || fail "no note: $(cat "$T/err")"
+grep -q "recorded 1 visits" "$T/out" || fail "Windows-1252: $(cat "$T/out")"
+# Zoé's second visit in November: people_seen_twice only (month, campaign,
+# advice already counted).
+[ "$(tags)" = $((t0 + 1)) ] || fail "Windows-1252: Zoé counted as someone else ($t0 -> $(tags) tags)"
+[ "$(captured)" = 6 ] || fail "captured $(captured), want 6"
+
 # Wrong lines: line 2 has four errors, line 4 one; every one listed, the
 # summary counts lines and errors apart, nothing recorded.
 printf '%s\n%s\n%s\n%s\n' "$(to_semi "$H")" \
@@ -46,7 +65,7 @@ for e in 'line 2: site' 'line 2: birth_date: impossible date' 'line 2: .*gender'
 	grep -q "$e" "$T/err" || fail "not listed: $e"
 done
 grep -q "nothing recorded: 2 lines are wrong (5 errors)" "$T/err" || fail "summary: $(tail -1 "$T/err")"
-[ "$(captured)" = 5 ] || fail "a wrong file recorded something"
+[ "$(captured)" = 6 ] || fail "a wrong file recorded something"
 printf '%s\n%s\n' "$H" '2021-11-02,a-gare,Cy,Petit,1990-01-03,m,18-25,employment,,' >"$T/one.csv"
 must_fail 1 import "$T/one.csv" 2>"$T/err"
 grep -q "nothing recorded: 1 line is wrong (1 error)" "$T/err" || fail "summary of one: $(tail -1 "$T/err")"
@@ -60,5 +79,5 @@ grep -q "^collector: line 4: first_contact: missing$" "$T/err" || fail "line num
 printf '\357\273\277dat\342\200\213e;site\n' >"$T/hdr.csv"
 must_fail 2 import "$T/hdr.csv" 2>"$T/err"
 grep -q "column 'dat???e' is not a field of the plan" "$T/err" || fail "header message: $(cat "$T/err")"
-[ "$(captured)" = 5 ] || fail "a wrong header recorded something"
+[ "$(captured)" = 6 ] || fail "a wrong header recorded something"
 echo "BOM, ';', CRLF, quoted and empty rows imported; 2 lines/5 errors listed; nothing recorded from a wrong file"

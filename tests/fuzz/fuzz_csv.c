@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <unistr.h>
 
 #include "collector/csvimport.h"
 #include "crypto/err.h"
@@ -85,24 +86,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct csv_import im;
 	struct pass2 p;
 	unsigned rows;
+	char *text = sodium_malloc(size + 1);
+	size_t len = size;
 	int rc;
 
 	if (dev.st == NULL)
 		setup();
+	fuzz_assert(text != NULL);
+	memcpy(text, data, size);
+	text[size] = 0;
+	/* As `collector import` reads a file: Windows-1252 converted. */
+	if (csv_text_utf8(&text, &len))
+		fuzz_assert(u8_check((const uint8_t *)text, len) == NULL &&
+		    text[len] == 0);
 	reports = 0;
 	csv_import_init(&im, dev.c->plan, &dev, count_report, NULL);
-	rc = csv_import_parse(&im, (const char *)data, size);
+	rc = csv_import_parse(&im, text, len);
 	fuzz_assert(rc == 0 || rc == TV_ERR_FORMAT || rc == TV_ERR_RANGE);
 	fuzz_assert((rc == TV_ERR_FORMAT) == (im.bad > 0 && reports > 0));
 	fuzz_assert(rc != TV_ERR_RANGE || im.fatal[0] != 0);
 	if (rc == 0 && im.rows > 0) {
 		rows = im.rows;
-		p = (struct pass2){ &im, (const char *)data, size, -1 };
+		p = (struct pass2){ &im, text, len, -1 };
 		fuzz_assert(tv_store_write(dev.st, capture_fn, &p) ==
 		    ABORT_TXN);
 		fuzz_assert(p.rc == 0 && im.rows == rows);
 	}
 	fuzz_sink += im.rows + im.bad;
 	csv_import_release(&im);
+	sodium_free(text);
 	return 0;
 }
