@@ -14,6 +14,10 @@
 #include "proto/store.h"
 
 #define HISTORY_VERSION 1
+/* 1900-01-01 and 9999-12-31: every day a plan can name, and far from
+ * int32's ends, where the calendar's arithmetic would overflow. */
+#define DAY_MIN (-25567)
+#define DAY_MAX 2932896
 
 uint16_t
 tv_history_match(const struct tv_plan *p, const uint64_t *values)
@@ -74,9 +78,12 @@ tv_history_ordinal(const struct tv_history *h, int32_t day)
 uint32_t
 tv_history_since_first(const struct tv_history *h, int32_t day)
 {
+	int64_t d;
+
 	if (h == NULL || h->n + h->dropped == 0 || h->first_day >= day)
 		return 0;
-	return (uint32_t)(day - h->first_day);
+	d = (int64_t)day - h->first_day;	/* any two int32 days */
+	return d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 }
 
 static void
@@ -150,10 +157,13 @@ plain_read(struct tv_history *h, const uint8_t *b)
 	h->first_day = (int32_t)tv_le32_get(b + 1);
 	h->dropped = (uint16_t)(b[5] | b[6] << 8);
 	h->n = b[7];
+	if (h->first_day < DAY_MIN || h->first_day > DAY_MAX)
+		return TV_ERR_FORMAT;
 	for (i = 0; i < h->n; i++) {
 		h->v[i].day = (int32_t)tv_le32_get(b + 8 + 6 * i);
 		h->v[i].match = (uint16_t)(b[12 + 6 * i] | b[13 + 6 * i] << 8);
-		if (i > 0 && h->v[i].day < h->v[i - 1].day)
+		if (h->v[i].day < DAY_MIN || h->v[i].day > DAY_MAX ||
+		    (i > 0 && h->v[i].day < h->v[i - 1].day))
 			return TV_ERR_FORMAT;
 	}
 	return 0;

@@ -51,11 +51,14 @@ if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/naive.csv" "$T/rel/re
 	fail "the naive truth matches too: late entries and erasures changed nothing"
 fi
 echo "naive truth (date order, no erasure): $(tail -1 "$T/naive")"
-# And one where each import captures in file order: import must not.
+# And one where each import captures in file order (what import did
+# before it captured by date): it differs on most seeds; on some, the
+# reordered visits change no released figure, which is then said.
 if python3 "$TOP/tests/tools/history_truth.py" check "$T/g/fileorder.csv" "$T/rel/release.csv" "$T/g/plan.json" >"$T/fo"; then
-	fail "the file-order truth matches too: the files were in date order"
+	echo "file-order truth: the same released figures on this seed"
+else
+	echo "file-order truth: $(tail -1 "$T/fo")"
 fi
-echo "file-order truth: $(tail -1 "$T/fo")"
 
 # Access and erasure: a person of the last import, listed then erased.
 line=$(sed -n 2p "$T/g/A-3.csv")

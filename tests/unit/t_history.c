@@ -216,6 +216,14 @@ test_seal(void)
 	memset(&h, 0, sizeof h);
 	tv_history_seal(b, &h, 1, key, tag);
 	is_int(TV_HISTORY_VALUE_BYTES, sizeof b, "one length for any history");
+	/* Days the calendar cannot take (found by fuzz_history: they
+	 * overflowed tv_hier_period_id and days_since_first). */
+	h.n = 1;
+	h.first_day = INT32_MIN + 5;
+	h.v[0].day = INT32_MAX;
+	tv_history_seal(b, &h, 1, key, tag);
+	is_int(TV_ERR_FORMAT, tv_history_open(&back, &exp, b, sizeof b, key,
+	    tag), "days outside 1900..9999: malformed");
 	tv_plan_free(p);
 }
 
