@@ -108,11 +108,10 @@ parse_bounds(struct ctx *c, json_t *j, uint32_t min, uint32_t max,
 		return rc;
 	if (json_object_size(j) == 0)
 		return plan_fail(c, "give min, max or both");
-	out->lo = min;
+	out->lo = min;		/* kept when absent */
 	out->hi = UINT32_MAX;
 	if ((rc = plan_get_uint(c, j, "min", min, max, &out->lo)) != 0 ||
-	    (json_object_get(j, "max") != NULL &&
-	    (rc = plan_get_uint(c, j, "max", min, max, &out->hi)) != 0))
+	    (rc = plan_get_uint(c, j, "max", min, max, &out->hi)) != 0)
 		return rc;
 	if (out->lo > out->hi)
 		return plan_fail_at(c, "max", "less than min");
