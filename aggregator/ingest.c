@@ -27,6 +27,7 @@ struct cell_acc {
 	uint8_t *ct;
 	struct tv_gpoint *sum;	/* decoded, while the batch is summed */
 	const uint8_t *first;	/* the first record's ciphertext */
+	const struct tv_gpoint *firstp;	/* and its points, decoded */
 	uint8_t *seen;	/* the stored value read before the commit, or NULL */
 	uint8_t *next;	/* seen + ours, computed outside the transaction */
 };
@@ -88,23 +89,21 @@ device_admits(struct ingest *in, const void *val, size_t vlen)
 	    sizeof in->res->why);
 }
 
-/* Add a record's ciphertext into cell a: the cell's sum is kept decoded
- * (crypto/gpoint.h), so each point is decoded once, not three times as
- * in an addition of encodings. */
+/* Add a record's points (decoded once, by tv_batch_decode) into cell a:
+ * the cell's sum is kept decoded (crypto/gpoint.h) and encoded once. */
 static void
-cell_add(struct cell_acc *a, const uint8_t *ct, uint32_t k)
+cell_add(struct cell_acc *a, const struct tv_gpoint *v, uint32_t k)
 {
+	size_t np = (size_t)k + 1;
+
 	if (a->sum == NULL) {
 		a->sum = aligned_alloc(alignof(struct tv_gpoint),
-		    ((size_t)k + 1) * sizeof *a->sum);
+		    np * sizeof *a->sum);
 		if (a->sum == NULL)
 			die("out of memory");
-		/* Points were checked by tv_batch_decode. */
-		if (tv_gct_decode(a->sum, a->first, k) != 0)
-			die("internal error: unchecked point in a batch");
+		memcpy(a->sum, a->firstp, np * sizeof *a->sum);
 	}
-	if (tv_gct_add_bytes(a->sum, ct, k) != 0)
-		die("internal error: unchecked point in a batch");
+	tv_gct_add(a->sum, v, k);
 	a->count++;
 }
 
@@ -112,6 +111,7 @@ cell_add(struct cell_acc *a, const uint8_t *ct, uint32_t k)
 static void
 cell_finish(struct cell_acc *a, uint32_t k)
 {
+	a->firstp = NULL;	/* the batch's points are dropped next */
 	a->ct = xmalloc(TV_CT_BYTES(k));
 	if (a->sum == NULL) {
 		memcpy(a->ct, a->first, TV_CT_BYTES(k));
@@ -127,14 +127,17 @@ cells_accumulate(struct ingest *in)
 {
 	uint32_t i, j, k = in->s->c->k;
 	uint8_t key[CELL_KEY_BYTES];
+	const struct tv_gpoint *v;
 
-	const struct tv_batch *b = in->adm.b;
+	struct tv_batch *b = in->adm.b;
 
 	in->cells = xcalloc(b->nrecords ? b->nrecords : 1, sizeof *in->cells);
 	in->ncells = 0;
 	for (i = 0; i < b->nrecords; i++) {
 		if (tv_admission_why(&in->adm, i)[0] != 0)
 			continue;	/* set aside, never summed */
+		if ((v = tv_batch_points(b, i)) == NULL)
+			die("internal error: a batch without decoded points");
 		cell_key(key, b->records[i].site, b->records[i].day);
 		for (j = 0; j < in->ncells; j++)
 			if (!memcmp(in->cells[j].key, key, sizeof key))
@@ -145,14 +148,16 @@ cells_accumulate(struct ingest *in)
 			 * a hundred sites would cost two additions each). */
 			memcpy(in->cells[j].key, key, sizeof key);
 			in->cells[j].first = b->records[i].ct;
+			in->cells[j].firstp = v;
 			in->cells[j].count = 1;
 			in->ncells++;
 			continue;
 		}
-		cell_add(&in->cells[j], b->records[i].ct, k);
+		cell_add(&in->cells[j], v, k);
 	}
 	for (j = 0; j < in->ncells; j++)
 		cell_finish(&in->cells[j], k);
+	tv_batch_drop_points(b);	/* summed: 8x the batch's points */
 }
 
 struct commit;

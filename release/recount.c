@@ -204,10 +204,11 @@ refuse(struct rebuild *rb, const char *fmt, ...)
 	return TV_ERR_REFUSED;
 }
 
-/* Add record r into a worker's (site, day) sum (its range was checked
- * at admission): 0 or a code. */
+/* Add record r, whose points admission decoded (v), into a worker's
+ * (site, day) sum (its range was checked at admission): 0 or a code. */
 static int
-base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
+base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r,
+    const struct tv_gpoint *v)
 {
 	const struct tv_plan *p = rb->c->plan;
 	struct base *b = &bases[(size_t)r->site * (size_t)rb->ndays +
@@ -221,16 +222,14 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 		b->ids = ids;
 		b->cap = b->cap ? 2 * b->cap : 16;
 	}
+	if (v == NULL)
+		return TV_ERR_CRYPTO;	/* admission decoded every point */
 	if (b->sum == NULL) {	/* the first record is the sum */
 		if ((b->sum = gct_alloc(1, rb->c->k)) == NULL)
 			return TV_ERR_NOMEM;
-		if (tv_gct_decode(b->sum, r->ct, rb->c->k) != 0) {
-			free(b->sum);
-			b->sum = NULL;
-			return TV_ERR_CRYPTO;	/* parse checked every point */
-		}
-	} else if (tv_gct_add_bytes(b->sum, r->ct, rb->c->k) != 0) {
-		return TV_ERR_CRYPTO;
+		memcpy(b->sum, v, ((size_t)rb->c->k + 1) * sizeof *b->sum);
+	} else {
+		tv_gct_add(b->sum, v, rb->c->k);
 	}
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 	return 0;
@@ -271,7 +270,9 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 	sl->seq = env.seq;
 	for (i = 0, rc = 0; i < sl->adm.b->nrecords && rc == 0; i++)
 		if (tv_admission_why(&sl->adm, i)[0] == 0)
-			rc = base_add(rb, w->base, &sl->adm.b->records[i]);
+			rc = base_add(rb, w->base, &sl->adm.b->records[i],
+			    tv_batch_points(sl->adm.b, i));
+	tv_batch_drop_points(sl->adm.b);	/* summed */
 	if (rc != 0) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
 		    tv_strerror(rc));
