@@ -20,6 +20,7 @@
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "crypto/gpoint.h"
+#include "release/parfor.h"
 #include "proto/admit.h"
 #include "proto/batch.h"
 #include "proto/cert.h"
@@ -436,15 +437,6 @@ rebuild_pump(struct rebuild *rb, FILE *f, int *rrc)
 	return ret;
 }
 
-static unsigned
-rebuild_jobs(void)
-{
-	const char *e = getenv("TV_REBUILD_JOBS");	/* benchmarks */
-	long n = e != NULL ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
-}
-
 /* Fold worker w's sums into the merged ones: 0 or a code. */
 static int
 worker_merge(struct rebuild *rb, struct worker *w)
@@ -485,7 +477,7 @@ workers_alloc(struct rebuild *rb, size_t nb)
 {
 	unsigned i;
 
-	rb->nworkers = rebuild_jobs();
+	rb->nworkers = tv_jobs();
 	rb->nslots = 2 * rb->nworkers + 1;
 	rb->slots = calloc(rb->nslots, sizeof *rb->slots);
 	rb->workers = calloc(rb->nworkers, sizeof *rb->workers);
