@@ -617,7 +617,8 @@ out_free(const char *out)
  * the audit entry exists; audit_publish never writes it twice.
  */
 static void
-release_commit(struct server *s, const char *tmp, const char *out)
+release_commit(struct server *s, const char *tmp, const char *out,
+    const struct audit_release *sum)
 {
 	uint8_t a[32], b[32];
 	int already = 0, rc;
@@ -629,7 +630,7 @@ release_commit(struct server *s, const char *tmp, const char *out)
 			die("'%s' holds another release, or a partial one: a "
 			    "release is made once (move it aside to publish "
 			    "this one)", out);
-		if (audit_publish(s, out, &already) != 0)
+		if (audit_publish(s, out, sum, &already) != 0)
 			die("the release in %s is not in the audit log", out);
 		if ((rc = dir_remove_flat(tmp)) != 0)
 			die("cannot remove '%s': %s", tmp, tv_strerror(rc));
@@ -637,7 +638,7 @@ release_commit(struct server *s, const char *tmp, const char *out)
 		    "; its audit entry is now written");
 		return;
 	}
-	if (audit_publish(s, tmp, &already) != 0)
+	if (audit_publish(s, tmp, sum, &already) != 0)
 		die("the release in %s is not in the audit log", tmp);
 	if (rename(tmp, out) != 0)
 		die("cannot rename '%s' to '%s': %s", tmp, out,
@@ -650,6 +651,7 @@ cmd_publish(int argc, char **argv)
 {
 	struct publish_opts o;
 	struct publish pb = { 0 };
+	struct audit_release sum;
 	struct server s;
 	uint32_t i, released = 0;
 	char why[256], tmp[4096];
@@ -694,7 +696,8 @@ cmd_publish(int argc, char **argv)
 		die("cannot remove '%s' (left by an earlier run): %s", tmp,
 		    tv_strerror(rc));
 	release_write(tmp, &pb, &o);
-	release_commit(&s, tmp, o.out);
+	publish_summary(&sum, pb.req, pb.res, pb.c->k);
+	release_commit(&s, tmp, o.out, &sum);
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -33,6 +34,31 @@ value_verdict(const struct cell_result *r, uint32_t i)
 	if (released(r) && r->small[i] != TV_V_RELEASE)
 		return (enum tv_verdict)r->small[i];
 	return r->v;
+}
+
+void
+publish_summary(struct audit_release *sum, const struct tv_request *req,
+    const struct cell_result *res, uint32_t k)
+{
+	uint32_t i, j, q;
+
+	memset(sum, 0, sizeof *sum);
+	sum->cells = req->ncells;
+	tv_day_format(sum->as_of, req->as_of);
+	for (i = 0; i < req->ncells; i++) {
+		sum->status[tv_verdict_status(res[i].v)]++;
+		if (!released(&res[i]))
+			continue;
+		/* release.json shows the partials of the values it shows */
+		for (j = 0; res[i].small != NULL && j < k; j++)
+			if (TV_VERDICT_RELEASED(value_verdict(&res[i], j)))
+				break;
+		if (res[i].small == NULL || j == k)
+			continue;
+		for (q = 0; q < res[i].nq; q++)
+			if (res[i].quorum[q] < 64)
+				sum->trustees |= (uint64_t)1 << res[i].quorum[q];
+	}
 }
 
 /* release.csv's bytes (release/table.h). */
