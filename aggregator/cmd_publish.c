@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -674,12 +673,6 @@ cmd_publish(int argc, char **argv)
 		die("'%s' does not match its own signed batches: %s",
 		    o.request, why);
 	fclose(f);
-#ifdef __GLIBC__
-	/* The recount's (site, day) sums, freed by now, were allocated by
-	 * its worker threads: glibc keeps their arenas' pages unless asked,
-	 * and the partials read next would add to them. */
-	malloc_trim(0);
-#endif
 	publish_noise(&pb, &o);
 	for (i = 0; i < o.np; i++)
 		partial_load(&pb, o.partials[i]);

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>	/* malloc_trim */
+#endif
 
 #include <sodium.h>
 
@@ -924,6 +927,13 @@ tv_recount(FILE *f, const struct tv_request *req, const struct tv_campaign *c,
 	if (rc != 0 && why[0] == 0)
 		snprintf(why, whylen, "%s", tv_strerror(rc));
 	rebuild_free(&rb);
+#ifdef __GLIBC__
+	/* The (site, day) sums just freed were allocated by the worker
+	 * threads: glibc keeps their arenas' pages unless asked, and what
+	 * the caller allocates next (partials, release.json) would come on
+	 * top of them. */
+	malloc_trim(0);
+#endif
 	return rc;
 }
 
