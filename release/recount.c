@@ -743,6 +743,21 @@ allsites_need(struct rebuild *rb, struct allsites *all)
 	}
 }
 
+/* Site s's (site, day) sums are in its prefix sums now, and nothing else
+ * reads them: free them before the cells' id lists are made (at national
+ * scale the decoded sums are most of a recount's memory). */
+static void
+site_sums_drop(struct rebuild *rb, uint32_t s)
+{
+	struct base *b = &rb->base[(size_t)s * (size_t)rb->ndays];
+	int32_t d;
+
+	for (d = 0; d < rb->ndays; d++) {
+		free(b[d].sum);
+		b[d].sum = NULL;
+	}
+}
+
 /* The cells of one site s, and s's share of the all-sites prefix. */
 static int
 site_cells(struct rebuild *rb, struct prefix *px, struct allsites *all,
@@ -757,6 +772,7 @@ site_cells(struct rebuild *rb, struct prefix *px, struct allsites *all,
 	for (i = 0; i < rb->req->ncells && rc == 0; i++)
 		if (rb->req->cells[i].site == s + 1)
 			rc = prefix_cell(rb, px, i, prefix_at);
+	site_sums_drop(rb, s);
 	return rc;
 }
 
@@ -859,14 +875,22 @@ devcerts_build(struct rebuild *rb)
 	return 0;
 }
 
+/* The sets of batches, record ids and Rs seen: only for settling. */
+static void
+keysets_drop(struct rebuild *rb)
+{
+	free(rb->ids.slots);
+	free(rb->rs.slots);
+	free(rb->batches.slots);
+	rb->ids.slots = rb->rs.slots = rb->batches.slots = NULL;
+}
+
 static void
 rebuild_free(struct rebuild *rb)
 {
 	base_free(rb->base, (size_t)rb->c->plan->nsites * (size_t)rb->ndays);
 	free(rb->devs);
-	free(rb->ids.slots);
-	free(rb->rs.slots);
-	free(rb->batches.slots);
+	keysets_drop(rb);
 }
 
 /* The aggregator does not choose what a cell covers: a request is the
@@ -922,8 +946,10 @@ tv_recount(FILE *f, const struct tv_request *req, const struct tv_campaign *c,
 	if ((rc = cells_are_the_plans(&rb)) == 0 &&
 	    (rc = rebuild_alloc(&rb)) == 0 &&
 	    (rc = devcerts_build(&rb)) == 0 &&
-	    (rc = rebuild_read(&rb, f)) == 0)
+	    (rc = rebuild_read(&rb, f)) == 0) {
+		keysets_drop(&rb);	/* every envelope is settled */
 		rc = rebuild_cells(&rb);
+	}
 	if (rc != 0 && why[0] == 0)
 		snprintf(why, whylen, "%s", tv_strerror(rc));
 	rebuild_free(&rb);
