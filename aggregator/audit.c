@@ -502,53 +502,24 @@ dir_hash(const char *dir, uint8_t h[32], json_t *files)
 	return rc;
 }
 
-/* The set of trustee indices (bits 1..63) of an array of partials. */
-static uint64_t
-partial_trustees(json_t *partials)
-{
-	uint64_t used = 0;
-	json_int_t x;
-	json_t *p;
-	size_t j;
-
-	json_array_foreach(partials, j, p) {
-		x = json_integer_value(json_object_get(p, "trustee"));
-		if (x > 0 && x < 64)
-			used |= (uint64_t)1 << x;
-	}
-	return used;
-}
-
-/* Count cells by status and collect the trustees of the partials. */
+/* Cells by status and the trustees of the partials, as release.json
+ * says them (struct audit_release). */
 static void
-release_summary(json_t *root, json_t *d)
+release_summary(const struct audit_release *r, json_t *d)
 {
-	uint64_t n[3] = { 0 }, used = 0;
-	json_t *cells = json_object_get(root, "cells"), *c, *v, *tr;
-	enum tv_verdict vd;
-	const char *k;
+	json_t *tr;
 	size_t i;
 
-	json_array_foreach(cells, i, c) {
-		if (tv_verdict_parse(tv_json_str(c, "status"), tv_json_str(c,
-		    "reason"), &vd) == 0)
-			n[tv_verdict_status(vd)]++;
-		json_object_foreach(json_object_get(c, "values"), k, v)
-			used |= partial_trustees(json_object_get(v,
-			    "partials"));
-	}
-	json_object_set_new(d, "cells", json_integer((json_int_t)
-	    json_array_size(cells)));
+	json_object_set_new(d, "cells", json_integer((json_int_t)r->cells));
 	for (i = 0; i < 3; i++)
 		json_object_set_new(d, tv_status_name(i), json_integer(
-		    (json_int_t)n[i]));
+		    (json_int_t)r->status[i]));
 	tr = json_array();
 	for (i = 1; i < 64; i++)
-		if (used & (uint64_t)1 << i)
+		if (r->trustees & (uint64_t)1 << i)
 			json_array_append_new(tr, json_integer((json_int_t)i));
 	json_object_set_new(d, "trustees", tr);
-	if (json_is_string(json_object_get(root, "as_of")))
-		json_object_set(d, "as_of", json_object_get(root, "as_of"));
+	json_object_set_new(d, "as_of", json_string(r->as_of));
 }
 
 int
@@ -618,12 +589,11 @@ publish_fn(struct tv_txn *t, void *ctx)
 }
 
 int
-audit_publish(struct server *s, const char *dir, int *already)
+audit_publish(struct server *s, const char *dir,
+    const struct audit_release *r, int *already)
 {
-	json_t *d = json_object(), *files = json_object(), *root, *req;
+	json_t *d = json_object(), *files = json_object(), *req;
 	struct publish_ctx p;
-	char path[4096];
-	json_error_t jerr;
 	uint8_t h[32];
 	int rc;
 
@@ -638,12 +608,7 @@ audit_publish(struct server *s, const char *dir, int *already)
 	json_object_set_new(d, "release", hex_json(h, 32));
 	if ((req = json_object_get(files, "request.tvr")) != NULL)
 		json_object_set(d, "request", req);
-	snprintf(path, sizeof path, "%s/release.json", dir);
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) !=
-	    NULL) {
-		release_summary(root, d);
-		json_decref(root);
-	}
+	release_summary(r, d);
 	json_object_set_new(d, "files", files);
 	p.s = s;
 	p.details = d;

@@ -89,6 +89,16 @@ void audit_ingest_refused(struct server *s, const struct ingest_result *res,
     size_t bytes);
 void audit_flush(struct server *s);
 
+/* What a release's audit entry says about it: aggregator publish fills it
+ * from what it wrote into release.json (reading the file back held the
+ * whole document in memory). */
+struct audit_release {
+	uint64_t status[3];	/* cells by tv_verdict_status() */
+	uint64_t trustees;	/* bit j: trustee j's partials were combined */
+	uint32_t cells;
+	char as_of[11];		/* YYYY-MM-DD */
+};
+
 /*
  * Release hooks, called once the file or directory is written:
  * audit_release_request: "release_request" with the request file's hash,
@@ -96,7 +106,7 @@ void audit_flush(struct server *s);
  * audit_publish: "publish" with the hash of every file of the release
  *   directory and of the directory as a whole, the request's hash, the
  *   cells released / suppressed / withheld and the trustees whose partial
- *   decryptions were combined (read from release.json).
+ *   decryptions were combined (r, as release.json says them).
  *   It is idempotent: if the log already has a "publish" entry for a
  *   directory with the same hash, nothing is appended and *already (if
  *   not NULL) is set, so that a publish rerun after a crash completes.
@@ -104,7 +114,8 @@ void audit_flush(struct server *s);
  */
 int audit_release_request(struct server *s, const char *path,
     int32_t as_of, uint32_t ncells, uint64_t nbatches, uint32_t ndevices);
-int audit_publish(struct server *s, const char *dir, int *already);
+int audit_publish(struct server *s, const char *dir,
+    const struct audit_release *r, int *already);
 /* The release directory hash audit_publish records.  0 or TV_ERR_*. */
 int audit_release_hash(const char *dir, uint8_t h[32]);
 

@@ -20,6 +20,7 @@
 #include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "common/noise_load.h"
+#include "release/parfor.h"
 #include "release/recount.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -32,10 +33,30 @@
 #define BSGS_LOG2M 16
 #define PARTIAL_MAX_BYTES (64u << 20)
 
+/* One cell of a trustee's partial, as read (the JSON is not kept: at
+ * national scale its tree was most of publish's memory). */
+struct pcell {
+	int v_ok;		/* its status and reason parse, into v */
+	enum tv_verdict v;
+	int shape_ok;		/* cell name, agg and k shares well formed */
+	uint32_t bad_s;		/* first indicator whose d or proof is not
+				 * hex of the right length (k: none) */
+	uint8_t agg[32];
+	uint8_t *dp;		/* released and shape_ok: k x (D, proof) */
+};
+
+#define DP_BYTES (32 + 64)
+
+/* Check results per (cell, partial), made on every core. */
+enum { CHK_NONE = -1, CHK_OK = -2, CHK_AGG = -3 };	/* >= 0: indicator */
+/* A failure to report is stored as chk - CHK_REPORT: below CHK_AGG. */
+#define CHK_REPORT (1 << 20)
+
 struct partial {
 	uint32_t j;
 	struct tv_statement st;	/* its signed ledger statement */
-	json_t *root, *cells;
+	struct pcell *cells;	/* the request's */
+	uint8_t *S;		/* trustee j's verification keys, k x 32 */
 	int bad;		/* a proof failed: not used at all */
 };
 
@@ -56,6 +77,8 @@ struct publish {
 	uint32_t np;
 	struct tv_bsgs *table;
 	struct cell_result *res;
+	int32_t *chk;		/* ncells x np: CHK_* or a failing indicator */
+	int32_t *fail_s;	/* ncells: combination failed there, or -1 */
 };
 
 static void NORETURN
@@ -74,26 +97,58 @@ usage(int code)
 	exit(code);
 }
 
+/* Cell i of a partial, from its JSON object o. */
+static void
+pcell_read(struct publish *pb, struct pcell *pc, json_t *o, uint32_t i)
+{
+	const struct tv_campaign *c = pb->c;
+	json_t *sh = json_object_get(o, "shares"), *e;
+	char name[48];
+	uint32_t s;
+
+	pc->v_ok = tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
+	    "reason"), &pc->v) == 0;
+	if (!pc->v_ok || !TV_VERDICT_RELEASED(pc->v))
+		return;
+	tv_cell_name(name, &pb->rb.cells[i]);
+	pc->shape_ok = strcmp(tv_json_str(o, "cell"), name) == 0 &&
+	    tv_json_unhex(json_object_get(o, "agg"), pc->agg, 32) == 0 &&
+	    json_array_size(sh) == c->k;
+	if (!pc->shape_ok)
+		return;
+	pc->dp = xmalloc((size_t)c->k * DP_BYTES);
+	pc->bad_s = c->k;
+	for (s = 0; s < c->k && pc->bad_s == c->k; s++) {
+		e = json_array_get(sh, s);
+		if (tv_json_unhex(json_object_get(e, "d"), pc->dp + s *
+		    DP_BYTES, 32) != 0 || tv_json_unhex(json_object_get(e,
+		    "proof"), pc->dp + s * DP_BYTES + 32, 64) != 0)
+			pc->bad_s = s;
+	}
+}
+
 static void
 partial_load(struct publish *pb, const char *path)
 {
 	struct partial *p = &pb->p[pb->np];
 	const char *fmt, *id;
+	json_t *root, *cells;
 	json_error_t jerr;
 	uint8_t *buf;
 	size_t len;
 	char want[65];
+	uint32_t i;
 	int j;
 
 	if (file_read(path, PARTIAL_MAX_BYTES, &buf, &len) != 0)
 		die("cannot read '%s'", path);
-	p->root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	hex_encode(want, pb->c->id, 32);
-	if (p->root == NULL || json_unpack(p->root, "{s:s, s:s, s:i, s:o}",
+	if (root == NULL || json_unpack(root, "{s:s, s:s, s:i, s:o}",
 	    "format", &fmt, "campaign_id", &id, "trustee", &j, "cells",
-	    &p->cells) != 0 || strcmp(fmt, "tallyvan-partial/1") ||
-	    json_array_size(p->cells) != pb->req->ncells)
+	    &cells) != 0 || strcmp(fmt, "tallyvan-partial/1") ||
+	    json_array_size(cells) != pb->req->ncells)
 		die("'%s' is not a partial decryption of this request", path);
 	if (strcmp(id, want) != 0)
 		die("'%s' is for another campaign", path);
@@ -103,7 +158,7 @@ partial_load(struct publish *pb, const char *path)
 		if (pb->p[q].j == (uint32_t)j)
 			die("'%s': a second partial from trustee %d", path, j);
 	/* The trustee's word on its ledger goes into the release record. */
-	if (tv_statement_from_json(&p->st, json_object_get(p->root,
+	if (tv_statement_from_json(&p->st, json_object_get(root,
 	    "ledger")) != 0 || p->st.entries == NULL ||
 	    p->st.trustee != (uint32_t)j ||
 	    tv_statement_verify(&p->st, pb->c) != 0 ||
@@ -111,43 +166,80 @@ partial_load(struct publish *pb, const char *path)
 		die("'%s': its ledger statement is missing, not trustee %d's, "
 		    "or not for this request", path, j);
 	p->j = (uint32_t)j;
+	p->cells = xcalloc(pb->req->ncells, sizeof *p->cells);
+	for (i = 0; i < pb->req->ncells; i++)
+		pcell_read(pb, &p->cells[i], json_array_get(cells, i), i);
+	json_decref(root);
+	p->S = xmalloc((size_t)pb->c->k * 32);
+	if (tv_campaign_verkeys(p->S, pb->c, p->j) != 0)
+		die("the campaign's commitments are invalid");
 	pb->np++;
 }
 
-/* Check trustee p's partial for cell i; on success copy D_ij and proofs
- * into slot q of r. */
+/* 1 if trustee p's partial of cell i is one to combine (released). */
 static int
-partial_check(struct publish *pb, struct partial *p, uint32_t i,
-    struct cell_result *r, uint32_t q)
+pcell_offered(const struct partial *p, uint32_t i)
+{
+	return p->cells[i].v_ok && TV_VERDICT_RELEASED(p->cells[i].v);
+}
+
+/* Check trustee p's partial for cell i: CHK_OK, CHK_AGG (not a partial of
+ * this aggregate) or the first indicator that does not verify.  Reads
+ * only: run on every core. */
+static int32_t
+partial_check(const struct publish *pb, const struct partial *p, uint32_t i)
 {
 	const struct tv_campaign *c = pb->c;
-	json_t *o = json_array_get(p->cells, i), *sh;
-	uint8_t agg[32], got[32], S[32], *D, *pr;
-	char name[48];
+	const struct pcell *pc = &p->cells[i];
+	uint8_t agg[32];
 	uint32_t s;
 
-	tv_cell_name(name, &pb->rb.cells[i]);
 	tv_cell_agg_hash(agg, c->id, c->k, &pb->rb.cells[i]);
-	sh = json_object_get(o, "shares");
-	if (strcmp(tv_json_str(o, "cell"), name) != 0 ||
-	    tv_json_unhex(json_object_get(o, "agg"), got, 32) != 0 ||
-	    sodium_memcmp(got, agg, 32) != 0 || json_array_size(sh) != c->k)
-		return error("trustee %u, cell %s: not a partial of this "
-		    "aggregate", p->j, name);
-	for (s = 0; s < c->k; s++) {
-		D = r->pd + ((size_t)q * c->k + s) * 32;
-		pr = r->proofs + ((size_t)q * c->k + s) * 64;
-		if (tv_json_unhex(json_object_get(json_array_get(sh, s), "d"), D,
-		    32) != 0 || tv_json_unhex(json_object_get(json_array_get(sh, s),
-		    "proof"), pr, 64) != 0 ||
-		    tv_shamir_verkey(S, p->j, TV_COMMIT(c, s, 0), c->t) != 0 ||
-		    tv_dleq_verify(pr, c->id, agg, p->j, s, S,
-		    pb->rb.cells[i].ct, D) != 0)
-			return error("trustee %u, cell %s, indicator '%s': the "
-			    "partial decryption does not verify", p->j, name,
-			    c->plan->indicators[s].id);
+	if (!pc->shape_ok || sodium_memcmp(pc->agg, agg, 32) != 0)
+		return CHK_AGG;
+	for (s = 0; s < pc->bad_s; s++)
+		if (tv_dleq_verify(pc->dp + s * DP_BYTES + 32, c->id, agg,
+		    p->j, s, p->S + 32 * s, pb->rb.cells[i].ct, pc->dp + s *
+		    DP_BYTES) != 0)
+			return (int32_t)s;
+	return pc->bad_s < c->k ? (int32_t)pc->bad_s : CHK_OK;
+}
+
+/* The checks of cell i a sequential publish would make if no trustee
+ * were found wrong in another cell: partials in order until t verify.
+ * Run on every core; cell_publish() replays them in order. */
+static int
+cell_checks(void *ctx, uint32_t i)
+{
+	struct publish *pb = ctx;
+	int32_t *chk = pb->chk + (size_t)i * pb->np;
+	uint32_t q, good = 0;
+
+	for (q = 0; q < pb->np; q++)
+		chk[q] = CHK_NONE;
+	for (q = 0; q < pb->np && good < pb->c->t; q++) {
+		if (!pcell_offered(&pb->p[q], i))
+			continue;
+		chk[q] = partial_check(pb, &pb->p[q], i);
+		good += chk[q] == CHK_OK;
 	}
 	return 0;
+}
+
+/* The error a failed check is reported with. */
+static int
+partial_error(const struct publish *pb, const struct partial *p, uint32_t i,
+    int32_t chk)
+{
+	char name[48];
+
+	tv_cell_name(name, &pb->rb.cells[i]);
+	if (chk == CHK_AGG)
+		return error("trustee %u, cell %s: not a partial of this "
+		    "aggregate", p->j, name);
+	return error("trustee %u, cell %s, indicator '%s': the partial "
+	    "decryption does not verify", p->j, name,
+	    pb->c->plan->indicators[chk].id);
 }
 
 /* M = v*G with v in [-B, n + B]: solve M + B*G over [0, n + 2B]. */
@@ -168,65 +260,100 @@ value_solve(const struct publish *pb, const uint8_t M[32], uint64_t n,
 	return 0;
 }
 
-/* x_i * R* = sum over the quorum of lambda_j * D_ij, then the values. */
-static void
-cell_combine(struct publish *pb, uint32_t i, struct cell_result *r)
+/* x_i * R* = sum over the quorum of lambda_j * D_ij, then the values.
+ * Run on every core: a failure is noted in pb->fail_s[i] (the indicator),
+ * and reported by cells_combine() in cell order. */
+static int
+cell_combine(void *ctx, uint32_t i)
 {
+	struct publish *pb = ctx;
 	const struct tv_campaign *c = pb->c;
+	struct cell_result *r = &pb->res[i];
 	uint8_t lambda[TV_SHAMIR_MAX][32], P[32], M[32];
 	uint32_t q, s;
 
+	if (r->nq != c->t)
+		return 0;
 	for (q = 0; q < r->nq; q++)
 		if (tv_lagrange0(lambda[q], r->quorum[q], r->quorum, r->nq))
-			die("internal error: bad quorum");
+			return TV_ERR_CRYPTO;	/* internal: a bad quorum */
 	for (s = 0; s < c->k; s++) {
 		memset(r->d + 32 * s, 0, 32);
 		for (q = 0; q < r->nq; q++)
 			if (tv_point_mul(P, lambda[q], r->pd + ((size_t)q *
 			    c->k + s) * 32) != 0 || tv_point_add(r->d + 32 * s,
 			    r->d + 32 * s, P) != 0)
-				die("internal error: invalid partial");
+				return TV_ERR_CRYPTO;	/* internal */
 		if (tv_elgamal_unmask(M, pb->rb.cells[i].ct + 32 * (s + 1),
 		    r->d + 32 * s) != 0 || value_solve(pb, M,
-		    pb->rb.cells[i].count, &r->values[s]) != 0)
-			die("cell %u, indicator '%s': the combined decryption "
-			    "is not a count (inconsistent shares?)", i,
-			    c->plan->indicators[s].id);
+		    pb->rb.cells[i].count, &r->values[s]) != 0) {
+			pb->fail_s[i] = (int32_t)s;
+			return TV_ERR_RANGE;
+		}
 		r->small[s] = pb->ns.n == 0 && c->plan->policy.min_cell > 0 &&
 		    r->values[s] < (int64_t)c->plan->policy.min_cell ?
 		    TV_V_MIN_CELL : TV_V_RELEASE;
 	}
+	return 0;
+}
+
+/* Every cell's combination on every core, then, in cell order, the
+ * partials found wrong and a combination that failed (which ends the
+ * run, as it did when each cell was combined in turn). */
+static void
+cells_combine(struct publish *pb)
+{
+	uint32_t i, q;
+	int32_t chk;
+	int rc;
+
+	for (i = 0; i < pb->req->ncells; i++)
+		pb->fail_s[i] = -1;
+	rc = tv_parfor(pb->req->ncells, cell_combine, pb);
+	for (i = 0; i < pb->req->ncells; i++) {
+		for (q = 0; q < pb->np; q++)
+			if ((chk = pb->chk[(size_t)i * pb->np + q]) < CHK_AGG)
+				partial_error(pb, &pb->p[q], i, chk +
+				    CHK_REPORT);
+		if (pb->fail_s[i] >= 0)
+			die("cell %u, indicator '%s': the combined decryption "
+			    "is not a count (inconsistent shares?)", i,
+			    pb->c->plan->indicators[pb->fail_s[i]].id);
+	}
+	if (rc != 0)
+		die("internal error: invalid partial");
 }
 
 static void
 cell_refused(struct publish *pb, uint32_t i, struct cell_result *r)
 {
-	enum tv_verdict v;
-	json_t *o;
+	const struct pcell *pc;
 	uint32_t q;
 
 	r->v = TV_V_NO_QUORUM;
 	for (q = 0; q < pb->np; q++) {
-		o = json_array_get(pb->p[q].cells, i);
+		pc = &pb->p[q].cells[i];
 		/* The first trustee's word that it did not release the cell
 		 * (a partial names its verdicts as release.json does). */
-		if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
-		    "reason"), &v) == 0 && !TV_VERDICT_RELEASED(v)) {
-			r->v = v;
+		if (pc->v_ok && !TV_VERDICT_RELEASED(pc->v)) {
+			r->v = pc->v;
 			return;
 		}
 	}
 }
 
+/* Cell i's quorum, in partial order, as a sequential check would choose
+ * it: a trustee found wrong in an earlier cell is not used again (its
+ * checks were made on every core beforehand, cell_checks(); one skipped
+ * there because of an earlier trustee's failure is made here). */
 static int
 cell_publish(struct publish *pb, uint32_t i)
 {
 	const struct tv_campaign *c = pb->c;
 	struct cell_result *r = &pb->res[i];
 	int bad = 0, revision = 0;
-	enum tv_verdict v;
-	json_t *o;
-	uint32_t q;
+	int32_t chk;
+	uint32_t q, s;
 
 	r->values = xcalloc(c->k, sizeof *r->values);
 	r->small = xcalloc(c->k, 1);
@@ -236,22 +363,28 @@ cell_publish(struct publish *pb, uint32_t i)
 	for (q = 0; q < pb->np && r->nq < c->t; q++) {
 		struct partial *p = &pb->p[q];
 
-		o = json_array_get(p->cells, i);
-		if (p->bad || tv_verdict_parse(tv_json_str(o, "status"),
-		    tv_json_str(o, "reason"), &v) != 0 ||
-		    !TV_VERDICT_RELEASED(v))
+		if (p->bad || !pcell_offered(p, i))
 			continue;
-		if (partial_check(pb, p, i, r, r->nq) != 0) {
+		if ((chk = pb->chk[(size_t)i * pb->np + q]) == CHK_NONE)
+			chk = partial_check(pb, p, i);
+		if (chk != CHK_OK) {
+			/* Reported in cell order by cells_report(). */
+			pb->chk[(size_t)i * pb->np + q] = chk - CHK_REPORT;
 			p->bad = bad = 1;	/* a wrong share: drop them all */
 			continue;
 		}
+		for (s = 0; s < c->k; s++) {
+			memcpy(r->pd + ((size_t)r->nq * c->k + s) * 32,
+			    p->cells[i].dp + s * DP_BYTES, 32);
+			memcpy(r->proofs + ((size_t)r->nq * c->k + s) * 64,
+			    p->cells[i].dp + s * DP_BYTES + 32, 64);
+		}
 		/* A trustee that took part in the earlier release knows. */
-		revision |= v == TV_V_REVISION;
+		revision |= p->cells[i].v == TV_V_REVISION;
 		r->quorum[r->nq++] = p->j;
 	}
 	if (r->nq == c->t) {
 		r->v = revision ? TV_V_REVISION : TV_V_RELEASE;
-		cell_combine(pb, i, r);
 	} else {
 		r->nq = 0;
 		cell_refused(pb, i, r);
@@ -355,9 +488,15 @@ publish_free(struct publish *pb)
 	}
 	free(pb->res);
 	for (i = 0; i < pb->np; i++) {
-		json_decref(pb->p[i].root);
+		for (uint32_t n = 0; pb->p[i].cells != NULL &&
+		    n < pb->req->ncells; n++)
+			free(pb->p[i].cells[n].dp);
+		free(pb->p[i].cells);
+		free(pb->p[i].S);
 		tv_statement_clear(&pb->p[i].st);
 	}
+	free(pb->chk);
+	free(pb->fail_s);
 	tv_noise_free(&pb->ns);
 	tv_recount_release(&pb->rb, pb->req->ncells);
 	tv_request_free(pb->req);
@@ -478,7 +617,8 @@ out_free(const char *out)
  * the audit entry exists; audit_publish never writes it twice.
  */
 static void
-release_commit(struct server *s, const char *tmp, const char *out)
+release_commit(struct server *s, const char *tmp, const char *out,
+    const struct audit_release *sum)
 {
 	uint8_t a[32], b[32];
 	int already = 0, rc;
@@ -490,7 +630,7 @@ release_commit(struct server *s, const char *tmp, const char *out)
 			die("'%s' holds another release, or a partial one: a "
 			    "release is made once (move it aside to publish "
 			    "this one)", out);
-		if (audit_publish(s, out, &already) != 0)
+		if (audit_publish(s, out, sum, &already) != 0)
 			die("the release in %s is not in the audit log", out);
 		if ((rc = dir_remove_flat(tmp)) != 0)
 			die("cannot remove '%s': %s", tmp, tv_strerror(rc));
@@ -498,7 +638,7 @@ release_commit(struct server *s, const char *tmp, const char *out)
 		    "; its audit entry is now written");
 		return;
 	}
-	if (audit_publish(s, tmp, &already) != 0)
+	if (audit_publish(s, tmp, sum, &already) != 0)
 		die("the release in %s is not in the audit log", tmp);
 	if (rename(tmp, out) != 0)
 		die("cannot rename '%s' to '%s': %s", tmp, out,
@@ -511,6 +651,7 @@ cmd_publish(int argc, char **argv)
 {
 	struct publish_opts o;
 	struct publish pb = { 0 };
+	struct audit_release sum;
 	struct server s;
 	uint32_t i, released = 0;
 	char why[256], tmp[4096];
@@ -538,10 +679,14 @@ cmd_publish(int argc, char **argv)
 	qsort(pb.p, pb.np, sizeof *pb.p, partial_idx_cmp);
 	bsgs_open_or_die(&pb, o.table);
 	pb.res = xcalloc(pb.req->ncells, sizeof *pb.res);
+	pb.chk = xcalloc((size_t)pb.req->ncells * pb.np, sizeof *pb.chk);
+	pb.fail_s = xcalloc(pb.req->ncells, sizeof *pb.fail_s);
+	(void)tv_parfor(pb.req->ncells, cell_checks, &pb);
 	for (i = 0; i < pb.req->ncells; i++) {
 		bad |= cell_publish(&pb, i);
 		released += TV_VERDICT_RELEASED(pb.res[i].v);
 	}
+	cells_combine(&pb);
 	if (pb.ns.n == 0)	/* with noise, min_cell is off */
 		min_cell_protect(pb.res, pb.req, pb.c->plan->nsites, pb.c->k,
 		    pb.c->plan->policy.min_cell);
@@ -551,7 +696,8 @@ cmd_publish(int argc, char **argv)
 		die("cannot remove '%s' (left by an earlier run): %s", tmp,
 		    tv_strerror(rc));
 	release_write(tmp, &pb, &o);
-	release_commit(&s, tmp, o.out);
+	publish_summary(&sum, pb.req, pb.res, pb.c->k);
+	release_commit(&s, tmp, o.out, &sum);
 	note("%u of %u cells released with %u-of-%u trustees; written to %s",
 	    released, pb.req->ncells, pb.c->t, pb.c->n, o.out);
 	publish_free(&pb);

@@ -24,9 +24,12 @@
 struct cell_acc {
 	uint8_t key[CELL_KEY_BYTES];
 	uint64_t count;
+	/* The sum encoded: only for a cell new to the store (by the
+	 * snapshot), else NULL; a merge adds the decoded sum instead. */
 	uint8_t *ct;
-	struct tv_gpoint *sum;	/* decoded, while the batch is summed */
+	struct tv_gpoint *sum;	/* decoded (NULL: one record, firstp) */
 	const uint8_t *first;	/* the first record's ciphertext */
+	const struct tv_gpoint *firstp;	/* and its points, decoded */
 	uint8_t *seen;	/* the stored value read before the commit, or NULL */
 	uint8_t *next;	/* seen + ours, computed outside the transaction */
 };
@@ -88,38 +91,39 @@ device_admits(struct ingest *in, const void *val, size_t vlen)
 	    sizeof in->res->why);
 }
 
-/* Add a record's ciphertext into cell a: the cell's sum is kept decoded
- * (crypto/gpoint.h), so each point is decoded once, not three times as
- * in an addition of encodings. */
+/* Add a record's points (decoded once, by tv_batch_decode) into cell a:
+ * the cell's sum is kept decoded (crypto/gpoint.h) and encoded once. */
 static void
-cell_add(struct cell_acc *a, const uint8_t *ct, uint32_t k)
+cell_add(struct cell_acc *a, const struct tv_gpoint *v, uint32_t k)
 {
+	size_t np = (size_t)k + 1;
+
 	if (a->sum == NULL) {
 		a->sum = aligned_alloc(alignof(struct tv_gpoint),
-		    ((size_t)k + 1) * sizeof *a->sum);
+		    np * sizeof *a->sum);
 		if (a->sum == NULL)
 			die("out of memory");
-		/* Points were checked by tv_batch_decode. */
-		if (tv_gct_decode(a->sum, a->first, k) != 0)
-			die("internal error: unchecked point in a batch");
+		memcpy(a->sum, a->firstp, np * sizeof *a->sum);
 	}
-	if (tv_gct_add_bytes(a->sum, ct, k) != 0)
-		die("internal error: unchecked point in a batch");
+	tv_gct_add(a->sum, v, k);
 	a->count++;
 }
 
-/* The cell's sum encoded, once. */
+/* The cell's sum encoded into ct (TV_CT_BYTES(k) bytes). */
 static void
-cell_finish(struct cell_acc *a, uint32_t k)
+cell_encode(uint8_t *ct, const struct cell_acc *a, uint32_t k)
 {
-	a->ct = xmalloc(TV_CT_BYTES(k));
-	if (a->sum == NULL) {
-		memcpy(a->ct, a->first, TV_CT_BYTES(k));
-		return;
-	}
-	tv_gct_encode(a->ct, a->sum, k);
-	free(a->sum);
-	a->sum = NULL;
+	if (a->sum == NULL)
+		memcpy(ct, a->first, TV_CT_BYTES(k));
+	else
+		tv_gct_encode(ct, a->sum, k);
+}
+
+/* The cell's sum decoded (for the merge into the stored sum). */
+static const struct tv_gpoint *
+cell_points(const struct cell_acc *a)
+{
+	return a->sum != NULL ? a->sum : a->firstp;
 }
 
 static void
@@ -127,14 +131,17 @@ cells_accumulate(struct ingest *in)
 {
 	uint32_t i, j, k = in->s->c->k;
 	uint8_t key[CELL_KEY_BYTES];
+	const struct tv_gpoint *v;
 
-	const struct tv_batch *b = in->adm.b;
+	struct tv_batch *b = in->adm.b;
 
 	in->cells = xcalloc(b->nrecords ? b->nrecords : 1, sizeof *in->cells);
 	in->ncells = 0;
 	for (i = 0; i < b->nrecords; i++) {
 		if (tv_admission_why(&in->adm, i)[0] != 0)
 			continue;	/* set aside, never summed */
+		if ((v = tv_batch_points(b, i)) == NULL)
+			die("internal error: a batch without decoded points");
 		cell_key(key, b->records[i].site, b->records[i].day);
 		for (j = 0; j < in->ncells; j++)
 			if (!memcmp(in->cells[j].key, key, sizeof key))
@@ -145,14 +152,13 @@ cells_accumulate(struct ingest *in)
 			 * a hundred sites would cost two additions each). */
 			memcpy(in->cells[j].key, key, sizeof key);
 			in->cells[j].first = b->records[i].ct;
+			in->cells[j].firstp = v;
 			in->cells[j].count = 1;
 			in->ncells++;
 			continue;
 		}
-		cell_add(&in->cells[j], b->records[i].ct, k);
+		cell_add(&in->cells[j], v, k);
 	}
-	for (j = 0; j < in->ncells; j++)
-		cell_finish(&in->cells[j], k);
 }
 
 struct commit;
@@ -226,7 +232,10 @@ cell_merge(struct tv_txn *t, struct ingest_state *is,
 	rc = tv_txn_get(t, ADB_CELLS, a->key, CELL_KEY_BYTES, &old, &vlen);
 	if (rc == TV_ERR_NOTFOUND) {	/* a new cell: its sum is ours */
 		tv_be64_put(v, a->count);
-		memcpy(v + 8, a->ct, TV_CT_BYTES(k));
+		if (a->ct != NULL)
+			memcpy(v + 8, a->ct, TV_CT_BYTES(k));
+		else
+			cell_encode(v + 8, a, k);
 		rc = 0;
 	} else if (rc == 0 && vlen == len && a->next != NULL &&
 	    memcmp(old, a->seen, len) == 0) {
@@ -235,9 +244,9 @@ cell_merge(struct tv_txn *t, struct ingest_state *is,
 	} else if (rc == 0 && vlen == len) {
 		if (a->next != NULL)
 			merge_score_add(is, -1);
-		memcpy(v, old, len);
-		tv_be64_put(v, tv_be64_get(v) + a->count);
-		rc = tv_ct_add(v + 8, a->ct, k);
+		tv_be64_put(v, tv_be64_get(old) + a->count);
+		rc = tv_gct_add_to_bytes(v + 8, (const uint8_t *)old + 8,
+		    cell_points(a), k);
 	} else {
 		free(v);
 		return rc ? rc : TV_ERR_FORMAT;
@@ -289,12 +298,15 @@ cells_precompute(struct ingest *in)
 		return;		/* then all in the transaction */
 	for (i = 0; i < in->ncells; i++) {
 		a = &in->cells[i];
-		if (a->seen == NULL)
+		if (a->seen == NULL) {	/* new: stored as it is, encoded */
+			a->ct = xmalloc(TV_CT_BYTES(k));
+			cell_encode(a->ct, a, k);
 			continue;
+		}
 		a->next = xmalloc(8 + TV_CT_BYTES(k));
-		memcpy(a->next, a->seen, 8 + TV_CT_BYTES(k));
-		tv_be64_put(a->next, tv_be64_get(a->next) + a->count);
-		if (tv_ct_add(a->next + 8, a->ct, k) != 0) {
+		tv_be64_put(a->next, tv_be64_get(a->seen) + a->count);
+		if (tv_gct_add_to_bytes(a->next + 8, a->seen + 8,
+		    cell_points(a), k) != 0) {
 			free(a->next);	/* a bad stored sum: the transaction */
 			a->next = NULL;	/* will say so */
 		}
@@ -565,6 +577,7 @@ ingest_envelope(struct server *s, const uint8_t *buf, size_t len,
 		audit_ingest_refused(s, res, len);
 	for (i = 0; i < in.ncells; i++) {
 		free(in.cells[i].ct);
+		free(in.cells[i].sum);
 		free(in.cells[i].seen);
 		free(in.cells[i].next);
 	}

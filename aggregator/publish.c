@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "aggregator/audit.h"
 #include "aggregator/publish.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -33,6 +34,31 @@ value_verdict(const struct cell_result *r, uint32_t i)
 	if (released(r) && r->small[i] != TV_V_RELEASE)
 		return (enum tv_verdict)r->small[i];
 	return r->v;
+}
+
+void
+publish_summary(struct audit_release *sum, const struct tv_request *req,
+    const struct cell_result *res, uint32_t k)
+{
+	uint32_t i, j, q;
+
+	memset(sum, 0, sizeof *sum);
+	sum->cells = req->ncells;
+	tv_day_format(sum->as_of, req->as_of);
+	for (i = 0; i < req->ncells; i++) {
+		sum->status[tv_verdict_status(res[i].v)]++;
+		if (!released(&res[i]))
+			continue;
+		/* release.json shows the partials of the values it shows */
+		for (j = 0; res[i].small != NULL && j < k; j++)
+			if (TV_VERDICT_RELEASED(value_verdict(&res[i], j)))
+				break;
+		if (res[i].small == NULL || j == k)
+			continue;
+		for (q = 0; q < res[i].nq; q++)
+			if (res[i].quorum[q] < 64)
+				sum->trustees |= (uint64_t)1 << res[i].quorum[q];
+	}
 }
 
 /* release.csv's bytes (release/table.h). */
@@ -143,35 +169,131 @@ plan_labels(const struct tv_campaign *c)
 	return json_pack("{s:o, s:o}", "indicators", inds, "sites", sites);
 }
 
+/*
+ * release.json is written as it is made, one cell at a time: whole, its
+ * tree (every released cell's record ids, partials and proofs) was most of
+ * publish's memory at national scale.  The bytes are those json_dumps()
+ * gives for the whole document with the same flags: the document is
+ * dumped with an empty "cells" array, and each cell, dumped alone, goes
+ * between its brackets with the indentation of its depth (2) added after
+ * each newline (strings never hold a raw newline: JSON escapes it).
+ */
+#define RELEASE_JSON_FLAGS (JSON_INDENT(1) | JSON_ENSURE_ASCII)
+#define CELLS_KEY "\n \"cells\": ["
+
+struct release_stream {
+	const struct tv_campaign *c;
+	const struct tv_recount *rb;
+	const struct cell_result *res;
+	uint32_t ncells;
+	const char *doc;	/* the document with "cells": [] */
+	size_t split;		/* just after that '[' */
+};
+
+/* The document without its cells. */
 static char *
-release_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct tv_recount *rb, const struct cell_result *res, json_t *noise,
-    json_t *chain)
+release_frame(const struct tv_campaign *c, const struct tv_request *req,
+    json_t *noise, json_t *chain)
 {
-	json_t *root, *arr = json_array();
+	json_t *root;
 	char asof[11], *text;
-	uint32_t i;
 
 	tv_day_format(asof, req->as_of);
-	for (i = 0; i < req->ncells; i++)
-		json_array_append_new(arr, cell_json(c, &rb->cells[i],
-		    rb->ids[i], &res[i]));
 	root = json_pack("{s:s, s:s, s:o, s:s, s:i, s:{s:i, s:i}, s:o, s:o}",
 	    "format", "tallyvan-release/1", "campaign", c->plan->campaign,
 	    "campaign_id", tv_json_hex(c->id, 32), "as_of", asof, "threshold",
 	    (int)c->t, "policy", "min_cohort", (int)c->plan->policy.min_cohort,
 	    "min_cell", (int)c->plan->policy.min_cell, "labels",
-	    plan_labels(c), "cells", arr);
+	    plan_labels(c), "cells", json_array());
 	if (root == NULL)
 		die("out of memory");
 	if (noise != NULL)
 		json_object_set(root, "noise", noise);
 	json_object_update(root, chain);
-	text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	text = json_dumps(root, RELEASE_JSON_FLAGS);
 	json_decref(root);
 	if (text == NULL)
 		die("out of memory");
 	return text;
+}
+
+/* Cell i's text at depth 2, after the separator from the one before. */
+static int
+cell_write(int fd, const struct release_stream *rs, uint32_t i)
+{
+	json_t *o = cell_json(rs->c, &rs->rb->cells[i], rs->rb->ids[i],
+	    &rs->res[i]);
+	char *text = json_dumps(o, RELEASE_JSON_FLAGS), *out, *w;
+	size_t nl = 0, len;
+	const char *p;
+	int rc;
+
+	json_decref(o);
+	if (text == NULL)
+		die("out of memory");
+	for (p = text; *p != 0; p++)
+		nl += *p == '\n';
+	len = (size_t)(p - text);
+	w = out = xmalloc(4 + len + 2 * nl);
+	memcpy(w, i == 0 ? "\n  " : ",\n  ", i == 0 ? 3 : 4);
+	w += i == 0 ? 3 : 4;
+	for (p = text; *p != 0; p++) {
+		*w++ = *p;
+		if (*p == '\n') {
+			*w++ = ' ';
+			*w++ = ' ';
+		}
+	}
+	rc = file_write_all(fd, out, (size_t)(w - out)) != 0 ? TV_ERR_IO : 0;
+	free(out);
+	free(text);
+	return rc;
+}
+
+static int
+release_fill(int fd, const void *ctx)
+{
+	const struct release_stream *rs = ctx;
+	size_t len = strlen(rs->doc);
+	uint32_t i;
+
+	if (rs->ncells == 0)	/* "cells": [] as it is */
+		return file_write_all(fd, rs->doc, len) ? TV_ERR_IO : 0;
+	if (file_write_all(fd, rs->doc, rs->split) != 0)
+		return TV_ERR_IO;
+	for (i = 0; i < rs->ncells; i++)
+		if (cell_write(fd, rs, i) != 0)
+			return TV_ERR_IO;
+	if (file_write_all(fd, "\n ", 2) != 0 ||
+	    file_write_all(fd, rs->doc + rs->split, len - rs->split) != 0)
+		return TV_ERR_IO;
+	return 0;
+}
+
+static int
+release_json_write(const char *dir, const struct tv_campaign *c,
+    const struct tv_request *req, const struct tv_recount *rb,
+    const struct cell_result *res, json_t *noise, json_t *chain)
+{
+	struct release_stream rs = { c, rb, res, req->ncells, NULL, 0 };
+	size_t n = strlen(dir) + sizeof "/release.json";
+	char *doc = release_frame(c, req, noise, chain), *at;
+	char *path = xmalloc(n);
+	int rc;
+
+	/* The top-level key (depth 1: one space), before its empty array. */
+	if ((at = strstr(doc, CELLS_KEY "]")) == NULL)
+		die("internal error: release.json without its cells");
+	rs.doc = doc;
+	rs.split = (size_t)(at - doc) + strlen(CELLS_KEY);
+	snprintf(path, n, "%s/release.json", dir);
+	/* As publish_file(): made once, readable by all. */
+	if ((rc = file_stream_atomic(path, FILE_EXCL | FILE_PUBLIC,
+	    release_fill, &rs)) != 0)
+		error("cannot write '%s': %s", path, tv_strerror(rc));
+	free(path);
+	free(doc);
+	return rc;
 }
 
 static int
@@ -196,7 +318,7 @@ publish_release(const char *dir, const struct tv_campaign *c,
     const struct tv_request *req, const struct tv_recount *rb,
     const struct cell_result *res, json_t *noise, json_t *chain)
 {
-	char *csv, *json, *book;
+	char *csv, *book;
 	size_t len, booklen;
 	int rc;
 
@@ -207,11 +329,9 @@ publish_release(const char *dir, const struct tv_campaign *c,
 	book = codebook_csv(c->plan, &booklen);
 	if (rc == 0)
 		rc = publish_file(dir, "release-codebook.csv", book, booklen);
-	json = release_json(c, req, rb, res, noise, chain);
 	if (rc == 0)
-		rc = publish_file(dir, "release.json", json, strlen(json));
+		rc = release_json_write(dir, c, req, rb, res, noise, chain);
 	free(csv);
 	free(book);
-	free(json);
 	return rc;
 }

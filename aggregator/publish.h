@@ -30,6 +30,12 @@ struct cell_result {
 	uint8_t *proofs;	/* nq x k x 64: their DLEQ proofs */
 };
 
+struct audit_release;
+/* What release.json says of res (cells by status, the trustees whose
+ * partials it shows, its as-of day) for the audit log. */
+void publish_summary(struct audit_release *sum, const struct tv_request *req,
+    const struct cell_result *res, uint32_t k);
+
 /* Hide the values that would let one under min (the plan's min_cell) be
  * recomputed from totals and subtotals (aggregator/min_cell.c). */
 void min_cell_protect(struct cell_result *res, const struct tv_request *req,

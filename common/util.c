@@ -362,8 +362,8 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const void *buf, size_t len)
+int
+file_write_all(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	ssize_t w;
@@ -481,7 +481,7 @@ fill_span(int fd, const void *ctx)
 {
 	const struct span *s = ctx;
 
-	return write_all(fd, s->buf, s->len) != 0 ? TV_ERR_IO : 0;
+	return file_write_all(fd, s->buf, s->len) != 0 ? TV_ERR_IO : 0;
 }
 
 int
@@ -504,7 +504,8 @@ fill_copy(int fd, const void *ctx)
 	if (in < 0)
 		rc = errno == ENOENT ? TV_ERR_NOTFOUND : TV_ERR_IO;
 	while (rc == 0 && (n = read(in, buf, 1u << 16)) != 0)
-		if (n < 0 ? errno != EINTR : write_all(fd, buf, (size_t)n) != 0)
+		if (n < 0 ? errno != EINTR :
+		    file_write_all(fd, buf, (size_t)n) != 0)
 			rc = TV_ERR_IO;
 	if (in >= 0)
 		close(in);
@@ -516,6 +517,13 @@ int
 file_copy_atomic(const char *src, const char *path, unsigned flags)
 {
 	return write_atomic(path, flags, fill_copy, src);
+}
+
+int
+file_stream_atomic(const char *path, unsigned flags,
+    int (*fill)(int fd, const void *ctx), const void *ctx)
+{
+	return write_atomic(path, flags, fill, ctx);
 }
 
 int

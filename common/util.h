@@ -116,6 +116,12 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
 /* The same with the bytes of the file src, streamed (it may be bigger than
  * memory: a national release request is over a gigabyte). */
 int file_copy_atomic(const char *src, const char *path, unsigned flags);
+/* The same with bytes made as they are written: fill(fd, ctx) writes
+ * them (file_write_all()) and returns 0 or a TV_ERR_* code. */
+int file_stream_atomic(const char *path, unsigned flags,
+    int (*fill)(int fd, const void *ctx), const void *ctx);
+/* Every byte of buf to fd (EINTR retried): 0, or -1 with errno. */
+int file_write_all(int fd, const void *buf, size_t len);
 /* mkdir(dir) of mode 0755 whatever the umask (a directory published to
  * evaluators); 0 or -1 with errno, EEXIST included. */
 int dir_create_public(const char *dir);

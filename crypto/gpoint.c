@@ -223,3 +223,19 @@ tv_gct_add_bytes(struct tv_gpoint *sum, const uint8_t *ct, uint32_t k)
 	}
 	return 0;
 }
+
+int
+tv_gct_add_to_bytes(uint8_t *out, const uint8_t *ct,
+    const struct tv_gpoint *v, uint32_t k)
+{
+	struct tv_gpoint p;
+	uint32_t i;
+
+	for (i = 0; i <= k; i++) {
+		if (tv_gpoint_decode(&p, ct + (size_t)i * TV_POINT_BYTES) != 0)
+			return TV_ERR_CRYPTO;
+		tv_gpoint_add(&p, &p, &v[i]);
+		tv_gpoint_encode(out + (size_t)i * TV_POINT_BYTES, &p);
+	}
+	return 0;
+}

@@ -96,4 +96,13 @@ void tv_gct_sub(struct tv_gpoint *sum, const struct tv_gpoint *v,
  * (what tv_ct_add() guarantees too). */
 int tv_gct_add_bytes(struct tv_gpoint *sum, const uint8_t *ct, uint32_t k);
 
+/* out = ct + v: the ciphertext ct (bytes) decoded once, v added, the sum
+ * encoded (TV_CT_BYTES(k) bytes): merging a decoded sum into a stored
+ * one costs a decoding and an encoding per point, not an addition of
+ * encodings (two decodings and an encoding).  out may be ct itself.  0,
+ * or TV_ERR_CRYPTO if a point of ct is invalid (out is then
+ * unspecified). */
+int tv_gct_add_to_bytes(uint8_t *out, const uint8_t *ct,
+    const struct tv_gpoint *v, uint32_t k);
+
 #endif

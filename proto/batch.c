@@ -7,6 +7,7 @@
  * protobuf-c unpacks through an allocator with a byte budget because it has
  * no allocation limit of its own.
  */
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "crypto/gpoint.h"
 #include "crypto/group.h"
 #include "proto/batch.h"
 #include "proto/tallyvan.pb-c.h"
@@ -468,21 +470,55 @@ out:
 
 /* ---- the batch -------------------------------------------------------- */
 
+/* A record's fields and lengths; its points: ct_decode(). */
 static int
 record_check(const Tallyvan__Record *r, uint32_t k)
 {
-	const uint8_t *ct = r->ct.data;
-	uint32_t i;
-
 	if (r->base.n_unknown_fields != 0 || r->id.len != TV_RECORD_ID_BYTES ||
 	    r->ct.len != TV_CT_BYTES(k) || r->proofs.len > TV_PROOFS_MAX(k))
 		return TV_ERR_FORMAT;
-	if (!tv_point_ok_nonid(ct))
+	return 0;
+}
+
+/*
+ * The points of a ciphertext: each must pass tv_point_ok() (decoding it
+ * is that check: tv_gpoint_decode() accepts exactly what tv_point_ok()
+ * accepts), and R, the first, must not be the identity, whose only valid
+ * encoding is 32 zero bytes (tv_point_ok_nonid()).  The k + 1 points are
+ * decoded into v, or only checked if v is NULL.  0 or TV_ERR_FORMAT.
+ */
+static int
+ct_decode(struct tv_gpoint *v, const uint8_t *ct, uint32_t k)
+{
+	static const uint8_t zero[TV_POINT_BYTES];
+	struct tv_gpoint tmp;
+	uint32_t i;
+
+	if (memcmp(ct, zero, TV_POINT_BYTES) == 0)
 		return TV_ERR_FORMAT;
-	for (i = 1; i <= k; i++)
-		if (!tv_point_ok(ct + (size_t)i * TV_POINT_BYTES))
+	for (i = 0; i <= k; i++)
+		if (tv_gpoint_decode(v != NULL ? &v[i] : &tmp,
+		    ct + (size_t)i * TV_POINT_BYTES) != 0)
 			return TV_ERR_FORMAT;
 	return 0;
+}
+
+/* Every record's points checked and kept decoded in b->pts, for the sums
+ * (ingest, recount): each point is decoded once. */
+static int
+batch_points(struct tv_batch *b)
+{
+	size_t np = (size_t)b->k + 1;
+	uint32_t i;
+	int rc = 0;
+
+	b->pts = aligned_alloc(alignof(struct tv_gpoint),
+	    (b->nrecords ? b->nrecords : 1) * np * sizeof *b->pts);
+	if (b->pts == NULL)
+		return TV_ERR_NOMEM;
+	for (i = 0; i < b->nrecords && rc == 0; i++)
+		rc = ct_decode(b->pts + i * np, b->records[i].ct, b->k);
+	return rc;
 }
 
 static int
@@ -639,6 +675,13 @@ tv_batch_unpack(struct tv_batch **out, const uint8_t *raw, size_t rawlen,
 	if ((rc = batch_check_header(m, env, campaign_id)) == 0)
 		rc = batch_copy(out, m, k);
 	tallyvan__batch__free_unpacked(m, &bud.a);
+	/* The points last, once the message is freed: the decoded points
+	 * (8 times the ciphertexts) and the unpacked message are never in
+	 * memory together. */
+	if (rc == 0 && (rc = batch_points(*out)) != 0) {
+		tv_batch_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -666,7 +709,27 @@ tv_batch_decode(struct tv_batch **out, const struct tv_envelope *env,
 void
 tv_batch_free(struct tv_batch *b)
 {
+	if (b == NULL)
+		return;
+	free(b->pts);
 	free(b);	/* records and ct live in the same block */
+}
+
+const struct tv_gpoint *
+tv_batch_points(const struct tv_batch *b, uint32_t i)
+{
+	if (b->pts == NULL || i >= b->nrecords)
+		return NULL;
+	return b->pts + (size_t)i * ((size_t)b->k + 1);
+}
+
+void
+tv_batch_drop_points(struct tv_batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->pts);
+	b->pts = NULL;
 }
 
 /* ---- single records (the collector's outbox) -------------------------- */
@@ -710,7 +773,8 @@ tv_record_unpack(struct tv_record *r, const uint8_t *buf, size_t len,
 		rc = bud.exhausted ? TV_ERR_TOOBIG : TV_ERR_FORMAT;
 		goto out;
 	}
-	if ((rc = record_check(m, k)) != 0)
+	if ((rc = record_check(m, k)) != 0 ||
+	    (rc = ct_decode(NULL, m->ct.data, k)) != 0)
 		goto out;
 	rc = TV_ERR_NOMEM;
 	if ((r->ct = malloc(TV_CT_BYTES(k))) == NULL)

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct tv_gpoint;
+
 #define TV_ENVELOPE_MAX (8u << 20)	/* bytes on the wire */
 #define TV_BATCH_RAW_MAX (32u << 20)	/* bytes after decompression */
 #define TV_BATCH_RECORDS_MAX 20000
@@ -47,6 +49,12 @@ struct tv_batch {
 	uint32_t k;		/* indicators per record */
 	uint32_t nrecords;
 	struct tv_record *records;
+	/* Every record's k + 1 points decoded (crypto/gpoint.h), record i's
+	 * at pts + i * (k + 1): set by tv_batch_decode()/tv_batch_unpack(),
+	 * whose point checks are these decodings, so that a sum does not
+	 * decode the points a second time.  NULL in a batch built by its
+	 * caller, or after tv_batch_drop_points(). */
+	struct tv_gpoint *pts;
 };
 
 /* An unpacked, not yet verified envelope.  payload points into pb. */
@@ -82,7 +90,8 @@ void tv_envelope_release(struct tv_envelope *env);
  * Checks: version, one zstd frame and nothing after it, campaign id, device
  * id and seq equal to the envelope's, record count <= cap, every ct exactly
  * TV_CT_BYTES(k) with every point tv_point_ok() and R not the identity,
- * record ids unique within the batch.  *out is freed with tv_batch_free().
+ * record ids unique within the batch.  (*out)->pts holds the points
+ * decoded.  *out is freed with tv_batch_free().
  * Returns TV_ERR_TOOBIG (output, record count or allocation budget over a
  * cap, or a zstd window over 2^TV_ZSTD_WINDOWLOG_MAX), TV_ERR_MISMATCH
  * (campaign, device or seq), TV_ERR_RANGE (k not in 1..TV_INDICATORS_MAX)
@@ -104,6 +113,12 @@ int tv_batch_unpack(struct tv_batch **out, const uint8_t *raw, size_t rawlen,
     const uint8_t campaign_id[TV_CAMPAIGN_ID_BYTES], uint32_t k);
 /* Accepts NULL. */
 void tv_batch_free(struct tv_batch *b);
+/* Record i's k + 1 decoded points, or NULL if b has none (see pts). */
+const struct tv_gpoint *tv_batch_points(const struct tv_batch *b,
+    uint32_t i);
+/* Free the decoded points (8 times the ciphertexts' size) once summed;
+ * the records stay.  Accepts NULL. */
+void tv_batch_drop_points(struct tv_batch *b);
 
 /* One record, packed as a Record message (the collector's outbox format).
  * *out is malloc'd. */

@@ -10,6 +10,7 @@
 
 #include "crypto/err.h"
 #include "crypto/group.h"
+#include "crypto/shamir.h"
 #include "proto/campaign.h"
 #include "proto/json_hex.h"
 
@@ -361,4 +362,16 @@ tv_cell_closed(const struct tv_plan *p, int32_t last_day, int32_t today)
 	int32_t end = last_day < p->end_day ? last_day : p->end_day;
 
 	return (int64_t)end + p->policy.grace_days < (int64_t)today;
+}
+
+int
+tv_campaign_verkeys(uint8_t *S, const struct tv_campaign *c, uint32_t j)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->k; i++)
+		if (tv_shamir_verkey(S + 32 * (size_t)i, j, TV_COMMIT(c, i, 0),
+		    c->t) != 0)
+			return TV_ERR_CRYPTO;
+	return 0;
 }

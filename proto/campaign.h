@@ -62,6 +62,12 @@ int tv_campaign_complete(const struct tv_campaign *c);
 const struct tv_trustee *tv_campaign_trustee(const struct tv_campaign *c,
     const uint8_t pk[32]);
 
+/* S = trustee j's verification keys S_j,i = f_i(j)*G for every indicator
+ * i < k (k * 32 bytes), from the commitments (tv_shamir_verkey): they
+ * depend on the trustee and the indicator only, so a release computes
+ * them once, not once per cell.  0 or TV_ERR_CRYPTO. */
+int tv_campaign_verkeys(uint8_t *S, const struct tv_campaign *c, uint32_t j);
+
 /* The bundle JSON (malloc'd), with whatever signatures are attached. */
 int tv_campaign_bundle(char **json, const struct tv_campaign *c);
 

@@ -14,12 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>	/* malloc_trim */
+#endif
 
 #include <sodium.h>
 
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
 #include "crypto/gpoint.h"
+#include "release/parfor.h"
 #include "proto/admit.h"
 #include "proto/batch.h"
 #include "proto/cert.h"
@@ -137,9 +141,10 @@ gct_alloc(size_t n, uint32_t k)
  * into a window of slots; workers take them in order and do everything
  * that does not depend on the other envelopes -- parse, device certified,
  * then admission (proto/admit.h, the aggregator's own rule at ingest) --
- * and add the admitted records into per-worker (site, day) sums.  The main
- * thread then settles each envelope in request order: the checks that do
- * depend on the others (a repeated batch, record id or R), and the first
+ * and add the admitted records into the (site, day) sums (one set, locked
+ * per (site, day)).  The main thread then settles each envelope in
+ * request order: the checks that do depend on the others (a repeated
+ * batch, record id or R), and the first
  * error in request order is the one reported, with the same words as a
  * sequential recount.  Sums are group elements and ids are sorted at the
  * end, so the result does not depend on the number of threads.
@@ -168,8 +173,15 @@ struct devcert {
 
 struct worker {
 	struct rebuild *rb;
-	struct base *base;	/* nsites * ndays */
 };
+
+/* The workers add into the one set of (site, day) sums, each (site, day)
+ * under one of these locks: a set per worker, merged at the end, was
+ * 8 x 33 x 256 bytes per (site, day) and per core once sums were kept
+ * decoded (300 MiB a worker for a year of 100 sites at K = 32).  Sums are
+ * group elements and ids are sorted at the end: the order in which the
+ * workers add does not show. */
+#define BASE_LOCKS 256
 
 struct rebuild {
 	const struct tv_campaign *c;
@@ -177,7 +189,8 @@ struct rebuild {
 	struct devcert *devs;	/* sorted by device key */
 	uint32_t ndevs;
 	int32_t ndays;
-	struct base *base;	/* nsites * ndays: the merged sums */
+	struct base *base;	/* nsites * ndays: the sums */
+	pthread_mutex_t base_locks[BASE_LOCKS];
 	struct keyset ids, rs, batches;
 	struct tv_recount *out;
 	char *why;		/* the caller's reason buffer */
@@ -204,14 +217,31 @@ refuse(struct rebuild *rb, const char *fmt, ...)
 	return TV_ERR_REFUSED;
 }
 
-/* Add record r into a worker's (site, day) sum (its range was checked
- * at admission): 0 or a code. */
 static int
-base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
+base_add_locked(struct rebuild *rb, struct base *b, const struct tv_record *r,
+    const struct tv_gpoint *v);
+
+/* Add record r, whose points admission decoded (v), into its (site, day)
+ * sum (its range was checked at admission): 0 or a code. */
+static int
+base_add(struct rebuild *rb, const struct tv_record *r,
+    const struct tv_gpoint *v)
 {
-	const struct tv_plan *p = rb->c->plan;
-	struct base *b = &bases[(size_t)r->site * (size_t)rb->ndays +
-	    (size_t)(r->day - p->start_day)];
+	size_t i = (size_t)r->site * (size_t)rb->ndays +
+	    (size_t)(r->day - rb->c->plan->start_day);
+	pthread_mutex_t *m = &rb->base_locks[i % BASE_LOCKS];
+	int rc;
+
+	pthread_mutex_lock(m);
+	rc = base_add_locked(rb, &rb->base[i], r, v);
+	pthread_mutex_unlock(m);
+	return rc;
+}
+
+static int
+base_add_locked(struct rebuild *rb, struct base *b, const struct tv_record *r,
+    const struct tv_gpoint *v)
+{
 	uint8_t *ids;
 
 	if (b->count == b->cap) {
@@ -221,16 +251,14 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 		b->ids = ids;
 		b->cap = b->cap ? 2 * b->cap : 16;
 	}
+	if (v == NULL)
+		return TV_ERR_CRYPTO;	/* admission decoded every point */
 	if (b->sum == NULL) {	/* the first record is the sum */
 		if ((b->sum = gct_alloc(1, rb->c->k)) == NULL)
 			return TV_ERR_NOMEM;
-		if (tv_gct_decode(b->sum, r->ct, rb->c->k) != 0) {
-			free(b->sum);
-			b->sum = NULL;
-			return TV_ERR_CRYPTO;	/* parse checked every point */
-		}
-	} else if (tv_gct_add_bytes(b->sum, r->ct, rb->c->k) != 0) {
-		return TV_ERR_CRYPTO;
+		memcpy(b->sum, v, ((size_t)rb->c->k + 1) * sizeof *b->sum);
+	} else {
+		tv_gct_add(b->sum, v, rb->c->k);
 	}
 	memcpy(b->ids + 16 * b->count++, r->id, 16);
 	return 0;
@@ -239,7 +267,7 @@ base_add(struct rebuild *rb, struct base *bases, const struct tv_record *r)
 /* Everything about one envelope that does not depend on the others:
  * its device's certificate, admission, the admitted records' sums. */
 static void
-slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
+slot_work(struct rebuild *rb, struct slot *sl)
 {
 	struct tv_envelope env = { 0 };
 	unsigned long long n = (unsigned long long)sl->n;
@@ -271,7 +299,9 @@ slot_work(struct rebuild *rb, struct worker *w, struct slot *sl)
 	sl->seq = env.seq;
 	for (i = 0, rc = 0; i < sl->adm.b->nrecords && rc == 0; i++)
 		if (tv_admission_why(&sl->adm, i)[0] == 0)
-			rc = base_add(rb, w->base, &sl->adm.b->records[i]);
+			rc = base_add(rb, &sl->adm.b->records[i],
+			    tv_batch_points(sl->adm.b, i));
+	tv_batch_drop_points(sl->adm.b);	/* summed */
 	if (rc != 0) {
 		snprintf(sl->err, sizeof sl->err, "envelope %llu: %s", n,
 		    tv_strerror(rc));
@@ -302,7 +332,7 @@ worker_main(void *arg)
 		stop = rb->stop;
 		pthread_mutex_unlock(&rb->lock);
 		if (!stop)	/* after a refusal, only drain */
-			slot_work(rb, w, sl);
+			slot_work(rb, sl);
 		pthread_mutex_lock(&rb->lock);
 		sl->state = SLOT_DONE;
 		pthread_cond_broadcast(&rb->cond);
@@ -435,79 +465,32 @@ rebuild_pump(struct rebuild *rb, FILE *f, int *rrc)
 	return ret;
 }
 
-static unsigned
-rebuild_jobs(void)
-{
-	const char *e = getenv("TV_REBUILD_JOBS");	/* benchmarks */
-	long n = e != NULL ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
-}
-
-/* Fold worker w's sums into the merged ones: 0 or a code. */
-static int
-worker_merge(struct rebuild *rb, struct worker *w)
-{
-	size_t i, n = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
-	struct base *to, *from;
-	uint8_t *ids;
-
-	for (i = 0; i < n; i++) {
-		from = &w->base[i];
-		to = &rb->base[i];
-		if (from->sum == NULL)
-			continue;
-		if (to->sum == NULL) {
-			*to = *from;
-			memset(from, 0, sizeof *from);
-			continue;
-		}
-		tv_gct_add(to->sum, from->sum, rb->c->k);
-		if (to->count + from->count > to->cap) {
-			if ((ids = realloc(to->ids, (to->count + from->count) *
-			    16)) == NULL)
-				return TV_ERR_NOMEM;
-			to->ids = ids;
-			to->cap = to->count + from->count;
-		}
-		memcpy(to->ids + 16 * to->count, from->ids, 16 * from->count);
-		to->count += from->count;
-	}
-	return 0;
-}
-
 static void base_free(struct base *b, size_t n);
 
 /* The window and the workers' sums; 0 or TV_ERR_NOMEM. */
 static int
-workers_alloc(struct rebuild *rb, size_t nb)
+workers_alloc(struct rebuild *rb)
 {
 	unsigned i;
 
-	rb->nworkers = rebuild_jobs();
+	rb->nworkers = tv_jobs();
 	rb->nslots = 2 * rb->nworkers + 1;
 	rb->slots = calloc(rb->nslots, sizeof *rb->slots);
 	rb->workers = calloc(rb->nworkers, sizeof *rb->workers);
 	if (rb->slots == NULL || rb->workers == NULL)
 		return TV_ERR_NOMEM;
-	for (i = 0; i < rb->nworkers; i++) {
+	for (i = 0; i < rb->nworkers; i++)
 		rb->workers[i].rb = rb;
-		if ((rb->workers[i].base = calloc(nb, sizeof(struct base))) ==
-		    NULL)
-			return TV_ERR_NOMEM;
-	}
 	return 0;
 }
 
 static void
-workers_free(struct rebuild *rb, size_t nb)
+workers_free(struct rebuild *rb)
 {
 	unsigned i;
 
 	for (i = 0; rb->slots != NULL && i < rb->nslots; i++)
 		slot_clear(&rb->slots[i]);
-	for (i = 0; rb->workers != NULL && i < rb->nworkers; i++)
-		base_free(rb->workers[i].base, nb);
 	free(rb->workers);
 	free(rb->slots);
 }
@@ -534,15 +517,16 @@ read_end(struct rebuild *rb, int rrc, uint64_t n)
 static int
 rebuild_read(struct rebuild *rb, FILE *f)
 {
-	size_t nb = (size_t)rb->c->plan->nsites * (size_t)rb->ndays;
 	pthread_t th[JOBS_MAX];
 	unsigned i, started = 0;
 	int rrc = 0, rc;
 
-	if ((rc = workers_alloc(rb, nb)) != 0)
+	if ((rc = workers_alloc(rb)) != 0)
 		goto out;
 	pthread_mutex_init(&rb->lock, NULL);
 	pthread_cond_init(&rb->cond, NULL);
+	for (i = 0; i < BASE_LOCKS; i++)
+		pthread_mutex_init(&rb->base_locks[i], NULL);
 	for (i = 0; i < rb->nworkers; i++)
 		if (pthread_create(&th[started], NULL, worker_main,
 		    &rb->workers[i]) == 0)
@@ -553,14 +537,14 @@ rebuild_read(struct rebuild *rb, FILE *f)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&rb->lock);
 	pthread_cond_destroy(&rb->cond);
-	for (i = 0; rc == 0 && i < rb->nworkers; i++)
-		rc = worker_merge(rb, &rb->workers[i]);
+	for (i = 0; i < BASE_LOCKS; i++)
+		pthread_mutex_destroy(&rb->base_locks[i]);
 	if (rc == 0)
 		rc = read_end(rb, rrc, rb->read);
 out:
 	if (rc != 0 && rb->why[0] == 0)
 		snprintf(rb->why, rb->whylen, "%s", tv_strerror(rc));
-	workers_free(rb, nb);
+	workers_free(rb);
 	return rc;
 }
 
@@ -759,6 +743,21 @@ allsites_need(struct rebuild *rb, struct allsites *all)
 	}
 }
 
+/* Site s's (site, day) sums are in its prefix sums now, and nothing else
+ * reads them: free them before the cells' id lists are made (at national
+ * scale the decoded sums are most of a recount's memory). */
+static void
+site_sums_drop(struct rebuild *rb, uint32_t s)
+{
+	struct base *b = &rb->base[(size_t)s * (size_t)rb->ndays];
+	int32_t d;
+
+	for (d = 0; d < rb->ndays; d++) {
+		free(b[d].sum);
+		b[d].sum = NULL;
+	}
+}
+
 /* The cells of one site s, and s's share of the all-sites prefix. */
 static int
 site_cells(struct rebuild *rb, struct prefix *px, struct allsites *all,
@@ -773,6 +772,7 @@ site_cells(struct rebuild *rb, struct prefix *px, struct allsites *all,
 	for (i = 0; i < rb->req->ncells && rc == 0; i++)
 		if (rb->req->cells[i].site == s + 1)
 			rc = prefix_cell(rb, px, i, prefix_at);
+	site_sums_drop(rb, s);
 	return rc;
 }
 
@@ -875,14 +875,22 @@ devcerts_build(struct rebuild *rb)
 	return 0;
 }
 
+/* The sets of batches, record ids and Rs seen: only for settling. */
+static void
+keysets_drop(struct rebuild *rb)
+{
+	free(rb->ids.slots);
+	free(rb->rs.slots);
+	free(rb->batches.slots);
+	rb->ids.slots = rb->rs.slots = rb->batches.slots = NULL;
+}
+
 static void
 rebuild_free(struct rebuild *rb)
 {
 	base_free(rb->base, (size_t)rb->c->plan->nsites * (size_t)rb->ndays);
 	free(rb->devs);
-	free(rb->ids.slots);
-	free(rb->rs.slots);
-	free(rb->batches.slots);
+	keysets_drop(rb);
 }
 
 /* The aggregator does not choose what a cell covers: a request is the
@@ -938,11 +946,20 @@ tv_recount(FILE *f, const struct tv_request *req, const struct tv_campaign *c,
 	if ((rc = cells_are_the_plans(&rb)) == 0 &&
 	    (rc = rebuild_alloc(&rb)) == 0 &&
 	    (rc = devcerts_build(&rb)) == 0 &&
-	    (rc = rebuild_read(&rb, f)) == 0)
+	    (rc = rebuild_read(&rb, f)) == 0) {
+		keysets_drop(&rb);	/* every envelope is settled */
 		rc = rebuild_cells(&rb);
+	}
 	if (rc != 0 && why[0] == 0)
 		snprintf(why, whylen, "%s", tv_strerror(rc));
 	rebuild_free(&rb);
+#ifdef __GLIBC__
+	/* The (site, day) sums just freed were allocated by the worker
+	 * threads: glibc keeps their arenas' pages unless asked, and what
+	 * the caller allocates next (partials, release.json) would come on
+	 * top of them. */
+	malloc_trim(0);
+#endif
 	return rc;
 }
 

@@ -336,7 +336,7 @@ national_runs() {
 	limit_run 32 b
 	limit_best 32
 	say "national: release"
-	release_run nat-rel "$d_" "$d_/g" 2024-02-01
+	release_run nat-rel "$d_" "$d_/g" 2024-02-01 verify
 	say "national: baselines"
 	timed nat-sql "$TV" sqlite -i "$d_/g/plain.bin" -o "$T/sql.db" \
 		-b "$(kv "$R/gen-nat.out" per_batch)"
@@ -778,13 +778,16 @@ site and all sites x 53 weeks, 12 months, 4 quarters and the year.
 | trustee 1 release | $(wall nat-rel-t1) s | $(cpu nat-rel-t1) s | $(rss nat-rel-t1) |
 | trustee 2 release | $(wall nat-rel-t2) s | $(cpu nat-rel-t2) s | $(rss nat-rel-t2) |
 | aggregator publish | $(wall nat-rel-pub) s | $(cpu nat-rel-pub) s | $(rss nat-rel-pub) |
+| trustee verify (anyone) | $(wall nat-rel-ver) s | $(cpu nat-rel-ver) s | $(rss nat-rel-ver) |
 | **ingest + key holders** | **$(ours nat-ing nat-rel) s ($(calc "$(ours nat-ing nat-rel) / 60" 0) min)** | $(ours nat-ing nat-rel cpu) s | |
 | (b) ODK-style decrypt, 2 threads | $(kv "$R/nat-odk.out" dec_s) s | $(kv "$R/nat-odk.out" dec_cpu_s) s | $(rss nat-odk) |
 | (a) SQLite load + GROUP BY | $(calc "$(kv "$R/nat-sql.out" load_s) + $(kv "$R/nat-sql.out" agg_s)" 1) s | $(kv "$R/nat-sql.out" cpu_s) s | $(rss nat-sql) |
 
 Ours / (b): $(calc "$(ours nat-ing nat-rel) / $(kv "$R/nat-odk.out" dec_s)" 1)x wall, $(calc "$(ours nat-ing nat-rel cpu) / $(kv "$R/nat-odk.out" dec_cpu_s)" 1)x CPU; ours / (a): $(calc "$(ours nat-ing nat-rel) / ($(kv "$R/nat-sql.out" load_s) + $(kv "$R/nat-sql.out" agg_s))" 0)x wall.
 Ingest ran at $(calc "100 * $nn_ / $(cpu nat-ing) / (1e6 / $(limit_us 32))" 0)% of the limit (c) per CPU-second
-(limit replayed in this run: $(cat "$R/limit-32.us") µs/record).  $(cat "$R/nat-rel.values") values released
+(limit replayed in this run: $(cat "$R/limit-32.us") µs/record) and at $(calc "100 * $nn_ * $(floor_us 32) / 1e6 / $(cpu nat-ing)" 0)% of the
+floor (issue 17: $(floor_us 32) µs/record, replayed in this run).  Peak memory of
+\`aggregator publish\`: $(rss nat-rel-pub) MiB ($( [ "$(rss nat-rel-pub)" -lt 512 ] && echo "under" || echo "**over**") issue 17's 512 MiB).  $(cat "$R/nat-rel.values") values released
 (the rest suppressed by the policy); the year's totals equal the ground
 truth.  Aggregator store: $(calc "$(cat "$R/nat-rel.storebytes") / 1048576" 0) MiB; release request: $(calc "$(cat "$R/nat-rel.reqbytes") / 1048576" 0) MiB.
 EOT

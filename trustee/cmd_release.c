@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "common/noise_load.h"
+#include "release/parfor.h"
 #include "release/recount.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -126,41 +127,77 @@ parse_opts(struct release_opts *o, int argc, char **argv)
 		usage(2);
 }
 
-/* D_ij and its proof for every indicator of one cell. */
-static json_t *
-cell_partial(const struct tv_campaign *c, const struct tv_cell *cell,
-    const uint8_t *s, uint32_t j)
-{
-	json_t *arr = json_array();
-	uint8_t agg[32], S[32], D[32], pr[TV_DLEQ_BYTES];
-	uint32_t i;
+/* The partial decryptions of the released cells, made on every core
+ * (release/parfor.h) into per-cell slots, then written in request order. */
+struct partials {
+	const struct tv_campaign *c;
+	const struct tv_recount *rb;
+	const enum tv_verdict *v;
+	const uint8_t *s;	/* my share of every indicator's key */
+	uint8_t *S;		/* its verification keys, k * 32 (once) */
+	uint32_t j;
+	uint8_t *out;		/* per cell: agg, then k x (D, proof) */
+};
 
+#define PART_BYTES (32 + TV_DLEQ_BYTES)
+
+static uint8_t *
+partials_at(const struct partials *p, uint32_t i)
+{
+	return p->out + (size_t)i * (32 + (size_t)p->c->k * PART_BYTES);
+}
+
+/* D_ij and its proof for every indicator of released cell i. */
+static int
+cell_prove(void *ctx, uint32_t i)
+{
+	const struct partials *p = ctx;
+	const struct tv_campaign *c = p->c;
+	const struct tv_cell *cell = &p->rb->cells[i];
+	uint8_t *agg = partials_at(p, i), *D;
+	uint32_t s;
+
+	if (!TV_VERDICT_RELEASED(p->v[i]))
+		return 0;
 	tv_cell_agg_hash(agg, c->id, c->k, cell);
-	for (i = 0; i < c->k; i++) {
-		if (tv_shamir_verkey(S, j, TV_COMMIT(c, i, 0), c->t) != 0 ||
-		    tv_elgamal_share(D, s + 32 * i, cell->ct) != 0 ||
-		    tv_dleq_prove(pr, c->id, agg, j, i, S, cell->ct, D,
-		    s + 32 * i) != 0)
-			die("internal error: cannot prove partial decryption");
+	for (s = 0; s < c->k; s++) {
+		D = agg + 32 + (size_t)s * PART_BYTES;
+		if (tv_elgamal_share(D, p->s + 32 * s, cell->ct) != 0 ||
+		    tv_dleq_prove(D + 32, c->id, agg, p->j, s, p->S + 32 * s,
+		    cell->ct, D, p->s + 32 * s) != 0)
+			return TV_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+static json_t *
+cell_partial(const struct partials *p, uint32_t i)
+{
+	const uint8_t *agg = partials_at(p, i), *D;
+	json_t *arr = json_array();
+	uint32_t s;
+
+	for (s = 0; s < p->c->k; s++) {
+		D = agg + 32 + (size_t)s * PART_BYTES;
 		json_array_append_new(arr, json_pack("{s:o, s:o}", "d",
-		    tv_json_hex(D, 32), "proof", tv_json_hex(pr, sizeof pr)));
+		    tv_json_hex(D, 32), "proof", tv_json_hex(D + 32,
+		    TV_DLEQ_BYTES)));
 	}
 	return json_pack("{s:o, s:o}", "agg", tv_json_hex(agg, 32), "shares", arr);
 }
 
 static char *
-partial_json(const struct tv_campaign *c, const struct tv_request *req,
-    const struct tv_recount *rb, const enum tv_verdict *v, const uint8_t *s,
+partial_json(const struct tv_request *req, const struct partials *p,
     const struct tv_statement *st)
 {
 	json_t *cells = json_array(), *o, *root;
+	const enum tv_verdict *v = p->v;
 	char name[48], *text;
 	uint32_t i;
 
 	for (i = 0; i < req->ncells; i++) {
 		tv_cell_name(name, &req->cells[i]);
-		o = TV_VERDICT_RELEASED(v[i]) ?
-		    cell_partial(c, &rb->cells[i], s, st->trustee) :
+		o = TV_VERDICT_RELEASED(v[i]) ? cell_partial(p, i) :
 		    json_object();
 		json_object_set_new(o, "cell", json_string(name));
 		json_object_set_new(o, "status",
@@ -171,13 +208,37 @@ partial_json(const struct tv_campaign *c, const struct tv_request *req,
 		json_array_append_new(cells, o);
 	}
 	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
-	    "tallyvan-partial/1", "campaign_id", tv_json_hex(c->id, 32), "trustee",
-	    (int)st->trustee, "ledger", tv_statement_json(st, 1), "cells",
-	    cells);
+	    "tallyvan-partial/1", "campaign_id", tv_json_hex(p->c->id, 32),
+	    "trustee", (int)st->trustee, "ledger", tv_statement_json(st, 1),
+	    "cells", cells);
 	text = json_dumps(root, JSON_INDENT(1));
 	json_decref(root);
 	if (text == NULL)
 		die("out of memory");
+	return text;
+}
+
+/* Every released cell's partial decryptions (none if s is NULL: nothing
+ * released), then the file's text. */
+static char *
+partials_make(const struct tv_campaign *c, const struct tv_request *req,
+    const struct tv_recount *rb, const enum tv_verdict *v, const uint8_t *s,
+    const struct tv_statement *st)
+{
+	struct partials p = { .c = c, .rb = rb, .v = v, .s = s,
+	    .j = st->trustee };
+	char *text;
+
+	if (s != NULL) {
+		p.S = xmalloc((size_t)c->k * 32);
+		p.out = xmalloc(req->ncells * (32 + (size_t)c->k * PART_BYTES));
+		if (tv_campaign_verkeys(p.S, c, p.j) != 0 ||
+		    tv_parfor(req->ncells, cell_prove, &p) != 0)
+			die("internal error: cannot prove partial decryption");
+	}
+	text = partial_json(req, &p, st);
+	free(p.S);
+	free(p.out);
 	return text;
 }
 
@@ -314,7 +375,7 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 		sodium_free(s);
 		die("cannot sign the ledger statement");
 	}
-	text = partial_json(c, req, rb, v, s, st);
+	text = partials_make(c, req, rb, v, s, st);
 	if (s != NULL)
 		sodium_free(s);
 	/* Not exclusive: a rerun after a crash writes the same decisions. */

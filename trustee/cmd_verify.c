@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "common/noise_load.h"
+#include "release/parfor.h"
 #include "release/recount.h"
 #include "release/table.h"
 #include "release/verdict.h"
@@ -39,6 +40,19 @@ struct verify {
 	struct tv_recount rb;
 	json_t *rel;
 	uint64_t values, bad;
+	uint8_t *S;		/* n x k x 32: every trustee's verification keys */
+};
+
+/* Trustee j's verification key for indicator s. */
+#define VERKEY(v, j, s) ((v)->S + (((size_t)(j) - 1) * (v)->c->k + (s)) * 32)
+
+/* One cell's check, made on any core: at most one problem (each check
+ * stops at its first), reported afterwards in cell order. */
+struct vcell {
+	const struct verify *v;
+	const char *what;	/* the problem, or NULL */
+	char name[48];
+	uint64_t values;	/* values checked */
 };
 
 static void NORETURN
@@ -67,10 +81,19 @@ vfail(struct verify *v, const char *cell, const char *what)
 	return -1;
 }
 
+static int
+cfail(struct vcell *x, const char *what)
+{
+	if (x->what == NULL)
+		x->what = what;
+	return -1;
+}
+
 /* The published records, sum and ids are those the batches give. */
 static int
-check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
+check_sums(struct vcell *x, json_t *o, uint32_t i)
 {
+	const struct verify *v = x->v;
 	const struct tv_cell *cell = &v->rb.cells[i];
 	json_t *ids = json_object_get(o, "record_ids");
 	uint8_t ct[TV_CT_BYTES(TV_INDICATORS_MAX)], id[16];
@@ -78,19 +101,19 @@ check_sums(struct verify *v, json_t *o, uint32_t i, const char *name)
 
 	if (json_integer_value(json_object_get(o, "records")) !=
 	    (json_int_t)cell->count || json_array_size(ids) != cell->count)
-		return vfail(v, name, "record count differs from the signed "
+		return cfail(x, "record count differs from the signed "
 		    "batches");
 	if (tv_json_unhex(json_object_get(o, "ct_sum"), ct, TV_CT_BYTES(v->c->k)) ||
 	    sodium_memcmp(ct, cell->ct, TV_CT_BYTES(v->c->k)) != 0)
-		return vfail(v, name, "encrypted sum differs from the signed "
+		return cfail(x, "encrypted sum differs from the signed "
 		    "batches");
 	for (n = 0; n < cell->count; n++)
 		if (tv_json_unhex(json_array_get(ids, n), id, 16) != 0 ||
 		    memcmp(id, v->rb.ids[i] + 16 * n, 16) != 0)
-			return vfail(v, name, "record ids differ from the "
+			return cfail(x, "record ids differ from the "
 			    "signed batches");
 	if (cell->count < v->c->plan->policy.min_cohort)
-		return vfail(v, name, "released under the minimum cohort");
+		return cfail(x, "released under the minimum cohort");
 	return 0;
 }
 
@@ -149,13 +172,13 @@ check_ledgers(struct verify *v, const char *dir)
 
 /* D = sum lambda_j D_ij over the published, proven partials. */
 static int
-check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
+check_partials(const struct verify *v, json_t *val, uint32_t i, uint32_t s,
     const uint8_t agg[32], uint8_t D[32])
 {
 	const struct tv_campaign *c = v->c;
 	json_t *parts = json_object_get(val, "partials"), *p;
 	unsigned q[TV_SHAMIR_MAX];
-	uint8_t Dj[TV_SHAMIR_MAX][32], pr[64], S[32], lam[32], P[32];
+	uint8_t Dj[TV_SHAMIR_MAX][32], pr[64], lam[32], P[32];
 	size_t n = json_array_size(parts), a;
 	json_int_t j;
 
@@ -173,8 +196,7 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 			return -1;	/* no word on its ledger */
 		if (tv_json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
 		    tv_json_unhex(json_object_get(p, "proof"), pr, 64) ||
-		    tv_shamir_verkey(S, q[a], TV_COMMIT(c, s, 0), c->t) ||
-		    tv_dleq_verify(pr, c->id, agg, q[a], s, S,
+		    tv_dleq_verify(pr, c->id, agg, q[a], s, VERKEY(v, q[a], s),
 		    v->rb.cells[i].ct, Dj[a]) != 0)
 			return -1;
 	}
@@ -187,9 +209,10 @@ check_partials(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 }
 
 static int
-check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
-    const uint8_t agg[32], const char *name)
+check_value(struct vcell *cx, json_t *val, uint32_t i, uint32_t s,
+    const uint8_t agg[32])
 {
+	const struct verify *v = cx->v;
 	const struct tv_campaign *c = v->c;
 	uint8_t D[32], pub[32], M[32], G[32];
 	json_t *jv = json_object_get(val, "value");
@@ -199,54 +222,55 @@ check_value(struct verify *v, json_t *val, uint32_t i, uint32_t s,
 
 	if (tv_verdict_parse(tv_json_str(val, "status"), tv_json_str(val,
 	    "reason"), &vd) != 0)
-		return vfail(v, name, "a value's status or reason is unknown");
+		return cfail(cx, "a value's status or reason is unknown");
 	if (jv == NULL) {	/* under min_cell, or could give one away */
 		if (vd != TV_V_MIN_CELL && vd != TV_V_SECONDARY)
-			return vfail(v, name, "a released cell lacks a value");
+			return cfail(cx, "a released cell lacks a value");
 		/* Its decryption would give it away to any reader. */
 		return json_object_get(val, "d") != NULL ||
-		    json_object_get(val, "partials") != NULL ? vfail(v, name,
+		    json_object_get(val, "partials") != NULL ? cfail(cx,
 		    "a hidden value carries its decryption") : 0;
 	}
 	if (!TV_VERDICT_RELEASED(vd))
-		return vfail(v, name, "a value shown but not released");
+		return cfail(cx, "a value shown but not released");
 	if (check_partials(v, val, i, s, agg, D) != 0)
-		return vfail(v, name, "a partial decryption does not verify");
+		return cfail(cx, "a partial decryption does not verify");
 	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
 	    sodium_memcmp(pub, D, 32) != 0)
-		return vfail(v, name, "the combined decryption is not the "
+		return cfail(cx, "the combined decryption is not the "
 		    "partials' combination");
 	if (tv_elgamal_unmask(M, v->rb.cells[i].ct + 32 * (s + 1), D) != 0)
-		return vfail(v, name, "invalid decryption");
+		return cfail(cx, "invalid decryption");
 	small = c->plan->policy.min_cell > 0 && v->ns.n == 0 &&
 	    x < (json_int_t)c->plan->policy.min_cell;
 	if ((x < 0 && v->ns.n == 0) || small)
-		return vfail(v, name, "a value that should not be shown");
+		return cfail(cx, "a value that should not be shown");
 	tv_point_small(G, (uint64_t)(x < 0 ? -x : x));
 	if (x < 0 && tv_point_sub(G, tv_identity, G) != 0)
-		return vfail(v, name, "invalid value");
+		return cfail(cx, "invalid value");
 	if (sodium_memcmp(G, M, 32) != 0)
-		return vfail(v, name, "a published value is not what the "
+		return cfail(cx, "a published value is not what the "
 		    "decryption gives");
-	v->values++;
+	cx->values++;
 	return 0;
 }
 
 static void
-check_cell(struct verify *v, json_t *o, uint32_t i)
+check_cell(struct vcell *x, json_t *o, uint32_t i)
 {
+	const struct verify *v = x->v;
 	const struct tv_campaign *c = v->c;
 	json_t *vals = json_object_get(o, "values");
 	struct tv_cell_text t;
 	uint8_t agg[32];
-	char name[48];
+	char *name = x->name;
 	uint32_t s;
 	enum tv_verdict vd;
 
 	tv_cell_name(name, &v->rb.cells[i]);
 	tv_cell_text(&t, c->plan, &v->rb.cells[i]);
 	if (strcmp(tv_json_str(o, "cell"), name) != 0) {
-		vfail(v, name, "cells out of order or missing");
+		cfail(x, "cells out of order or missing");
 		return;
 	}
 	if (strcmp(tv_json_str(o, "site"), t.site) != 0 ||
@@ -254,30 +278,30 @@ check_cell(struct verify *v, json_t *o, uint32_t i)
 	    strcmp(tv_json_str(o, "period_label"), t.label) != 0 ||
 	    strcmp(tv_json_str(o, "first_day"), t.first) != 0 ||
 	    strcmp(tv_json_str(o, "last_day"), t.last) != 0) {
-		vfail(v, name, "a cell's site, period, label or days are not "
+		cfail(x, "a cell's site, period, label or days are not "
 		    "the request's");
 		return;
 	}
 	if (tv_verdict_parse(tv_json_str(o, "status"), tv_json_str(o,
 	    "reason"), &vd) != 0) {
-		vfail(v, name, "a cell's status or reason is unknown");
+		cfail(x, "a cell's status or reason is unknown");
 		return;
 	}
 	if (!TV_VERDICT_RELEASED(vd)) {
 		if (vals != NULL || json_object_get(o, "records") != NULL)
-			vfail(v, name, "a cell not released carries values");
+			cfail(x, "a cell not released carries values");
 		return;
 	}
-	if (check_sums(v, o, i, name) != 0)
+	if (check_sums(x, o, i) != 0)
 		return;
 	tv_cell_agg_hash(agg, c->id, c->k, &v->rb.cells[i]);
 	if (json_object_size(vals) != c->k) {
-		vfail(v, name, "values missing");
+		cfail(x, "values missing");
 		return;
 	}
 	for (s = 0; s < c->k; s++)
-		if (check_value(v, json_object_get(vals,
-		    c->plan->indicators[s].id), i, s, agg, name) != 0)
+		if (check_value(x, json_object_get(vals,
+		    c->plan->indicators[s].id), i, s, agg) != 0)
 			return;
 }
 
@@ -391,6 +415,48 @@ verify_load(struct verify *v, const char *dir)
 		die_refused("'%s' is not a release", path);
 }
 
+struct vcells {
+	const struct verify *v;
+	json_t *cells;
+	struct vcell *x;
+};
+
+static int
+cell_verify(void *ctx, uint32_t i)
+{
+	struct vcells *vc = ctx;
+
+	vc->x[i].v = vc->v;
+	check_cell(&vc->x[i], json_array_get(vc->cells, i), i);
+	return 0;
+}
+
+/* Every cell on every core (release/parfor.h; the release's JSON is only
+ * read there), then the problems in cell order. */
+static void
+check_cells(struct verify *v, json_t *cells)
+{
+	struct vcells vc = { v, cells, NULL };
+	uint32_t i, j, n = v->req->ncells;
+
+	if (json_array_size(cells) < n)
+		n = (uint32_t)json_array_size(cells);
+	v->S = xmalloc((size_t)v->c->n * v->c->k * 32);
+	for (j = 1; j <= v->c->n; j++)
+		if (tv_campaign_verkeys(VERKEY(v, j, 0), v->c, j) != 0)
+			die_refused("the campaign's commitments are invalid");
+	vc.x = xcalloc(n ? n : 1, sizeof *vc.x);
+	(void)tv_parfor(n, cell_verify, &vc);
+	for (i = 0; i < n; i++) {
+		if (vc.x[i].what != NULL)
+			vfail(v, vc.x[i].name, vc.x[i].what);
+		v->values += vc.x[i].values;
+	}
+	free(vc.x);
+	free(v->S);
+	v->S = NULL;
+}
+
 /* One release record; the number of problems found (printed). */
 static uint64_t
 verify_one(struct verify *v, const char *dir)
@@ -407,12 +473,11 @@ verify_one(struct verify *v, const char *dir)
 	cells = json_object_get(v->rel, "cells");
 	if (json_array_size(cells) != v->req->ncells)
 		vfail(v, "-", "the release does not list every requested cell");
-	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++) {
-		check_cell(v, json_array_get(cells, i), i);
+	check_cells(v, cells);
+	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++)
 		released += tv_verdict_parse(tv_json_str(json_array_get(cells,
 		    i), "status"), tv_json_str(json_array_get(cells, i),
 		    "reason"), &vd) == 0 && TV_VERDICT_RELEASED(vd);
-	}
 	check_csv(v, dir);
 	v->has_previous = v->req->has_previous;
 	memcpy(v->previous, v->req->previous, 32);

@@ -16,6 +16,7 @@
 
 #include "crypto/elgamal.h"
 #include "crypto/err.h"
+#include "crypto/gpoint.h"
 #include "crypto/group.h"
 #include "proto/batch.h"
 #include "proto/campaign.h"
@@ -154,6 +155,24 @@ seal_open(struct tv_batch *b, uint32_t k)
 	return rc;
 }
 
+/* The decoded points a decoded batch keeps are its ciphertexts' points. */
+static int
+points_match(const struct tv_batch *b)
+{
+	const struct tv_gpoint *v;
+	uint8_t ct[TV_CT_BYTES(K)];
+	uint32_t i;
+
+	for (i = 0; i < b->nrecords; i++) {
+		if ((v = tv_batch_points(b, i)) == NULL)
+			return 0;
+		tv_gct_encode(ct, v, b->k);
+		if (memcmp(ct, b->records[i].ct, TV_CT_BYTES(b->k)) != 0)
+			return 0;
+	}
+	return b->nrecords > 0;
+}
+
 static int
 same_batch(const struct tv_batch *a, const struct tv_batch *b)
 {
@@ -190,6 +209,9 @@ t_roundtrip(void)
 	is_int(0, tv_envelope_verify(&env), "verify");
 	is_int(0, tv_batch_decode(&d, &env, campaign, K), "decode");
 	ok(d != NULL && same_batch(b, d), "every field survives the trip");
+	ok(d != NULL && points_match(d), "decoded points encode to the cts");
+	tv_batch_drop_points(d);
+	ok(d != NULL && tv_batch_points(d, 0) == NULL, "points dropped");
 	tv_batch_free(d);
 	is_int(TV_ERR_MISMATCH, tv_batch_decode(&d, &env, other_pk, K),
 	    "wrong campaign id -> MISMATCH");

@@ -391,6 +391,41 @@ test_double_mul(void)
 	ok(neg, "tv_scalar_neg(b) + b = 0 and is canonical");
 }
 
+/* tv_gct_add_to_bytes: a stored (byte) sum plus a decoded one, as
+ * tv_ct_add; in place too; an invalid stored point refused. */
+static void
+test_ct_to_bytes(void)
+{
+	enum { K = 4 };
+	struct tv_gpoint v[K + 1];
+	uint8_t a[TV_CT_BYTES(K)], b[TV_CT_BYTES(K)], ref[TV_CT_BYTES(K)];
+	uint8_t got[TV_CT_BYTES(K)];
+	int i, j, same = 1;
+
+	for (i = 0; i < 20; i++) {
+		for (j = 0; j <= K; j++) {
+			rnd_point(a + 32 * j);
+			rnd_point(b + 32 * j);
+		}
+		if (i == 0)
+			memset(a + 32, 0, 32);	/* an identity point */
+		memcpy(ref, a, sizeof ref);
+		if (tv_ct_add(ref, b, K) != 0 || tv_gct_decode(v, b, K) != 0)
+			same = 0;
+		if (tv_gct_add_to_bytes(got, a, v, K) != 0 ||
+		    memcmp(got, ref, sizeof got) != 0)
+			same = 0;
+		if (tv_gct_add_to_bytes(a, a, v, K) != 0 ||
+		    memcmp(a, ref, sizeof a) != 0)
+			same = 0;
+	}
+	ok(same, "20 byte sum + decoded sum byte-identical to tv_ct_add "
+	    "(separate and in place)");
+	a[32 * 2 + 31] |= 0x80;
+	is_int(TV_ERR_CRYPTO, tv_gct_add_to_bytes(got, a, v, K),
+	    "tv_gct_add_to_bytes refuses a stored bit-255 point");
+}
+
 /* The ciphertext helpers: byte sums as tv_ct_add, and a failed add
  * leaves the sum unchanged. */
 static void
@@ -434,6 +469,7 @@ test_ct(void)
 	tv_gct_encode(got, sum, K);
 	tv_ct_zero(ref, K);
 	is_mem(got, ref, sizeof got, "sum - sum = zero ciphertext");
+	test_ct_to_bytes();
 }
 
 int
