@@ -102,8 +102,13 @@ tv_history_add(struct tv_history *h, int32_t day, uint16_t match)
 
 	if (h->n + h->dropped == 0 || day < h->first_day)
 		h->first_day = day;
-	if (h->n == TV_HISTORY_MAX_VISITS)
+	if (h->n == TV_HISTORY_MAX_VISITS) {
+		if (day < h->v[0].day) {	/* it is the oldest: let it go */
+			h->dropped += h->dropped < UINT16_MAX;
+			return;
+		}
 		drop_oldest(h);
+	}
 	/* After every visit of the same or an earlier day: capture order
 	 * within a day. */
 	for (i = h->n; i > 0 && h->v[i - 1].day > day; i--)

@@ -130,6 +130,13 @@ test_whole(void)
 	is_int(42 - TV_HISTORY_MAX_VISITS, h.dropped, "the rest counted");
 	is_int(43, tv_history_ordinal(&h, d + 100), "ordinal counts them");
 	is_int(d, h.first_day, "first contact kept");
+	/* Full, and a visit typed late older than every kept one: that one
+	 * is let go, not the oldest kept. */
+	tv_history_add(&h, d - 3, 0);
+	is_int(TV_HISTORY_MAX_VISITS, h.n, "still 32 kept");
+	is_int(43 - TV_HISTORY_MAX_VISITS, h.dropped, "the late one counted");
+	is_int(d + 28, h.v[0].day, "the oldest kept stays");
+	is_int(d - 3, h.first_day, "first contact moves back");
 	tv_plan_free(p);
 }
 
