@@ -34,6 +34,9 @@ struct pool {
 	/* 0/1 proofs of one indicator: key, R, C, proof */
 	uint8_t px[NPROOF][32], pr[NPROOF][32], pc[NPROOF][32];
 	uint8_t pp[NPROOF][TV_PROOF01_BYTES], ctx[32], dev[32];
+	/* partial decryptions of one cell: S = s*G, R, D = s*R, proof */
+	uint8_t ds[NPROOF][32], dr[NPROOF][32], dd[NPROOF][32];
+	uint8_t dp[NPROOF][TV_DLEQ_BYTES], agg[32];
 	volatile int sink;
 };
 
@@ -42,16 +45,19 @@ struct pool {
  * (crypto/gpoint.h, libdecaf): decode once, add decoded, encode once, and
  * a*G + b*P as one variable-time double multiplication; then one 0/1
  * proof checked by the libsodium verifier of the previous commit
- * (separate multiplications) and by the current one.
+ * (separate multiplications) and by the current one; then one partial
+ * decryption's DLEQ proof checked (what publish and verify do per value
+ * and trustee).
  */
 enum op {
 	OP_DECODE, OP_ADD, OP_SUB, OP_BASE, OP_MUL, OP_SIGV,
 	OP_GDECODE, OP_GADD, OP_GENCODE, OP_DMULVT, OP_P01OLD, OP_P01NEW,
-	OP_COUNT
+	OP_DLEQ, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"decode", "add", "sub", "mulbase", "mul", "ed25519_verify",
 	"gdecode", "gadd", "gencode", "dmul_vt", "proof01_old", "proof01_new",
+	"dleq",
 };
 
 static int
@@ -73,6 +79,10 @@ op_decoded(struct pool *pl, enum op op, unsigned a, unsigned b)
 		a %= NPROOF;
 		return tv_proof01_verify_sodium(pl->pp[a], pl->ctx, pl->dev, 0,
 		    pl->px[a], pl->pr[a], pl->pc[a]);
+	case OP_DLEQ:
+		a %= NPROOF;
+		return tv_dleq_verify(pl->dp[a], pl->ctx, pl->agg, 1, 0,
+		    pl->ds[a], pl->dr[a], pl->dd[a]);
 	default:
 		a %= NPROOF;
 		return tv_proof01_verify(pl->pp[a], pl->ctx, pl->dev, 0,
@@ -188,6 +198,26 @@ proofs_make(struct pool *pl)
 	sodium_memzero(r, sizeof r);
 }
 
+/* NPROOF valid partial decryptions with their DLEQ proofs. */
+static void
+dleqs_make(struct pool *pl)
+{
+	uint8_t s[32];
+	unsigned i;
+
+	randombytes_buf(pl->agg, sizeof pl->agg);
+	for (i = 0; i < NPROOF; i++) {
+		crypto_core_ristretto255_scalar_random(s);
+		crypto_core_ristretto255_random(pl->dr[i]);
+		if (crypto_scalarmult_ristretto255_base(pl->ds[i], s) != 0 ||
+		    crypto_scalarmult_ristretto255(pl->dd[i], s, pl->dr[i]) ||
+		    tv_dleq_prove(pl->dp[i], pl->ctx, pl->agg, 1, 0, pl->ds[i],
+		    pl->dr[i], pl->dd[i], s) != 0)
+			die("internal error: DLEQ proof");
+	}
+	sodium_memzero(s, sizeof s);
+}
+
 int
 bench_micro(int argc, char **argv)
 {
@@ -208,6 +238,7 @@ bench_micro(int argc, char **argv)
 			die("internal error: decode");
 	}
 	proofs_make(&pl);
+	dleqs_make(&pl);
 	op_costs(&pl, budget, best);
 	for (i = 0; i < OP_COUNT; i++)
 		printf("%s_us %.3f\n", op_names[i], best[i] * 1e6);
