@@ -16,7 +16,7 @@
 # committed corpora with the project's compiler (and sanitizers with SAN=1).
 
 FUZZ_TARGETS  = envelope batch zstd ingest plan csv keyfile cert request statement \
-		history
+		history release
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_CC      ?= clang

@@ -16,6 +16,7 @@
 
 #include "common/noise_load.h"
 #include "release/parfor.h"
+#include "release/reader.h"
 #include "release/recount.h"
 #include "release/table.h"
 #include "release/verdict.h"
@@ -38,7 +39,16 @@ struct verify {
 	struct tv_noise_set ns;
 	struct tv_request *req;
 	struct tv_recount rb;
-	json_t *rel;
+	FILE *relf;		/* release.json, read one cell at a time */
+	struct tv_release_reader *rd;
+	json_t *rel;		/* release.json without its cells' elements */
+	/* What each cell states (for release.csv), and the trustees whose
+	 * partials it shows (bit j: trustee j), cell by cell: */
+	enum tv_verdict *cv;	/* ncells */
+	struct tv_table_value *tv;	/* ncells x k */
+	uint32_t *used;		/* ncells */
+	uint32_t cells_read;	/* cells release.json listed (at most ncells) */
+	int cells_broken;	/* its cells array could not be read through */
 	uint64_t values, bad;
 	uint8_t *S;		/* n x k x 32: every trustee's verification keys */
 };
@@ -53,6 +63,7 @@ struct vcell {
 	const char *what;	/* the problem, or NULL */
 	char name[48];
 	uint64_t values;	/* values checked */
+	uint32_t used;		/* trustees whose partials were checked */
 };
 
 static void NORETURN
@@ -170,11 +181,14 @@ check_ledgers(struct verify *v, const char *dir)
 	}
 }
 
-/* D = sum lambda_j D_ij over the published, proven partials. */
+/* D = sum lambda_j D_ij over the published, proven partials.  Whether
+ * their trustees signed a ledger statement is checked once the statements
+ * are read (they follow the cells): x->used names them. */
 static int
-check_partials(const struct verify *v, json_t *val, uint32_t i, uint32_t s,
+check_partials(struct vcell *x, json_t *val, uint32_t i, uint32_t s,
     const uint8_t agg[32], uint8_t D[32])
 {
+	const struct verify *v = x->v;
 	const struct tv_campaign *c = v->c;
 	json_t *parts = json_object_get(val, "partials"), *p;
 	unsigned q[TV_SHAMIR_MAX];
@@ -192,8 +206,7 @@ check_partials(const struct verify *v, json_t *val, uint32_t i, uint32_t s,
 		for (size_t b = 0; b < a; b++)
 			if (q[b] == q[a])
 				return -1;
-		if (statement_of(v, q[a]) == NULL)
-			return -1;	/* no word on its ledger */
+		x->used |= 1u << q[a];
 		if (tv_json_unhex(json_object_get(p, "d"), Dj[a], 32) ||
 		    tv_json_unhex(json_object_get(p, "proof"), pr, 64) ||
 		    tv_dleq_verify(pr, c->id, agg, q[a], s, VERKEY(v, q[a], s),
@@ -233,7 +246,7 @@ check_value(struct vcell *cx, json_t *val, uint32_t i, uint32_t s,
 	}
 	if (!TV_VERDICT_RELEASED(vd))
 		return cfail(cx, "a value shown but not released");
-	if (check_partials(v, val, i, s, agg, D) != 0)
+	if (check_partials(cx, val, i, s, agg, D) != 0)
 		return cfail(cx, "a partial decryption does not verify");
 	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
 	    sodium_memcmp(pub, D, 32) != 0)
@@ -316,35 +329,38 @@ stated(json_t *o)
 	    "reason"), &vd) == 0 ? vd : TV_V_COUNT;
 }
 
+/* What cell i of release.json states, kept for release.csv: its verdict
+ * and each value's (a cell's own where the value states none). */
+static void
+cell_stated(const struct verify *v, json_t *cell, uint32_t i)
+{
+	const uint32_t k = v->c->k;
+	json_t *val;
+	uint32_t j;
+
+	v->cv[i] = stated(cell);
+	for (j = 0; j < k; j++) {
+		val = json_object_get(json_object_get(cell, "values"),
+		    v->c->plan->indicators[j].id);
+		v->tv[(size_t)i * k + j].v = val != NULL ? stated(val) :
+		    v->cv[i];
+		v->tv[(size_t)i * k + j].value = json_integer_value(
+		    json_object_get(val, "value"));
+	}
+}
+
 /* release.csv must say what release.json says (evaluators read it):
  * rebuilt from release.json and the recount by the function that wrote
  * it (release/table.h), and compared byte for byte. */
 static void
 check_csv(struct verify *v, const char *dir)
 {
-	const uint32_t n = v->req->ncells, k = v->c->k;
-	json_t *cells = json_object_get(v->rel, "cells"), *cell, *val;
-	enum tv_verdict *cv = xcalloc(n + 1, sizeof *cv);
-	struct tv_table_value *tv = xcalloc((size_t)n * k + 1, sizeof *tv);
 	uint8_t *file = NULL;
 	size_t want_len, len = 0;
 	char path[4096], *want = NULL;
-	uint32_t i, j;
 
-	for (i = 0; i < n; i++) {
-		cell = json_array_get(cells, i);
-		cv[i] = stated(cell);
-		for (j = 0; j < k; j++) {
-			val = json_object_get(json_object_get(cell, "values"),
-			    v->c->plan->indicators[j].id);
-			tv[(size_t)i * k + j].v = val != NULL ? stated(val) :
-			    cv[i];
-			tv[(size_t)i * k + j].value = json_integer_value(
-			    json_object_get(val, "value"));
-		}
-	}
-	if (tv_release_table(&want, &want_len, v->c->plan, k, v->rb.cells, n,
-	    cv, tv) != 0)
+	if (tv_release_table(&want, &want_len, v->c->plan, v->c->k,
+	    v->rb.cells, v->req->ncells, v->cv, v->tv) != 0)
 		die("out of memory");
 	snprintf(path, sizeof path, "%s/release.csv", dir);
 	if (file_read(path, want_len + 1, &file, &len) != 0)
@@ -354,8 +370,6 @@ check_csv(struct verify *v, const char *dir)
 		    "recount");
 	free(file);
 	free(want);
-	free(cv);
-	free(tv);
 }
 
 /* The noise the trustees added, as published beside the release. */
@@ -384,8 +398,8 @@ static void
 verify_load(struct verify *v, const char *dir)
 {
 	char path[4096], why[256];
-	json_error_t jerr;
 	FILE *f;
+	size_t i, nv;
 	int rc;
 
 	snprintf(path, sizeof path, "%s/request.tvr", dir);
@@ -407,77 +421,174 @@ verify_load(struct verify *v, const char *dir)
 	fclose(f);
 	verify_noise(v, dir);
 	snprintf(path, sizeof path, "%s/release.json", dir);
-	if (file_hash(path, v->relhash, NULL) != 0)
+	if (file_hash(path, v->relhash, NULL) != 0 ||
+	    (v->relf = fopen(path, "rbe")) == NULL)
 		die("cannot read '%s'", path);
-	v->rel = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (v->rel == NULL || strcmp(tv_json_str(v->rel, "format"),
-	    "tallyvan-release/1") != 0)
-		die_refused("'%s' is not a release", path);
+	if ((rc = tv_release_reader_open(&v->rd, v->relf)) != 0)
+		die_err(rc, "'%s' is not a release", path);
+	nv = (size_t)v->req->ncells * v->c->k;
+	v->cv = xcalloc(v->req->ncells + 1, sizeof *v->cv);
+	v->tv = xcalloc(nv + 1, sizeof *v->tv);
+	v->used = xcalloc(v->req->ncells + 1, sizeof *v->used);
+	for (i = 0; i < v->req->ncells; i++)	/* until a cell states one */
+		v->cv[i] = TV_V_COUNT;
+	for (i = 0; i < nv; i++)
+		v->tv[i].v = TV_V_COUNT;
 }
+
+/* The longest text cell i may take in release.json: its record ids and
+ * its values with t partials each, generously laid out. */
+static size_t
+cell_cap(const struct verify *v, uint32_t i)
+{
+	return 65536 + 128 * (size_t)v->rb.cells[i].count +
+	    (2048 + 1024 * (size_t)v->c->t) * v->c->k;
+}
+
+/* At most this many cells, or cells of this much text, are held at once. */
+#define BLOCK_CELLS 1024
+#define BLOCK_BYTES (32 << 20)
 
 struct vcells {
 	const struct verify *v;
-	json_t *cells;
+	json_t **cell;		/* cells first .. first + n - 1 */
+	uint32_t first;
 	struct vcell *x;
 };
 
 static int
-cell_verify(void *ctx, uint32_t i)
+cell_verify(void *ctx, uint32_t b)
 {
 	struct vcells *vc = ctx;
+	uint32_t i = vc->first + b;
 
-	vc->x[i].v = vc->v;
-	check_cell(&vc->x[i], json_array_get(vc->cells, i), i);
+	vc->x[b].v = vc->v;
+	cell_stated(vc->v, vc->cell[b], i);
+	check_cell(&vc->x[b], vc->cell[b], i);
 	return 0;
 }
 
-/* Every cell on every core (release/parfor.h; the release's JSON is only
- * read there), then the problems in cell order. */
-static void
-check_cells(struct verify *v, json_t *cells)
+/* The next cells of release.json, at most BLOCK_CELLS of them and about
+ * BLOCK_BYTES of text, into vc->cell: how many (0 at the end or on a
+ * problem, which is reported). */
+static uint32_t
+block_read(struct verify *v, struct vcells *vc)
 {
-	struct vcells vc = { v, cells, NULL };
-	uint32_t i, j, n = v->req->ncells;
+	long at = ftell(v->relf);
+	uint32_t n = 0, i;
+	int rc;
 
-	if (json_array_size(cells) < n)
-		n = (uint32_t)json_array_size(cells);
+	while (!v->cells_broken && n < BLOCK_CELLS &&
+	    v->cells_read < v->req->ncells &&
+	    (at < 0 || ftell(v->relf) - at < BLOCK_BYTES)) {
+		i = v->cells_read;
+		if ((rc = tv_release_reader_cell(v->rd, cell_cap(v, i),
+		    &vc->cell[n])) != 0) {
+			vfail(v, "-", rc == TV_ERR_IO ? "release.json cannot "
+			    "be read" : rc == TV_ERR_TOOBIG ? "a cell of "
+			    "release.json is too long" : "release.json is not "
+			    "a JSON release (its cells)");
+			v->cells_broken = 1;
+			break;
+		}
+		if (vc->cell[n] == NULL)
+			break;
+		v->cells_read++;
+		n++;
+	}
+	return n;
+}
+
+/* Every cell on every core, a block at a time (release/parfor.h; the
+ * cells' JSON is only read there), then the problems in cell order. */
+static void
+check_cells(struct verify *v)
+{
+	struct vcells vc = { v, NULL, 0, NULL };
+	uint32_t b, j, n;
+
 	v->S = xmalloc((size_t)v->c->n * v->c->k * 32);
 	for (j = 1; j <= v->c->n; j++)
 		if (tv_campaign_verkeys(VERKEY(v, j, 0), v->c, j) != 0)
 			die_refused("the campaign's commitments are invalid");
-	vc.x = xcalloc(n ? n : 1, sizeof *vc.x);
-	(void)tv_parfor(n, cell_verify, &vc);
-	for (i = 0; i < n; i++) {
-		if (vc.x[i].what != NULL)
-			vfail(v, vc.x[i].name, vc.x[i].what);
-		v->values += vc.x[i].values;
+	vc.cell = xcalloc(BLOCK_CELLS, sizeof *vc.cell);
+	vc.x = xcalloc(BLOCK_CELLS, sizeof *vc.x);
+	while ((n = block_read(v, &vc)) > 0) {
+		memset(vc.x, 0, BLOCK_CELLS * sizeof *vc.x);
+		(void)tv_parfor(n, cell_verify, &vc);
+		for (b = 0; b < n; b++) {
+			if (vc.x[b].what != NULL)
+				vfail(v, vc.x[b].name, vc.x[b].what);
+			v->values += vc.x[b].values;
+			v->used[vc.first + b] = vc.x[b].used;
+			json_decref(vc.cell[b]);
+		}
+		vc.first += n;
 	}
+	free(vc.cell);
 	free(vc.x);
 	free(v->S);
 	v->S = NULL;
+}
+
+/* After the cells: nothing more in their array, then the rest of
+ * release.json (its format, request, ledger statements). */
+static void
+frame_read(struct verify *v, const char *dir)
+{
+	json_t *more = NULL;
+	int rc;
+
+	if (v->cells_broken)
+		die_refused("'%s/release.json' is not a release", dir);
+	if ((rc = tv_release_reader_cell(v->rd, 0, &more)) != 0 ||
+	    more != NULL)
+		vfail(v, "-", "the release lists more cells than requested");
+	json_decref(more);
+	if (rc == 0 && more == NULL && (rc = tv_release_reader_frame(v->rd,
+	    TV_RELEASE_REST_MAX, &v->rel)) != 0)
+		die_err(rc, "'%s/release.json' is not a release", dir);
+	if (v->rel == NULL || strcmp(tv_json_str(v->rel, "format"),
+	    "tallyvan-release/1") != 0)
+		die_refused("'%s/release.json' is not a release", dir);
+	if (v->cells_read != v->req->ncells)
+		vfail(v, "-", "the release does not list every requested cell");
+}
+
+/* Every partial shown comes from a trustee whose signed ledger statement
+ * the release carries (no word on its ledger, no partial). */
+static void
+check_partials_ledgers(struct verify *v)
+{
+	uint32_t stated_mask = 0, i;
+	char name[48];
+
+	for (i = 0; i < v->nst; i++)
+		stated_mask |= 1u << v->st[i].trustee;
+	for (i = 0; i < v->cells_read; i++)
+		if ((v->used[i] & ~stated_mask) != 0) {
+			tv_cell_name(name, &v->rb.cells[i]);
+			vfail(v, name, "a partial decryption is from a trustee "
+			    "without a ledger statement");
+		}
 }
 
 /* One release record; the number of problems found (printed). */
 static uint64_t
 verify_one(struct verify *v, const char *dir)
 {
-	json_t *cells;
 	char path[4096];
 	uint32_t i, released = 0;
-	enum tv_verdict vd;
 
 	snprintf(path, sizeof path, "%s/campaign.json", dir);
 	v->c = campaign_load_or_die(path, 1);
 	verify_load(v, dir);
+	check_cells(v);
+	frame_read(v, dir);
 	check_ledgers(v, dir);
-	cells = json_object_get(v->rel, "cells");
-	if (json_array_size(cells) != v->req->ncells)
-		vfail(v, "-", "the release does not list every requested cell");
-	check_cells(v, cells);
-	for (i = 0; i < v->req->ncells && i < json_array_size(cells); i++)
-		released += tv_verdict_parse(tv_json_str(json_array_get(cells,
-		    i), "status"), tv_json_str(json_array_get(cells, i),
-		    "reason"), &vd) == 0 && TV_VERDICT_RELEASED(vd);
+	check_partials_ledgers(v);
+	for (i = 0; i < v->cells_read; i++)
+		released += TV_VERDICT_RELEASED(v->cv[i]);
 	check_csv(v, dir);
 	v->has_previous = v->req->has_previous;
 	memcpy(v->previous, v->req->previous, 32);
@@ -491,6 +602,11 @@ verify_one(struct verify *v, const char *dir)
 		    v->req->ncells, (unsigned long long)v->values, v->c->t,
 		    v->c->n);
 	json_decref(v->rel);
+	tv_release_reader_free(v->rd);
+	fclose(v->relf);
+	free(v->cv);
+	free(v->tv);
+	free(v->used);
 	tv_noise_free(&v->ns);
 	tv_recount_release(&v->rb, v->req->ncells);
 	tv_request_free(v->req);

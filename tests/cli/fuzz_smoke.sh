@@ -18,7 +18,7 @@ make -s --no-print-directory B="$B" fuzz-build >"$T/build.log" 2>&1 ||
 FZ=$TOP/$B/libfuzzer
 rm -rf "$FZ/corpus"
 FZ=$FZ FUZZ_SECONDS=${FUZZ_SECONDS:-60} FUZZ_JOBS=${FUZZ_JOBS:-2} \
-	sh tests/fuzz/run.sh envelope batch zstd ingest plan csv keyfile cert request statement history |
+	sh tests/fuzz/run.sh envelope batch zstd ingest plan csv keyfile cert request statement history release |
 	tee "$T/figures" || true
 mkdir -p "$TOP/$B/figures"
 cp "$T/figures" "$TOP/$B/figures/fuzz_smoke.txt"

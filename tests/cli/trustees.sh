@@ -155,7 +155,37 @@ awk '/"trustee": 1,/ { t1 = NR } /"trustee": 3,/ && !s3 { s3 = NR } { l[NR] = $0
 	"$rel/release.json" >"$t/release.json"
 cmp -s "$rel/release.json" "$t/release.json" && fail "the swap did nothing"
 must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
-echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, json label, dropped record, added record, swapped partials rejected"
+# release.json is read a cell at a time (release/reader.h): any JSON
+# layout and member order is the same release; a cells array a plain JSON
+# reader would not see, a statement left out, a cell more, are not.
+t=$(tamper relayout)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d = dict([("ledgers", d.pop("ledgers"))] + list(d.items()))
+json.dump(d, open(sys.argv[2], "w"), separators=(",", ":"))' "$rel/release.json" "$t/release.json"
+"$BIN/trustee" verify "$t" >/dev/null || fail "release.json laid out and ordered otherwise: refused"
+t=$(tamper hidden)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d = dict([("x", {"cells": d.pop("cells")}), ("cells", [])] + list(d.items()))
+json.dump(d, open(sys.argv[2], "w"), indent=1)' "$rel/release.json" "$t/release.json"
+must_fail 1 "$BIN/trustee" verify "$t" 2>/dev/null
+t=$(tamper nostatement)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["ledgers"] = [s for s in d["ledgers"] if s["trustee"] != 3]
+json.dump(d, open(sys.argv[2], "w"), indent=1)' "$rel/release.json" "$t/release.json"
+must_fail 1 "$BIN/trustee" verify "$t" 2>"$T/err"
+grep -q "from a trustee without a ledger statement" "$T/err" ||
+	fail "a partial without its trustee's statement was not named"
+t=$(tamper extracell)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["cells"].append(d["cells"][-1])
+json.dump(d, open(sys.argv[2], "w"), indent=1)' "$rel/release.json" "$t/release.json"
+must_fail 1 "$BIN/trustee" verify "$t" 2>"$T/err"
+grep -q "more cells than requested" "$T/err" || fail "the extra cell was not named"
+echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, json label, dropped record, added record, swapped partials rejected; other JSON layout accepted, hidden cells, missing statement, extra cell rejected"
 
 # Records the aggregator forged into a request (one envelope's signature
 # no longer verifies): every trustee refuses the whole request.
