@@ -21,6 +21,7 @@
 #include "aggregator/publish.h"
 #include "common/noise_load.h"
 #include "release/parfor.h"
+#include "release/reader.h"
 #include "release/recount.h"
 #include "proto/json_hex.h"
 #include "common/util.h"
@@ -31,7 +32,6 @@
 #include "crypto/shamir.h"
 
 #define BSGS_LOG2M 16
-#define PARTIAL_MAX_BYTES (64u << 20)
 
 /* One cell of a trustee's partial, as read (the JSON is not kept: at
  * national scale its tree was most of publish's memory). */
@@ -55,6 +55,7 @@ enum { CHK_NONE = -1, CHK_OK = -2, CHK_AGG = -3 };	/* >= 0: indicator */
 struct partial {
 	uint32_t j;
 	struct tv_statement st;	/* its signed ledger statement */
+	char *decision;		/* the ledger entry of its decision (V.3) */
 	struct pcell *cells;	/* the request's */
 	uint8_t *S;		/* trustee j's verification keys, k x 32 */
 	int bad;		/* a proof failed: not used at all */
@@ -127,28 +128,75 @@ pcell_read(struct publish *pb, struct pcell *pc, json_t *o, uint32_t i)
 	}
 }
 
+/* The trustee's decision, as its ledger recorded it (the statement vouches
+ * for the entry): what its cells say must be it, and it goes into the
+ * release record with the statement, for verifiers. */
+static void
+partial_decision(struct publish *pb, struct partial *p, json_t *entry,
+    const char *path)
+{
+	enum tv_verdict *dv = xcalloc(pb->req->ncells + 1, sizeof *dv);
+	uint32_t i;
+
+	if (!json_is_string(entry) || tv_statement_decision(&p->st,
+	    json_string_value(entry), json_string_length(entry), pb->reqhash,
+	    pb->req->ncells, dv) != 0)
+		die("'%s': its decision is not the one its ledger statement "
+		    "recorded for this request", path);
+	for (i = 0; i < pb->req->ncells; i++)
+		if (!p->cells[i].v_ok || p->cells[i].v != dv[i])
+			die("'%s': cell %u's status is not the decision its "
+			    "ledger recorded", path, i);
+	p->decision = xstrdup(json_string_value(entry));
+	free(dv);
+}
+
+/* A partial's cells, one at a time (release/reader.h: at national scale
+ * the whole file's tree was most of publish's memory), then the rest of
+ * it: *root (its "cells" emptied), or NULL if it is not a partial of this
+ * request. */
+static json_t *
+partial_cells(struct publish *pb, struct partial *p, const char *path)
+{
+	const size_t cap = 65536 + 1024 * (size_t)pb->c->k;
+	struct tv_release_reader *rd = NULL;
+	json_t *cell, *root = NULL;
+	uint32_t i = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "rbe")) == NULL)
+		die("cannot read '%s': %s", path, strerror(errno));
+	p->cells = xcalloc(pb->req->ncells, sizeof *p->cells);
+	if (tv_release_reader_open(&rd, f) != 0)
+		goto out;
+	while (tv_release_reader_cell(rd, cap, &cell) == 0 && cell != NULL) {
+		if (i < pb->req->ncells)
+			pcell_read(pb, &p->cells[i], cell, i);
+		i++;
+		json_decref(cell);
+	}
+	if (i == pb->req->ncells)
+		(void)tv_release_reader_frame(rd, TV_RELEASE_REST_MAX, &root);
+out:
+	tv_release_reader_free(rd);
+	fclose(f);
+	return root;
+}
+
 static void
 partial_load(struct publish *pb, const char *path)
 {
 	struct partial *p = &pb->p[pb->np];
 	const char *fmt, *id;
-	json_t *root, *cells;
-	json_error_t jerr;
-	uint8_t *buf;
-	size_t len;
+	json_t *root;
 	char want[65];
-	uint32_t i;
 	int j;
 
-	if (file_read(path, PARTIAL_MAX_BYTES, &buf, &len) != 0)
-		die("cannot read '%s'", path);
-	root = json_loadb((char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(buf);
+	root = partial_cells(pb, p, path);
 	hex_encode(want, pb->c->id, 32);
-	if (root == NULL || json_unpack(root, "{s:s, s:s, s:i, s:o}",
-	    "format", &fmt, "campaign_id", &id, "trustee", &j, "cells",
-	    &cells) != 0 || strcmp(fmt, "tallyvan-partial/1") ||
-	    json_array_size(cells) != pb->req->ncells)
+	if (root == NULL || json_unpack(root, "{s:s, s:s, s:i}", "format",
+	    &fmt, "campaign_id", &id, "trustee", &j) != 0 ||
+	    strcmp(fmt, "tallyvan-partial/1"))
 		die("'%s' is not a partial decryption of this request", path);
 	if (strcmp(id, want) != 0)
 		die("'%s' is for another campaign", path);
@@ -166,9 +214,7 @@ partial_load(struct publish *pb, const char *path)
 		die("'%s': its ledger statement is missing, not trustee %d's, "
 		    "or not for this request", path, j);
 	p->j = (uint32_t)j;
-	p->cells = xcalloc(pb->req->ncells, sizeof *p->cells);
-	for (i = 0; i < pb->req->ncells; i++)
-		pcell_read(pb, &p->cells[i], json_array_get(cells, i), i);
+	partial_decision(pb, p, json_object_get(root, "decision"), path);
 	json_decref(root);
 	p->S = xmalloc((size_t)pb->c->k * 32);
 	if (tv_campaign_verkeys(p->S, pb->c, p->j) != 0)
@@ -494,6 +540,7 @@ publish_free(struct publish *pb)
 		free(pb->p[i].cells);
 		free(pb->p[i].S);
 		tv_statement_clear(&pb->p[i].st);
+		free(pb->p[i].decision);
 	}
 	free(pb->chk);
 	free(pb->fail_s);
@@ -558,8 +605,13 @@ chain_json(const struct publish *pb)
 	json_t *o = json_object(), *who = json_array();
 	uint32_t i;
 
-	for (i = 0; i < pb->np; i++)
-		json_array_append_new(who, tv_statement_json(&pb->p[i].st, 1));
+	for (i = 0; i < pb->np; i++) {
+		json_t *st = tv_statement_json(&pb->p[i].st, 1);
+
+		json_object_set_new(st, "decision",
+		    json_string(pb->p[i].decision));
+		json_array_append_new(who, st);
+	}
 	json_object_set_new(o, "request", tv_json_hex(pb->reqhash, 32));
 	if (pb->req->has_previous)
 		json_object_set_new(o, "previous", tv_json_hex(pb->req->previous,

@@ -169,3 +169,50 @@ tv_statement_clear(struct tv_statement *s)
 	free(s->entries);
 	s->entries = NULL;
 }
+
+int
+tv_statement_decision(const struct tv_statement *s, const char *entry,
+    size_t len, const uint8_t reqhash[32], uint32_t ncells,
+    enum tv_verdict *v)
+{
+	uint8_t e[32], req[32];
+	const char *vs;
+	json_int_t seq;
+	json_t *o = NULL;
+	uint32_t i;
+	int rc = TV_ERR_MISMATCH;
+
+	if (len > TV_DECISION_MAX)
+		return TV_ERR_TOOBIG;
+	if (s->entries == NULL)
+		return TV_ERR_MISMATCH;
+	crypto_generichash(e, 32, (const uint8_t *)entry, len, NULL, 0);
+	if ((o = json_loadb(entry, len, JSON_REJECT_DUPLICATES, NULL)) ==
+	    NULL) {
+		rc = TV_ERR_FORMAT;
+		goto out;
+	}
+	seq = json_integer_value(json_object_get(o, "seq"));
+	vs = json_string_value(json_object_get(o, "verdicts"));
+	if (seq < 1 || (uint64_t)seq > s->length ||
+	    sodium_memcmp(s->entries[seq - 1], e, 32) != 0 ||
+	    strcmp(tv_json_str(o, "kind"), "release") != 0 ||
+	    tv_json_unhex(json_object_get(o, "request"), req, 32) != 0 ||
+	    memcmp(req, reqhash, 32) != 0)
+		goto out;
+	if (vs == NULL || strlen(vs) != ncells) {
+		rc = TV_ERR_FORMAT;
+		goto out;
+	}
+	for (i = 0; i < ncells; i++) {
+		if (vs[i] < '0' || vs[i] >= '0' + TV_V_TRUSTEE_COUNT) {
+			rc = TV_ERR_FORMAT;
+			goto out;
+		}
+		v[i] = (enum tv_verdict)(vs[i] - '0');
+	}
+	rc = 0;
+out:
+	json_decref(o);
+	return rc;
+}

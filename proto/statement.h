@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "proto/campaign.h"
+#include "release/verdict.h"
 
 #define TV_LEDGER_MAX_ENTRIES 100000	/* releases and refusals */
 
@@ -68,5 +69,22 @@ json_t *tv_statement_json(const struct tv_statement *s, int with);
 int tv_statement_from_json(struct tv_statement *s, const json_t *o);
 /* Frees the entries; accepts NULL. */
 void tv_statement_clear(struct tv_statement *s);
+
+/* A decision entry is at most this long (one digit a cell, 10^6 cells). */
+#define TV_DECISION_MAX (1u << 21)
+
+/*
+ * The trustee's decision on a request, vouched for by its statement
+ * (docs/formats.md V.3): entry (len bytes) is the ledger's "release"
+ * entry that decided the request reqhash -- its hash one of s's shown
+ * entries, at its own "seq"; its "verdicts" one digit per cell, ncells of
+ * them, each a trustee's verdict (release/verdict.h), into v.  0, or
+ * TV_ERR_MISMATCH (not one of s's entries, another request, not a
+ * release entry), TV_ERR_FORMAT, TV_ERR_TOOBIG.  Publish and verify both
+ * read a trustee's verdicts so.
+ */
+int tv_statement_decision(const struct tv_statement *s, const char *entry,
+    size_t len, const uint8_t reqhash[32], uint32_t ncells,
+    enum tv_verdict *v);
 
 #endif

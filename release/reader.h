@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * reader.h - release.json read one cell at a time (docs/formats.md
- * III.9.5), so that checking a national release does not hold every
- * cell's record ids and partials at once.
+ * reader.h - release.json and the trustees' partial files read one cell
+ * at a time (docs/formats.md III.9.5), so that publishing or checking a
+ * national release does not hold every cell's record ids, partial
+ * decryptions and proofs at once.
  *
  * The document is one JSON object whose member "cells" is an array of
  * cell objects.  The reader finds that member's '[' (the first

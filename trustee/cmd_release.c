@@ -188,7 +188,7 @@ cell_partial(const struct partials *p, uint32_t i)
 
 static char *
 partial_json(const struct tv_request *req, const struct partials *p,
-    const struct tv_statement *st)
+    const struct tv_statement *st, const char *decision)
 {
 	json_t *cells = json_array(), *o, *root;
 	const enum tv_verdict *v = p->v;
@@ -207,10 +207,10 @@ partial_json(const struct tv_request *req, const struct partials *p,
 			    json_string(tv_verdict_reason(v[i])));
 		json_array_append_new(cells, o);
 	}
-	root = json_pack("{s:s, s:o, s:i, s:o, s:o}", "format",
+	root = json_pack("{s:s, s:o, s:i, s:o, s:s, s:o}", "format",
 	    "tallyvan-partial/1", "campaign_id", tv_json_hex(p->c->id, 32),
 	    "trustee", (int)st->trustee, "ledger", tv_statement_json(st, 1),
-	    "cells", cells);
+	    "decision", decision, "cells", cells);
 	text = json_dumps(root, JSON_INDENT(1));
 	json_decref(root);
 	if (text == NULL)
@@ -223,7 +223,7 @@ partial_json(const struct tv_request *req, const struct partials *p,
 static char *
 partials_make(const struct tv_campaign *c, const struct tv_request *req,
     const struct tv_recount *rb, const enum tv_verdict *v, const uint8_t *s,
-    const struct tv_statement *st)
+    const struct tv_statement *st, const char *decision)
 {
 	struct partials p = { .c = c, .rb = rb, .v = v, .s = s,
 	    .j = st->trustee };
@@ -236,7 +236,7 @@ partials_make(const struct tv_campaign *c, const struct tv_request *req,
 		    tv_parfor(req->ncells, cell_prove, &p) != 0)
 			die("internal error: cannot prove partial decryption");
 	}
-	text = partial_json(req, &p, st);
+	text = partial_json(req, &p, st, decision);
 	free(p.S);
 	free(p.out);
 	return text;
@@ -307,14 +307,14 @@ decision_id(const struct release_opts *o, const uint8_t reqhash[32],
 
 /* Decide, durably: the verdicts recorded before (a rerun), or the policy's
  * now, recorded in the ledger (with the budget charge) before any partial
- * decryption exists. */
+ * decryption exists.  The decision's id into id. */
 static void
 release_decide(const struct release_opts *o, const struct tv_campaign *c,
     const struct tv_request *req, struct tv_recount *rb, struct ledger *l,
-    const struct tv_statement *me, enum tv_verdict *v, struct tv_noise_set *ns)
+    const struct tv_statement *me, enum tv_verdict *v, struct tv_noise_set *ns,
+    uint8_t id[32])
 {
 	struct budget_entry be, *bep = NULL;
-	uint8_t id[32];
 	uint64_t seq;
 	int rc;
 
@@ -356,12 +356,13 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 {
 	enum tv_verdict *v = xcalloc(req->ncells, sizeof *v);
 	struct tv_noise_set ns;
-	uint8_t *s = NULL;
+	uint8_t *s = NULL, id[32];
 	uint32_t j = 0, n;
-	char *text;
+	char *text, *decision;
 	int rc;
 
-	release_decide(o, c, req, rb, l, st, v, &ns);
+	release_decide(o, c, req, rb, l, st, v, &ns, id);
+	decision = ledger_decision_entry(l, id);
 	n = count_released(v, req->ncells);
 	if (n > 0)	/* the share is opened only when there is work */
 		s = share_load(o->share, o->passfile, c, &j);
@@ -375,7 +376,8 @@ release_write(const struct release_opts *o, const struct tv_campaign *c,
 		sodium_free(s);
 		die("cannot sign the ledger statement");
 	}
-	text = partials_make(c, req, rb, v, s, st);
+	text = partials_make(c, req, rb, v, s, st, decision);
+	free(decision);
 	if (s != NULL)
 		sodium_free(s);
 	/* Not exclusive: a rerun after a crash writes the same decisions. */

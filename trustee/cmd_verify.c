@@ -35,6 +35,7 @@ struct verify {
 	int has_previous;	/* the request names the release before */
 	uint8_t previous[32];
 	struct tv_statement st[TV_TRUSTEES_MAX];	/* ledger statements */
+	enum tv_verdict *decided[TV_TRUSTEES_MAX];	/* st[i]'s verdicts */
 	uint32_t nst;
 	struct tv_noise_set ns;
 	struct tv_request *req;
@@ -139,9 +140,29 @@ statement_of(const struct verify *v, uint32_t j)
 	return NULL;
 }
 
+/* The trustee's verdicts on the request's cells, from the ledger entry
+ * its statement vouches for (V.3). */
+static int
+statement_decision(const struct verify *v, const struct tv_statement *st,
+    json_t *entry, const uint8_t reqhash[32], enum tv_verdict *dv)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->req->ncells; i++)
+		dv[i] = TV_V_COUNT;	/* unknown until it verifies */
+	if (!json_is_string(entry) || tv_statement_decision(st,
+	    json_string_value(entry), json_string_length(entry), reqhash,
+	    v->req->ncells, dv) != 0) {
+		for (i = 0; i < v->req->ncells; i++)
+			dv[i] = TV_V_COUNT;
+		return -1;
+	}
+	return 0;
+}
+
 /* The release's request hash, the release it follows, and every
  * trustee's ledger statement: signed, about this request, its head the
- * chain of the entries it shows. */
+ * chain of the entries it shows, with the decision it recorded. */
 static void
 check_ledgers(struct verify *v, const char *dir)
 {
@@ -177,6 +198,12 @@ check_ledgers(struct verify *v, const char *dir)
 			    "verify");
 			continue;
 		}
+		v->decided[v->nst] = xcalloc(v->req->ncells + 1,
+		    sizeof *v->decided[v->nst]);
+		if (statement_decision(v, st, json_object_get(o, "decision"),
+		    reqhash, v->decided[v->nst]) != 0)
+			vfail(v, "-", "a trustee's decision is not the one its "
+			    "ledger statement recorded for this request");
 		v->nst++;
 	}
 }
@@ -573,6 +600,84 @@ check_partials_ledgers(struct verify *v)
 		}
 }
 
+/* Trustee j's verdict on cell i: TV_V_COUNT if j gave no statement or
+ * its decision did not verify. */
+static enum tv_verdict
+verdict_of(const struct verify *v, uint32_t j, uint32_t i)
+{
+	uint32_t q;
+
+	for (q = 0; q < v->nst; q++)
+		if (v->st[q].trustee == j)
+			return v->decided[q][i];
+	return TV_V_COUNT;
+}
+
+/*
+ * What publish makes of the trustees' verdicts on cell i (formats.md
+ * III.9.5), given the quorum whose partials it shows (bit j: trustee j;
+ * 0 if it shows none: then the first t trustees that released it): a
+ * released cell, a revision if one of its quorum says so; else the first
+ * trustee's (by index) verdict that did not release it; else no quorum.
+ * TV_V_COUNT if the quorum has a trustee that did not release it.
+ */
+static enum tv_verdict
+combined(const struct verify *v, uint32_t i, uint32_t quorum)
+{
+	enum tv_verdict d, out = TV_V_RELEASE;
+	uint32_t j, n = 0;
+	int pick = quorum == 0;
+
+	for (j = 1; pick && j <= v->c->n && n < v->c->t; j++)
+		if (TV_VERDICT_RELEASED(verdict_of(v, j, i))) {
+			quorum |= 1u << j;
+			n++;
+		}
+	if (pick && n < v->c->t) {
+		for (j = 1; j <= v->c->n; j++)
+			if ((d = verdict_of(v, j, i)) != TV_V_COUNT &&
+			    !TV_VERDICT_RELEASED(d))
+				return d;
+		return TV_V_NO_QUORUM;
+	}
+	for (j = 1; j <= v->c->n; j++) {
+		if (!(quorum & (1u << j)))
+			continue;
+		d = verdict_of(v, j, i);
+		if (!TV_VERDICT_RELEASED(d))
+			return TV_V_COUNT;
+		if (d == TV_V_REVISION)
+			out = TV_V_REVISION;
+	}
+	return out;
+}
+
+/* Each cell's status and reason are what the trustees decided, as
+ * publish combines them: the aggregator cannot relabel a revision as
+ * new, a released cell as withheld, or give a reason of its own.  A
+ * released cell whose quorum did not release it is a lie too. */
+static void
+check_statuses(struct verify *v)
+{
+	enum tv_verdict want;
+	uint32_t i;
+	char name[48];
+
+	for (i = 0; i < v->cells_read; i++) {
+		if (v->cv[i] == TV_V_COUNT)
+			continue;	/* reported by check_cell */
+		want = combined(v, i, TV_VERDICT_RELEASED(v->cv[i]) ?
+		    v->used[i] : 0);
+		if (want == v->cv[i] || (v->cv[i] == TV_V_NO_QUORUM &&
+		    TV_VERDICT_RELEASED(want) && v->used[i] == 0))
+			continue;
+		tv_cell_name(name, &v->rb.cells[i]);
+		vfail(v, name, want == TV_V_COUNT ? "released although a "
+		    "trustee of its quorum did not release it" : "its status "
+		    "or reason is not what the trustees decided");
+	}
+}
+
 /* One release record; the number of problems found (printed). */
 static uint64_t
 verify_one(struct verify *v, const char *dir)
@@ -587,6 +692,7 @@ verify_one(struct verify *v, const char *dir)
 	frame_read(v, dir);
 	check_ledgers(v, dir);
 	check_partials_ledgers(v);
+	check_statuses(v);
 	for (i = 0; i < v->cells_read; i++)
 		released += TV_VERDICT_RELEASED(v->cv[i]);
 	check_csv(v, dir);
@@ -667,8 +773,10 @@ cmd_verify(int argc, char **argv)
 		error("release NOT verified: %llu problem(s)",
 		    (unsigned long long)bad);
 	for (i = 0; i < n; i++) {
-		for (uint32_t j = 0; j < v[i].nst; j++)
+		for (uint32_t j = 0; j < v[i].nst; j++) {
 			tv_statement_clear(&v[i].st[j]);
+			free(v[i].decided[j]);
+		}
 		tv_campaign_free((struct tv_campaign *)v[i].c);
 	}
 	free(v);

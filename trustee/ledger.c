@@ -370,6 +370,41 @@ ledger_decided(struct ledger *l, const uint8_t reqhash[32], enum tv_verdict *v,
 	return d.seq;
 }
 
+struct entry_copy {
+	const uint8_t *decision;
+	char *text;
+};
+
+static int
+entry_copy_fn(struct tv_txn *t, void *ctx)
+{
+	struct entry_copy *ec = ctx;
+	const void *seq, *val;
+	size_t len, vlen;
+	int rc;
+
+	if ((rc = tv_txn_get(t, LDB_REQUESTS, ec->decision, 32, &seq,
+	    &len)) != 0 || len != 8 ||
+	    (rc = tv_txn_get(t, LDB_CHAIN, seq, 8, &val, &vlen)) != 0)
+		return rc ? rc : TV_ERR_FORMAT;
+	ec->text = xmalloc(vlen + 1);
+	memcpy(ec->text, val, vlen);
+	ec->text[vlen] = 0;
+	return 0;
+}
+
+char *
+ledger_decision_entry(struct ledger *l, const uint8_t decision[32])
+{
+	struct entry_copy ec = { decision, NULL };
+	int rc;
+
+	if ((rc = tv_store_read(l->st, entry_copy_fn, &ec)) != 0)
+		die("cannot read this decision back from the ledger: %s",
+		    tv_strerror(rc));
+	return ec.text;
+}
+
 void
 ledger_close(struct ledger *l)
 {

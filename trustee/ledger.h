@@ -102,6 +102,10 @@ int ledger_refusal(struct ledger *l, const uint8_t reqhash[32],
 uint64_t ledger_decided(struct ledger *l, const uint8_t decision[32],
     enum tv_verdict *v, uint32_t ncells);
 
+/* The stored text of the release entry that took this decision (recorded
+ * before: ledger_record or a rerun), malloc'd; dies if there is none. */
+char *ledger_decision_entry(struct ledger *l, const uint8_t decision[32]);
+
 /* One verdict per cell of the request.  With noise (the plan's choice),
  * differencing and secondary suppression give way to the noise. */
 void policy_decide(enum tv_verdict *v, struct ledger *l,

@@ -80,6 +80,24 @@ grep -q 'trustee 1, cell .*does not verify' "$T/err" || fail "the wrong share wa
 cmp -s "$T/rel-wrong/release.csv" "$T/rel3-1-2/release.csv" || fail "trustees 2 and 3 did not stand in"
 echo "a wrong partial decryption is refused and named; the others stand in"
 
+# A partial's cell statuses are its ledger's decision: a partial whose
+# statuses or decision were changed on the way is refused.
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["cells"] if c.get("reason") == "min_cohort"][0]
+c["reason"] = "secondary"
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+d = json.load(open(sys.argv[1]))
+d["decision"] = d["decision"].replace("\"kind\":\"release\"", "\"kind\":\"release\" ")
+json.dump(d, open(sys.argv[3], "w"), indent=1)' "$T/k3/p1.json" "$T/k3/p1st.json" "$T/k3/p1dec.json"
+for bad in p1st p1dec; do
+	must_fail 2 "$BIN/aggregator" publish --dir "$T/srv3" --request "$T/k3/req.tvr" \
+		--partial "$T/k3/$bad.json" --partial "$T/k3/p2.json" \
+		--out "$T/rel-$bad" --table "$TABLE" 2>"$T/err"
+	grep -q "recorded" "$T/err" || fail "$bad: not refused for its decision: $(cat "$T/err")"
+done
+echo "a partial whose statuses are not its ledger's decision, or whose decision was changed, is refused"
+
 # Forged records: quarantined with their reason, never summed.
 mkdir "$T/forge"
 "$TOOLS/forge_batch" "$T/k3/campaign.json" "$T/forge"
@@ -185,7 +203,26 @@ d["cells"].append(d["cells"][-1])
 json.dump(d, open(sys.argv[2], "w"), indent=1)' "$rel/release.json" "$t/release.json"
 must_fail 1 "$BIN/trustee" verify "$t" 2>"$T/err"
 grep -q "more cells than requested" "$T/err" || fail "the extra cell was not named"
-echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, json label, dropped record, added record, swapped partials rejected; other JSON layout accepted, hidden cells, missing statement, extra cell rejected"
+# Statuses and reasons are the trustees' decisions (each statement
+# vouches for its ledger's entry): a publisher that relabels cells in
+# release.json and release.csv alike is caught, by that check alone.
+for m in withhold revision reason; do
+	python3 "$TOP/tests/tools/relabel.py" "$rel" "$T/tv-$m" "$m" >/dev/null
+	must_fail 1 "$BIN/trustee" verify "$T/tv-$m" 2>"$T/err"
+	grep -q "not what the trustees decided" "$T/err" ||
+		fail "relabelled ($m): not named"
+	[ "$(grep -c ': cell ' "$T/err")" = 1 ] ||
+		fail "relabelled ($m): found otherwise: $(cat "$T/err")"
+done
+t=$(tamper decision)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["ledgers"][1]["decision"] = d["ledgers"][0]["decision"]
+json.dump(d, open(sys.argv[2], "w"), indent=1)' "$rel/release.json" "$t/release.json"
+must_fail 1 "$BIN/trustee" verify "$t" 2>"$T/err"
+grep -q "decision is not the one its ledger statement recorded" "$T/err" ||
+	fail "another trustee's decision was not named"
+echo "verify: genuine accepted; changed value (json, csv), csv label, days, record count, status, extra row, json label, dropped record, added record, swapped partials rejected; other JSON layout accepted, hidden cells, missing statement, extra cell rejected; relabelled cells (withheld, revision, reason) and another trustee's decision rejected"
 
 # Records the aggregator forged into a request (one envelope's signature
 # no longer verifies): every trustee refuses the whole request.
