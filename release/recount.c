@@ -192,6 +192,12 @@ struct rebuild {
 	struct base *base;	/* nsites * ndays: the sums */
 	pthread_mutex_t base_locks[BASE_LOCKS];
 	struct keyset ids, rs, batches;
+	/* rs holds BLAKE2b-128 of each R under this random key: half the
+	 * memory of the Rs (at 10^6 records the set was 69 MiB, 104 while
+	 * it grew), the same verdicts (two Rs are equal iff their keyed
+	 * hashes are, but with probability about n^2 / 2^129 that nobody
+	 * can raise without the key). */
+	uint8_t rkey[crypto_generichash_KEYBYTES];
 	struct tv_recount *out;
 	char *why;		/* the caller's reason buffer */
 	size_t whylen;
@@ -360,6 +366,7 @@ batch_first(struct rebuild *rb, const struct slot *sl)
 static int
 record_settle(struct rebuild *rb, const struct tv_record *r)
 {
+	uint8_t h[16];
 	char hex[33];
 	int rc;
 
@@ -367,7 +374,8 @@ record_settle(struct rebuild *rb, const struct tv_record *r)
 	if ((rc = keyset_add(&rb->ids, r->id)) <= 0)
 		return rc < 0 ? rc : refuse(rb, "record %s appears twice in "
 		    "the request", hex);
-	if ((rc = keyset_add(&rb->rs, r->ct)) <= 0)
+	crypto_generichash(h, sizeof h, r->ct, 32, rb->rkey, sizeof rb->rkey);
+	if ((rc = keyset_add(&rb->rs, h)) <= 0)
 		return rc < 0 ? rc : refuse(rb, "record %s reuses another "
 		    "record's R", hex);
 	return 0;
@@ -921,13 +929,14 @@ rebuild_alloc(struct rebuild *rb)
 	uint32_t n = rb->req->ncells ? rb->req->ncells : 1;
 
 	rb->ndays = p->end_day - p->start_day + 1;
+	randombytes_buf(rb->rkey, sizeof rb->rkey);
 	rb->out->cells = calloc(n, sizeof *rb->out->cells);
 	rb->out->ids = calloc(n, sizeof *rb->out->ids);
 	rb->base = calloc((size_t)p->nsites * (size_t)rb->ndays,
 	    sizeof *rb->base);
 	if (rb->out->cells == NULL || rb->out->ids == NULL ||
 	    rb->base == NULL || keyset_init(&rb->ids, 16) != 0 ||
-	    keyset_init(&rb->rs, 32) != 0 ||
+	    keyset_init(&rb->rs, 16) != 0 ||
 	    keyset_init(&rb->batches, 32) != 0)
 		return TV_ERR_NOMEM;
 	return 0;
