@@ -114,6 +114,14 @@ grep -q "group 'gender': the proof that it adds up to 1 does not verify" "$T/q" 
 "$BIN/aggregator" release-request --dir "$T/srv3" --out "$T/k3/req2.tvr" --as-of 2022-01-10 >/dev/null
 partial "$T/k3" "$T/k3/req2.tvr" 1 "$T/k3/q1.json" 2>"$T/err" || fail "the recount refused a request with quarantined records"
 grep -q '4 set aside' "$T/err" || fail "the trustee did not set the forged records aside"
+# The forged device's first honest record again under a new id, proofs
+# and all, added to a request by a hostile aggregator: only the
+# recount's R check keeps it from counting twice.
+"$TOOLS/request_edit" "$T/k3/campaign.json" "$T/k3/req2.tvr" "$T/k3/req-again.tvr" \
+	--add-envelope "$T/forge/again.tvb"
+partial "$T/k3" "$T/k3/req-again.tvr" 3 "$T/k3/again3.json" 2>"$T/err" &&
+	fail "a replayed record (same R, new id) was counted"
+grep -q "reuses another record's R" "$T/err" || fail "the replayed R was not named: $(cat "$T/err")"
 
 # A subset of a released cell: the aggregator drops van B's batch.
 server "$T/srv3b" "$T/k3/campaign.json" "$T/k3/van-A" "$T/k3/van-B"

@@ -18,7 +18,9 @@
  * and OUTDIR/reuse.tvb, batch 2 of the same device: one record with a new
  * id and the first honest record's R, its slot 0 moved by G (so its
  * proofs fail and it is set aside): a record never counted, whose R
- * repeats a counted one's.
+ * repeats a counted one's; and OUTDIR/again.tvb, batch 3: the first honest
+ * record again under a new id, proofs and all (a replay only the
+ * request's R check refuses).
  * Exit 0 on success.  Test use only.
  */
 #include <stdio.h>
@@ -156,6 +158,8 @@ main(int argc, char **argv)
 	memcpy(reuse.ct, rec[0].ct, TV_CT_BYTES(c->k));
 	tv_point_add(reuse.ct + 32, reuse.ct + 32, tv_generator);
 	seal_to(argv[2], "reuse.tvb", 2, &reuse, 1);
+	memcpy(reuse.ct, rec[0].ct, TV_CT_BYTES(c->k));
+	seal_to(argv[2], "again.tvb", 3, &reuse, 1);
 	free(reuse.ct);
 	sodium_bin2hex(hex, sizeof hex, pk, 32);
 	snprintf(path, sizeof path, "%s/device.pub", argv[2]);
