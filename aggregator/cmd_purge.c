@@ -23,6 +23,7 @@
 
 #include "aggregator/audit.h"
 #include "common/util.h"
+#include "release/reader.h"
 #include "crypto/err.h"
 #include "proto/batch.h"
 #include "proto/calendar.h"
@@ -148,7 +149,6 @@ release_load(struct purge *pg, const char *dir)
 {
 	struct tv_request *req = NULL;
 	char path[4096], hex[65];
-	json_error_t jerr;
 	uint64_t size;
 	int rc;
 	json_t *root;
@@ -156,9 +156,11 @@ release_load(struct purge *pg, const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof path, "%s/release.json", dir);
-	if ((root = json_load_file(path, 0, &jerr)) == NULL)
-		die("'%s': %s (give the directory written by 'aggregator "
-		    "publish')", path, jerr.text);
+	if ((f = fopen(path, "rbe")) == NULL ||
+	    tv_release_frame_read(f, &root) != 0)
+		die("'%s' is not a release (give the directory written by "
+		    "'aggregator publish')", path);
+	fclose(f);
 	hex_encode(hex, pg->s.c->id, 32);
 	id = json_string_value(json_object_get(root, "campaign_id"));
 	if (id == NULL || strcmp(id, hex) != 0)

@@ -201,6 +201,25 @@ out:
 	return rc;
 }
 
+int
+tv_release_frame_read(FILE *f, json_t **frame)
+{
+	struct tv_release_reader *r = NULL;
+	json_t *cell;
+	int rc;
+
+	*frame = NULL;
+	if ((rc = tv_release_reader_open(&r, f)) != 0)
+		return rc;
+	while ((rc = tv_release_reader_cell(r, TV_RELEASE_CELL_MAX,
+	    &cell)) == 0 && cell != NULL)
+		json_decref(cell);
+	if (rc == 0)
+		rc = tv_release_reader_frame(r, TV_RELEASE_REST_MAX, frame);
+	tv_release_reader_free(r);
+	return rc;
+}
+
 size_t
 tv_release_reader_count(const struct tv_release_reader *r)
 {

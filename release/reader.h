@@ -58,6 +58,15 @@ int tv_release_reader_cell(struct tv_release_reader *r, size_t cap,
 int tv_release_reader_frame(struct tv_release_reader *r, size_t cap,
     json_t **frame);
 
+/*
+ * The whole document but its cells, from f at its first byte: each cell
+ * read (at most TV_RELEASE_CELL_MAX bytes) and dropped, then the frame
+ * into *frame.  For readers that need only the top-level members
+ * (format, campaign, ledgers).  The codes of the functions above.
+ */
+#define TV_RELEASE_CELL_MAX (1u << 30)
+int tv_release_frame_read(FILE *f, json_t **frame);
+
 /* Cells read so far. */
 size_t tv_release_reader_count(const struct tv_release_reader *r);
 

@@ -12,6 +12,7 @@
 #   BENCH_OUT=FILE  where to write the report (default docs/...)
 #   BENCH_RESULTS=DIR  keep the raw results there; with BENCH_REPORT_ONLY=1,
 #                   write the report again from them without measuring
+#   BENCH_KEEP=1    keep the campaigns (stores, requests, releases) too
 set -eu
 B=${B:-build}
 export B BIN="$PWD/$B/bin" TOP="$PWD"
@@ -30,7 +31,7 @@ START=$(date +%s)
 COMMIT0="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '_(with_local_changes)')"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 SRV=""
-trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null || :; rm -rf "$T"' EXIT
+trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null || :; [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$T"' EXIT
 
 say() { echo "bench [$(($(date +%s) - START))s]: $*" >&2; }
 # kv FILE KEY: the value of a `key value` line
@@ -554,6 +555,8 @@ EOT
 	ingest_row ingp-32 32 yes "$NP32" "$R/genp-32.out" "$(limitp_us 32)" "$(floorp_us 32)"
 	k8_=$(calc "100 * $N1 / $(wall ing-8-j1) / (1e6 / $(limit_us 8))" 0)
 	k32_=$(calc "100 * $N1 / $(wall ing-32-j1) / (1e6 / $(limit_us 32))" 0)
+	c8_=$(calc "100 * $N1 / $(cpu ing-8-j1) / (1e6 / $(floor_us 8))" 0)
+	c32_=$(calc "100 * $N1 / $(cpu ing-32-j1) / (1e6 / $(floor_us 32))" 0)
 	f8_=$(calc "100 * $N1 / $(wall ing-8-j1) / (1e6 / $(floor_us 8))" 0)
 	f32_=$(calc "100 * $N1 / $(wall ing-32-j1) / (1e6 / $(floor_us 32))" 0)
 	s8_=$(calc "$(wall ing-8-j1) / $(wall ing-8-j2)" 2)
@@ -568,8 +571,9 @@ waited (up to 60 s) for a moment when no other task on the machine was
 runnable: $(grep -c quiet "$R/quiet.log" || :) of $(wc -l <"$R/quiet.log") found one.
 
 Targets in this run: issue 8, 1 thread at $k8_% (K = 8) and $k32_% (K = 32) of the
-limit (c): $(pass "$k8_ >= 70 && $k32_ >= 70"); issue 17, 1 thread at $f8_% and $f32_% of the floor
-(records/s against the floor's, wall clock as above): $(pass "$f8_ >= 70 && $f32_ >= 70"); 2 threads ${s8_}x and ${s32_}x
+limit (c): $(pass "$k8_ >= 70 && $k32_ >= 70"); issue 17, 1 thread at $c8_% and $c32_% of the floor per
+CPU-second (the floor is thread CPU time: decision 55): $(pass "$c8_ >= 70 && $c32_ >= 70"), and at $f8_% and $f32_%
+by wall clock (which also waits for the synced commits); 2 threads ${s8_}x and ${s32_}x
 (both issues): $(pass "$s8_ >= 1.7 && $s32_ >= 1.7").
 
 Over HTTP (\`aggregator serve --threads N\`, the HTTP engineer's
