@@ -148,13 +148,11 @@ statement_decision(const struct verify *v, const struct tv_statement *st,
 {
 	uint32_t i;
 
-	for (i = 0; i < v->req->ncells; i++)
-		dv[i] = TV_V_COUNT;	/* unknown until it verifies */
 	if (!json_is_string(entry) || tv_statement_decision(st,
 	    json_string_value(entry), json_string_length(entry), reqhash,
 	    v->req->ncells, dv) != 0) {
 		for (i = 0; i < v->req->ncells; i++)
-			dv[i] = TV_V_COUNT;
+			dv[i] = TV_V_COUNT;	/* unknown: it did not verify */
 		return -1;
 	}
 	return 0;
