@@ -98,7 +98,13 @@ cp -p "$U/d/keystore" "$T/keystore.good"
 size=$(stat -c %s "$U/d/keystore")
 for off in $((size - 20)) 40 8; do	# in the box, the salt, the kind
 	cp -p "$T/keystore.good" "$U/d/keystore"
-	printf '\001' | dd of="$U/d/keystore" bs=1 seek=$off conv=notrunc 2>/dev/null
+	# Flip the byte's low bit (writing a fixed byte left the file as it
+	# was when that byte was already there: 1 run in 256 per offset).
+	b=$(od -An -tu1 -j "$off" -N1 "$T/keystore.good" | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "\\$(printf '%03o' $((b ^ 1)))" |
+		dd of="$U/d/keystore" bs=1 seek=$off conv=notrunc 2>/dev/null
+	cmp -s "$T/keystore.good" "$U/d/keystore" && fail "offset $off: nothing flipped"
 	unlock 1 "keystore.*\\(wrong passphrase or corrupted key file\\|malformed input\\)"
 done
 cp -p "$T/keystore.good" "$U/d/keystore"
