@@ -246,9 +246,12 @@ check_partials(struct vcell *x, json_t *val, uint32_t i, uint32_t s,
 	return 0;
 }
 
+/* Value s of cell i, stated cell_vd: a shown value is labelled as its
+ * cell (publish gives it the cell's verdict, which check_statuses holds
+ * to the trustees' decisions). */
 static int
 check_value(struct vcell *cx, json_t *val, uint32_t i, uint32_t s,
-    const uint8_t agg[32])
+    const uint8_t agg[32], enum tv_verdict cell_vd)
 {
 	const struct verify *v = cx->v;
 	const struct tv_campaign *c = v->c;
@@ -271,6 +274,9 @@ check_value(struct vcell *cx, json_t *val, uint32_t i, uint32_t s,
 	}
 	if (!TV_VERDICT_RELEASED(vd))
 		return cfail(cx, "a value shown but not released");
+	if (vd != cell_vd)
+		return cfail(cx, "a value's status or reason is not its "
+		    "cell's");
 	if (check_partials(cx, val, i, s, agg, D) != 0)
 		return cfail(cx, "a partial decryption does not verify");
 	if (tv_json_unhex(json_object_get(val, "d"), pub, 32) != 0 ||
@@ -339,7 +345,7 @@ check_cell(struct vcell *x, json_t *o, uint32_t i)
 	}
 	for (s = 0; s < c->k; s++)
 		if (check_value(x, json_object_get(vals,
-		    c->plan->indicators[s].id), i, s, agg) != 0)
+		    c->plan->indicators[s].id), i, s, agg, vd) != 0)
 			return;
 }
 

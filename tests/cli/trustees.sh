@@ -214,10 +214,10 @@ grep -q "more cells than requested" "$T/err" || fail "the extra cell was not nam
 # Statuses and reasons are the trustees' decisions (each statement
 # vouches for its ledger's entry): a publisher that relabels cells in
 # release.json and release.csv alike is caught, by that check alone.
-for m in withhold revision reason; do
+for m in withhold revision reason value; do
 	python3 "$TOP/tests/tools/relabel.py" "$rel" "$T/tv-$m" "$m" >/dev/null
 	must_fail 1 "$BIN/trustee" verify "$T/tv-$m" 2>"$T/err"
-	grep -q "not what the trustees decided" "$T/err" ||
+	grep -q "not what the trustees decided\|not its cell's" "$T/err" ||
 		fail "relabelled ($m): not named"
 	[ "$(grep -c ': cell ' "$T/err")" = 1 ] ||
 		fail "relabelled ($m): found otherwise: $(cat "$T/err")"

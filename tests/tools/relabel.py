@@ -7,6 +7,7 @@ release's statuses, made consistently in release.json and release.csv
   revision   the first released cell shown as a revision
   reason     the first suppressed/min_cohort cell shown as
              suppressed/secondary
+  value      one value of the first released cell shown as a revision
 Prints the cell changed."""
 import csv
 import io
@@ -38,6 +39,10 @@ elif mode == "revision":
     for v in cell["values"].values():
         if v["status"] == "released" and "reason" not in v:
             v["reason"] = "revision"
+elif mode == "value":
+    cell = pick("released", None)
+    first = next(iter(cell["values"]))
+    cell["values"][first]["reason"] = "revision"
 elif mode == "reason":
     cell = pick("suppressed", "min_cohort")
     cell["reason"] = "secondary"
@@ -56,6 +61,9 @@ for r in rows[1:]:
         r[5], r[7], r[8], r[9] = "", "", "withheld", "not_closed"
     elif mode == "revision":
         if r[8] == "released" and r[9] == "":
+            r[9] = "revision"
+    elif mode == "value":
+        if r[6] == first:
             r[9] = "revision"
     else:
         r[9] = "secondary"
